@@ -1,0 +1,52 @@
+//! Numbered `.sql` migrations embedded at build time. `schema_migration` records which ran;
+//! opening a file migrates it forward, and a file from a newer build is refused.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// (version, name, SQL), in order. Append only: a released migration never changes.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "initial",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// Bring the schema up to [`SCHEMA_VERSION`], each migration in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migration (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         )",
+    )?;
+    let current = current_version(conn)?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::ProjectTooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migration (version, name, applied_at) VALUES (?1, ?2, datetime('now'))",
+            (version, name),
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub fn current_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(version), 0) FROM schema_migration",
+        [],
+        |r| r.get(0),
+    )?)
+}
