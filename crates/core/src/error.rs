@@ -24,7 +24,9 @@ pub enum Error {
     NotAProject { path: PathBuf, reason: String },
 
     /// Another process holds the project's write lock for longer than we wait.
-    #[error("the project is busy: another SessionLens window or command is writing to it; try again when it has finished")]
+    #[error(
+        "the project is busy: another SessionLens window or command is writing to it; try again when it has finished"
+    )]
     ProjectBusy,
 
     /// The user (or a cancel token) stopped the operation; nothing was changed.
@@ -36,10 +38,7 @@ pub enum Error {
     InvalidInput(String),
 
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
 
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -63,23 +62,14 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 
     pub(crate) fn unreadable(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
-        Error::UnreadableFile {
-            path: path.into(),
-            message: message.into(),
-        }
+        Error::UnreadableFile { path: path.into(), message: message.into() }
     }
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
+    matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }

@@ -37,9 +37,8 @@ impl Format for CsvTraffic {
         let Ok(columns) = Mapping::default().resolve(&header) else {
             return 0;
         };
-        let has_subject = [Field::Url, Field::Path, Field::Event, Field::ClientId]
-            .iter()
-            .any(|f| columns.get(*f).is_some());
+        let has_subject =
+            [Field::Url, Field::Path, Field::Event, Field::ClientId].iter().any(|f| columns.get(*f).is_some());
         if has_time(&columns) && has_subject {
             10
         } else {
@@ -58,9 +57,7 @@ impl Format for CsvTraffic {
                 None => return Err(ctx.unreadable("the file has no header row")),
                 Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
                 Some(Ok(r)) => break r,
-                Some(Err(e)) => {
-                    return Err(ctx.unreadable(format!("the header row is unreadable: {e}")))
-                }
+                Some(Err(e)) => return Err(ctx.unreadable(format!("the header row is unreadable: {e}"))),
             }
         };
         let names: Vec<&str> = header.iter().collect();
@@ -83,9 +80,7 @@ impl Format for CsvTraffic {
             ahead.push(record);
         }
         let order = ctx.options.date_order.or_else(|| {
-            let time_col = [Field::Timestamp, Field::Date, Field::Time]
-                .into_iter()
-                .find_map(|f| columns.get(f))?;
+            let time_col = [Field::Timestamp, Field::Date, Field::Time].into_iter().find_map(|f| columns.get(f))?;
             DateOrder::detect(ahead.iter().filter_map(|r| r.as_ref().ok()?.get(time_col)))
         });
         let parser = TimestampParser::new(ctx.time_zone(), order.unwrap_or_default());
@@ -106,17 +101,11 @@ impl Format for CsvTraffic {
                 continue;
             }
             if record.len() != width {
-                let reason = format!(
-                    "expected {width} fields as in the header, found {}",
-                    record.len()
-                );
+                let reason = format!("expected {width} fields as in the header, found {}", record.len());
                 sink.reject(line, &raw_text(&record, delimiter), &reason)?;
                 continue;
             }
-            let row = MappedRow {
-                columns: &columns,
-                cell: |i| record.get(i),
-            };
+            let row = MappedRow { columns: &columns, cell: |i| record.get(i) };
             match row.hit(&parser, &mut scratch) {
                 Ok(hit) => sink.hit(&hit)?,
                 Err(reason) => sink.reject(line, &raw_text(&record, delimiter), &reason)?,
@@ -128,16 +117,8 @@ impl Format for CsvTraffic {
 
 /// Split one line by `delimiter`, honouring double quotes (enough for a header line).
 fn split_line(line: &str, delimiter: u8) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .from_reader(line.as_bytes());
-    reader
-        .records()
-        .next()
-        .and_then(|r| r.ok())
-        .map(|r| r.iter().map(String::from).collect())
-        .unwrap_or_default()
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).from_reader(line.as_bytes());
+    reader.records().next().and_then(|r| r.ok()).map(|r| r.iter().map(String::from).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -164,10 +145,7 @@ mod tests {
         assert_eq!(sink.hits.len(), 2);
         assert!(sink.rejects.is_empty());
         let first = &sink.hits[0];
-        assert_eq!(
-            first.client_id, "1443685882.1682380031",
-            "client ids stay strings"
-        );
+        assert_eq!(first.client_id, "1443685882.1682380031", "client ids stay strings");
         assert_eq!(first.ts_ms, 1_709_287_200_000);
         assert_eq!(first.referrer, "https://www.google.com/");
         assert_eq!(first.event, "page_view");
@@ -187,11 +165,7 @@ mod tests {
         assert_eq!(sink.hits.len(), 2);
         // 13/03 decides day-first, so 01/03 is the first of March.
         assert_eq!(sink.hits[0].ts_ms, 1_709_287_200_000);
-        let lines: Vec<_> = sink
-            .rejects
-            .iter()
-            .map(|r| (r.line, r.reason.as_str()))
-            .collect();
+        let lines: Vec<_> = sink.rejects.iter().map(|r| (r.line, r.reason.as_str())).collect();
         assert_eq!(lines[0].0, 3);
         assert!(lines[0].1.contains("not a date"), "{}", lines[0].1);
         assert_eq!(lines[1], (4, "expected 3 fields as in the header, found 2"));
@@ -200,41 +174,21 @@ mod tests {
 
     #[test]
     fn stated_time_zone_applies_to_naive_timestamps_only() {
-        let options = ImportOptions {
-            time_zone: Some(chrono_tz::America::New_York),
-            ..Default::default()
-        };
-        let sink = import(
-            b"timestamp,url\n2024-03-01 05:00:00,/a\n2024-03-01T10:00:00Z,/b\n",
-            &options,
-        )
-        .unwrap();
+        let options = ImportOptions { time_zone: Some(chrono_tz::America::New_York), ..Default::default() };
+        let sink = import(b"timestamp,url\n2024-03-01 05:00:00,/a\n2024-03-01T10:00:00Z,/b\n", &options).unwrap();
         assert_eq!(sink.hits[0].ts_ms, sink.hits[1].ts_ms);
     }
 
     #[test]
     fn explicit_mapping_and_separate_date_and_time_columns() {
-        let options = ImportOptions {
-            mapping: Mapping::parse(["client_id=who"]).unwrap(),
-            ..Default::default()
-        };
-        let sink = import(
-            b"date\ttime\twho\tpath\n2024-03-01\t10:00:00\tv1\t/p\n",
-            &options,
-        )
-        .unwrap();
-        assert_eq!(
-            (sink.hits[0].ts_ms, sink.hits[0].client_id.as_str()),
-            (1_709_287_200_000, "v1")
-        );
+        let options = ImportOptions { mapping: Mapping::parse(["client_id=who"]).unwrap(), ..Default::default() };
+        let sink = import(b"date\ttime\twho\tpath\n2024-03-01\t10:00:00\tv1\t/p\n", &options).unwrap();
+        assert_eq!((sink.hits[0].ts_ms, sink.hits[0].client_id.as_str()), (1_709_287_200_000, "v1"));
     }
 
     #[test]
     fn file_without_timestamp_column_is_one_clear_error() {
-        let options = ImportOptions {
-            format: Some("csv".into()),
-            ..Default::default()
-        };
+        let options = ImportOptions { format: Some("csv".into()), ..Default::default() };
         let err = import(b"name,url\nx,/a\n", &options).unwrap_err();
         assert_eq!(err.code(), "unreadable_file");
         assert!(err.to_string().contains("no timestamp column"), "{err}");

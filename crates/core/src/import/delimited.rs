@@ -39,15 +39,8 @@ fn count_fields(line: &str, delimiter: u8) -> usize {
 
 /// A CSV reader over an input: no header handling (callers find their header row), ragged
 /// rows allowed (callers reject them with a reason).
-pub fn csv_reader(
-    input: &mut Input,
-    delimiter: u8,
-) -> csv::Reader<&mut (dyn std::io::BufRead + Send)> {
-    csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(input.reader())
+pub fn csv_reader(input: &mut Input, delimiter: u8) -> csv::Reader<&mut (dyn std::io::BufRead + Send)> {
+    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(input.reader())
 }
 
 /// A record's fields joined again, for the rejects list.

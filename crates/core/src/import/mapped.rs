@@ -13,25 +13,14 @@ pub struct MappedRow<'r, F: Fn(usize) -> Option<&'r str>> {
 
 impl<'r, F: Fn(usize) -> Option<&'r str>> MappedRow<'r, F> {
     pub fn get(&self, field: Field) -> &'r str {
-        self.columns
-            .get(field)
-            .and_then(|i| (self.cell)(i))
-            .map_or("", str::trim)
+        self.columns.get(field).and_then(|i| (self.cell)(i)).map_or("", str::trim)
     }
 
     /// Build the hit, or say why the row is not one. `scratch` holds text the row needs that
     /// no cell holds as such (a date and time joined, a URL from host and path).
-    pub fn hit(
-        &self,
-        parser: &TimestampParser,
-        scratch: &'r mut Scratch,
-    ) -> Result<HitRow<'r>, String> {
+    pub fn hit(&self, parser: &TimestampParser, scratch: &'r mut Scratch) -> Result<HitRow<'r>, String> {
         let ts_ms = self.timestamp(parser, &mut scratch.when)?;
-        let url = match (
-            self.get(Field::Url),
-            self.get(Field::Host),
-            self.get(Field::Path),
-        ) {
+        let url = match (self.get(Field::Url), self.get(Field::Host), self.get(Field::Path)) {
             (url, _, _) if !url.is_empty() => url,
             (_, host, path) if !host.is_empty() => {
                 scratch.url.clear();
@@ -47,15 +36,13 @@ impl<'r, F: Fn(usize) -> Option<&'r str>> MappedRow<'r, F> {
         };
         let event = self.get(Field::Event);
         let is_page = event.is_empty() || is_page_view_name(event);
-        let interaction = match (
-            self.get(Field::Interaction),
-            self.get(Field::NonInteraction),
-        ) {
+        let interaction = match (self.get(Field::Interaction), self.get(Field::NonInteraction)) {
             (v, _) if !v.is_empty() => {
                 parse_flag(v).ok_or_else(|| format!("interaction flag '{v}' is not true/false"))?
             }
-            (_, v) if !v.is_empty() => !parse_flag(v)
-                .ok_or_else(|| format!("non-interaction flag '{v}' is not true/false"))?,
+            (_, v) if !v.is_empty() => {
+                !parse_flag(v).ok_or_else(|| format!("non-interaction flag '{v}' is not true/false"))?
+            }
             _ => true,
         };
         let (click_id_param, click_id) = Field::CLICK_IDS
@@ -65,11 +52,7 @@ impl<'r, F: Fn(usize) -> Option<&'r str>> MappedRow<'r, F> {
             .unwrap_or(("", ""));
         Ok(HitRow {
             ts_ms,
-            hit_type: if is_page {
-                HitType::PageView
-            } else {
-                HitType::Event
-            },
+            hit_type: if is_page { HitType::PageView } else { HitType::Event },
             event: if event.is_empty() { "page_view" } else { event },
             interaction,
             client_id: self.get(Field::ClientId),
@@ -119,23 +102,14 @@ pub struct Scratch {
 
 /// Does the header give a time for each row?
 pub fn has_time(columns: &Columns) -> bool {
-    [Field::Timestamp, Field::Date, Field::Time]
-        .iter()
-        .any(|f| columns.get(*f).is_some())
+    [Field::Timestamp, Field::Date, Field::Time].iter().any(|f| columns.get(*f).is_some())
 }
 
 /// Event names that mean a page view.
 pub fn is_page_view_name(event: &str) -> bool {
-    [
-        "page_view",
-        "pageview",
-        "page",
-        "page view",
-        "$pageview",
-        "screen_view",
-    ]
-    .iter()
-    .any(|n| event.eq_ignore_ascii_case(n))
+    ["page_view", "pageview", "page", "page view", "$pageview", "screen_view"]
+        .iter()
+        .any(|n| event.eq_ignore_ascii_case(n))
 }
 
 /// `true`/`false` as exports write them.

@@ -164,72 +164,26 @@ impl Field {
             Field::UserId => &["userid", "uid", "customerid", "loginid", "user"],
             Field::SessionId => &["sessionid", "gasessionid", "visitid", "domainsessionid"],
             Field::EventId => &["eventid", "hitid", "insertid", "messageid"],
-            Field::Event => &[
-                "event",
-                "eventname",
-                "eventtype",
-                "hittype",
-                "type",
-                "action",
-            ],
+            Field::Event => &["event", "eventname", "eventtype", "hittype", "type", "action"],
             Field::Interaction => &["interaction", "isinteraction"],
             Field::NonInteraction => &["noninteraction", "nonint", "ni", "noninteractive"],
-            Field::Url => &[
-                "url",
-                "pageurl",
-                "pagelocation",
-                "page",
-                "location",
-                "fullurl",
-                "href",
-                "documentlocation",
-            ],
+            Field::Url => {
+                &["url", "pageurl", "pagelocation", "page", "location", "fullurl", "href", "documentlocation"]
+            }
             Field::Host => &["host", "hostname", "pagehostname", "domain", "site"],
-            Field::Path => &[
-                "path",
-                "pagepath",
-                "urlpath",
-                "pathname",
-                "requestpath",
-                "uri",
-            ],
-            Field::Referrer => &[
-                "referrer",
-                "referer",
-                "pagereferrer",
-                "ref",
-                "documentreferrer",
-                "httpreferer",
-                "httpreferrer",
-            ],
-            Field::UserAgent => &[
-                "useragent",
-                "ua",
-                "browseruseragent",
-                "httpuseragent",
-                "useragentstring",
-            ],
-            Field::Ip => &[
-                "ip",
-                "ipaddress",
-                "clientip",
-                "remoteaddr",
-                "remoteaddress",
-                "ipaddr",
-                "userip",
-                "remoteip",
-            ],
+            Field::Path => &["path", "pagepath", "urlpath", "pathname", "requestpath", "uri"],
+            Field::Referrer => {
+                &["referrer", "referer", "pagereferrer", "ref", "documentreferrer", "httpreferer", "httpreferrer"]
+            }
+            Field::UserAgent => &["useragent", "ua", "browseruseragent", "httpuseragent", "useragentstring"],
+            Field::Ip => {
+                &["ip", "ipaddress", "clientip", "remoteaddr", "remoteaddress", "ipaddr", "userip", "remoteip"]
+            }
             Field::UtmSource => &["utmsource", "source", "campaignsource", "mktsource"],
             Field::UtmMedium => &["utmmedium", "medium", "campaignmedium", "mktmedium"],
             Field::UtmCampaign => &["utmcampaign", "campaign", "campaignname", "mktcampaign"],
             Field::UtmTerm => &["utmterm", "term", "keyword", "campaignterm", "mktterm"],
-            Field::UtmContent => &[
-                "utmcontent",
-                "content",
-                "adcontent",
-                "campaigncontent",
-                "mktcontent",
-            ],
+            Field::UtmContent => &["utmcontent", "content", "adcontent", "campaigncontent", "mktcontent"],
             Field::Gclid => &["gclid", "googleclickid"],
             Field::Gbraid => &["gbraid"],
             Field::Wbraid => &["wbraid"],
@@ -251,16 +205,10 @@ impl fmt::Display for Field {
 impl FromStr for Field {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        Field::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Field::ALL.iter().map(|f| f.name()).collect();
-                Error::InvalidInput(format!(
-                    "unknown field '{s}'; fields are: {}",
-                    names.join(", ")
-                ))
-            })
+        Field::ALL.into_iter().find(|f| f.name() == s).ok_or_else(|| {
+            let names: Vec<_> = Field::ALL.iter().map(|f| f.name()).collect();
+            Error::InvalidInput(format!("unknown field '{s}'; fields are: {}", names.join(", ")))
+        })
     }
 }
 
@@ -273,9 +221,8 @@ impl Mapping {
     pub fn parse<'a>(pairs: impl IntoIterator<Item = &'a str>) -> Result<Mapping, Error> {
         let mut out = Vec::new();
         for pair in pairs {
-            let (field, column) = pair
-                .split_once('=')
-                .ok_or_else(|| Error::InvalidInput(format!("'{pair}' is not FIELD=COLUMN")))?;
+            let (field, column) =
+                pair.split_once('=').ok_or_else(|| Error::InvalidInput(format!("'{pair}' is not FIELD=COLUMN")))?;
             out.push((field.trim().parse()?, column.trim().to_string()));
         }
         Ok(Mapping(out))
@@ -290,11 +237,7 @@ impl Mapping {
             let index = headers
                 .iter()
                 .position(|h| h.trim() == name)
-                .or_else(|| {
-                    headers
-                        .iter()
-                        .position(|h| h.trim().eq_ignore_ascii_case(name))
-                })
+                .or_else(|| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name)))
                 .ok_or_else(|| {
                     Error::InvalidInput(format!(
                         "--map {field}={name}: there is no column '{name}'; the columns are: {}",
@@ -309,12 +252,10 @@ impl Mapping {
             if columns.get(field).is_some() {
                 continue;
             }
-            let found = field.synonyms().iter().find_map(|syn| {
-                normalised
-                    .iter()
-                    .enumerate()
-                    .position(|(i, h)| !used[i] && h == syn)
-            });
+            let found = field
+                .synonyms()
+                .iter()
+                .find_map(|syn| normalised.iter().enumerate().position(|(i, h)| !used[i] && h == syn));
             if let Some(index) = found {
                 columns.set(field, index);
                 used[index] = true;
@@ -326,11 +267,7 @@ impl Mapping {
 
 /// Lower-case ASCII letters and digits only: "Client ID" and "client_id" both become "clientid".
 pub fn normalise(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// Column index per field, after resolving a header.
@@ -348,10 +285,7 @@ impl Columns {
 
     /// The mapping as `(field, column name)` pairs, for recording with the imported file.
     pub fn describe(&self, headers: &[&str]) -> Vec<(Field, String)> {
-        Field::ALL
-            .into_iter()
-            .filter_map(|f| self.get(f).map(|i| (f, headers[i].to_string())))
-            .collect()
+        Field::ALL.into_iter().filter_map(|f| self.get(f).map(|i| (f, headers[i].to_string()))).collect()
     }
 }
 
@@ -361,15 +295,7 @@ mod tests {
 
     #[test]
     fn synonyms_map_common_headers() {
-        let headers = [
-            "Event Time",
-            "Client ID",
-            "Page URL",
-            "Referrer",
-            "User-Agent",
-            "utm_campaign",
-            "GCLID",
-        ];
+        let headers = ["Event Time", "Client ID", "Page URL", "Referrer", "User-Agent", "utm_campaign", "GCLID"];
         let cols = Mapping::default().resolve(&headers).unwrap();
         assert_eq!(cols.get(Field::Timestamp), Some(0));
         assert_eq!(cols.get(Field::ClientId), Some(1));
@@ -388,14 +314,8 @@ mod tests {
         let cols = mapping.resolve(&headers).unwrap();
         assert_eq!(cols.get(Field::Timestamp), Some(0));
         assert_eq!(cols.get(Field::ClientId), Some(1));
-        let err = Mapping::parse(["timestamp=nope"])
-            .unwrap()
-            .resolve(&headers)
-            .unwrap_err();
-        assert!(
-            err.to_string().contains("there is no column 'nope'"),
-            "{err}"
-        );
+        let err = Mapping::parse(["timestamp=nope"]).unwrap().resolve(&headers).unwrap_err();
+        assert!(err.to_string().contains("there is no column 'nope'"), "{err}");
         assert!(Mapping::parse(["colour=when"]).is_err());
         assert!(Mapping::parse(["timestamp"]).is_err());
     }

@@ -5,13 +5,19 @@
 //! A malformed row never aborts a file: the format hands it to [`Sink::reject`] with its line
 //! number and reason and goes on. Only a file that is unreadable as a whole is an error.
 
+pub mod ads;
 pub mod csv_traffic;
 pub mod delimited;
+pub mod ga4;
+pub mod json_traffic;
+pub mod logs;
 pub mod mapped;
 pub mod mapping;
 pub mod number;
+pub mod snowplow;
 pub mod text;
 pub mod timestamp;
+pub mod ua;
 pub mod urlparts;
 
 use std::path::{Path, PathBuf};
@@ -123,9 +129,17 @@ pub struct Detected {
     pub compression: Option<&'static str>,
 }
 
-/// Every format, most specific first (ties in sniffing go to the earlier one).
+/// Every format. Sniff scores decide between them: generic formats (CSV, JSON) score 10,
+/// specific ones 50 or more; a tie goes to the earlier one in this list.
 pub fn formats() -> &'static [&'static dyn Format] {
-    &[&csv_traffic::CsvTraffic]
+    static ALL: std::sync::LazyLock<Vec<&'static dyn Format>> = std::sync::LazyLock::new(|| {
+        [ga4::FORMATS, ua::FORMATS, snowplow::FORMATS, logs::FORMATS, ads::FORMATS, json_traffic::FORMATS]
+            .concat()
+            .into_iter()
+            .chain([&csv_traffic::CsvTraffic as &dyn Format])
+            .collect()
+    });
+    &ALL
 }
 
 pub fn format_by_id(id: &str) -> Option<&'static dyn Format> {
@@ -141,25 +155,17 @@ pub fn detect(path: &Path, options: &ImportOptions) -> Result<(&'static dyn Form
     let format = match &options.format {
         Some(id) => format_by_id(id).ok_or_else(|| {
             let known: Vec<_> = formats().iter().map(|f| f.id()).collect();
-            Error::InvalidInput(format!(
-                "unknown format '{id}'; known formats: {}",
-                known.join(", ")
-            ))
+            Error::InvalidInput(format!("unknown format '{id}'; known formats: {}", known.join(", ")))
         })?,
         None => {
-            let candidates = formats()
-                .iter()
-                .filter(|f| options.kind.is_none_or(|k| f.kind() == k));
-            let best = candidates
-                .map(|f| (f.sniff(&head), *f))
-                .filter(|(score, _)| *score > 0)
-                .fold(
-                    None::<(u8, &'static dyn Format)>,
-                    |best, (score, f)| match best {
-                        Some((s, _)) if s >= score => best,
-                        _ => Some((score, f)),
-                    },
-                );
+            let candidates = formats().iter().filter(|f| options.kind.is_none_or(|k| f.kind() == k));
+            let best = candidates.map(|f| (f.sniff(&head), *f)).filter(|(score, _)| *score > 0).fold(
+                None::<(u8, &'static dyn Format)>,
+                |best, (score, f)| match best {
+                    Some((s, _)) if s >= score => best,
+                    _ => Some((score, f)),
+                },
+            );
             best.map(|(_, f)| f).ok_or_else(|| {
                 Error::unreadable(
                     path,
@@ -192,12 +198,7 @@ pub fn detect(path: &Path, options: &ImportOptions) -> Result<(&'static dyn Form
 }
 
 /// Run one format over one file into a sink (the store's loader, or a [`MemorySink`]).
-pub fn read_file(
-    path: &Path,
-    format: &dyn Format,
-    options: &ImportOptions,
-    sink: &mut dyn Sink,
-) -> Result<()> {
+pub fn read_file(path: &Path, format: &dyn Format, options: &ImportOptions, sink: &mut dyn Sink) -> Result<()> {
     let mut input = Input::open(path)?;
     let ctx = Context { path, options };
     format.read(&mut input, &ctx, sink)
@@ -300,16 +301,7 @@ impl Sink for MemorySink {
             referrer: r.referrer.into(),
             user_agent: r.user_agent.into(),
             ip: r.ip.into(),
-            tags: [
-                t.source,
-                t.medium,
-                t.campaign,
-                t.term,
-                t.content,
-                t.click_id_param,
-                t.click_id,
-            ]
-            .map(String::from),
+            tags: [t.source, t.medium, t.campaign, t.term, t.content, t.click_id_param, t.click_id].map(String::from),
         });
         Ok(())
     }
@@ -349,11 +341,7 @@ impl Sink for MemorySink {
     }
 
     fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()> {
-        self.rejects.push(Reject {
-            line,
-            raw: raw.into(),
-            reason: reason.into(),
-        });
+        self.rejects.push(Reject { line, raw: raw.into(), reason: reason.into() });
         Ok(())
     }
 

@@ -18,8 +18,7 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
         s = &s[1..s.len() - 1];
     }
     // Strip currency codes/signs and percent signs on either side.
-    let is_decoration =
-        |c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+');
+    let is_decoration = |c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+');
     s = s.trim_matches(|c: char| is_decoration(c) || c.is_whitespace());
     if let Some(rest) = s.strip_prefix('-') {
         negative = !negative;
@@ -54,9 +53,7 @@ pub fn parse_count(text: &str) -> Result<Option<i64>, &'static str> {
     let whole = |v: f64| v.fract() == 0.0 && v.abs() < 9.0e15;
     match parse_number(text)? {
         Some(v) if whole(v) => Ok(Some(v as i64)),
-        Some(v) if is_dotted_thousands(text.trim()) && whole(v * 1000.0) => {
-            Ok(Some((v * 1000.0).round() as i64))
-        }
+        Some(v) if is_dotted_thousands(text.trim()) && whole(v * 1000.0) => Ok(Some((v * 1000.0).round() as i64)),
         Some(_) => Err("not a whole number"),
         None => Ok(None),
     }

@@ -32,12 +32,8 @@ impl Input {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let raw_bytes_read = Arc::new(AtomicU64::new(0));
-        let counted = CountingReader {
-            inner: file,
-            count: raw_bytes_read.clone(),
-        };
-        let (decompressed, compression) =
-            decompress(counted, size).map_err(|e| Error::io(path, e))?;
+        let counted = CountingReader { inner: file, count: raw_bytes_read.clone() };
+        let (decompressed, compression) = decompress(counted, size).map_err(|e| Error::io(path, e))?;
         let (reader, encoding) = decode(decompressed).map_err(|e| Error::io(path, e))?;
         Ok(Input {
             reader: Box::new(BufReader::with_capacity(256 * 1024, reader)),
@@ -99,21 +95,14 @@ impl Head {
     pub fn read(path: &Path) -> Result<Head> {
         let mut input = Input::open(path)?;
         let mut bytes = Vec::with_capacity(HEAD_BYTES);
-        input
-            .reader()
-            .take(HEAD_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(path, e))?;
+        input.reader().take(HEAD_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
         if bytes.len() > HEAD_BYTES {
             let end = memchr::memrchr(b'\n', &bytes[..HEAD_BYTES]).map_or(HEAD_BYTES, |i| i + 1);
             bytes.truncate(end);
         }
         Ok(Head {
             text: String::from_utf8_lossy(&bytes).into_owned(),
-            file_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             encoding: input.encoding,
             compression: input.compression,
         })
@@ -121,20 +110,12 @@ impl Head {
 
     /// Head built from text, for tests of sniffing.
     pub fn from_text(file_name: &str, text: &str) -> Head {
-        Head {
-            text: text.into(),
-            file_name: file_name.into(),
-            encoding: "UTF-8",
-            compression: None,
-        }
+        Head { text: text.into(), file_name: file_name.into(), encoding: "UTF-8", compression: None }
     }
 
     /// Non-empty lines of the head.
     pub fn lines(&self) -> impl Iterator<Item = &str> {
-        self.text
-            .lines()
-            .map(|l| l.trim_end_matches('\r'))
-            .filter(|l| !l.trim().is_empty())
+        self.text.lines().map(|l| l.trim_end_matches('\r')).filter(|l| !l.trim().is_empty())
     }
 
     pub fn first_line(&self) -> &str {
@@ -179,25 +160,16 @@ impl<R: Read> Read for ExpansionLimit<R> {
 
 type BoxRead = Box<dyn Read + Send>;
 
-fn decompress<R: Read + Send + 'static>(
-    raw: R,
-    size: u64,
-) -> io::Result<(BoxRead, Option<&'static str>)> {
+fn decompress<R: Read + Send + 'static>(raw: R, size: u64) -> io::Result<(BoxRead, Option<&'static str>)> {
     let mut raw = BufReader::new(raw);
     let magic = raw.fill_buf()?;
     let limit = (size.saturating_mul(MAX_EXPANSION_RATIO)).max(MIN_EXPANSION_LIMIT);
     Ok(if magic.starts_with(&[0x1f, 0x8b]) {
         let inner = flate2::bufread::MultiGzDecoder::new(raw);
-        (
-            Box::new(ExpansionLimit { inner, left: limit }),
-            Some("gzip"),
-        )
+        (Box::new(ExpansionLimit { inner, left: limit }), Some("gzip"))
     } else if magic.starts_with(b"BZh") {
         let inner = bzip2::bufread::MultiBzDecoder::new(raw);
-        (
-            Box::new(ExpansionLimit { inner, left: limit }),
-            Some("bzip2"),
-        )
+        (Box::new(ExpansionLimit { inner, left: limit }), Some("bzip2"))
     } else {
         (Box::new(raw), None)
     })
@@ -206,9 +178,7 @@ fn decompress<R: Read + Send + 'static>(
 /// Pick the encoding from a BOM or the shape of the first bytes, and return a UTF-8 reader.
 fn decode(mut reader: BoxRead) -> io::Result<(BoxRead, &'static str)> {
     let mut head = Vec::with_capacity(HEAD_BYTES);
-    (&mut reader)
-        .take(HEAD_BYTES as u64)
-        .read_to_end(&mut head)?;
+    (&mut reader).take(HEAD_BYTES as u64).read_to_end(&mut head)?;
     let encoding = sniff_encoding(&head);
     let bom_len = match encoding {
         _ if head.starts_with(b"\xEF\xBB\xBF") => 3,
@@ -221,9 +191,7 @@ fn decode(mut reader: BoxRead) -> io::Result<(BoxRead, &'static str)> {
     if encoding == encoding_rs::UTF_8 {
         return Ok((rest, "UTF-8"));
     }
-    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding))
-        .build(rest);
+    let decoded = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding)).build(rest);
     Ok((Box::new(decoded), encoding.name()))
 }
 
@@ -240,14 +208,8 @@ fn sniff_encoding(head: &[u8]) -> &'static encoding_rs::Encoding {
     // UTF-16 without a BOM: ASCII text has a zero in every other byte.
     let pairs = head.len() / 2;
     if pairs >= 2 {
-        let zero_odd = head
-            .chunks_exact(2)
-            .filter(|p| p[1] == 0 && p[0] != 0)
-            .count();
-        let zero_even = head
-            .chunks_exact(2)
-            .filter(|p| p[0] == 0 && p[1] != 0)
-            .count();
+        let zero_odd = head.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0).count();
+        let zero_even = head.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0).count();
         if zero_odd * 10 >= pairs * 7 {
             return encoding_rs::UTF_16LE;
         }
@@ -280,18 +242,10 @@ mod tests {
     fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();
         if bom {
-            out.extend(if big_endian {
-                [0xFE, 0xFF]
-            } else {
-                [0xFF, 0xFE]
-            });
+            out.extend(if big_endian { [0xFE, 0xFF] } else { [0xFF, 0xFE] });
         }
         for unit in text.encode_utf16() {
-            out.extend(if big_endian {
-                unit.to_be_bytes()
-            } else {
-                unit.to_le_bytes()
-            });
+            out.extend(if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
         }
         out
     }
@@ -315,10 +269,7 @@ mod tests {
 
     #[test]
     fn latin1_falls_back_to_windows_1252() {
-        assert_eq!(
-            read_all(b"Caf\xE9 \x80\n"),
-            ("Caf\u{e9} \u{20ac}\n".into(), "windows-1252")
-        );
+        assert_eq!(read_all(b"Caf\xE9 \x80\n"), ("Caf\u{e9} \u{20ac}\n".into(), "windows-1252"));
     }
 
     #[test]
@@ -334,10 +285,7 @@ mod tests {
 
     #[test]
     fn decompression_bomb_is_refused_with_a_clear_error() {
-        let mut limited = ExpansionLimit {
-            inner: io::repeat(b'a'),
-            left: 10_000,
-        };
+        let mut limited = ExpansionLimit { inner: io::repeat(b'a'), left: 10_000 };
         let err = io::copy(&mut limited, &mut io::sink()).unwrap_err();
         assert!(err.to_string().contains("decompression bomb"), "{err}");
     }
@@ -353,14 +301,6 @@ mod tests {
         while let Some(n) = input.next_line(&mut buf).unwrap() {
             seen.push((n, buf.clone()));
         }
-        assert_eq!(
-            seen,
-            [
-                (1, "a".into()),
-                (2, "b".into()),
-                (3, "".into()),
-                (4, "c".into())
-            ]
-        );
+        assert_eq!(seen, [(1, "a".into()), (2, "b".into()), (3, "".into()), (4, "c".into())]);
     }
 }

@@ -67,8 +67,7 @@ impl TimestampParser {
         }
         let tokens = Tokens::new(text);
         let mut rest = tokens.as_slice();
-        let date = take_date(&mut rest, self.order)
-            .ok_or("not a date or timestamp this importer knows")?;
+        let date = take_date(&mut rest, self.order).ok_or("not a date or timestamp this importer knows")?;
         let time = take_time(&mut rest)?;
         let offset_s = take_offset(&mut rest)?;
         if !rest.is_empty() {
@@ -153,10 +152,7 @@ struct Tokens<'a> {
 
 impl<'a> Tokens<'a> {
     fn new(text: &'a str) -> Self {
-        let mut out = Tokens {
-            toks: [Tok::Sep(0); 24],
-            len: 0,
-        };
+        let mut out = Tokens { toks: [Tok::Sep(0); 24], len: 0 };
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() && out.len < out.toks.len() {
@@ -165,9 +161,7 @@ impl<'a> Tokens<'a> {
             let tok = if b.is_ascii_digit() {
                 let mut v: u64 = 0;
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    v = v
-                        .saturating_mul(10)
-                        .saturating_add(u64::from(bytes[i] - b'0'));
+                    v = v.saturating_mul(10).saturating_add(u64::from(bytes[i] - b'0'));
                     i += 1;
                 }
                 Tok::Num(v.min(u64::from(u32::MAX)) as u32, i - start)
@@ -206,9 +200,7 @@ impl<'a> Tokens<'a> {
 }
 
 fn month_from_name(word: &str) -> Option<u32> {
-    const NAMES: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
+    const NAMES: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
     if word.len() < 3 {
         return None;
     }
@@ -237,9 +229,7 @@ fn month_from_name(word: &str) -> Option<u32> {
 
 fn is_weekday(word: &str) -> bool {
     let lower = word.to_ascii_lowercase();
-    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .iter()
-        .any(|d| lower.starts_with(d))
+    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().any(|d| lower.starts_with(d))
 }
 
 fn full_year(y: u32, digits: usize) -> i32 {
@@ -284,9 +274,7 @@ fn take_date(rest: &mut &[Tok<'_>], order: DateOrder) -> Option<NaiveDate> {
         [Tok::Num(d, 1..=2), Tok::Word(mon), Tok::Num(y, yd @ (2 | 4)), ..] => {
             (full_year(y, yd), month_from_name(mon)?, d, 3)
         }
-        [Tok::Word(mon), Tok::Num(d, 1..=2), Tok::Num(y, 4), ..] => {
-            (y as i32, month_from_name(mon)?, d, 3)
-        }
+        [Tok::Word(mon), Tok::Num(d, 1..=2), Tok::Num(y, 4), ..] => (y as i32, month_from_name(mon)?, d, 3),
         _ => return None,
     };
     *rest = &rest[used..];
@@ -301,9 +289,7 @@ fn take_time(rest: &mut &[Tok<'_>]) -> Result<Option<NaiveTime>, &'static str> {
         _ => {}
     }
     let (h, m, s, used) = match r {
-        [Tok::Num(h, 1..=2), Tok::Sep(b':'), Tok::Num(m, 2), Tok::Sep(b':'), Tok::Num(s, 2), ..] => {
-            (*h, *m, *s, 5)
-        }
+        [Tok::Num(h, 1..=2), Tok::Sep(b':'), Tok::Num(m, 2), Tok::Sep(b':'), Tok::Num(s, 2), ..] => (*h, *m, *s, 5),
         [Tok::Num(h, 1..=2), Tok::Sep(b':'), Tok::Num(m, 2), ..] => (*h, *m, 0, 3),
         _ => return Ok(None),
     };
@@ -313,11 +299,7 @@ fn take_time(rest: &mut &[Tok<'_>]) -> Result<Option<NaiveTime>, &'static str> {
         // The digits were saturated into a u32; read the fraction from its first 9 digits.
         let Tok::Num(v, _) = r[1] else { unreachable!() };
         let digits = *digits;
-        nanos = if digits <= 9 {
-            v * 10u32.pow(9 - digits as u32)
-        } else {
-            0
-        };
+        nanos = if digits <= 9 { v * 10u32.pow(9 - digits as u32) } else { 0 };
         r = &r[2..];
     }
     let mut hour = h;
@@ -332,8 +314,7 @@ fn take_time(rest: &mut &[Tok<'_>]) -> Result<Option<NaiveTime>, &'static str> {
             r = tail;
         }
     }
-    let time = NaiveTime::from_hms_nano_opt(hour, m, s.min(59), nanos)
-        .ok_or("the time of day is out of range")?;
+    let time = NaiveTime::from_hms_nano_opt(hour, m, s.min(59), nanos).ok_or("the time of day is out of range")?;
     *rest = r;
     Ok(Some(time))
 }
@@ -343,10 +324,7 @@ fn take_offset(rest: &mut &[Tok<'_>]) -> Result<Option<i32>, &'static str> {
     let mut r = *rest;
     let mut offset = None;
     if let [Tok::Word(w), tail @ ..] = r {
-        if ["z", "utc", "gmt", "ut"]
-            .iter()
-            .any(|z| w.eq_ignore_ascii_case(z))
-        {
+        if ["z", "utc", "gmt", "ut"].iter().any(|z| w.eq_ignore_ascii_case(z)) {
             offset = Some(0);
             r = tail;
         }
@@ -374,9 +352,7 @@ mod tests {
     use super::*;
 
     fn utc(text: &str) -> i64 {
-        TimestampParser::new(Tz::UTC, DateOrder::MonthFirst)
-            .parse(text)
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
+        TimestampParser::new(Tz::UTC, DateOrder::MonthFirst).parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
     const T: i64 = 1_682_339_696_000; // 2023-04-24T12:34:56Z
@@ -421,14 +397,8 @@ mod tests {
         // A number above 12 decides the order whatever the default.
         assert_eq!(month.parse("24/04/2023 12:34:56"), Ok(T));
         assert_ne!(day.parse("03/04/2023"), month.parse("03/04/2023"));
-        assert_eq!(
-            DateOrder::detect(["03/04/2023", "13/04/2023"]),
-            Some(DateOrder::DayFirst)
-        );
-        assert_eq!(
-            DateOrder::detect(["04/13/2023"]),
-            Some(DateOrder::MonthFirst)
-        );
+        assert_eq!(DateOrder::detect(["03/04/2023", "13/04/2023"]), Some(DateOrder::DayFirst));
+        assert_eq!(DateOrder::detect(["04/13/2023"]), Some(DateOrder::MonthFirst));
         assert_eq!(DateOrder::detect(["03/04/2023", "2023-04-24"]), None);
     }
 
@@ -436,9 +406,7 @@ mod tests {
     fn twelve_hour_clock() {
         assert_eq!(utc("2023-04-24 12:00 AM"), utc("2023-04-24 00:00"));
         assert_eq!(utc("2023-04-24 12:00 PM"), utc("2023-04-24 12:00"));
-        assert!(TimestampParser::new(Tz::UTC, DateOrder::MonthFirst)
-            .parse("2023-04-24 13:00 PM")
-            .is_err());
+        assert!(TimestampParser::new(Tz::UTC, DateOrder::MonthFirst).parse("2023-04-24 13:00 PM").is_err());
     }
 
     #[test]
@@ -446,47 +414,24 @@ mod tests {
         let london = TimestampParser::new(chrono_tz::Europe::London, DateOrder::DayFirst);
         assert_eq!(london.parse("2023-04-24 13:34:56"), Ok(T)); // BST = UTC+1
                                                                 // 01:30 on 26 March 2023 does not exist in London: it moves forward by the gap.
-        assert_eq!(
-            london.parse("2023-03-26 01:30"),
-            Ok(utc("2023-03-26 01:30"))
-        );
+        assert_eq!(london.parse("2023-03-26 01:30"), Ok(utc("2023-03-26 01:30")));
         // 01:30 on 29 October 2023 happens twice: the earlier (BST) one.
-        assert_eq!(
-            london.parse("2023-10-29 01:30"),
-            Ok(utc("2023-10-29 00:30"))
-        );
+        assert_eq!(london.parse("2023-10-29 01:30"), Ok(utc("2023-10-29 00:30")));
         let sydney = TimestampParser::new(chrono_tz::Australia::Sydney, DateOrder::DayFirst);
-        assert_eq!(
-            sydney.parse("2023-04-02 02:30"),
-            Ok(utc("2023-04-01 15:30"))
-        ); // AEDT, the earlier
+        assert_eq!(sydney.parse("2023-04-02 02:30"), Ok(utc("2023-04-01 15:30")));
+        // AEDT, the earlier
     }
 
     #[test]
     fn dates_alone() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
-        assert_eq!(
-            parse_date("2024-03-01", DateOrder::MonthFirst),
-            d(2024, 3, 1)
-        );
+        assert_eq!(parse_date("2024-03-01", DateOrder::MonthFirst), d(2024, 3, 1));
         assert_eq!(parse_date("20240301", DateOrder::MonthFirst), d(2024, 3, 1));
-        assert_eq!(
-            parse_date("03/01/2024", DateOrder::MonthFirst),
-            d(2024, 3, 1)
-        );
+        assert_eq!(parse_date("03/01/2024", DateOrder::MonthFirst), d(2024, 3, 1));
         assert_eq!(parse_date("03/01/2024", DateOrder::DayFirst), d(2024, 1, 3));
-        assert_eq!(
-            parse_date("Mar 1, 2024", DateOrder::DayFirst),
-            d(2024, 3, 1)
-        );
-        assert_eq!(
-            parse_date("1 March 2024", DateOrder::DayFirst),
-            d(2024, 3, 1)
-        );
-        assert_eq!(
-            parse_date("2018-09-01 00:00:00 UTC", DateOrder::DayFirst),
-            d(2018, 9, 1)
-        );
+        assert_eq!(parse_date("Mar 1, 2024", DateOrder::DayFirst), d(2024, 3, 1));
+        assert_eq!(parse_date("1 March 2024", DateOrder::DayFirst), d(2024, 3, 1));
+        assert_eq!(parse_date("2018-09-01 00:00:00 UTC", DateOrder::DayFirst), d(2018, 9, 1));
         assert_eq!(parse_date("2024-02-30", DateOrder::DayFirst), None);
         assert_eq!(parse_date("Total", DateOrder::DayFirst), None);
     }

@@ -5,16 +5,8 @@ use std::borrow::Cow;
 
 /// Click-id parameters, as ad platforms append them to landing URLs. Names are case-sensitive
 /// (`fbclid` is Meta's; `FBCLID` is not).
-pub const CLICK_ID_PARAMS: [&str; 8] = [
-    "gclid",
-    "gbraid",
-    "wbraid",
-    "dclid",
-    "msclkid",
-    "fbclid",
-    "ttclid",
-    "li_fat_id",
-];
+pub const CLICK_ID_PARAMS: [&str; 8] =
+    ["gclid", "gbraid", "wbraid", "dclid", "msclkid", "fbclid", "ttclid", "li_fat_id"];
 
 /// Campaign tags found in a URL's query string.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -143,11 +135,10 @@ mod tests {
 
     #[test]
     fn tags_and_click_ids() {
-        let t = url_tags("https://shop.example/p?utm_source=google&utm_medium=cpc&utm_campaign=blue+widgets&gclid=Cj0K%3D%3D#top");
-        assert_eq!(
-            (t.source.as_ref(), t.medium.as_ref(), t.campaign.as_ref()),
-            ("google", "cpc", "blue widgets")
+        let t = url_tags(
+            "https://shop.example/p?utm_source=google&utm_medium=cpc&utm_campaign=blue+widgets&gclid=Cj0K%3D%3D#top",
         );
+        assert_eq!((t.source.as_ref(), t.medium.as_ref(), t.campaign.as_ref()), ("google", "cpc", "blue widgets"));
         assert_eq!((t.click_id_param, t.click_id.as_ref()), ("gclid", "Cj0K=="));
         let t = url_tags("/landing?FBCLID=x&fbclid=IwAR1&msclkid=m");
         assert_eq!((t.click_id_param, t.click_id.as_ref()), ("fbclid", "IwAR1"));

@@ -59,41 +59,24 @@ pub struct ImportReport {
 impl Project {
     /// Import one file as one transaction. On any error or cancellation the project is left
     /// exactly as it was.
-    pub fn import(
-        &mut self,
-        path: &Path,
-        options: &ImportOptions,
-        control: ImportControl<'_>,
-    ) -> Result<ImportReport> {
+    pub fn import(&mut self, path: &Path, options: &ImportOptions, control: ImportControl<'_>) -> Result<ImportReport> {
         let (format, detected) = import::detect(path, options)?;
-        let size = std::fs::metadata(path)
-            .map_err(|e| Error::io(path, e))?
-            .len();
+        let size = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
         let hash = content_hash(path)?;
         if !options.force {
             let previous: Option<String> = self
                 .conn
-                .query_row(
-                    "SELECT name FROM source_file WHERE content_hash = ?1 LIMIT 1",
-                    [&hash],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT name FROM source_file WHERE content_hash = ?1 LIMIT 1", [&hash], |r| r.get(0))
                 .ok();
             if let Some(previous) = previous {
-                return Err(Error::DuplicateFile {
-                    path: path.into(),
-                    previous,
-                });
+                return Err(Error::DuplicateFile { path: path.into(), previous });
             }
         }
         let salt = self.meta("ip_salt")?;
 
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let result = (|| {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             self.conn.execute(
                 "INSERT INTO source_file (name, path, size, content_hash, format, kind, encoding, compression,
                                           time_zone, ip_policy, imported_at)
@@ -113,26 +96,13 @@ impl Project {
             )?;
             let file_id = self.conn.last_insert_rowid();
             let mut input = Input::open(path)?;
-            let mut loader = Loader::new(
-                &self.conn,
-                file_id,
-                options.ip_policy,
-                &salt,
-                &input,
-                control,
-            )?;
+            let mut loader = Loader::new(&self.conn, file_id, options.ip_policy, &salt, &input, control)?;
             format.read(&mut input, &import::Context { path, options }, &mut loader)?;
             let summary = loader.finish()?;
             if summary.rows == 0 && summary.rejected == 0 {
-                return Err(Error::unreadable(
-                    path,
-                    "the file holds no data rows (only a header or preamble)",
-                ));
+                return Err(Error::unreadable(path, "the file holds no data rows (only a header or preamble)"));
             }
-            let time_zone = summary
-                .time_zone
-                .or(options.time_zone)
-                .map(|tz| tz.name().to_string());
+            let time_zone = summary.time_zone.or(options.time_zone).map(|tz| tz.name().to_string());
             self.conn.execute(
                 "UPDATE source_file SET rows_imported = ?2, rows_rejected = ?3, rows_duplicate = ?4,
                         first_ts_ms = ?5, last_ts_ms = ?6, time_zone = ?7, mapping = ?8
@@ -228,32 +198,23 @@ struct Campaigns<'c> {
 impl<'c> Campaigns<'c> {
     fn load(conn: &'c Connection) -> Result<Campaigns<'c>> {
         let mut ids = FxHashMap::default();
-        let mut select = conn.prepare("SELECT id, source, medium, name, term, content, click_id_param, click_id FROM campaign")?;
+        let mut select =
+            conn.prepare("SELECT id, source, medium, name, term, content, click_id_param, click_id FROM campaign")?;
         let mut rows = select.query([])?;
         while let Some(row) = rows.next()? {
-            let parts: Vec<String> = (1..8)
-                .map(|i| row.get(i))
-                .collect::<rusqlite::Result<_>>()?;
+            let parts: Vec<String> = (1..8).map(|i| row.get(i)).collect::<rusqlite::Result<_>>()?;
             ids.insert(parts.join("\u{1f}").into_boxed_str(), row.get(0)?);
         }
         let insert = conn.prepare(
             "INSERT INTO campaign (source, medium, name, term, content, click_id_param, click_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        Ok(Campaigns {
-            ids,
-            insert,
-            key: String::new(),
-        })
+        Ok(Campaigns { ids, insert, key: String::new() })
     }
 
     /// The id of the tags, explicit ones first and the URL's for the rest; `None` if no tags.
     fn id(&mut self, row: &HitRow<'_>) -> Result<Option<i64>> {
-        let from_url = if row.url.contains('?') {
-            url_tags(row.url)
-        } else {
-            Default::default()
-        };
+        let from_url = if row.url.contains('?') { url_tags(row.url) } else { Default::default() };
         let t = &row.tags;
         let pick = |explicit: &'_ str, url: &'_ str| {
             if explicit.is_empty() {
@@ -263,10 +224,7 @@ impl<'c> Campaigns<'c> {
             }
         };
         let (param, click) = if t.click_id.is_empty() {
-            (
-                from_url.click_id_param.to_string(),
-                from_url.click_id.to_string(),
-            )
+            (from_url.click_id_param.to_string(), from_url.click_id.to_string())
         } else {
             (t.click_id_param.to_string(), t.click_id.to_string())
         };
@@ -292,9 +250,7 @@ impl<'c> Campaigns<'c> {
         if let Some(&id) = self.ids.get(self.key.as_str()) {
             return Ok(Some(id));
         }
-        let id = self
-            .insert
-            .insert(rusqlite::params_from_iter(parts.iter()))?;
+        let id = self.insert.insert(rusqlite::params_from_iter(parts.iter()))?;
         self.ids.insert(self.key.as_str().into(), id);
         Ok(Some(id))
     }
@@ -423,9 +379,7 @@ impl<'c, 'a> Loader<'c, 'a> {
         let parsed: Option<IpAddr> = ip.parse().ok();
         match (self.ip_policy, parsed) {
             (IpPolicy::Raw, _) => self.ip_text.push_str(ip),
-            (IpPolicy::Truncate, Some(addr)) => {
-                self.ip_text.push_str(&truncate_ip(addr).to_string())
-            }
+            (IpPolicy::Truncate, Some(addr)) => self.ip_text.push_str(&truncate_ip(addr).to_string()),
             // A hash also stands in for what cannot be truncated (host names in some logs).
             (IpPolicy::Hash, _) | (IpPolicy::Truncate, None) => {
                 let hash = blake3::keyed_hash(&self.ip_key, ip.as_bytes());
@@ -537,8 +491,7 @@ impl Sink for Loader<'_, '_> {
     }
 
     fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()> {
-        self.insert_reject
-            .execute(params![self.file_id, line as i64, raw, reason])?;
+        self.insert_reject.execute(params![self.file_id, line as i64, raw, reason])?;
         self.summary.rejected += 1;
         if self.summary.rejected % CHECK_EVERY == 0 {
             self.tick()?;

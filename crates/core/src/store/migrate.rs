@@ -6,11 +6,7 @@ use rusqlite::Connection;
 use crate::error::{Error, Result};
 
 /// (version, name, SQL), in order. Append only: a released migration never changes.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../../migrations/0001_initial.sql"))];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -26,10 +22,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     )?;
     let current = current_version(conn)?;
     if current > SCHEMA_VERSION {
-        return Err(Error::ProjectTooNew {
-            found: current,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(Error::ProjectTooNew { found: current, supported: SCHEMA_VERSION });
     }
     for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
         let tx = conn.transaction()?;
@@ -44,9 +37,5 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce(max(version), 0) FROM schema_migration",
-        [],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migration", [], |r| r.get(0))?)
 }

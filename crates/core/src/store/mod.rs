@@ -52,9 +52,7 @@ impl Project {
         let path = path.as_ref();
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| not_a_project(path, e))?;
         Project::init(conn, Some(path.to_path_buf()))
@@ -67,9 +65,8 @@ impl Project {
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Project> {
         let shown = path.clone().unwrap_or_else(|| ":memory:".into());
-        let app_id: i32 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| not_a_project(&shown, e))?;
+        let app_id: i32 =
+            conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| not_a_project(&shown, e))?;
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
         if tables > 0 && app_id != APPLICATION_ID {
             return Err(Error::NotAProject {
@@ -80,9 +77,7 @@ impl Project {
         conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
         if tables == 0 {
             // Settings that only take effect on an empty file.
-            conn.execute_batch(&format!(
-                "PRAGMA page_size = 8192; PRAGMA application_id = {APPLICATION_ID};"
-            ))?;
+            conn.execute_batch(&format!("PRAGMA page_size = 8192; PRAGMA application_id = {APPLICATION_ID};"))?;
         }
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
@@ -113,42 +108,30 @@ impl Project {
     }
 
     fn ensure_salt(&self) -> Result<()> {
-        let exists: bool = self.conn.query_row(
-            "SELECT count(*) > 0 FROM meta WHERE key = 'ip_salt'",
-            [],
-            |r| r.get(0),
-        )?;
+        let exists: bool =
+            self.conn.query_row("SELECT count(*) > 0 FROM meta WHERE key = 'ip_salt'", [], |r| r.get(0))?;
         if !exists {
             let mut salt = [0u8; 16];
-            getrandom::fill(&mut salt)
-                .map_err(|e| Error::InvalidInput(format!("no random source: {e}")))?;
+            getrandom::fill(&mut salt).map_err(|e| Error::InvalidInput(format!("no random source: {e}")))?;
             let hex: String = salt.iter().map(|b| format!("{b:02x}")).collect();
-            self.conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('ip_salt', ?1)",
-                [hex],
-            )?;
+            self.conn.execute("INSERT INTO meta (key, value) VALUES ('ip_salt', ?1)", [hex])?;
         }
         Ok(())
     }
 
     fn meta(&self, key: &str) -> Result<String> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?)
     }
 }
 
 fn not_a_project(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => Error::NotAProject {
-            path: path.into(),
-            reason: "it is not a SQLite database".into(),
-        },
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            Error::NotAProject { path: path.into(), reason: "it is not a SQLite database".into() }
+        }
         Some(rusqlite::ErrorCode::CannotOpen) => Error::Io {
             path: path.into(),
-            source: std::io::Error::other(
-                "cannot open the file (does the folder exist and is it writable?)",
-            ),
+            source: std::io::Error::other("cannot open the file (does the folder exist and is it writable?)"),
         },
         _ => Error::Sqlite(e),
     }

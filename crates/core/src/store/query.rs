@@ -83,22 +83,15 @@ impl Project {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0));
-        let hits = files
-            .iter()
-            .filter(|f| f.kind == "traffic")
-            .map(|f| f.rows_imported)
-            .sum();
-        let (first_hit_ms, last_hit_ms) = (
-            files.iter().filter_map(|f| f.first_ts_ms).min(),
-            files.iter().filter_map(|f| f.last_ts_ms).max(),
-        );
+        let hits = files.iter().filter(|f| f.kind == "traffic").map(|f| f.rows_imported).sum();
+        let (first_hit_ms, last_hit_ms) =
+            (files.iter().filter_map(|f| f.first_ts_ms).min(), files.iter().filter_map(|f| f.last_ts_ms).max());
         let (first_ad_date, last_ad_date) = conn.query_row(
             "SELECT min(d), max(d) FROM (SELECT date AS d FROM ad_stat UNION ALL SELECT date FROM ad_click)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let mut time_zones: Vec<String> =
-            files.iter().filter_map(|f| f.time_zone.clone()).collect();
+        let mut time_zones: Vec<String> = files.iter().filter_map(|f| f.time_zone.clone()).collect();
         time_zones.sort();
         time_zones.dedup();
         Ok(ProjectInfo {
@@ -125,12 +118,7 @@ impl Project {
         )?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(StoredReject {
-                    file: r.get(0)?,
-                    line: r.get(1)?,
-                    raw: r.get(2)?,
-                    reason: r.get(3)?,
-                })
+                Ok(StoredReject { file: r.get(0)?, line: r.get(1)?, raw: r.get(2)?, reason: r.get(3)? })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)

@@ -1,0 +1,5 @@
+//! (placeholder until the ua importer lands)
+
+use super::Format;
+
+pub const FORMATS: &[&dyn Format] = &[];
