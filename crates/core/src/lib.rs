@@ -6,6 +6,7 @@
 //! - [`model`]: the rows that cross from importers into the store.
 
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod model;
 pub mod store;
