@@ -1,1 +1,49 @@
-fn main() {}
+//! `sessionlens`: the command line over sessionlens-core. Each command group is a module;
+//! every command exits non-zero on failure, and with `--json` prints one JSON document
+//! (on failure: `{"error": {"code", "message"}}`).
+
+mod import;
+mod info;
+mod output;
+mod rejects;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "sessionlens",
+    version,
+    about = "Import website traffic and ad-platform exports into a SessionLens project and analyse them offline"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import traffic or ad files into a project (created if missing).
+    Import(import::Args),
+    /// Show the files, row counts, date ranges and time zones of a project.
+    Info(info::Args),
+    /// List or export the rows that could not be imported.
+    Rejects(rejects::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (json, result) = match cli.command {
+        Command::Import(args) => (args.json, import::run(args)),
+        Command::Info(args) => (args.json, info::run(args)),
+        Command::Rejects(args) => (false, rejects::run(args)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::print_error(&e, json);
+            ExitCode::FAILURE
+        }
+    }
+}
