@@ -37,15 +37,17 @@ CREATE TABLE reject (
 );
 CREATE INDEX reject_by_file ON reject (file_id);
 
--- Dictionaries: each distinct string once.
-CREATE TABLE url          (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
-CREATE TABLE referrer     (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
-CREATE TABLE user_agent   (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
-CREATE TABLE client       (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
-CREATE TABLE app_user     (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
-CREATE TABLE source_session (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
-CREATE TABLE event_name   (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
-CREATE TABLE ip_address   (id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+-- Dictionaries: each distinct string once. The importer keeps them unique (it holds every
+-- value in memory during an import, inside the import's write transaction), so the tables
+-- carry no UNIQUE index: a bulk import appends to them without maintaining one.
+CREATE TABLE url            (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE referrer       (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE user_agent     (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE client         (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE app_user       (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE source_session (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE event_name     (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE ip_address     (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE campaign (
     id             INTEGER PRIMARY KEY,
     source         TEXT NOT NULL,
@@ -54,8 +56,7 @@ CREATE TABLE campaign (
     term           TEXT NOT NULL,
     content        TEXT NOT NULL,
     click_id_param TEXT NOT NULL,
-    click_id       TEXT NOT NULL,
-    UNIQUE (source, medium, name, term, content, click_id_param, click_id)
+    click_id       TEXT NOT NULL
 );
 
 -- hit_type: 0 page view, 1 event, 2 asset. Nullable ids mean "absent".

@@ -10,6 +10,7 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod store;
+pub mod synth;
 
 pub use error::{Error, Result};
 pub use store::Project;

@@ -21,6 +21,13 @@ use crate::model::{AdClickRow, AdStatRow, HitRow, HitType, Kind};
 
 /// How often (in rows) the loader checks for cancellation and reports progress.
 const CHECK_EVERY: u64 = 4096;
+/// Hits written per INSERT statement: one statement step per batch instead of per row.
+const HIT_BATCH: usize = 64;
+const HIT_COLUMNS: &str = "file_id, ts_ms, hit_type, interaction, event_name_id, client_id, user_id, \
+                           source_session_id, url_id, referrer_id, user_agent_id, ip_id, campaign_id";
+
+/// A hit as stored: the file's id, then the columns of [`HIT_COLUMNS`] after it.
+type EncodedHit = [Option<i64>; 12];
 
 /// What an import reports as it goes.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -269,6 +276,8 @@ struct Summary {
 struct Loader<'c, 'a> {
     file_id: i64,
     insert_hit: Statement<'c>,
+    insert_hit_batch: Statement<'c>,
+    pending_hits: Vec<EncodedHit>,
     insert_stat: Statement<'c>,
     insert_click: Statement<'c>,
     insert_reject: Statement<'c>,
@@ -302,11 +311,9 @@ impl<'c, 'a> Loader<'c, 'a> {
     ) -> Result<Self> {
         Ok(Loader {
             file_id,
-            insert_hit: conn.prepare(
-                "INSERT INTO hit (file_id, ts_ms, hit_type, interaction, event_name_id, client_id, user_id,
-                                  source_session_id, url_id, referrer_id, user_agent_id, ip_id, campaign_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?,
+            insert_hit: conn.prepare(&insert_hits_sql(1))?,
+            insert_hit_batch: conn.prepare(&insert_hits_sql(HIT_BATCH))?,
+            pending_hits: Vec::with_capacity(HIT_BATCH),
             insert_stat: conn.prepare(
                 "INSERT INTO ad_stat (file_id, platform, account, campaign_id, campaign, ad_group, date, device,
                                       impressions, clicks, cost_micros, currency)
@@ -393,10 +400,38 @@ impl<'c, 'a> Loader<'c, 'a> {
         id.map(Some)
     }
 
+    /// Write the pending hits: full batches with the batch statement, a remainder row by row.
+    fn flush_hits(&mut self) -> Result<()> {
+        let (statement, rows) = if self.pending_hits.len() == HIT_BATCH {
+            (&mut self.insert_hit_batch, HIT_BATCH)
+        } else {
+            (&mut self.insert_hit, 1)
+        };
+        for chunk in self.pending_hits.chunks(rows) {
+            let mut index = 0;
+            for hit in chunk {
+                for value in std::iter::once(Some(self.file_id)).chain(hit.iter().copied()) {
+                    index += 1;
+                    statement.raw_bind_parameter(index, value)?;
+                }
+            }
+            statement.raw_execute()?;
+        }
+        self.pending_hits.clear();
+        Ok(())
+    }
+
     fn finish(mut self) -> Result<Summary> {
+        self.flush_hits()?;
         self.tick()?;
         Ok(self.summary)
     }
+}
+
+/// `INSERT INTO hit ... VALUES (...), (...)` for `rows` rows.
+fn insert_hits_sql(rows: usize) -> String {
+    let one = format!("({})", vec!["?"; 13].join(", "));
+    format!("INSERT INTO hit ({HIT_COLUMNS}) VALUES {}", vec![one; rows].join(", "))
 }
 
 /// IPv4 to its /24, IPv6 to its /48.
@@ -433,21 +468,23 @@ impl Sink for Loader<'_, '_> {
             HitType::Event => 1,
             HitType::Asset => 2,
         };
-        self.insert_hit.execute(params![
-            self.file_id,
-            row.ts_ms,
-            hit_type,
-            row.interaction,
-            event,
+        self.pending_hits.push([
+            Some(row.ts_ms),
+            Some(hit_type),
+            Some(i64::from(row.interaction)),
+            Some(event),
             client,
             user,
             session,
-            url,
+            Some(url),
             referrer,
             user_agent,
             ip,
-            campaign
-        ])?;
+            campaign,
+        ]);
+        if self.pending_hits.len() == HIT_BATCH {
+            self.flush_hits()?;
+        }
         let s = &mut self.summary;
         s.first_ts = Some(s.first_ts.map_or(row.ts_ms, |t| t.min(row.ts_ms)));
         s.last_ts = Some(s.last_ts.map_or(row.ts_ms, |t| t.max(row.ts_ms)));
