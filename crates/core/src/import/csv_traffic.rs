@@ -2,6 +2,8 @@
 //! row. Columns are assigned by [`Mapping`](super::Mapping): the user's explicit choices, then
 //! header synonyms. Each data row becomes one hit.
 
+use csv::StringRecord;
+
 use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, raw_text};
 use super::mapped::{has_time, MappedRow, Scratch};
 use super::mapping::{Field, Mapping};
@@ -75,10 +77,8 @@ impl Format for CsvTraffic {
         }
 
         // Read ahead to decide ambiguous day/month order from the data itself.
-        let mut ahead = Vec::new();
-        for record in records.by_ref().take(DATE_ORDER_SAMPLE) {
-            ahead.push(record);
-        }
+        let ahead: Vec<csv::Result<StringRecord>> = records.by_ref().take(DATE_ORDER_SAMPLE).collect();
+        drop(records);
         let order = ctx.options.date_order.or_else(|| {
             let time_col = [Field::Timestamp, Field::Date, Field::Time].into_iter().find_map(|f| columns.get(f))?;
             DateOrder::detect(ahead.iter().filter_map(|r| r.as_ref().ok()?.get(time_col)))
@@ -87,32 +87,44 @@ impl Format for CsvTraffic {
 
         let width = header.len();
         let mut scratch = Scratch::default();
-        for record in ahead.into_iter().chain(records) {
+        let mut take = |record: Result<&StringRecord, (u64, String)>| -> Result<()> {
             let record = match record {
                 Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    sink.reject(line, "", &describe_csv_error(&e))?;
-                    continue;
-                }
+                Err((line, reason)) => return sink.reject(line, "", &reason),
             };
             let line = record.position().map_or(0, |p| p.line());
             if record.len() == 1 && record[0].trim().is_empty() {
-                continue;
+                return Ok(());
             }
             if record.len() != width {
                 let reason = format!("expected {width} fields as in the header, found {}", record.len());
-                sink.reject(line, &raw_text(&record, delimiter), &reason)?;
-                continue;
+                return sink.reject(line, &raw_text(record, delimiter), &reason);
             }
             let row = MappedRow { columns: &columns, cell: |i| record.get(i) };
             match row.hit(&parser, &mut scratch) {
-                Ok(hit) => sink.hit(&hit)?,
-                Err(reason) => sink.reject(line, &raw_text(&record, delimiter), &reason)?,
+                Ok(hit) => sink.hit(&hit),
+                Err(reason) => sink.reject(line, &raw_text(record, delimiter), &reason),
+            }
+        };
+        for record in &ahead {
+            take(record.as_ref().map_err(record_error))?;
+        }
+        // One record buffer for the rest of the file.
+        let mut record = StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => take(Ok(&record))?,
+                Err(e) => take(Err(record_error(&e)))?,
             }
         }
         Ok(())
     }
+}
+
+/// Where an unreadable record is and why, for the rejects list.
+fn record_error(e: &csv::Error) -> (u64, String) {
+    (e.position().map_or(0, |p| p.line()), describe_csv_error(e))
 }
 
 /// Split one line by `delimiter`, honouring double quotes (enough for a header line).

@@ -62,6 +62,9 @@ impl TimestampParser {
         if text.is_empty() {
             return Err("the timestamp is empty");
         }
+        if let Some(ms) = self.parse_iso_fast(text.as_bytes()) {
+            return Ok(ms);
+        }
         if let Some(ms) = parse_epoch(text) {
             return Ok(ms);
         }
@@ -79,6 +82,56 @@ impl TimestampParser {
             None => local_to_utc_ms(self.tz, naive),
         };
         Ok(utc_ms)
+    }
+}
+
+impl TimestampParser {
+    /// The common `YYYY-MM-DD[T ]hh:mm:ss[.fff][Z|±hh:mm|±hhmm]` without tokenising; `None`
+    /// sends anything else (including every malformed case) to the general parser.
+    fn parse_iso_fast(&self, b: &[u8]) -> Option<i64> {
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+        let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
+        let year = two(0)? * 100 + two(2)?;
+        let date = NaiveDate::from_ymd_opt(year as i32, two(5)?, two(8)?)?;
+        let naive = date.and_hms_opt(two(11)?, two(14)?, two(17)?)?;
+        let mut rest = &b[19..];
+        let mut ms = 0i64;
+        if let [b'.', tail @ ..] = rest {
+            let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            for i in 0..3 {
+                ms = ms * 10 + tail.get(i).filter(|_| i < digits).map_or(0, |c| i64::from(c - b'0'));
+            }
+            rest = &tail[digits..];
+        }
+        let at = b.len() - rest.len();
+        let offset_minutes = |sign: u8, hours: u32, minutes: u32| {
+            let total = i64::from(hours * 60 + minutes);
+            (hours <= 18 && minutes <= 59).then_some(if sign == b'-' { -total } else { total })
+        };
+        let offset = match rest {
+            [] => None,
+            [b'Z' | b'z'] => Some(0),
+            [sign @ (b'+' | b'-'), _, _, b':', _, _] => Some(offset_minutes(*sign, two(at + 1)?, two(at + 4)?)?),
+            [sign @ (b'+' | b'-'), _, _, _, _] => Some(offset_minutes(*sign, two(at + 1)?, two(at + 3)?)?),
+            _ => return None,
+        };
+        let utc = match offset {
+            Some(minutes) => naive.and_utc().timestamp_millis() - minutes * 60_000,
+            None => local_to_utc_ms(self.tz, naive),
+        };
+        Some(utc + ms)
     }
 }
 
@@ -434,6 +487,22 @@ mod tests {
         assert_eq!(parse_date("2018-09-01 00:00:00 UTC", DateOrder::DayFirst), d(2018, 9, 1));
         assert_eq!(parse_date("2024-02-30", DateOrder::DayFirst), None);
         assert_eq!(parse_date("Total", DateOrder::DayFirst), None);
+    }
+
+    proptest::proptest! {
+        /// Every ISO shape (the fast path) and its RFC 2822 twin (the general path) agree with
+        /// chrono's own reading of the same instant.
+        #[test]
+        fn iso_and_rfc2822_agree_with_chrono(secs in 0i64..4_102_444_800, ms in 0i64..1000, offset_min in -720i32..840, sep in 0usize..2) {
+            let offset = chrono::FixedOffset::east_opt(offset_min * 60).unwrap();
+            let t = chrono::DateTime::from_timestamp_millis(secs * 1000 + ms).unwrap().with_timezone(&offset);
+            let p = TimestampParser::new(chrono_tz::Europe::Berlin, DateOrder::DayFirst);
+            let iso = t.format(if sep == 0 { "%Y-%m-%dT%H:%M:%S%.3f%:z" } else { "%Y-%m-%d %H:%M:%S%.3f%z" }).to_string();
+            proptest::prop_assert_eq!(p.parse(&iso), Ok(secs * 1000 + ms), "{}", iso);
+            proptest::prop_assert_eq!(p.parse(&t.to_rfc2822()), Ok(secs * 1000), "{}", t.to_rfc2822());
+            let naive = t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f").to_string();
+            proptest::prop_assert_eq!(p.parse(&naive), Ok(local_to_utc_ms(chrono_tz::Europe::Berlin, t.naive_utc())));
+        }
     }
 
     #[test]

@@ -1,11 +1,13 @@
-//! The bulk loader: an [`import::Sink`](crate::import::Sink) that dictionary-encodes rows in
-//! memory and writes them with prepared statements inside the import's one transaction. It
-//! truncates or hashes IP addresses, drops events whose id it has seen, reports progress and
-//! honours cancellation.
+//! The bulk loader. An import runs on two threads: the format parses and the [`Encoder`] (a
+//! [`Sink`]) dictionary-encodes rows in memory, truncating or hashing IP addresses and dropping
+//! events whose id it has seen; a writer thread owns the connection and writes the encoded
+//! batches with prepared statements inside the import's one transaction. Progress is reported
+//! and cancellation honoured on the import thread.
 
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use chrono_tz::Tz;
@@ -16,18 +18,17 @@ use serde::Serialize;
 use super::{CancelToken, Project};
 use crate::error::{Error, Result};
 use crate::import::urlparts::url_tags;
-use crate::import::{self, Field, ImportOptions, Input, IpPolicy, Sink};
+use crate::import::{self, Field, ImportOptions, Input, IpPolicy, OwnedAdClick, OwnedAdStat, Reject, Sink};
 use crate::model::{AdClickRow, AdStatRow, HitRow, HitType, Kind};
 
-/// How often (in rows) the loader checks for cancellation and reports progress.
+/// How often (in rows) the encoder checks for cancellation and reports progress.
 const CHECK_EVERY: u64 = 4096;
-/// Hits written per INSERT statement: one statement step per batch instead of per row.
-const HIT_BATCH: usize = 64;
-const HIT_COLUMNS: &str = "file_id, ts_ms, hit_type, interaction, event_name_id, client_id, user_id, \
-                           source_session_id, url_id, referrer_id, user_agent_id, ip_id, campaign_id";
-
-/// A hit as stored: the file's id, then the columns of [`HIT_COLUMNS`] after it.
-type EncodedHit = [Option<i64>; 12];
+/// Rows the encoder collects before handing a batch to the writer.
+const BATCH_ROWS: usize = 8192;
+/// Batches that may wait for the writer (bounds memory; the parser waits when it is full).
+const BATCHES_IN_FLIGHT: usize = 4;
+/// Hits written per INSERT statement: one statement step per 64 rows instead of per row.
+const HITS_PER_INSERT: usize = 64;
 
 /// What an import reports as it goes.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -103,9 +104,20 @@ impl Project {
             )?;
             let file_id = self.conn.last_insert_rowid();
             let mut input = Input::open(path)?;
-            let mut loader = Loader::new(&self.conn, file_id, options.ip_policy, &salt, &input, control)?;
-            format.read(&mut input, &import::Context { path, options }, &mut loader)?;
-            let summary = loader.finish()?;
+            let dictionaries = Dictionaries::load(&self.conn)?;
+            let (batches, received) = sync_channel(BATCHES_IN_FLIGHT);
+            let conn = &mut self.conn;
+            let summary = std::thread::scope(|scope| {
+                let writer = scope.spawn(move || write_batches(conn, file_id, received));
+                let mut encoder = Encoder::new(dictionaries, options.ip_policy, &salt, &input, control, batches);
+                let read = format.read(&mut input, &import::Context { path, options }, &mut encoder);
+                let encoded = read.and_then(|()| encoder.finish());
+                // The encoder is gone, so the channel is closed and the writer ends.
+                let written =
+                    writer.join().unwrap_or_else(|_| Err(Error::InvalidInput("the import writer failed".into())));
+                // A writer error (a full disk, say) explains an encoder's failed send.
+                written.and(encoded)
+            })?;
             if summary.rows == 0 && summary.rejected == 0 {
                 return Err(Error::unreadable(path, "the file holds no data rows (only a header or preamble)"));
             }
@@ -159,107 +171,92 @@ fn content_hash(path: &Path) -> Result<String> {
     Ok(hasher.finalize().to_hex().to_string())
 }
 
-/// One dictionary table, mirrored in memory.
-struct Dict<'c> {
+/// The dictionary tables of plain strings, in the order of [`Dictionaries::strings`].
+const STRING_TABLES: [&str; 8] =
+    ["url", "referrer", "user_agent", "client", "app_user", "source_session", "event_name", "ip_address"];
+const URL: usize = 0;
+const REFERRER: usize = 1;
+const USER_AGENT: usize = 2;
+const CLIENT: usize = 3;
+const USER: usize = 4;
+const SESSION: usize = 5;
+const EVENT: usize = 6;
+const IP: usize = 7;
+
+/// The campaign tag columns, in the order of a campaign key.
+const CAMPAIGN_COLUMNS: &str = "source, medium, name, term, content, click_id_param, click_id";
+
+/// One dictionary table mirrored in memory, with the next id to hand out.
+#[derive(Default)]
+struct Dictionary {
     ids: FxHashMap<Box<str>, i64>,
-    insert: Statement<'c>,
+    next_id: i64,
 }
 
-impl<'c> Dict<'c> {
-    fn load(conn: &'c Connection, table: &str) -> Result<Dict<'c>> {
-        let mut ids = FxHashMap::default();
-        let mut select = conn.prepare(&format!("SELECT id, value FROM {table}"))?;
+impl Dictionary {
+    fn load(conn: &Connection, sql: &str, key: impl Fn(&rusqlite::Row) -> rusqlite::Result<String>) -> Result<Self> {
+        let mut dict = Dictionary { next_id: 1, ..Default::default() };
+        let mut select = conn.prepare(sql)?;
         let mut rows = select.query([])?;
         while let Some(row) = rows.next()? {
-            ids.insert(row.get::<_, String>(1)?.into_boxed_str(), row.get(0)?);
+            let id: i64 = row.get(0)?;
+            dict.ids.insert(key(row)?.into_boxed_str(), id);
+            dict.next_id = dict.next_id.max(id + 1);
         }
-        let insert = conn.prepare(&format!("INSERT INTO {table} (value) VALUES (?1)"))?;
-        Ok(Dict { ids, insert })
+        Ok(dict)
     }
 
-    fn id(&mut self, value: &str) -> Result<i64> {
+    /// The id of `value`, and whether it is new (and must be written).
+    fn id(&mut self, value: &str) -> (i64, bool) {
         if let Some(&id) = self.ids.get(value) {
-            return Ok(id);
+            return (id, false);
         }
-        let id = self.insert.insert([value])?;
+        let id = self.next_id;
+        self.next_id += 1;
         self.ids.insert(value.into(), id);
-        Ok(id)
-    }
-
-    fn opt_id(&mut self, value: &str) -> Result<Option<i64>> {
-        if value.is_empty() {
-            Ok(None)
-        } else {
-            self.id(value).map(Some)
-        }
+        (id, true)
     }
 }
 
-/// The campaign dictionary: one row per distinct tag tuple.
-struct Campaigns<'c> {
-    ids: FxHashMap<Box<str>, i64>,
-    insert: Statement<'c>,
-    key: String,
+/// Every dictionary of the project, loaded before an import.
+struct Dictionaries {
+    strings: [Dictionary; 8],
+    /// Keyed by the seven tags joined with U+001F.
+    campaigns: Dictionary,
 }
 
-impl<'c> Campaigns<'c> {
-    fn load(conn: &'c Connection) -> Result<Campaigns<'c>> {
-        let mut ids = FxHashMap::default();
-        let mut select =
-            conn.prepare("SELECT id, source, medium, name, term, content, click_id_param, click_id FROM campaign")?;
-        let mut rows = select.query([])?;
-        while let Some(row) = rows.next()? {
-            let parts: Vec<String> = (1..8).map(|i| row.get(i)).collect::<rusqlite::Result<_>>()?;
-            ids.insert(parts.join("\u{1f}").into_boxed_str(), row.get(0)?);
+impl Dictionaries {
+    fn load(conn: &Connection) -> Result<Self> {
+        let mut strings: [Dictionary; 8] = Default::default();
+        for (dict, table) in strings.iter_mut().zip(STRING_TABLES) {
+            *dict = Dictionary::load(conn, &format!("SELECT id, value FROM {table}"), |r| r.get(1))?;
         }
-        let insert = conn.prepare(
-            "INSERT INTO campaign (source, medium, name, term, content, click_id_param, click_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        Ok(Campaigns { ids, insert, key: String::new() })
+        let campaigns = Dictionary::load(conn, &format!("SELECT id, {CAMPAIGN_COLUMNS} FROM campaign"), |r| {
+            Ok((1..8).map(|i| r.get::<_, String>(i)).collect::<rusqlite::Result<Vec<_>>>()?.join("\u{1f}"))
+        })?;
+        Ok(Dictionaries { strings, campaigns })
     }
+}
 
-    /// The id of the tags, explicit ones first and the URL's for the rest; `None` if no tags.
-    fn id(&mut self, row: &HitRow<'_>) -> Result<Option<i64>> {
-        let from_url = if row.url.contains('?') { url_tags(row.url) } else { Default::default() };
-        let t = &row.tags;
-        let pick = |explicit: &'_ str, url: &'_ str| {
-            if explicit.is_empty() {
-                url.to_string()
-            } else {
-                explicit.to_string()
-            }
-        };
-        let (param, click) = if t.click_id.is_empty() {
-            (from_url.click_id_param.to_string(), from_url.click_id.to_string())
-        } else {
-            (t.click_id_param.to_string(), t.click_id.to_string())
-        };
-        let parts = [
-            pick(t.source, &from_url.source),
-            pick(t.medium, &from_url.medium),
-            pick(t.campaign, &from_url.campaign),
-            pick(t.term, &from_url.term),
-            pick(t.content, &from_url.content),
-            param,
-            click,
-        ];
-        if parts.iter().all(String::is_empty) {
-            return Ok(None);
-        }
-        self.key.clear();
-        for (i, p) in parts.iter().enumerate() {
-            if i > 0 {
-                self.key.push('\u{1f}');
-            }
-            self.key.push_str(p);
-        }
-        if let Some(&id) = self.ids.get(self.key.as_str()) {
-            return Ok(Some(id));
-        }
-        let id = self.insert.insert(rusqlite::params_from_iter(parts.iter()))?;
-        self.ids.insert(self.key.as_str().into(), id);
-        Ok(Some(id))
+/// A hit as stored, in the column order of [`insert_hits_sql`] after `file_id`.
+type EncodedHit = [Option<i64>; 12];
+
+/// What the encoder hands the writer.
+#[derive(Default)]
+struct Batch {
+    /// New dictionary entries: (table index, id, value).
+    strings: Vec<(usize, i64, Box<str>)>,
+    /// New campaigns: id and the key of seven tags joined with U+001F.
+    campaigns: Vec<(i64, Box<str>)>,
+    hits: Vec<EncodedHit>,
+    stats: Vec<OwnedAdStat>,
+    clicks: Vec<OwnedAdClick>,
+    rejects: Vec<Reject>,
+}
+
+impl Batch {
+    fn rows(&self) -> usize {
+        self.hits.len() + self.stats.len() + self.clicks.len() + self.rejects.len()
     }
 }
 
@@ -273,71 +270,41 @@ struct Summary {
     columns: Vec<(Field, String)>,
 }
 
-struct Loader<'c, 'a> {
-    file_id: i64,
-    insert_hit: Statement<'c>,
-    insert_hit_batch: Statement<'c>,
-    pending_hits: Vec<EncodedHit>,
-    insert_stat: Statement<'c>,
-    insert_click: Statement<'c>,
-    insert_reject: Statement<'c>,
-    urls: Dict<'c>,
-    referrers: Dict<'c>,
-    user_agents: Dict<'c>,
-    clients: Dict<'c>,
-    users: Dict<'c>,
-    sessions: Dict<'c>,
-    events: Dict<'c>,
-    ips: Dict<'c>,
-    campaigns: Campaigns<'c>,
+/// The import thread's half: turns rows into integer-encoded batches.
+struct Encoder<'a> {
+    dicts: Dictionaries,
+    batch: Batch,
+    batches: SyncSender<Batch>,
     seen_event_ids: FxHashSet<Box<str>>,
     ip_policy: IpPolicy,
     ip_key: [u8; 32],
-    ip_text: String,
+    /// Raw address to stored id, so each distinct address is truncated or hashed once.
+    ip_ids: FxHashMap<Box<str>, i64>,
+    campaign_key: String,
     control: ImportControl<'a>,
     bytes_read: Arc<AtomicU64>,
     bytes_total: u64,
     summary: Summary,
 }
 
-impl<'c, 'a> Loader<'c, 'a> {
+impl<'a> Encoder<'a> {
     fn new(
-        conn: &'c Connection,
-        file_id: i64,
+        dicts: Dictionaries,
         ip_policy: IpPolicy,
         salt: &str,
         input: &Input,
         control: ImportControl<'a>,
-    ) -> Result<Self> {
-        Ok(Loader {
-            file_id,
-            insert_hit: conn.prepare(&insert_hits_sql(1))?,
-            insert_hit_batch: conn.prepare(&insert_hits_sql(HIT_BATCH))?,
-            pending_hits: Vec::with_capacity(HIT_BATCH),
-            insert_stat: conn.prepare(
-                "INSERT INTO ad_stat (file_id, platform, account, campaign_id, campaign, ad_group, date, device,
-                                      impressions, clicks, cost_micros, currency)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?,
-            insert_click: conn.prepare(
-                "INSERT INTO ad_click (file_id, platform, account, campaign_id, campaign, ad_group, date, ts_ms,
-                                       device, click_id_param, click_id, clicks)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?,
-            insert_reject: conn.prepare("INSERT INTO reject (file_id, line, raw, reason) VALUES (?1, ?2, ?3, ?4)")?,
-            urls: Dict::load(conn, "url")?,
-            referrers: Dict::load(conn, "referrer")?,
-            user_agents: Dict::load(conn, "user_agent")?,
-            clients: Dict::load(conn, "client")?,
-            users: Dict::load(conn, "app_user")?,
-            sessions: Dict::load(conn, "source_session")?,
-            events: Dict::load(conn, "event_name")?,
-            ips: Dict::load(conn, "ip_address")?,
-            campaigns: Campaigns::load(conn)?,
+        batches: SyncSender<Batch>,
+    ) -> Self {
+        Encoder {
+            dicts,
+            batch: Batch::default(),
+            batches,
             seen_event_ids: FxHashSet::default(),
             ip_policy,
             ip_key: *blake3::hash(salt.as_bytes()).as_bytes(),
-            ip_text: String::new(),
+            ip_ids: FxHashMap::default(),
+            campaign_key: String::new(),
             control,
             bytes_read: input.progress_counter(),
             bytes_total: input.size(),
@@ -350,7 +317,99 @@ impl<'c, 'a> Loader<'c, 'a> {
                 time_zone: None,
                 columns: Vec::new(),
             },
-        })
+        }
+    }
+
+    fn string_id(&mut self, table: usize, value: &str) -> i64 {
+        let (id, new) = self.dicts.strings[table].id(value);
+        if new {
+            self.batch.strings.push((table, id, value.into()));
+        }
+        id
+    }
+
+    fn optional_string_id(&mut self, table: usize, value: &str) -> Option<i64> {
+        (!value.is_empty()).then(|| self.string_id(table, value))
+    }
+
+    /// The stored form of an IP address under the file's policy.
+    fn ip_id(&mut self, ip: &str) -> Option<i64> {
+        if ip.is_empty() || ip == "-" {
+            return None;
+        }
+        if let Some(&id) = self.ip_ids.get(ip) {
+            return Some(id);
+        }
+        let stored = match (self.ip_policy, ip.parse::<IpAddr>()) {
+            (IpPolicy::Raw, _) => ip.to_string(),
+            (IpPolicy::Truncate, Ok(addr)) => truncate_ip(addr).to_string(),
+            // A hash also stands in for what cannot be truncated (host names in some logs).
+            (IpPolicy::Hash, _) | (IpPolicy::Truncate, Err(_)) => {
+                format!("h:{}", &blake3::keyed_hash(&self.ip_key, ip.as_bytes()).to_hex()[..16])
+            }
+        };
+        let id = self.string_id(IP, &stored);
+        self.ip_ids.insert(ip.into(), id);
+        Some(id)
+    }
+
+    /// The id of the hit's campaign tags (explicit ones first, the URL's for the rest), or
+    /// `None` when it has none.
+    fn campaign_id(&mut self, row: &HitRow<'_>) -> Option<i64> {
+        let from_url = if row.url.contains('?') { url_tags(row.url) } else { Default::default() };
+        let t = &row.tags;
+        let (param, click) = if t.click_id.is_empty() {
+            (from_url.click_id_param, from_url.click_id.as_ref())
+        } else {
+            (t.click_id_param, t.click_id)
+        };
+        fn or_url<'s>(explicit: &'s str, url: &'s str) -> &'s str {
+            if explicit.is_empty() {
+                url
+            } else {
+                explicit
+            }
+        }
+        let parts: [&str; 7] = [
+            or_url(t.source, &from_url.source),
+            or_url(t.medium, &from_url.medium),
+            or_url(t.campaign, &from_url.campaign),
+            or_url(t.term, &from_url.term),
+            or_url(t.content, &from_url.content),
+            param,
+            click,
+        ];
+        if parts.iter().all(|p| p.is_empty()) {
+            return None;
+        }
+        self.campaign_key.clear();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                self.campaign_key.push('\u{1f}');
+            }
+            self.campaign_key.push_str(part);
+        }
+        let (id, new) = self.dicts.campaigns.id(&self.campaign_key);
+        if new {
+            self.batch.campaigns.push((id, self.campaign_key.as_str().into()));
+        }
+        Some(id)
+    }
+
+    fn row_added(&mut self) -> Result<()> {
+        if self.batch.rows() >= BATCH_ROWS {
+            self.send()?;
+        }
+        if (self.summary.rows + self.summary.rejected) % CHECK_EVERY == 0 {
+            self.tick()?;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        // A closed channel means the writer stopped on an error, which the import reports.
+        self.batches.send(batch).map_err(|_| Error::InvalidInput("the import writer stopped".into()))
     }
 
     fn tick(&mut self) -> Result<()> {
@@ -369,69 +428,175 @@ impl<'c, 'a> Loader<'c, 'a> {
         Ok(())
     }
 
-    fn counted(&mut self) -> Result<()> {
-        self.summary.rows += 1;
-        if self.summary.rows % CHECK_EVERY == 0 {
-            self.tick()?;
-        }
-        Ok(())
-    }
-
-    /// The stored form of an IP address under the file's policy.
-    fn ip_id(&mut self, ip: &str) -> Result<Option<i64>> {
-        if ip.is_empty() || ip == "-" {
-            return Ok(None);
-        }
-        self.ip_text.clear();
-        let parsed: Option<IpAddr> = ip.parse().ok();
-        match (self.ip_policy, parsed) {
-            (IpPolicy::Raw, _) => self.ip_text.push_str(ip),
-            (IpPolicy::Truncate, Some(addr)) => self.ip_text.push_str(&truncate_ip(addr).to_string()),
-            // A hash also stands in for what cannot be truncated (host names in some logs).
-            (IpPolicy::Hash, _) | (IpPolicy::Truncate, None) => {
-                let hash = blake3::keyed_hash(&self.ip_key, ip.as_bytes());
-                self.ip_text.push_str("h:");
-                self.ip_text.push_str(&hash.to_hex()[..16]);
-            }
-        }
-        let text = std::mem::take(&mut self.ip_text);
-        let id = self.ips.id(&text);
-        self.ip_text = text;
-        id.map(Some)
-    }
-
-    /// Write the pending hits: full batches with the batch statement, a remainder row by row.
-    fn flush_hits(&mut self) -> Result<()> {
-        let (statement, rows) = if self.pending_hits.len() == HIT_BATCH {
-            (&mut self.insert_hit_batch, HIT_BATCH)
-        } else {
-            (&mut self.insert_hit, 1)
-        };
-        for chunk in self.pending_hits.chunks(rows) {
-            let mut index = 0;
-            for hit in chunk {
-                for value in std::iter::once(Some(self.file_id)).chain(hit.iter().copied()) {
-                    index += 1;
-                    statement.raw_bind_parameter(index, value)?;
-                }
-            }
-            statement.raw_execute()?;
-        }
-        self.pending_hits.clear();
-        Ok(())
-    }
-
     fn finish(mut self) -> Result<Summary> {
-        self.flush_hits()?;
+        self.send()?;
         self.tick()?;
         Ok(self.summary)
     }
 }
 
+impl<'a> Sink for Encoder<'a> {
+    fn hit(&mut self, row: &HitRow<'_>) -> Result<()> {
+        if !row.event_id.is_empty() && !self.seen_event_ids.insert(row.event_id.into()) {
+            self.summary.duplicates += 1;
+            return Ok(());
+        }
+        let hit_type = match row.hit_type {
+            HitType::PageView => 0,
+            HitType::Event => 1,
+            HitType::Asset => 2,
+        };
+        let hit = [
+            Some(row.ts_ms),
+            Some(hit_type),
+            Some(i64::from(row.interaction)),
+            Some(self.string_id(EVENT, row.event)),
+            self.optional_string_id(CLIENT, row.client_id),
+            self.optional_string_id(USER, row.user_id),
+            self.optional_string_id(SESSION, row.source_session_id),
+            Some(self.string_id(URL, row.url)),
+            self.optional_string_id(REFERRER, row.referrer),
+            self.optional_string_id(USER_AGENT, row.user_agent),
+            self.ip_id(row.ip),
+            self.campaign_id(row),
+        ];
+        self.batch.hits.push(hit);
+        let s = &mut self.summary;
+        s.rows += 1;
+        s.first_ts = Some(s.first_ts.map_or(row.ts_ms, |t| t.min(row.ts_ms)));
+        s.last_ts = Some(s.last_ts.map_or(row.ts_ms, |t| t.max(row.ts_ms)));
+        self.row_added()
+    }
+
+    fn ad_stat(&mut self, row: &AdStatRow<'_>) -> Result<()> {
+        let mut owned = import::MemorySink::default();
+        owned.ad_stat(row)?;
+        self.batch.stats.extend(owned.ad_stats);
+        self.summary.rows += 1;
+        self.row_added()
+    }
+
+    fn ad_click(&mut self, row: &AdClickRow<'_>) -> Result<()> {
+        let mut owned = import::MemorySink::default();
+        owned.ad_click(row)?;
+        self.batch.clicks.extend(owned.ad_clicks);
+        self.summary.rows += 1;
+        self.row_added()
+    }
+
+    fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()> {
+        self.batch.rejects.push(Reject { line, raw: raw.into(), reason: reason.into() });
+        self.summary.rejected += 1;
+        self.row_added()
+    }
+
+    fn file_time_zone(&mut self, tz: Tz) -> Result<()> {
+        self.summary.time_zone = Some(tz);
+        Ok(())
+    }
+
+    fn columns(&mut self, mapping: &[(Field, String)]) -> Result<()> {
+        self.summary.columns = mapping.to_vec();
+        Ok(())
+    }
+}
+
+/// The writer thread's half: owns the connection for the import and writes every batch.
+fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) -> Result<()> {
+    let mut insert_strings = STRING_TABLES
+        .iter()
+        .map(|table| conn.prepare(&format!("INSERT INTO {table} (id, value) VALUES (?1, ?2)")))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut insert_campaign = conn
+        .prepare(&format!("INSERT INTO campaign (id, {CAMPAIGN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))?;
+    let mut insert_hit = conn.prepare(&insert_hits_sql(1))?;
+    let mut insert_hits = conn.prepare(&insert_hits_sql(HITS_PER_INSERT))?;
+    let mut insert_stat = conn.prepare(
+        "INSERT INTO ad_stat (file_id, platform, account, campaign_id, campaign, ad_group, date, device,
+                              impressions, clicks, cost_micros, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut insert_click = conn.prepare(
+        "INSERT INTO ad_click (file_id, platform, account, campaign_id, campaign, ad_group, date, ts_ms,
+                               device, click_id_param, click_id, clicks)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut insert_reject = conn.prepare("INSERT INTO reject (file_id, line, raw, reason) VALUES (?1, ?2, ?3, ?4)")?;
+
+    for batch in batches {
+        for (table, id, value) in &batch.strings {
+            insert_strings[*table].execute(params![id, value])?;
+        }
+        for (id, key) in &batch.campaigns {
+            let tags: Vec<&str> = key.split('\u{1f}').collect();
+            insert_campaign.execute(params![id, tags[0], tags[1], tags[2], tags[3], tags[4], tags[5], tags[6]])?;
+        }
+        let mut chunks = batch.hits.chunks_exact(HITS_PER_INSERT);
+        for chunk in chunks.by_ref() {
+            bind_hits(&mut insert_hits, file_id, chunk)?;
+        }
+        for hit in chunks.remainder() {
+            bind_hits(&mut insert_hit, file_id, std::slice::from_ref(hit))?;
+        }
+        for r in &batch.stats {
+            insert_stat.execute(params![
+                file_id,
+                r.platform,
+                r.account,
+                r.campaign_id,
+                r.campaign,
+                r.ad_group,
+                r.date.to_string(),
+                r.device,
+                r.impressions,
+                r.clicks,
+                r.cost_micros,
+                r.currency
+            ])?;
+        }
+        for r in &batch.clicks {
+            insert_click.execute(params![
+                file_id,
+                r.platform,
+                r.account,
+                r.campaign_id,
+                r.campaign,
+                r.ad_group,
+                r.date.to_string(),
+                r.ts_ms,
+                r.device,
+                r.click_id_param,
+                r.click_id,
+                r.clicks
+            ])?;
+        }
+        for r in &batch.rejects {
+            insert_reject.execute(params![file_id, r.line as i64, r.raw, r.reason])?;
+        }
+    }
+    Ok(())
+}
+
+fn bind_hits(statement: &mut Statement<'_>, file_id: i64, hits: &[EncodedHit]) -> Result<()> {
+    let mut index = 0;
+    for hit in hits {
+        for value in std::iter::once(Some(file_id)).chain(hit.iter().copied()) {
+            index += 1;
+            statement.raw_bind_parameter(index, value)?;
+        }
+    }
+    statement.raw_execute()?;
+    Ok(())
+}
+
 /// `INSERT INTO hit ... VALUES (...), (...)` for `rows` rows.
 fn insert_hits_sql(rows: usize) -> String {
-    let one = format!("({})", vec!["?"; 13].join(", "));
-    format!("INSERT INTO hit ({HIT_COLUMNS}) VALUES {}", vec![one; rows].join(", "))
+    let one = format!("({})", ["?"; 13].join(", "));
+    format!(
+        "INSERT INTO hit (file_id, ts_ms, hit_type, interaction, event_name_id, client_id, user_id, source_session_id,
+                          url_id, referrer_id, user_agent_id, ip_id, campaign_id) VALUES {}",
+        vec![one; rows].join(", ")
+    )
 }
 
 /// IPv4 to its /24, IPv6 to its /48.
@@ -445,104 +610,5 @@ pub fn truncate_ip(addr: IpAddr) -> IpAddr {
             let s = v6.segments();
             IpAddr::from([s[0], s[1], s[2], 0, 0, 0, 0, 0])
         }
-    }
-}
-
-impl Sink for Loader<'_, '_> {
-    fn hit(&mut self, row: &HitRow<'_>) -> Result<()> {
-        if !row.event_id.is_empty() && !self.seen_event_ids.insert(row.event_id.into()) {
-            self.summary.duplicates += 1;
-            return Ok(());
-        }
-        let event = self.events.id(row.event)?;
-        let client = self.clients.opt_id(row.client_id)?;
-        let user = self.users.opt_id(row.user_id)?;
-        let session = self.sessions.opt_id(row.source_session_id)?;
-        let url = self.urls.id(row.url)?;
-        let referrer = self.referrers.opt_id(row.referrer)?;
-        let user_agent = self.user_agents.opt_id(row.user_agent)?;
-        let ip = self.ip_id(row.ip)?;
-        let campaign = self.campaigns.id(row)?;
-        let hit_type = match row.hit_type {
-            HitType::PageView => 0,
-            HitType::Event => 1,
-            HitType::Asset => 2,
-        };
-        self.pending_hits.push([
-            Some(row.ts_ms),
-            Some(hit_type),
-            Some(i64::from(row.interaction)),
-            Some(event),
-            client,
-            user,
-            session,
-            Some(url),
-            referrer,
-            user_agent,
-            ip,
-            campaign,
-        ]);
-        if self.pending_hits.len() == HIT_BATCH {
-            self.flush_hits()?;
-        }
-        let s = &mut self.summary;
-        s.first_ts = Some(s.first_ts.map_or(row.ts_ms, |t| t.min(row.ts_ms)));
-        s.last_ts = Some(s.last_ts.map_or(row.ts_ms, |t| t.max(row.ts_ms)));
-        self.counted()
-    }
-
-    fn ad_stat(&mut self, r: &AdStatRow<'_>) -> Result<()> {
-        self.insert_stat.execute(params![
-            self.file_id,
-            r.platform,
-            r.account,
-            r.campaign_id,
-            r.campaign,
-            r.ad_group,
-            r.date.to_string(),
-            r.device,
-            r.impressions,
-            r.clicks,
-            r.cost_micros,
-            r.currency
-        ])?;
-        self.counted()
-    }
-
-    fn ad_click(&mut self, r: &AdClickRow<'_>) -> Result<()> {
-        self.insert_click.execute(params![
-            self.file_id,
-            r.platform,
-            r.account,
-            r.campaign_id,
-            r.campaign,
-            r.ad_group,
-            r.date.to_string(),
-            r.ts_ms,
-            r.device,
-            r.click_id_param,
-            r.click_id,
-            r.clicks
-        ])?;
-        self.counted()
-    }
-
-    fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()> {
-        self.insert_reject.execute(params![self.file_id, line as i64, raw, reason])?;
-        self.summary.rejected += 1;
-        if self.summary.rejected % CHECK_EVERY == 0 {
-            self.tick()?;
-        }
-        Ok(())
-    }
-
-    fn file_time_zone(&mut self, tz: Tz) -> Result<()> {
-        self.summary.time_zone = Some(tz);
-        Ok(())
-    }
-
-    fn columns(&mut self, mapping: &[(Field, String)]) -> Result<()> {
-        self.summary.columns = mapping.to_vec();
-        Ok(())
     }
 }
