@@ -1,0 +1,59 @@
+//! Opening project files: creation, migration, refusal of foreign and newer files, and the
+//! busy message when another writer holds the project.
+
+use rusqlite::Connection;
+use sessionlens_core::store::SCHEMA_VERSION;
+use sessionlens_core::{Error, Project};
+
+use crate::{import, Scratch};
+
+#[test]
+fn a_new_project_is_created_at_the_current_schema_and_reopens() {
+    let scratch = Scratch::new();
+    let project = scratch.project();
+    assert_eq!(project.schema_version().unwrap(), SCHEMA_VERSION);
+    drop(project);
+    let reopened = scratch.project();
+    assert_eq!(reopened.info().unwrap().files.len(), 0);
+}
+
+#[test]
+fn a_project_from_a_newer_build_is_refused_naming_both_versions() {
+    let scratch = Scratch::new();
+    drop(scratch.project());
+    let conn = Connection::open(scratch.path("test.sessionlens")).unwrap();
+    conn.execute("INSERT INTO schema_migration (version, name, applied_at) VALUES (99, 'future', 'now')", []).unwrap();
+    drop(conn);
+    let err = Project::open(scratch.path("test.sessionlens")).err().expect("refused");
+    assert!(matches!(err, Error::ProjectTooNew { found: 99, supported: SCHEMA_VERSION }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("99") && message.contains(&SCHEMA_VERSION.to_string()), "{message}");
+}
+
+#[test]
+fn files_that_are_not_projects_are_refused() {
+    let scratch = Scratch::new();
+    let text = scratch
+        .write("notes.sessionlens", "this is not a database, just text that is long enough to look like a header....");
+    assert_eq!(Project::open(&text).err().expect("refused").code(), "not_a_project");
+
+    let other = scratch.path("other.sqlite");
+    Connection::open(&other).unwrap().execute_batch("CREATE TABLE t (x)").unwrap();
+    let err = Project::open(&other).err().expect("refused");
+    assert_eq!(err.code(), "not_a_project");
+    assert!(err.to_string().contains("another program"), "{err}");
+}
+
+#[test]
+fn a_second_writer_gets_a_clear_busy_error_and_nothing_is_lost() {
+    let scratch = Scratch::new();
+    let csv = scratch.write("hits.csv", "timestamp,url\n2024-03-01T10:00:00Z,/a\n");
+    let mut project = scratch.project();
+    let other_writer = Connection::open(scratch.path("test.sessionlens")).unwrap();
+    other_writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = import(&mut project, &csv).unwrap_err();
+    assert_eq!(err.code(), "project_busy", "{err}");
+    other_writer.execute_batch("COMMIT").unwrap();
+    // Once the other writer is done, the same import goes through.
+    assert_eq!(import(&mut project, &csv).unwrap().rows_imported, 1);
+}
