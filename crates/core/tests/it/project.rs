@@ -57,3 +57,24 @@ fn a_second_writer_gets_a_clear_busy_error_and_nothing_is_lost() {
     // Once the other writer is done, the same import goes through.
     assert_eq!(import(&mut project, &csv).unwrap().rows_imported, 1);
 }
+
+#[test]
+fn project_files_from_every_released_schema_version_open_and_keep_their_data() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/projects");
+    for version in 1..=SCHEMA_VERSION {
+        let scratch = Scratch::new();
+        let copy = scratch.path("old.sessionlens");
+        std::fs::copy(format!("{fixtures}/v{version}.sessionlens"), &copy).unwrap();
+        let project = Project::open(&copy).unwrap_or_else(|e| panic!("v{version}: {e}"));
+        assert_eq!(project.schema_version().unwrap(), SCHEMA_VERSION, "v{version} migrated");
+        let info = project.info().unwrap();
+        assert_eq!((info.hits, info.rejects, info.files.len()), (3, 1, 1), "v{version}");
+        assert_eq!(info.files[0].name, "v1-hits.csv");
+        let rejects = project.rejects().unwrap();
+        assert_eq!((rejects[0].line, rejects[0].raw.as_str()), (5, "not-a-time,x,,/,,,,"));
+        drop(project);
+        let conn = Connection::open(&copy).unwrap();
+        let client: String = conn.query_row("SELECT value FROM client", [], |r| r.get(0)).unwrap();
+        assert_eq!(client, "1443685882.1682380031");
+    }
+}
