@@ -400,7 +400,7 @@ impl<'a> Encoder<'a> {
         if self.batch.rows() >= BATCH_ROWS {
             self.send()?;
         }
-        if (self.summary.rows + self.summary.rejected) % CHECK_EVERY == 0 {
+        if (self.summary.rows + self.summary.rejected).is_multiple_of(CHECK_EVERY) {
             self.tick()?;
         }
         Ok(())

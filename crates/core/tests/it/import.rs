@@ -24,7 +24,7 @@ fn hit_count(project: &Project) -> i64 {
 
 #[test]
 fn empty_files_get_one_clear_error() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     for (name, content, expected) in [
         ("empty.csv", "", "the file is empty"),
@@ -40,7 +40,7 @@ fn empty_files_get_one_clear_error() {
 
 #[test]
 fn unrecognisable_file_names_what_was_expected() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     let err = import(&mut project, &scratch.write("poem.txt", "roses are red\nviolets are blue\n")).unwrap_err();
     assert_eq!(err.code(), "unreadable_file");
@@ -49,7 +49,7 @@ fn unrecognisable_file_names_what_was_expected() {
 
 #[test]
 fn utf16_and_bom_prefixed_exports_import() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(TWO_HITS.encode_utf16().flat_map(u16::to_le_bytes));
@@ -61,7 +61,7 @@ fn utf16_and_bom_prefixed_exports_import() {
 
 #[test]
 fn the_same_content_twice_is_refused_unless_forced() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     import(&mut project, &scratch.write("a.csv", TWO_HITS)).unwrap();
     let err = import(&mut project, &scratch.write("copy-of-a.csv", TWO_HITS)).unwrap_err();
@@ -74,7 +74,7 @@ fn the_same_content_twice_is_refused_unless_forced() {
 
 #[test]
 fn malformed_rows_go_to_the_rejects_with_file_line_and_reason() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     let text = format!("{TWO_HITS}31/02/2024 10:00,x,/bad,\n2024-03-01T10:09:00Z,y\n");
     let report = import(&mut project, &scratch.write("mixed.csv", text)).unwrap();
@@ -90,7 +90,7 @@ fn malformed_rows_go_to_the_rejects_with_file_line_and_reason() {
 
 #[test]
 fn ip_addresses_are_truncated_by_default_and_never_stored_raw() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     import(&mut project, &scratch.write("ips.csv", TWO_HITS)).unwrap();
     drop(project);
@@ -111,7 +111,7 @@ fn ip_addresses_are_truncated_by_default_and_never_stored_raw() {
 
 #[test]
 fn hashed_and_raw_ip_policies() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     let hashed = ImportOptions { ip_policy: IpPolicy::Hash, ..Default::default() };
     project.import(&scratch.write("h.csv", TWO_HITS), &hashed, ImportControl::default()).unwrap();
@@ -132,7 +132,7 @@ fn hashed_and_raw_ip_policies() {
 
 #[test]
 fn client_ids_that_look_like_floats_stay_exact_strings() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     import(&mut project, &scratch.write("ids.csv", TWO_HITS)).unwrap();
     drop(project);
@@ -144,7 +144,7 @@ fn client_ids_that_look_like_floats_stay_exact_strings() {
 
 #[test]
 fn a_cancelled_import_leaves_the_project_exactly_as_it_was() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     import(&mut project, &scratch.write("first.csv", TWO_HITS)).unwrap();
     let before = project.info().unwrap();
@@ -171,7 +171,7 @@ fn a_cancelled_import_leaves_the_project_exactly_as_it_was() {
 
 #[test]
 fn progress_reports_rows_and_bytes_until_the_end() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     let big = synthetic(&scratch, 30_000);
     let size = std::fs::metadata(&big).unwrap().len();
@@ -188,7 +188,7 @@ fn progress_reports_rows_and_bytes_until_the_end() {
 #[test]
 fn gzipped_traffic_imports_like_the_plain_file() {
     use std::io::Write;
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let mut project = scratch.project();
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(TWO_HITS.as_bytes()).unwrap();

@@ -14,11 +14,13 @@ pub struct Scratch {
     dir: tempfile::TempDir,
 }
 
-impl Scratch {
-    pub fn new() -> Self {
+impl Default for Scratch {
+    fn default() -> Self {
         Scratch { dir: tempfile::tempdir().expect("a temp dir") }
     }
+}
 
+impl Scratch {
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }

@@ -9,7 +9,7 @@ use crate::{import, Scratch};
 
 #[test]
 fn a_new_project_is_created_at_the_current_schema_and_reopens() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let project = scratch.project();
     assert_eq!(project.schema_version().unwrap(), SCHEMA_VERSION);
     drop(project);
@@ -19,7 +19,7 @@ fn a_new_project_is_created_at_the_current_schema_and_reopens() {
 
 #[test]
 fn a_project_from_a_newer_build_is_refused_naming_both_versions() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     drop(scratch.project());
     let conn = Connection::open(scratch.path("test.sessionlens")).unwrap();
     conn.execute("INSERT INTO schema_migration (version, name, applied_at) VALUES (99, 'future', 'now')", []).unwrap();
@@ -32,7 +32,7 @@ fn a_project_from_a_newer_build_is_refused_naming_both_versions() {
 
 #[test]
 fn files_that_are_not_projects_are_refused() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let text = scratch
         .write("notes.sessionlens", "this is not a database, just text that is long enough to look like a header....");
     assert_eq!(Project::open(&text).err().expect("refused").code(), "not_a_project");
@@ -46,7 +46,7 @@ fn files_that_are_not_projects_are_refused() {
 
 #[test]
 fn a_second_writer_gets_a_clear_busy_error_and_nothing_is_lost() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::default();
     let csv = scratch.write("hits.csv", "timestamp,url\n2024-03-01T10:00:00Z,/a\n");
     let mut project = scratch.project();
     let other_writer = Connection::open(scratch.path("test.sessionlens")).unwrap();
@@ -62,7 +62,7 @@ fn a_second_writer_gets_a_clear_busy_error_and_nothing_is_lost() {
 fn project_files_from_every_released_schema_version_open_and_keep_their_data() {
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/projects");
     for version in 1..=SCHEMA_VERSION {
-        let scratch = Scratch::new();
+        let scratch = Scratch::default();
         let copy = scratch.path("old.sessionlens");
         std::fs::copy(format!("{fixtures}/v{version}.sessionlens"), &copy).unwrap();
         let project = Project::open(&copy).unwrap_or_else(|e| panic!("v{version}: {e}"));
