@@ -105,6 +105,12 @@ pub fn has_time(columns: &Columns) -> bool {
     [Field::Timestamp, Field::Date, Field::Time].iter().any(|f| columns.get(*f).is_some())
 }
 
+/// Does the header name what a hit is about (a page, an event or a visitor)? With
+/// [`has_time`], enough to sniff a table as hits.
+pub fn has_subject(columns: &Columns) -> bool {
+    [Field::Url, Field::Path, Field::Event, Field::ClientId].iter().any(|f| columns.get(*f).is_some())
+}
+
 /// Event names that mean a page view.
 pub fn is_page_view_name(event: &str) -> bool {
     ["page_view", "pageview", "page", "page view", "$pageview", "screen_view"]
