@@ -591,6 +591,37 @@ mod tests {
     }
 
     #[test]
+    fn blank_trailing_rows_are_neither_rows_nor_rejects() {
+        let text = "Campaign,Day,Clicks,Cost\nA,2024-03-01,3,€1.00\n,,,\n\n  ,\t, ,\n";
+        let sink = test_support::read_bytes(&google_report::GoogleAdsReport, text.as_bytes()).unwrap();
+        assert_eq!(sink.ad_stats.len(), 1);
+        assert!(sink.rejects.is_empty(), "{:?}", sink.rejects);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Any text under any of the formats' headers: rows or rejects, never a panic.
+        #[test]
+        fn no_input_makes_an_ad_format_panic(
+            header in proptest::sample::select(vec![
+                "",
+                "Campaign,Day,Device,Impr.,Clicks,Cost\n",
+                "Google click ID,Campaign,Ad group,Day,Time,Hour of day\n",
+                "date,campaign_id,ad_group,clicks,cost_micros\n",
+                "\"Time Zone: (GMT+05:30) Chennai\"\nGregorian date,Campaign ID,Clicks,Spend\n",
+                "Reporting starts,Reporting ends,Ad name,Link clicks,Amount spent (EUR)\n",
+            ]),
+            body in "[a-zA-Z0-9 ,.:;/()\"€£$%\t\n\u{e9}\u{4e2d}-]{0,300}",
+        ) {
+            let text = format!("{header}{body}");
+            for format in FORMATS {
+                let _ = format.sniff(&Head::from_text("export.csv", &text));
+                let _ = test_support::read_bytes(*format, text.as_bytes());
+            }
+        }
+    }
+
+    #[test]
     fn every_format_id_is_distinct() {
         let mut ids: Vec<_> = FORMATS.iter().map(|f| f.id()).collect();
         ids.sort_unstable();
