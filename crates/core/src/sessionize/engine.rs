@@ -1,0 +1,697 @@
+//! The engine: hits → sessions under a [`RuleSet`]. Hit indices are put in (group, time) order
+//! by a counting sort on the group id (the table is already in time order, so one stable pass
+//! does it), then one linear pass per group applies the rules. Everything the rules ask of a
+//! dictionary value (bot or not, key event, the campaign value a split compares, the kind of a
+//! referrer, the classification of an entrance) is worked out once per distinct value.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use super::attribution::{self, Device, Traffic};
+use super::clock::LocalDays;
+use super::identity::{Groups, Visitor, NO_GROUP};
+use super::rules::{BounceRule, DurationRule, Identity, RuleSet};
+use super::table::{Campaign, HitTable};
+use crate::error::Result;
+use crate::import::urlparts::host;
+use crate::model::HitType;
+
+/// In [`Sessionized::hit_session`]: the hit is in no counted session.
+pub const NO_SESSION: u32 = u32::MAX;
+const UNSET: u32 = u32::MAX;
+const MS_PER_HOUR: i64 = 3_600_000;
+
+/// Why a session started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StartReason {
+    /// The visitor's first counted hit (in the data, or in the recorded session).
+    FirstHit,
+    Timeout,
+    Midnight,
+    CampaignChange,
+    ReferrerChange,
+    MaxLength,
+    MaxHits,
+    Burst,
+    UserChange,
+    Hour,
+}
+
+impl StartReason {
+    pub const ALL: [StartReason; 10] = [
+        StartReason::FirstHit,
+        StartReason::Timeout,
+        StartReason::Midnight,
+        StartReason::CampaignChange,
+        StartReason::ReferrerChange,
+        StartReason::MaxLength,
+        StartReason::MaxHits,
+        StartReason::Burst,
+        StartReason::UserChange,
+        StartReason::Hour,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartReason::FirstHit => "first-hit",
+            StartReason::Timeout => "timeout",
+            StartReason::Midnight => "midnight",
+            StartReason::CampaignChange => "campaign-change",
+            StartReason::ReferrerChange => "referrer-change",
+            StartReason::MaxLength => "max-length",
+            StartReason::MaxHits => "max-hits",
+            StartReason::Burst => "burst",
+            StartReason::UserChange => "user-change",
+            StartReason::Hour => "hour",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StartReason> {
+        StartReason::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// One counted session. Ids index the table's dictionaries; `traffic`, `device` and `visitor`
+/// index [`Sessionized`]'s lists.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub visitor: u32,
+    /// 1 for the visitor's first counted session in the data, then 2, 3, ...
+    pub visitor_session_number: u32,
+    /// The visitor's first session (nothing before the data is known, so the first in it).
+    pub is_new: bool,
+    pub start_ms: i64,
+    /// The last hit's time.
+    pub end_ms: i64,
+    /// Under the rule set's [`DurationRule`].
+    pub duration_ms: i64,
+    pub hits: u32,
+    pub interaction_hits: u32,
+    pub pageviews: u32,
+    /// The url ids of the first and last page (page view or event) of the session.
+    pub landing_url: u32,
+    pub exit_url: u32,
+    pub bounce: bool,
+    pub engaged: bool,
+    /// The entrance the session is attributed to: campaign and referrer ids of its first hit,
+    /// or of the carried-over campaign; (0, 0) for direct.
+    pub entrance_campaign: u32,
+    pub entrance_referrer: u32,
+    pub traffic: u32,
+    pub device: u32,
+    pub start_reason: StartReason,
+}
+
+/// Headline figures of a sessionization.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub sessions: u64,
+    /// Distinct visitors with at least one hit that is not a bot's (counted session or not).
+    pub users: u64,
+    /// Visitors whose first activity is in the data: every visitor, as nothing before the data
+    /// is known.
+    pub new_users: u64,
+    pub pageviews: u64,
+    pub bounces: u64,
+    /// Bounces / sessions; `None` when the bounce rule is `none` or there is no session.
+    pub bounce_rate: Option<f64>,
+    pub avg_duration_s: f64,
+    pub engaged_sessions: u64,
+    /// Hits dropped by the bot filter.
+    pub bot_hits: u64,
+    /// Hits in no counted session: non-interaction hits outside any session.
+    pub uncounted_hits: u64,
+}
+
+/// The sessions of a table under a rule set.
+pub struct Sessionized {
+    pub rules: RuleSet,
+    pub sessions: Vec<Session>,
+    /// Per hit (table order): its session, or [`NO_SESSION`].
+    pub hit_session: Vec<u32>,
+    /// Table rows the bot filter dropped.
+    pub bot_hits: Vec<u32>,
+    pub uncounted_hits: u64,
+    pub visitors: Vec<Visitor>,
+    pub traffic: Vec<Traffic>,
+    pub devices: Vec<Device>,
+    days: LocalDays,
+}
+
+/// A session's running campaign value: what campaign and referrer changes compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// The hit says nothing about where the visitor came from (internal navigation, events).
+    None,
+    Direct,
+    /// A campaign value (tags, plus the click id when click ids are campaigns).
+    Campaign(u32),
+    /// An external referrer host.
+    Referral(u32),
+}
+
+/// What the rules ask of each dictionary value, worked out once.
+struct Lookups {
+    is_bot: Vec<bool>,
+    non_interaction_event: Vec<bool>,
+    key_event: Vec<bool>,
+    campaign_value: Vec<u32>,
+    referrer_source: Vec<Source>,
+}
+
+impl Lookups {
+    fn new(table: &HitTable, rules: &RuleSet) -> Lookups {
+        let d = &table.dict;
+        let is_bot =
+            d.user_agents.iter().map(|ua| rules.bot_filter && !ua.is_empty() && attribution::is_bot(ua)).collect();
+        let named = |names: &[String]| d.events.iter().map(|e| names.iter().any(|n| n == e)).collect::<Vec<bool>>();
+        let mut values: FxHashMap<Campaign, u32> = FxHashMap::default();
+        let campaign_value = d
+            .campaigns
+            .iter()
+            .map(|c| {
+                let mut key = c.clone();
+                if !rules.click_id_is_campaign {
+                    key.click_id_param.clear();
+                    key.click_id.clear();
+                }
+                let next = values.len() as u32;
+                *values.entry(key).or_insert(next)
+            })
+            .collect();
+        let own_hosts: FxHashSet<String> =
+            d.urls.iter().map(|u| host(u).to_ascii_lowercase()).filter(|h| !h.is_empty()).collect();
+        let mut referral_hosts: FxHashMap<String, u32> = FxHashMap::default();
+        let referrer_source = d
+            .referrers
+            .iter()
+            .map(|r| {
+                let h = host(r).to_ascii_lowercase();
+                // `rules` is normalized: exclusions are lower-case host names.
+                let excluded = rules
+                    .referral_exclusions
+                    .iter()
+                    .any(|e| h == *e || h.strip_suffix(e.as_str()).is_some_and(|rest| rest.ends_with('.')));
+                if h.is_empty() || excluded {
+                    Source::Direct
+                } else if own_hosts.contains(&h) {
+                    Source::None
+                } else {
+                    let next = referral_hosts.len() as u32;
+                    Source::Referral(*referral_hosts.entry(h).or_insert(next))
+                }
+            })
+            .collect();
+        Lookups {
+            is_bot,
+            non_interaction_event: named(&rules.non_interaction_events),
+            key_event: named(&rules.engagement.key_events),
+            campaign_value,
+            referrer_source,
+        }
+    }
+}
+
+/// Sessionize `table` under `rules` (checked first).
+pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
+    rules.validate()?;
+    let rules = rules.normalized();
+    let n = table.len();
+    let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
+    let days = LocalDays::new(rules.tz()?, first, last);
+    let lookups = Lookups::new(table, &rules);
+    let mut groups = Groups::assign(table, rules.identity, &lookups.is_bot, &days);
+
+    // Counting sort of hit indices by group; within a group they stay in time order.
+    let mut start = vec![0u32; groups.count + 1];
+    for &g in &groups.of_hit {
+        if g != NO_GROUP {
+            start[g as usize + 1] += 1;
+        }
+    }
+    for g in 0..groups.count {
+        start[g + 1] += start[g];
+    }
+    let mut cursor = start.clone();
+    let mut order = vec![0u32; start[groups.count] as usize];
+    let mut bot_hits = Vec::new();
+    for (i, &g) in groups.of_hit.iter().enumerate() {
+        if g == NO_GROUP {
+            bot_hits.push(i as u32);
+        } else {
+            order[cursor[g as usize] as usize] = i as u32;
+            cursor[g as usize] += 1;
+        }
+    }
+    drop(cursor);
+
+    let mut walk = Walk {
+        table,
+        rules: &rules,
+        lookups: &lookups,
+        days: &days,
+        sessions: Vec::new(),
+        hit_session: vec![NO_SESSION; n],
+        uncounted_hits: 0,
+        visitor_sessions: Vec::new(),
+        traffic: Vec::new(),
+        traffic_ids: FxHashMap::default(),
+        devices: Vec::new(),
+        device_of_agent: vec![UNSET; table.dict.user_agents.len()],
+        device_ids: FxHashMap::default(),
+        recent: Vec::new(),
+    };
+    for g in 0..groups.count {
+        let hits = &order[start[g] as usize..start[g + 1] as usize];
+        walk.group(&mut groups, g as u32, hits);
+    }
+    if rules.identity == Identity::SourceSession {
+        walk.renumber_by_visitor();
+    }
+    Ok(Sessionized {
+        sessions: walk.sessions,
+        hit_session: walk.hit_session,
+        bot_hits,
+        uncounted_hits: walk.uncounted_hits,
+        visitors: groups.visitors,
+        traffic: walk.traffic,
+        devices: walk.devices,
+        days,
+        rules,
+    })
+}
+
+/// A session being built.
+struct Open {
+    index: u32,
+    visitor: u32,
+    reason: StartReason,
+    start_ms: i64,
+    last_ms: i64,
+    last_activity_ms: i64,
+    last_interaction_ms: i64,
+    hits: u32,
+    interaction_hits: u32,
+    interaction_events: u32,
+    pageviews: u32,
+    actions: u32,
+    key_events: u32,
+    landing_url: u32,
+    exit_url: u32,
+    user: u32,
+    source: Source,
+    entrance: (u32, u32),
+    user_agent: u32,
+    next_midnight: i64,
+    next_hour: i64,
+    burst_ended: bool,
+}
+
+enum Decision {
+    Continue,
+    /// A direct session takes the arriving campaign (Matomo).
+    Adopt,
+    Split(StartReason),
+}
+
+struct Walk<'a> {
+    table: &'a HitTable,
+    rules: &'a RuleSet,
+    lookups: &'a Lookups,
+    days: &'a LocalDays,
+    sessions: Vec<Session>,
+    hit_session: Vec<u32>,
+    uncounted_hits: u64,
+    visitor_sessions: Vec<u32>,
+    traffic: Vec<Traffic>,
+    traffic_ids: FxHashMap<(u32, u32), u32>,
+    devices: Vec<Device>,
+    device_of_agent: Vec<u32>,
+    device_ids: FxHashMap<Device, u32>,
+    /// The latest hit times of the open session, for the burst cut (a ring).
+    recent: Vec<i64>,
+}
+
+impl Walk<'_> {
+    fn group(&mut self, groups: &mut Groups, group: u32, hits: &[u32]) {
+        let t = self.table;
+        let recorded = groups.recorded[group as usize];
+        let mut open: Option<Open> = None;
+        // The visitor's latest campaign or referral, carried into sessions that start direct.
+        let mut carried: Option<(Source, (u32, u32))> = None;
+        for &i in hits {
+            let i = i as usize;
+            let interaction = t.interaction[i] && !self.lookups.non_interaction_event[t.event[i] as usize];
+            let activity = interaction || !self.rules.interaction_only;
+            let source = if activity { self.source(i) } else { Source::None };
+            let decision = match &open {
+                None => Decision::Split(StartReason::FirstHit),
+                Some(_) if recorded => Decision::Continue,
+                Some(s) => self.decide(s, i, source),
+            };
+            let split = match decision {
+                Decision::Split(reason) => Some(reason),
+                Decision::Continue | Decision::Adopt => None,
+            };
+            match (split, open.as_mut()) {
+                (None, Some(s)) => {
+                    if matches!(decision, Decision::Adopt) {
+                        s.source = source;
+                        s.entrance = (t.campaign[i], t.referrer[i]);
+                        carried = Some((source, s.entrance));
+                    }
+                    self.add(s, i, activity, interaction);
+                }
+                _ if !activity => {
+                    // Neither starts nor extends a session: outside one, the hit is uncounted,
+                    // but its visitor is still a user.
+                    self.uncounted_hits += 1;
+                    groups.visitor_at(group, t.ts_ms[i]);
+                }
+                (split, _) => {
+                    if let Some(s) = open.take() {
+                        self.finish(s);
+                    }
+                    let visitor = groups.visitor_at(group, t.ts_ms[i]);
+                    let reason = split.unwrap_or(StartReason::FirstHit);
+                    let mut s = self.start(i, visitor, reason, source, &mut carried);
+                    self.add(&mut s, i, activity, interaction);
+                    open = Some(s);
+                }
+            }
+        }
+        if let Some(s) = open {
+            self.finish(s);
+        }
+    }
+
+    /// The campaign value a hit brings. Only page views (and hits with campaign tags) say
+    /// where the visitor came from.
+    fn source(&self, i: usize) -> Source {
+        let t = self.table;
+        let campaign = t.campaign[i];
+        if campaign != 0 {
+            Source::Campaign(self.lookups.campaign_value[campaign as usize])
+        } else if t.hit_type[i] == HitType::PageView {
+            self.lookups.referrer_source[t.referrer[i] as usize]
+        } else {
+            Source::None
+        }
+    }
+
+    fn decide(&self, s: &Open, i: usize, source: Source) -> Decision {
+        let (t, r) = (self.table, self.rules);
+        let ts = t.ts_ms[i];
+        let user = t.user[i];
+        let split = if r.split_on_user_id_change && user != 0 && s.user != 0 && user != s.user {
+            Some(StartReason::UserChange)
+        } else if ts - s.last_activity_ms > i64::from(r.inactivity_timeout_s) * 1000 {
+            Some(StartReason::Timeout)
+        } else if ts >= s.next_midnight {
+            Some(StartReason::Midnight)
+        } else if ts >= s.next_hour {
+            Some(StartReason::Hour)
+        } else if r.max_session_length_s.is_some_and(|max| ts - s.start_ms > i64::from(max) * 1000) {
+            Some(StartReason::MaxLength)
+        } else if r.max_hits_per_session.is_some_and(|max| s.hits >= max) {
+            Some(StartReason::MaxHits)
+        } else if s.burst_ended {
+            Some(StartReason::Burst)
+        } else {
+            None
+        };
+        if let Some(reason) = split {
+            return Decision::Split(reason);
+        }
+        let changed = source != s.source;
+        let adopt = s.source == Source::Direct && r.direct_session_adopts_campaign;
+        match source {
+            Source::Direct if changed && r.split_on_campaign_change && !r.direct_keeps_campaign => {
+                Decision::Split(StartReason::CampaignChange)
+            }
+            Source::Campaign(_) if changed && r.split_on_campaign_change => {
+                if adopt {
+                    Decision::Adopt
+                } else {
+                    Decision::Split(StartReason::CampaignChange)
+                }
+            }
+            Source::Referral(_) if changed && r.split_on_referrer_change => {
+                if adopt {
+                    Decision::Adopt
+                } else {
+                    Decision::Split(StartReason::ReferrerChange)
+                }
+            }
+            _ => Decision::Continue,
+        }
+    }
+
+    fn start(
+        &mut self,
+        i: usize,
+        visitor: u32,
+        reason: StartReason,
+        source: Source,
+        carried: &mut Option<(Source, (u32, u32))>,
+    ) -> Open {
+        let t = self.table;
+        let ts = t.ts_ms[i];
+        let (source, entrance) = match source {
+            Source::Campaign(_) | Source::Referral(_) => {
+                let entrance = (t.campaign[i], t.referrer[i]);
+                *carried = Some((source, entrance));
+                (source, entrance)
+            }
+            Source::Direct | Source::None => match *carried {
+                Some(c) if self.rules.direct_keeps_campaign => c,
+                _ => (Source::Direct, (0, 0)),
+            },
+        };
+        self.recent.clear();
+        Open {
+            index: self.sessions.len() as u32,
+            visitor,
+            reason,
+            start_ms: ts,
+            last_ms: ts,
+            last_activity_ms: ts,
+            last_interaction_ms: ts,
+            hits: 0,
+            interaction_hits: 0,
+            interaction_events: 0,
+            pageviews: 0,
+            actions: 0,
+            key_events: 0,
+            landing_url: UNSET,
+            exit_url: t.url[i],
+            user: 0,
+            source,
+            entrance,
+            user_agent: t.user_agent[i],
+            next_midnight: if self.rules.split_at_midnight { self.days.next_midnight(ts) } else { i64::MAX },
+            next_hour: if self.rules.split_at_hour { (ts.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR } else { i64::MAX },
+            burst_ended: false,
+        }
+    }
+
+    fn add(&mut self, s: &mut Open, i: usize, activity: bool, interaction: bool) {
+        let t = self.table;
+        let ts = t.ts_ms[i];
+        s.hits += 1;
+        s.last_ms = ts;
+        if activity {
+            s.last_activity_ms = ts;
+        }
+        let hit_type = t.hit_type[i];
+        if interaction {
+            s.interaction_hits += 1;
+            s.last_interaction_ms = ts;
+            if hit_type == HitType::Event {
+                s.interaction_events += 1;
+            }
+        }
+        if hit_type == HitType::PageView {
+            s.pageviews += 1;
+        }
+        if hit_type != HitType::Asset {
+            s.actions += 1;
+            if s.landing_url == UNSET {
+                s.landing_url = t.url[i];
+            }
+            s.exit_url = t.url[i];
+        }
+        if self.lookups.key_event[t.event[i] as usize] {
+            s.key_events += 1;
+        }
+        if t.user[i] != 0 {
+            s.user = t.user[i];
+        }
+        self.hit_session[i] = s.index;
+        if let Some(burst) = self.rules.burst_cut {
+            // Ring of the last `hits + 1` hit times: more than `hits` hits in under `seconds`.
+            let size = burst.hits as usize + 1;
+            if self.recent.len() < size {
+                self.recent.push(ts);
+            } else {
+                self.recent[(s.hits as usize - 1) % size] = ts;
+            }
+            if s.hits as usize >= size {
+                let oldest = self.recent[s.hits as usize % size];
+                if ts - oldest < i64::from(burst.seconds) * 1000 {
+                    s.burst_ended = true;
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, s: Open) {
+        let r = self.rules;
+        let span = s.last_ms - s.start_ms;
+        let duration_ms = match r.duration {
+            DurationRule::LastInteractionMinusFirst => s.last_interaction_ms - s.start_ms,
+            DurationRule::LastMinusFirst | DurationRule::SumOfTimeSpent => span,
+            DurationRule::LastMinusFirstPlusOneSecond if s.actions <= 1 => 0,
+            DurationRule::LastMinusFirstPlusOneSecond => span + 1000,
+        };
+        let e = &r.engagement;
+        let engaged = span > i64::from(e.min_duration_s) * 1000 || s.pageviews >= e.min_pageviews || s.key_events > 0;
+        let bounce = match r.bounce {
+            BounceRule::OneInteractionHit => s.interaction_hits <= 1,
+            BounceRule::NotEngaged => !engaged,
+            BounceRule::OneHit => s.hits == 1,
+            BounceRule::AtMostOneAction => s.actions <= 1,
+            BounceRule::FewerThanTwoPageviews => s.pageviews < 2,
+            BounceRule::PosthogBounce => s.pageviews <= 1 && span < 10_000 && s.interaction_events == 0,
+            BounceRule::None => false,
+        };
+        let v = s.visitor as usize;
+        if self.visitor_sessions.len() <= v {
+            self.visitor_sessions.resize(v + 1, 0);
+        }
+        self.visitor_sessions[v] += 1;
+        let number = self.visitor_sessions[v];
+        let session = Session {
+            visitor: s.visitor,
+            visitor_session_number: number,
+            is_new: number == 1,
+            start_ms: s.start_ms,
+            end_ms: s.last_ms,
+            duration_ms,
+            hits: s.hits,
+            interaction_hits: s.interaction_hits,
+            pageviews: s.pageviews,
+            landing_url: if s.landing_url == UNSET { s.exit_url } else { s.landing_url },
+            exit_url: s.exit_url,
+            bounce,
+            engaged,
+            entrance_campaign: s.entrance.0,
+            entrance_referrer: s.entrance.1,
+            traffic: self.traffic_of(s.entrance),
+            device: self.device_of(s.user_agent),
+            start_reason: s.reason,
+        };
+        self.sessions.push(session);
+    }
+
+    fn traffic_of(&mut self, entrance: (u32, u32)) -> u32 {
+        if let Some(&id) = self.traffic_ids.get(&entrance) {
+            return id;
+        }
+        let d = &self.table.dict;
+        let traffic = attribution::traffic(&d.campaigns[entrance.0 as usize], &d.referrers[entrance.1 as usize]);
+        let id = match self.traffic.iter().position(|t| *t == traffic) {
+            Some(p) => p as u32,
+            None => {
+                self.traffic.push(traffic);
+                (self.traffic.len() - 1) as u32
+            }
+        };
+        self.traffic_ids.insert(entrance, id);
+        id
+    }
+
+    fn device_of(&mut self, user_agent: u32) -> u32 {
+        let slot = self.device_of_agent[user_agent as usize];
+        if slot != UNSET {
+            return slot;
+        }
+        let device = attribution::device(&self.table.dict.user_agents[user_agent as usize]);
+        let next = self.devices.len() as u32;
+        let id = *self.device_ids.entry(device.clone()).or_insert(next);
+        if id == next {
+            self.devices.push(device);
+        }
+        self.device_of_agent[user_agent as usize] = id;
+        id
+    }
+
+    /// Recorded sessions of one visitor come from several groups: number them in time order.
+    fn renumber_by_visitor(&mut self) {
+        let mut by_visitor: Vec<u32> = (0..self.sessions.len() as u32).collect();
+        by_visitor.sort_unstable_by_key(|&i| {
+            let s = &self.sessions[i as usize];
+            (s.visitor, s.start_ms, i)
+        });
+        let mut previous = UNSET;
+        let mut number = 0;
+        for i in by_visitor {
+            let s = &mut self.sessions[i as usize];
+            number = if s.visitor == previous { number + 1 } else { 1 };
+            previous = s.visitor;
+            s.visitor_session_number = number;
+            s.is_new = number == 1;
+        }
+    }
+}
+
+impl Sessionized {
+    pub fn totals(&self) -> Totals {
+        let sessions = self.sessions.len() as u64;
+        let sum = |f: fn(&Session) -> u64| self.sessions.iter().map(f).sum::<u64>();
+        let bounces = sum(|s| u64::from(s.bounce));
+        let duration_ms = self.sessions.iter().map(|s| s.duration_ms as f64).sum::<f64>();
+        Totals {
+            sessions,
+            users: self.visitors.len() as u64,
+            new_users: self.visitors.len() as u64,
+            pageviews: sum(|s| u64::from(s.pageviews)),
+            bounces,
+            bounce_rate: (self.rules.bounce != BounceRule::None && sessions > 0)
+                .then(|| bounces as f64 / sessions as f64),
+            avg_duration_s: if sessions == 0 { 0.0 } else { duration_ms / sessions as f64 / 1000.0 },
+            engaged_sessions: sum(|s| u64::from(s.engaged)),
+            bot_hits: self.bot_hits.len() as u64,
+            uncounted_hits: self.uncounted_hits,
+        }
+    }
+
+    /// A visitor as text: the client or user id (`user:` before a user id), or a description
+    /// of the key for the IP-based modes; fingerprints as 16 hex digits of the salted hash.
+    pub fn visitor_label(&self, table: &HitTable, visitor: u32) -> String {
+        let d = &table.dict;
+        let Some(v) = self.visitors.get(visitor as usize) else { return String::new() };
+        match *v {
+            Visitor::Client(c) => d.clients[c as usize].clone(),
+            Visitor::User(u) => format!("user:{}", d.users[u as usize]),
+            Visitor::IpUaDay { ip, user_agent, day } => format!(
+                "ip:{} ua:{} day:{}",
+                d.ips[ip as usize],
+                &blake3::hash(d.user_agents[user_agent as usize].as_bytes()).to_hex()[..8],
+                self.days.date(day)
+            ),
+            Visitor::Ip(ip) => format!("ip:{}", d.ips[ip as usize]),
+            Visitor::Fingerprint { ip, user_agent, site_url, utc_day } => {
+                let daily_salt = blake3::hash(format!("{}:{utc_day}", table.salt).as_bytes());
+                let mut h = blake3::Hasher::new_keyed(daily_salt.as_bytes());
+                let site = host(&d.urls[site_url as usize]).to_ascii_lowercase();
+                for part in [d.ips[ip as usize].as_str(), &d.user_agents[user_agent as usize], &site] {
+                    h.update(part.as_bytes()).update(b"\0");
+                }
+                h.finalize().to_hex()[..16].to_string()
+            }
+            Visitor::Hit(i) => format!("hit:{i}"),
+        }
+    }
+}

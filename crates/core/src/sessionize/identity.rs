@@ -1,0 +1,222 @@
+//! Who each hit belongs to under a rule set's [`Identity`]: every counted hit gets a group (the
+//! hits the engine walks together, in time order) and every group a visitor. Groups and
+//! visitors get dense ids in order of first appearance, through arrays indexed by dictionary id
+//! where the key is one id and hash maps only for composite keys.
+
+use rustc_hash::FxHashMap;
+
+use super::clock::LocalDays;
+use super::rules::Identity;
+use super::table::HitTable;
+use crate::import::urlparts::host;
+
+/// Marks a hit that belongs to no group (filtered as a bot).
+pub const NO_GROUP: u32 = u32::MAX;
+const UNSET: u32 = u32::MAX;
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// What a visitor is, in terms of the table's dictionaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Visitor {
+    Client(u32),
+    User(u32),
+    /// IP + user agent + local day (index into the view zone's days).
+    IpUaDay {
+        ip: u32,
+        user_agent: u32,
+        day: u32,
+    },
+    Ip(u32),
+    /// The cookie-free hash's inputs: IP, user agent, site (the first url id seen with the
+    /// site's host) and UTC day.
+    Fingerprint {
+        ip: u32,
+        user_agent: u32,
+        site_url: u32,
+        utc_day: i64,
+    },
+    /// A hit with nothing to tie it to anyone: a visitor of its own.
+    Hit(u32),
+}
+
+/// Groups and visitors of one table under one identity.
+pub(crate) struct Groups {
+    /// Per hit: its group, or [`NO_GROUP`].
+    pub of_hit: Vec<u32>,
+    pub count: usize,
+    /// Per group: is it a session recorded by the source (taken as it is)?
+    pub recorded: Vec<bool>,
+    /// Per group: its visitor (unset for fingerprint groups, whose visitor changes daily).
+    group_visitor: Vec<u32>,
+    /// Fingerprint mode: the (ip, user agent, site) of each group whose visitor changes daily.
+    fingerprint: Vec<Option<(u32, u32, u32)>>,
+    visitor_ids: FxHashMap<Visitor, u32>,
+    pub visitors: Vec<Visitor>,
+}
+
+impl Groups {
+    pub fn assign(table: &HitTable, identity: Identity, is_bot: &[bool], days: &LocalDays) -> Groups {
+        let n = table.len();
+        let mut g = Groups {
+            of_hit: Vec::with_capacity(n),
+            count: 0,
+            recorded: Vec::new(),
+            group_visitor: Vec::new(),
+            fingerprint: Vec::new(),
+            visitor_ids: FxHashMap::default(),
+            visitors: Vec::new(),
+        };
+        let d = &table.dict;
+        let stitched = if identity == Identity::User { stitch(table, is_bot) } else { Vec::new() };
+        let sites = if identity == Identity::Fingerprint { site_of_url(table) } else { Vec::new() };
+        let mut client_group = vec![UNSET; d.clients.len()];
+        let mut user_group = vec![UNSET; d.users.len()];
+        let mut ip_group = vec![UNSET; d.ips.len()];
+        let mut composite: FxHashMap<(u32, u32, u32), u32> = FxHashMap::default();
+        let mut fingerprints: FxHashMap<(u32, u32, u32), u32> = FxHashMap::default();
+        let mut recorded_groups: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+
+        for i in 0..n {
+            if is_bot[table.user_agent[i] as usize] {
+                g.of_hit.push(NO_GROUP);
+                continue;
+            }
+            let (ip, ua, client) = (table.ip[i], table.user_agent[i], table.client[i]);
+            let ip_ua_day = |g: &mut Groups, composite: &mut FxHashMap<(u32, u32, u32), u32>| {
+                if ip == 0 && ua == 0 {
+                    return g.new_visitor(Visitor::Hit(i as u32));
+                }
+                let day = days.day_index(table.ts_ms[i]);
+                *composite
+                    .entry((ip, ua, day))
+                    .or_insert_with(|| g.new_visitor(Visitor::IpUaDay { ip, user_agent: ua, day }))
+            };
+            let by_client =
+                |g: &mut Groups, composite: &mut FxHashMap<(u32, u32, u32), u32>, client_group: &mut Vec<u32>| {
+                    if client == 0 {
+                        ip_ua_day(g, composite)
+                    } else {
+                        cached(&mut client_group[client as usize], || g.new_visitor(Visitor::Client(client)))
+                    }
+                };
+            let group = match identity {
+                Identity::Client => by_client(&mut g, &mut composite, &mut client_group),
+                Identity::User => {
+                    let user = if table.user[i] != 0 {
+                        table.user[i]
+                    } else {
+                        stitched.get(client as usize).copied().unwrap_or(0)
+                    };
+                    if user == 0 {
+                        by_client(&mut g, &mut composite, &mut client_group)
+                    } else {
+                        cached(&mut user_group[user as usize], || g.new_visitor(Visitor::User(user)))
+                    }
+                }
+                Identity::Ip if ip != 0 => cached(&mut ip_group[ip as usize], || g.new_visitor(Visitor::Ip(ip))),
+                Identity::Ip => g.new_visitor(Visitor::Hit(i as u32)),
+                Identity::IpUaDay => ip_ua_day(&mut g, &mut composite),
+                Identity::Fingerprint if ip == 0 && ua == 0 => {
+                    let visitor = g.new_visitor(Visitor::Hit(i as u32));
+                    g.new_group(visitor, None, false)
+                }
+                Identity::Fingerprint => {
+                    let key = (ip, ua, sites[table.url[i] as usize]);
+                    match fingerprints.get(&key) {
+                        Some(&group) => group,
+                        None => {
+                            let group = g.new_group(UNSET, Some(key), false);
+                            fingerprints.insert(key, group);
+                            group
+                        }
+                    }
+                }
+                Identity::SourceSession => {
+                    let visitor = by_client(&mut g, &mut composite, &mut client_group);
+                    let session = table.source_session[i];
+                    match recorded_groups.get(&(visitor, session)) {
+                        Some(&group) => group,
+                        None => {
+                            let group = g.new_group(visitor, None, session != 0);
+                            recorded_groups.insert((visitor, session), group);
+                            group
+                        }
+                    }
+                }
+            };
+            g.of_hit.push(group);
+        }
+        if !matches!(identity, Identity::Fingerprint | Identity::SourceSession) {
+            // Every visitor is a group of its own.
+            g.group_visitor = (0..g.visitors.len() as u32).collect();
+            g.recorded = vec![false; g.visitors.len()];
+        }
+        g.count = g.group_visitor.len();
+        g
+    }
+
+    /// The visitor of a session of `group` starting (or of an uncounted hit) at `ts_ms`.
+    pub fn visitor_at(&mut self, group: u32, ts_ms: i64) -> u32 {
+        match self.fingerprint.get(group as usize) {
+            Some(&Some((ip, user_agent, site_url))) => {
+                self.visitor(Visitor::Fingerprint { ip, user_agent, site_url, utc_day: ts_ms.div_euclid(MS_PER_DAY) })
+            }
+            _ => self.group_visitor[group as usize],
+        }
+    }
+
+    fn new_group(&mut self, visitor: u32, fingerprint: Option<(u32, u32, u32)>, recorded: bool) -> u32 {
+        self.group_visitor.push(visitor);
+        self.fingerprint.push(fingerprint);
+        self.recorded.push(recorded);
+        (self.group_visitor.len() - 1) as u32
+    }
+
+    fn visitor(&mut self, key: Visitor) -> u32 {
+        if let Some(&id) = self.visitor_ids.get(&key) {
+            return id;
+        }
+        let id = self.new_visitor(key);
+        self.visitor_ids.insert(key, id);
+        id
+    }
+
+    /// A visitor whose key the caller knows to be new (it keeps its own index of them).
+    fn new_visitor(&mut self, key: Visitor) -> u32 {
+        self.visitors.push(key);
+        (self.visitors.len() - 1) as u32
+    }
+}
+
+fn cached(slot: &mut u32, make: impl FnOnce() -> u32) -> u32 {
+    if *slot == UNSET {
+        *slot = make();
+    }
+    *slot
+}
+
+/// Per client id: the first user id it shows (hits are in time order), 0 if none.
+fn stitch(table: &HitTable, is_bot: &[bool]) -> Vec<u32> {
+    let mut user_of_client = vec![0u32; table.dict.clients.len()];
+    for i in 0..table.len() {
+        let (client, user) = (table.client[i] as usize, table.user[i]);
+        if client != 0 && user != 0 && user_of_client[client] == 0 && !is_bot[table.user_agent[i] as usize] {
+            user_of_client[client] = user;
+        }
+    }
+    user_of_client
+}
+
+/// Per url id: the first url id with the same host (URLs without a host share url id 0).
+fn site_of_url(table: &HitTable) -> Vec<u32> {
+    let mut first_with_host: FxHashMap<String, u32> = FxHashMap::default();
+    (0..table.dict.urls.len() as u32)
+        .map(|id| {
+            let h = host(&table.dict.urls[id as usize]);
+            if h.is_empty() {
+                return 0;
+            }
+            *first_with_host.entry(h.to_ascii_lowercase()).or_insert(id)
+        })
+        .collect()
+}

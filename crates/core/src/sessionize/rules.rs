@@ -1,0 +1,539 @@
+//! The rule set: every toggle of SESSION-RULES.md in one serde-serialisable value, built from a
+//! [`Preset`] and then adjusted. Its [`RuleSet::hash`] (BLAKE3 of its canonical JSON) keys the
+//! sessions stored in a project, so the same rules reuse them and any changed toggle recomputes.
+
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Shortest and longest inactivity timeout the engine accepts (1 minute .. 24 hours).
+pub const TIMEOUT_RANGE_S: std::ops::RangeInclusive<u32> = 60..=86_400;
+
+/// What makes a visitor. Each mode falls back, for a hit that lacks what it needs, to the next
+/// usable key in this order: user id (user mode only) → client id → IP + user agent + local
+/// day → the hit alone (a visitor of one hit). So client mode with an empty client id groups by
+/// IP + user agent + day, and IP mode with no IP gives one-hit visitors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    /// The source's visitor id (GA client id, `user_pseudo_id`, Snowplow `domain_userid`).
+    Client,
+    /// The logged-in user id, with cross-device stitching: a client's anonymous hits (before and
+    /// after login) join the first user id that client shows; clients never logged in stay
+    /// client visitors.
+    User,
+    /// Cookie-free: a hash of a daily salt, IP, user agent and site (Plausible, PlainSignal).
+    /// The visitor changes every UTC day when the salt rotates; a session running at the
+    /// rotation carries on (Plausible keeps yesterday's salt for that).
+    Fingerprint,
+    /// IP + user agent + local day of the view time zone (GoAccess unique visitors).
+    IpUaDay,
+    /// IP address alone (AWStats, Webalizer).
+    Ip,
+    /// The source's own session id (GA4 `ga_session_id`, UA `visitId`, Snowplow
+    /// `domain_sessionid`) within its client: each recorded session is taken as it is, none of
+    /// the split rules applies inside it. Hits without one are sessionized in client mode.
+    SourceSession,
+}
+
+impl Identity {
+    pub const ALL: [Identity; 6] = [
+        Identity::Client,
+        Identity::User,
+        Identity::Fingerprint,
+        Identity::IpUaDay,
+        Identity::Ip,
+        Identity::SourceSession,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Identity::Client => "client",
+            Identity::User => "user",
+            Identity::Fingerprint => "fingerprint",
+            Identity::IpUaDay => "ip-ua-day",
+            Identity::Ip => "ip",
+            Identity::SourceSession => "source-session",
+        }
+    }
+}
+
+impl FromStr for Identity {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Identity::ALL.into_iter().find(|i| i.as_str() == s).ok_or_else(|| {
+            invalid(format!("unknown identity '{s}' (one of {})", names(Identity::ALL.map(Identity::as_str))))
+        })
+    }
+}
+
+/// When a session counts as a bounce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BounceRule {
+    /// Universal Analytics: at most one interaction hit.
+    OneInteractionHit,
+    /// GA4: the session is not engaged (see [`EngagementRule`]).
+    NotEngaged,
+    /// Adobe Analytics: exactly one hit (server call).
+    OneHit,
+    /// Matomo: at most one action (page views and events; assets are not actions).
+    AtMostOneAction,
+    /// Plausible, and the server-log "one page" rule: fewer than two page views.
+    FewerThanTwoPageviews,
+    /// PostHog: at most one page view, under 10 s, and no interaction besides page views.
+    PosthogBounce,
+    /// Mixpanel reports no bounce; bounce rate is then not defined.
+    None,
+}
+
+impl BounceRule {
+    pub const ALL: [BounceRule; 7] = [
+        BounceRule::OneInteractionHit,
+        BounceRule::NotEngaged,
+        BounceRule::OneHit,
+        BounceRule::AtMostOneAction,
+        BounceRule::FewerThanTwoPageviews,
+        BounceRule::PosthogBounce,
+        BounceRule::None,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BounceRule::OneInteractionHit => "one-interaction-hit",
+            BounceRule::NotEngaged => "not-engaged",
+            BounceRule::OneHit => "one-hit",
+            BounceRule::AtMostOneAction => "at-most-one-action",
+            BounceRule::FewerThanTwoPageviews => "fewer-than-two-pageviews",
+            BounceRule::PosthogBounce => "posthog-bounce",
+            BounceRule::None => "none",
+        }
+    }
+}
+
+impl FromStr for BounceRule {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        BounceRule::ALL.into_iter().find(|b| b.as_str() == s).ok_or_else(|| {
+            invalid(format!(
+                "unknown bounce definition '{s}' (one of {})",
+                names(BounceRule::ALL.map(BounceRule::as_str))
+            ))
+        })
+    }
+}
+
+/// How long a session lasted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DurationRule {
+    /// Universal Analytics: the last interaction hit's time minus the first hit's.
+    LastInteractionMinusFirst,
+    /// GA4, Plausible, PostHog, Mixpanel, Amplitude, Umami, server logs: last hit minus first.
+    LastMinusFirst,
+    /// Adobe Analytics: the sum over hits of (next hit's time − this hit's time), the last hit
+    /// counting 0. Over one session's hits that sum telescopes to last − first; the rule is kept
+    /// apart so the rule set names the platform's own definition.
+    SumOfTimeSpent,
+    /// Matomo: last − first + 1 s, and 0 for a one-action visit.
+    LastMinusFirstPlusOneSecond,
+}
+
+impl DurationRule {
+    pub const ALL: [DurationRule; 4] = [
+        DurationRule::LastInteractionMinusFirst,
+        DurationRule::LastMinusFirst,
+        DurationRule::SumOfTimeSpent,
+        DurationRule::LastMinusFirstPlusOneSecond,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DurationRule::LastInteractionMinusFirst => "last-interaction-minus-first",
+            DurationRule::LastMinusFirst => "last-minus-first",
+            DurationRule::SumOfTimeSpent => "sum-of-time-spent",
+            DurationRule::LastMinusFirstPlusOneSecond => "last-minus-first-plus-one-second",
+        }
+    }
+}
+
+impl FromStr for DurationRule {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        DurationRule::ALL.into_iter().find(|d| d.as_str() == s).ok_or_else(|| {
+            invalid(format!(
+                "unknown duration definition '{s}' (one of {})",
+                names(DurationRule::ALL.map(DurationRule::as_str))
+            ))
+        })
+    }
+}
+
+/// An engaged session (GA4, Snowplow): longer than `min_duration_s` (last hit − first), OR at
+/// least `min_pageviews` page views, OR one of `key_events`. GA4 measures foreground time;
+/// hits carry no such time, so the session's span stands in for it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EngagementRule {
+    pub min_duration_s: u32,
+    pub min_pageviews: u32,
+    /// Event names that are key events (conversions).
+    pub key_events: Vec<String>,
+}
+
+impl Default for EngagementRule {
+    fn default() -> Self {
+        EngagementRule { min_duration_s: 10, min_pageviews: 2, key_events: vec!["purchase".into()] }
+    }
+}
+
+/// Adobe's anti-bot rule: more than `hits` hits in under `seconds` seconds end the visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BurstCut {
+    pub hits: u32,
+    pub seconds: u32,
+}
+
+/// Every session rule toggle. Build one with [`RuleSet::preset`] and adjust its fields.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RuleSet {
+    /// The preset this rule set started from (kept for display; it changes no rule by itself).
+    pub preset: Preset,
+    /// A gap between consecutive counted hits of a visitor longer than this starts a session.
+    pub inactivity_timeout_s: u32,
+    /// A session older than this is cut; the next hit starts a new one.
+    pub max_session_length_s: Option<u32>,
+    /// A session is cut after this many hits.
+    pub max_hits_per_session: Option<u32>,
+    pub burst_cut: Option<BurstCut>,
+    /// The view's IANA time zone: local midnight for [`RuleSet::split_at_midnight`], the day of
+    /// the IP + user agent + day identity, and the times of exports.
+    pub time_zone: String,
+    pub split_at_midnight: bool,
+    /// A new session at every UTC clock hour (Umami).
+    pub split_at_hour: bool,
+    /// A change of any utm tag (or of the click id, with `click_id_is_campaign`) on an entrance
+    /// starts a new session.
+    pub split_on_campaign_change: bool,
+    /// A direct arrival (no referrer, no campaign) never overrides or splits the running
+    /// campaign, and a session starting direct carries the visitor's last campaign.
+    pub direct_keeps_campaign: bool,
+    /// Matomo: a running visit whose source is direct takes a campaign arriving later instead of
+    /// being split by it.
+    pub direct_session_adopts_campaign: bool,
+    /// A new external referrer host (not excluded) starts a new session.
+    pub split_on_referrer_change: bool,
+    /// Hosts whose referrals count as direct (payment gateways, own subdomains); a host also
+    /// matches its subdomains.
+    pub referral_exclusions: Vec<String>,
+    /// Every distinct click id (gclid, msclkid, fbclid, ...) is a campaign value of its own.
+    pub click_id_is_campaign: bool,
+    /// A different logged-in user id starts a new session.
+    pub split_on_user_id_change: bool,
+    /// Non-interaction hits (flagged so, or with an event name in `non_interaction_events`)
+    /// neither start nor extend a session; a session of only such hits is not counted.
+    pub interaction_only: bool,
+    pub non_interaction_events: Vec<String>,
+    pub identity: Identity,
+    /// Drop hits whose user agent is on the bot list.
+    pub bot_filter: bool,
+    pub bounce: BounceRule,
+    pub engagement: EngagementRule,
+    pub duration: DurationRule,
+}
+
+/// The platforms whose sessions a rule set can reproduce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    /// Universal Analytics (Google's "How a web session is defined in Universal Analytics" and
+    /// campaign/traffic-source docs): 30 min timeout, a new session at midnight of the view's
+    /// time zone and on any campaign change (utm values, each auto-tagged click id, a new
+    /// referral), direct returns keep the campaign; non-interaction hits do not count; bounce =
+    /// one interaction hit; duration = last interaction − first hit.
+    #[serde(rename = "ua")]
+    UniversalAnalytics,
+    /// GA4 ("[GA4] About sessions", "engaged sessions" help pages): 30 min timeout (settable up
+    /// to 7 h 55 min), no midnight or campaign split; bounce = not engaged (engaged: > 10 s, two
+    /// page views or a key event); duration = last − first.
+    Ga4,
+    /// Adobe Analytics ("Visit" in the Analytics components guide, bot rules): 30 min timeout,
+    /// visits cut at 12 h, at 2,500 hits, and by more than 100 hits in under 100 s; no midnight
+    /// split (a visit counts in each day it touches); bounce = one hit; duration = sum of time
+    /// spent per hit.
+    Adobe,
+    /// Matomo with its defaults (FAQ "How is a visit defined", `visit_standard_length`,
+    /// `Tracker/Visit.php`): 30 min, 10,000 actions, a new visit at midnight of the site's time
+    /// zone, on a campaign change unless the current visit is direct (then it takes the
+    /// campaign), and on a user id change; referrer change off (an option); bounce = at most one
+    /// action; duration = last − first + 1 s.
+    Matomo,
+    /// Plausible (its "data policy" page and source): a cookie-free hash of daily salt, IP, user
+    /// agent and site; 30 min; the session carries across the salt rotation; bounce = fewer
+    /// than two page views; duration = last − start.
+    Plausible,
+    /// PostHog (its "sessions" docs): 30 min, sessions cut at 24 h, identified users merge
+    /// their anonymous events; bounce = one page view, under 10 s, no other interaction;
+    /// duration = last − first.
+    PostHog,
+    /// Mixpanel ("Sessions" docs, timeout-based sessions): 30 min, a new session at midnight of
+    /// the project's time zone, ID merge joins anonymous events to the user; Mixpanel has no
+    /// bounce metric; duration = last − first. Midnight behaviour is as the SESSION-RULES table
+    /// states it and is unverified against Mixpanel's current docs.
+    Mixpanel,
+    /// Server-log heuristic in the AWStats/Webalizer style: visitors by IP, 30 min (AWStats'
+    /// own default is 60 min; set the timeout to match), no other split; bounce = one page;
+    /// duration = last − first.
+    ServerLog,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 8] = [
+        Preset::UniversalAnalytics,
+        Preset::Ga4,
+        Preset::Adobe,
+        Preset::Matomo,
+        Preset::Plausible,
+        Preset::PostHog,
+        Preset::Mixpanel,
+        Preset::ServerLog,
+    ];
+
+    /// The short name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::UniversalAnalytics => "ua",
+            Preset::Ga4 => "ga4",
+            Preset::Adobe => "adobe",
+            Preset::Matomo => "matomo",
+            Preset::Plausible => "plausible",
+            Preset::PostHog => "posthog",
+            Preset::Mixpanel => "mixpanel",
+            Preset::ServerLog => "server-log",
+        }
+    }
+
+    /// The platform's name for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Preset::UniversalAnalytics => "Universal Analytics",
+            Preset::Ga4 => "Google Analytics 4",
+            Preset::Adobe => "Adobe Analytics",
+            Preset::Matomo => "Matomo (defaults)",
+            Preset::Plausible => "Plausible",
+            Preset::PostHog => "PostHog",
+            Preset::Mixpanel => "Mixpanel",
+            Preset::ServerLog => "Server-log heuristic (AWStats/Webalizer)",
+        }
+    }
+}
+
+impl FromStr for Preset {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Preset::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| invalid(format!("unknown preset '{s}' (one of {})", names(Preset::ALL.map(Preset::as_str)))))
+    }
+}
+
+impl Default for RuleSet {
+    /// Matomo's defaults, as SESSION-RULES.md names them the default preset.
+    fn default() -> Self {
+        RuleSet::preset(Preset::Matomo)
+    }
+}
+
+impl RuleSet {
+    /// The rules of `preset`, in UTC; set [`RuleSet::time_zone`] to the view's zone.
+    pub fn preset(preset: Preset) -> RuleSet {
+        let base = RuleSet {
+            preset,
+            inactivity_timeout_s: 30 * 60,
+            max_session_length_s: None,
+            max_hits_per_session: None,
+            burst_cut: None,
+            time_zone: "UTC".into(),
+            split_at_midnight: false,
+            split_at_hour: false,
+            split_on_campaign_change: false,
+            direct_keeps_campaign: false,
+            direct_session_adopts_campaign: false,
+            split_on_referrer_change: false,
+            referral_exclusions: Vec::new(),
+            click_id_is_campaign: false,
+            split_on_user_id_change: false,
+            interaction_only: false,
+            non_interaction_events: vec!["page_ping".into(), "heartbeat".into(), "scroll".into()],
+            identity: Identity::Client,
+            bot_filter: true,
+            bounce: BounceRule::NotEngaged,
+            engagement: EngagementRule::default(),
+            duration: DurationRule::LastMinusFirst,
+        };
+        match preset {
+            Preset::UniversalAnalytics => RuleSet {
+                split_at_midnight: true,
+                split_on_campaign_change: true,
+                direct_keeps_campaign: true,
+                split_on_referrer_change: true,
+                click_id_is_campaign: true,
+                interaction_only: true,
+                bounce: BounceRule::OneInteractionHit,
+                duration: DurationRule::LastInteractionMinusFirst,
+                ..base
+            },
+            Preset::Ga4 => base,
+            Preset::Adobe => RuleSet {
+                max_session_length_s: Some(12 * 3600),
+                max_hits_per_session: Some(2_500),
+                burst_cut: Some(BurstCut { hits: 100, seconds: 100 }),
+                bounce: BounceRule::OneHit,
+                duration: DurationRule::SumOfTimeSpent,
+                ..base
+            },
+            Preset::Matomo => RuleSet {
+                max_hits_per_session: Some(10_000),
+                split_at_midnight: true,
+                split_on_campaign_change: true,
+                direct_keeps_campaign: true,
+                direct_session_adopts_campaign: true,
+                split_on_user_id_change: true,
+                bounce: BounceRule::AtMostOneAction,
+                duration: DurationRule::LastMinusFirstPlusOneSecond,
+                ..base
+            },
+            Preset::Plausible => {
+                RuleSet { identity: Identity::Fingerprint, bounce: BounceRule::FewerThanTwoPageviews, ..base }
+            }
+            Preset::PostHog => RuleSet {
+                max_session_length_s: Some(24 * 3600),
+                identity: Identity::User,
+                bounce: BounceRule::PosthogBounce,
+                ..base
+            },
+            Preset::Mixpanel => {
+                RuleSet { split_at_midnight: true, identity: Identity::User, bounce: BounceRule::None, ..base }
+            }
+            Preset::ServerLog => RuleSet { identity: Identity::Ip, bounce: BounceRule::FewerThanTwoPageviews, ..base },
+        }
+    }
+
+    /// The view time zone, checked.
+    pub fn tz(&self) -> Result<Tz> {
+        self.time_zone.parse().map_err(|_| {
+            invalid(format!("unknown time zone '{}' (expected an IANA name such as Europe/Berlin)", self.time_zone))
+        })
+    }
+
+    /// Check every value is in range; the engine refuses rule sets that fail this.
+    pub fn validate(&self) -> Result<()> {
+        self.tz()?;
+        if !TIMEOUT_RANGE_S.contains(&self.inactivity_timeout_s) {
+            return Err(invalid(format!(
+                "the inactivity timeout must be between 1 minute and 24 hours, not {} s",
+                self.inactivity_timeout_s
+            )));
+        }
+        if self.max_session_length_s == Some(0) {
+            return Err(invalid("the maximum session length must be more than 0 s".into()));
+        }
+        if self.max_hits_per_session == Some(0) {
+            return Err(invalid("the maximum hits per session must be at least 1".into()));
+        }
+        if let Some(b) = self.burst_cut {
+            if b.hits == 0 || b.seconds == 0 {
+                return Err(invalid("a burst cut needs at least 1 hit and 1 second".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The same rules with lists sorted, lower-cased where case does not matter and without
+    /// duplicates, so equal rules hash equally whatever order they were given in.
+    pub fn normalized(&self) -> RuleSet {
+        let mut r = self.clone();
+        for host in &mut r.referral_exclusions {
+            *host = host.trim().trim_start_matches("*.").trim_start_matches('.').to_ascii_lowercase();
+        }
+        r.referral_exclusions.retain(|h| !h.is_empty());
+        for list in [&mut r.referral_exclusions, &mut r.non_interaction_events, &mut r.engagement.key_events] {
+            list.sort();
+            list.dedup();
+        }
+        r
+    }
+
+    /// A stable content hash: BLAKE3 of the normalized rule set's JSON (fields in declaration
+    /// order), first 16 hex digits.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_vec(&self.normalized()).expect("a rule set serialises");
+        blake3::hash(&json).to_hex()[..16].to_string()
+    }
+}
+
+fn invalid(message: String) -> Error {
+    Error::InvalidInput(message)
+}
+
+fn names<const N: usize>(all: [&str; N]) -> String {
+    all.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_validates_and_round_trips_through_json() {
+        for preset in Preset::ALL {
+            let rules = RuleSet::preset(preset);
+            rules.validate().unwrap();
+            let json = serde_json::to_string(&rules).unwrap();
+            let back: RuleSet = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, rules);
+            assert_eq!(back.hash(), rules.hash());
+            assert_eq!(preset.as_str().parse::<Preset>().unwrap(), preset);
+        }
+    }
+
+    #[test]
+    fn hash_is_stable_ignores_list_order_and_changes_with_any_toggle() {
+        let ua = RuleSet::preset(Preset::UniversalAnalytics);
+        assert_eq!(ua.hash().len(), 16);
+        let mut a = ua.clone();
+        a.referral_exclusions = vec!["pay.example".into(), "Shop.Example".into()];
+        let mut b = ua.clone();
+        b.referral_exclusions = vec!["shop.example".into(), "pay.example".into(), "pay.example".into()];
+        assert_eq!(a.hash(), b.hash());
+        let mut c = ua.clone();
+        c.split_at_midnight = false;
+        assert_ne!(c.hash(), ua.hash());
+        let mut d = ua.clone();
+        d.time_zone = "Europe/Berlin".into();
+        assert_ne!(d.hash(), ua.hash());
+        let hashes: std::collections::HashSet<_> = Preset::ALL.iter().map(|p| RuleSet::preset(*p).hash()).collect();
+        assert_eq!(hashes.len(), Preset::ALL.len());
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let mut r = RuleSet::preset(Preset::Ga4);
+        r.inactivity_timeout_s = 59;
+        assert!(r.validate().is_err());
+        r.inactivity_timeout_s = 86_401;
+        assert!(r.validate().is_err());
+        r.inactivity_timeout_s = 7 * 3600 + 55 * 60;
+        r.validate().unwrap();
+        r.time_zone = "Mars/Olympus".into();
+        assert!(r.validate().unwrap_err().to_string().contains("Mars/Olympus"));
+        r.time_zone = "Australia/Sydney".into();
+        r.max_hits_per_session = Some(0);
+        assert!(r.validate().is_err());
+        assert!("nope".parse::<Preset>().unwrap_err().to_string().contains("ga4"));
+        assert!("nope".parse::<Identity>().is_err());
+    }
+}

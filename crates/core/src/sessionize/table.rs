@@ -1,0 +1,329 @@
+//! [`HitTable`]: every hit of a project in memory, one `Vec` per column with the dictionaries
+//! as `Vec<String>` (index 0 is "absent"), sorted by time. The app caches one so that
+//! re-sessionizing after a toggle does not re-read SQLite. [`HitTableBuilder`] makes one from
+//! [`HitRow`]s, for tests and benchmarks.
+//!
+//! Rows are kept in a canonical order: by timestamp, ties broken by the hit's values (strings,
+//! not ids), so the same hits given in any order make the same table.
+
+use std::cmp::Ordering;
+
+use rustc_hash::FxHashMap;
+
+use crate::model::{HitRow, HitType};
+
+/// Campaign tags of the `campaign` dictionary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Campaign {
+    pub source: String,
+    pub medium: String,
+    pub name: String,
+    pub term: String,
+    pub content: String,
+    pub click_id_param: String,
+    pub click_id: String,
+}
+
+/// The dictionaries the hit columns point into. Index 0 of each is the absent value.
+#[derive(Clone, Debug)]
+pub struct Dictionaries {
+    pub events: Vec<String>,
+    pub clients: Vec<String>,
+    pub users: Vec<String>,
+    pub source_sessions: Vec<String>,
+    pub urls: Vec<String>,
+    pub referrers: Vec<String>,
+    pub user_agents: Vec<String>,
+    pub ips: Vec<String>,
+    pub campaigns: Vec<Campaign>,
+}
+
+impl Default for Dictionaries {
+    fn default() -> Self {
+        let absent = || vec![String::new()];
+        Dictionaries {
+            events: absent(),
+            clients: absent(),
+            users: absent(),
+            source_sessions: absent(),
+            urls: absent(),
+            referrers: absent(),
+            user_agents: absent(),
+            ips: absent(),
+            campaigns: vec![Campaign::default()],
+        }
+    }
+}
+
+/// Columnar hits, sorted by time (see the module doc). Ids index [`HitTable::dict`].
+#[derive(Clone, Debug, Default)]
+pub struct HitTable {
+    pub(crate) ts_ms: Vec<i64>,
+    pub(crate) hit_type: Vec<HitType>,
+    pub(crate) interaction: Vec<bool>,
+    pub(crate) event: Vec<u32>,
+    pub(crate) client: Vec<u32>,
+    pub(crate) user: Vec<u32>,
+    pub(crate) source_session: Vec<u32>,
+    pub(crate) url: Vec<u32>,
+    pub(crate) referrer: Vec<u32>,
+    pub(crate) user_agent: Vec<u32>,
+    pub(crate) ip: Vec<u32>,
+    pub(crate) campaign: Vec<u32>,
+    pub(crate) dict: Dictionaries,
+    /// The project's secret salt, from which the fingerprint identity's daily salts derive.
+    pub(crate) salt: String,
+}
+
+/// One hit of a [`HitTable`], with its strings.
+#[derive(Clone, Copy, Debug)]
+pub struct HitView<'t> {
+    pub ts_ms: i64,
+    pub hit_type: HitType,
+    pub interaction: bool,
+    pub event: &'t str,
+    pub client_id: &'t str,
+    pub user_id: &'t str,
+    pub source_session_id: &'t str,
+    pub url: &'t str,
+    pub referrer: &'t str,
+    pub user_agent: &'t str,
+    pub ip: &'t str,
+    pub campaign: &'t Campaign,
+}
+
+impl HitTable {
+    pub fn len(&self) -> usize {
+        self.ts_ms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ts_ms.is_empty()
+    }
+
+    pub fn dictionaries(&self) -> &Dictionaries {
+        &self.dict
+    }
+
+    /// Hit `i` (0-based, in time order) with its strings. Panics if `i >= len()`.
+    pub fn hit(&self, i: usize) -> HitView<'_> {
+        let d = &self.dict;
+        HitView {
+            ts_ms: self.ts_ms[i],
+            hit_type: self.hit_type[i],
+            interaction: self.interaction[i],
+            event: &d.events[self.event[i] as usize],
+            client_id: &d.clients[self.client[i] as usize],
+            user_id: &d.users[self.user[i] as usize],
+            source_session_id: &d.source_sessions[self.source_session[i] as usize],
+            url: &d.urls[self.url[i] as usize],
+            referrer: &d.referrers[self.referrer[i] as usize],
+            user_agent: &d.user_agents[self.user_agent[i] as usize],
+            ip: &d.ips[self.ip[i] as usize],
+            campaign: &d.campaigns[self.campaign[i] as usize],
+        }
+    }
+
+    /// Approximate heap bytes held (columns and dictionaries).
+    pub fn heap_bytes(&self) -> usize {
+        let n = self.len();
+        let columns = n * (8 + 1 + 1 + 4 * 9);
+        let strings = |v: &[String]| v.iter().map(|s| s.capacity() + 24).sum::<usize>();
+        let d = &self.dict;
+        columns
+            + strings(&d.events)
+            + strings(&d.clients)
+            + strings(&d.users)
+            + strings(&d.source_sessions)
+            + strings(&d.urls)
+            + strings(&d.referrers)
+            + strings(&d.user_agents)
+            + strings(&d.ips)
+            + d.campaigns.len() * 7 * 24
+    }
+
+    /// Check the columns agree in length and every id is inside its dictionary, then put rows in
+    /// canonical order. Used by the store's loader, which fills the columns directly.
+    pub(crate) fn seal(mut self) -> crate::Result<HitTable> {
+        let n = self.ts_ms.len();
+        let d = &self.dict;
+        let checks: [(&[u32], usize, &str); 9] = [
+            (&self.event, d.events.len(), "event_name"),
+            (&self.client, d.clients.len(), "client"),
+            (&self.user, d.users.len(), "app_user"),
+            (&self.source_session, d.source_sessions.len(), "source_session"),
+            (&self.url, d.urls.len(), "url"),
+            (&self.referrer, d.referrers.len(), "referrer"),
+            (&self.user_agent, d.user_agents.len(), "user_agent"),
+            (&self.ip, d.ips.len(), "ip_address"),
+            (&self.campaign, d.campaigns.len(), "campaign"),
+        ];
+        for (column, size, name) in checks {
+            if column.len() != n || column.iter().any(|&id| id as usize >= size) {
+                return Err(crate::Error::InvalidInput(format!(
+                    "the project's hits point at {name} entries that do not exist; the file is damaged"
+                )));
+            }
+        }
+        if self.hit_type.len() != n || self.interaction.len() != n {
+            return Err(crate::Error::InvalidInput("the hit columns differ in length".into()));
+        }
+        self.sort();
+        Ok(self)
+    }
+
+    fn compare_rows(&self, a: usize, b: usize) -> Ordering {
+        let d = &self.dict;
+        let text = |col: &[u32], dict: &[String]| dict[col[a] as usize].cmp(&dict[col[b] as usize]);
+        self.ts_ms[a]
+            .cmp(&self.ts_ms[b])
+            .then_with(|| (self.hit_type[a] as u8).cmp(&(self.hit_type[b] as u8)))
+            .then_with(|| self.interaction[a].cmp(&self.interaction[b]))
+            .then_with(|| text(&self.client, &d.clients))
+            .then_with(|| text(&self.user, &d.users))
+            .then_with(|| text(&self.url, &d.urls))
+            .then_with(|| text(&self.event, &d.events))
+            .then_with(|| text(&self.source_session, &d.source_sessions))
+            .then_with(|| text(&self.referrer, &d.referrers))
+            .then_with(|| text(&self.user_agent, &d.user_agents))
+            .then_with(|| text(&self.ip, &d.ips))
+            .then_with(|| d.campaigns[self.campaign[a] as usize].cmp(&d.campaigns[self.campaign[b] as usize]))
+    }
+
+    fn sort(&mut self) {
+        let n = self.len();
+        if self.ts_ms.windows(2).all(|w| w[0] < w[1]) {
+            return;
+        }
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
+        fn apply<T: Copy>(column: &mut Vec<T>, order: &[u32]) {
+            *column = order.iter().map(|&i| column[i as usize]).collect();
+        }
+        apply(&mut self.ts_ms, &order);
+        apply(&mut self.hit_type, &order);
+        apply(&mut self.interaction, &order);
+        apply(&mut self.event, &order);
+        apply(&mut self.client, &order);
+        apply(&mut self.user, &order);
+        apply(&mut self.source_session, &order);
+        apply(&mut self.url, &order);
+        apply(&mut self.referrer, &order);
+        apply(&mut self.user_agent, &order);
+        apply(&mut self.ip, &order);
+        apply(&mut self.campaign, &order);
+    }
+}
+
+/// Builds a [`HitTable`] from rows in any order. Campaign tags are taken as the row states
+/// them (the store's loader is what fills them from landing URLs); IPs are kept as given.
+#[derive(Default)]
+pub struct HitTableBuilder {
+    table: HitTable,
+    interned: [FxHashMap<String, u32>; 8],
+    campaigns: FxHashMap<Campaign, u32>,
+}
+
+impl HitTableBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The salt the fingerprint identity derives its daily salts from.
+    pub fn salt(mut self, salt: &str) -> Self {
+        self.table.salt = salt.to_string();
+        self
+    }
+
+    pub fn push(&mut self, row: &HitRow<'_>) -> &mut Self {
+        let t = &mut self.table;
+        let d = &mut t.dict;
+        let [events, clients, users, sessions, urls, referrers, agents, ips] = &mut self.interned;
+        t.ts_ms.push(row.ts_ms);
+        t.hit_type.push(row.hit_type);
+        t.interaction.push(row.interaction);
+        t.event.push(intern(events, &mut d.events, row.event));
+        t.client.push(intern(clients, &mut d.clients, row.client_id));
+        t.user.push(intern(users, &mut d.users, row.user_id));
+        t.source_session.push(intern(sessions, &mut d.source_sessions, row.source_session_id));
+        t.url.push(intern(urls, &mut d.urls, row.url));
+        t.referrer.push(intern(referrers, &mut d.referrers, row.referrer));
+        t.user_agent.push(intern(agents, &mut d.user_agents, row.user_agent));
+        t.ip.push(intern(ips, &mut d.ips, row.ip));
+        let tags = &row.tags;
+        let campaign = Campaign {
+            source: tags.source.into(),
+            medium: tags.medium.into(),
+            name: tags.campaign.into(),
+            term: tags.term.into(),
+            content: tags.content.into(),
+            click_id_param: tags.click_id_param.into(),
+            click_id: tags.click_id.into(),
+        };
+        let id = if campaign == Campaign::default() {
+            0
+        } else {
+            *self.campaigns.entry(campaign).or_insert_with_key(|c| {
+                d.campaigns.push(c.clone());
+                (d.campaigns.len() - 1) as u32
+            })
+        };
+        t.campaign.push(id);
+        self
+    }
+
+    pub fn finish(mut self) -> HitTable {
+        self.table.sort();
+        self.table
+    }
+}
+
+fn intern(ids: &mut FxHashMap<String, u32>, dict: &mut Vec<String>, value: &str) -> u32 {
+    if value.is_empty() {
+        return 0;
+    }
+    if let Some(&id) = ids.get(value) {
+        return id;
+    }
+    dict.push(value.to_string());
+    let id = (dict.len() - 1) as u32;
+    ids.insert(value.to_string(), id);
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(ts_ms: i64, url: &'static str) -> HitRow<'static> {
+        HitRow { ts_ms, url, event: "page_view", client_id: "c1", interaction: true, ..Default::default() }
+    }
+
+    #[test]
+    fn rows_are_sorted_canonically_whatever_the_input_order() {
+        let rows = [row(30, "/c"), row(10, "/b"), row(10, "/a"), row(20, "/x")];
+        let mut forward = HitTableBuilder::new();
+        rows.iter().for_each(|r| {
+            forward.push(r);
+        });
+        let mut backward = HitTableBuilder::new();
+        rows.iter().rev().for_each(|r| {
+            backward.push(r);
+        });
+        let (a, b) = (forward.finish(), backward.finish());
+        let urls = |t: &HitTable| (0..t.len()).map(|i| t.hit(i).url.to_string()).collect::<Vec<_>>();
+        assert_eq!(urls(&a), ["/a", "/b", "/x", "/c"]);
+        assert_eq!(urls(&a), urls(&b));
+        assert_eq!(a.hit(0).client_id, "c1");
+        assert_eq!(a.hit(0).user_id, "");
+    }
+
+    #[test]
+    fn seal_refuses_ids_outside_the_dictionaries() {
+        let mut b = HitTableBuilder::new();
+        b.push(&row(1, "/"));
+        let mut table = b.finish();
+        table.url[0] = 99;
+        assert!(table.seal().is_err());
+    }
+}

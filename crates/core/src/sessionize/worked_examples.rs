@@ -1,0 +1,443 @@
+//! The worked examples of SESSION-RULES.md, each a named test run under every preset it names,
+//! plus the other rules each preset turns on.
+
+use super::*;
+use crate::model::{CampaignTags, HitRow, HitType};
+
+const UA_STRING: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+
+fn ms(time: &str) -> i64 {
+    time.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp_millis()
+}
+
+/// A page view of visitor `c1` at `time` (UTC) on `path`.
+fn pv(time: &str, path: &'static str) -> HitRow<'static> {
+    HitRow {
+        ts_ms: ms(time),
+        hit_type: HitType::PageView,
+        event: "page_view",
+        interaction: true,
+        client_id: "c1",
+        url: path,
+        ip: "203.0.113.7",
+        user_agent: UA_STRING,
+        ..Default::default()
+    }
+}
+
+fn event(time: &str, path: &'static str, name: &'static str, interaction: bool) -> HitRow<'static> {
+    HitRow { hit_type: HitType::Event, event: name, interaction, ..pv(time, path) }
+}
+
+fn tagged(row: HitRow<'static>, tags: CampaignTags<'static>) -> HitRow<'static> {
+    HitRow { tags, ..row }
+}
+
+fn table(rows: &[HitRow<'_>]) -> HitTable {
+    let mut b = HitTableBuilder::new().salt("test-salt");
+    for r in rows {
+        b.push(r);
+    }
+    b.finish()
+}
+
+fn run(rows: &[HitRow<'_>], rules: &RuleSet) -> (HitTable, Sessionized) {
+    let t = table(rows);
+    let s = sessionize(&t, rules).unwrap();
+    (t, s)
+}
+
+fn count(rows: &[HitRow<'_>], rules: &RuleSet) -> usize {
+    run(rows, rules).1.sessions.len()
+}
+
+fn preset(p: Preset) -> RuleSet {
+    RuleSet::preset(p)
+}
+
+fn reasons(s: &Sessionized) -> Vec<StartReason> {
+    s.sessions.iter().map(|s| s.start_reason).collect()
+}
+
+const PAID_BLUE: CampaignTags<'static> =
+    CampaignTags { source: "google", medium: "cpc", campaign: "widgets", term: "blue widgets", ..EMPTY_TAGS };
+const EMPTY_TAGS: CampaignTags<'static> =
+    CampaignTags { source: "", medium: "", campaign: "", term: "", content: "", click_id_param: "", click_id: "" };
+
+#[test]
+fn interaction_at_1125_ends_at_1155_and_last_interaction_at_1227_ends_at_1257() {
+    for p in Preset::ALL {
+        let rules = preset(p);
+        assert_eq!(count(&[pv("2024-03-05T11:25:00Z", "/"), pv("2024-03-05T11:55:00Z", "/a")], &rules), 1, "{p:?}");
+        assert_eq!(count(&[pv("2024-03-05T11:25:00Z", "/"), pv("2024-03-05T11:55:01Z", "/a")], &rules), 2, "{p:?}");
+        let mut rows = vec![
+            pv("2024-03-05T11:25:00Z", "/"),
+            pv("2024-03-05T11:40:00Z", "/a"),
+            pv("2024-03-05T12:00:00Z", "/b"),
+            pv("2024-03-05T12:27:00Z", "/c"),
+        ];
+        rows.push(pv("2024-03-05T12:57:00Z", "/d"));
+        assert_eq!(count(&rows, &rules), 1, "{p:?}");
+        rows.pop();
+        rows.push(pv("2024-03-05T12:57:01Z", "/d"));
+        let (_, s) = run(&rows, &rules);
+        assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Timeout], "{p:?}");
+    }
+}
+
+#[test]
+fn non_interaction_hits_do_not_extend_a_ua_session_but_do_under_ga4() {
+    let rows = [
+        pv("2024-03-05T12:27:00Z", "/"),
+        event("2024-03-05T12:50:00Z", "/", "video_progress", false),
+        pv("2024-03-05T13:00:00Z", "/next"),
+    ];
+    let (_, ua) = run(&rows, &preset(Preset::UniversalAnalytics));
+    assert_eq!(reasons(&ua), [StartReason::FirstHit, StartReason::Timeout]);
+    assert_eq!(ua.sessions[0].hits, 2, "the non-interaction hit joins the running session");
+    assert_eq!(ua.sessions[0].duration_ms, 0, "UA's duration ends at the last interaction");
+    assert_eq!(count(&rows, &preset(Preset::Ga4)), 1);
+}
+
+#[test]
+fn pause_of_29_minutes_keeps_one_session_31_makes_two_landing_where_the_visitor_was() {
+    for p in Preset::ALL {
+        let rules = preset(p);
+        let rows = |pause_end: &str| {
+            [pv("2024-03-05T10:00:00Z", "/a"), pv("2024-03-05T10:05:00Z", "/b"), event(pause_end, "/b", "click", true)]
+        };
+        assert_eq!(count(&rows("2024-03-05T10:34:00Z"), &rules), 1, "{p:?}");
+        let (t, s) = run(&rows("2024-03-05T10:36:00Z"), &rules);
+        assert_eq!(s.sessions.len(), 2, "{p:?}");
+        assert_eq!(t.dictionaries().urls[s.sessions[1].landing_url as usize], "/b", "{p:?}");
+        assert_eq!(t.dictionaries().urls[s.sessions[0].exit_url as usize], "/b", "{p:?}");
+    }
+}
+
+#[test]
+fn across_midnight_in_the_view_time_zone_two_sessions_under_ua_one_under_ga4() {
+    // 23:50 and 00:10 in Berlin (UTC+1 in winter).
+    let rows = [pv("2024-01-15T22:50:00Z", "/"), pv("2024-01-15T23:10:00Z", "/a")];
+    for p in Preset::ALL {
+        let mut rules = preset(p);
+        rules.time_zone = "Europe/Berlin".into();
+        let expected = if rules.split_at_midnight { 2 } else { 1 };
+        assert_eq!(count(&rows, &rules), expected, "{p:?}");
+    }
+    let mut ua = preset(Preset::UniversalAnalytics);
+    ua.time_zone = "Europe/Berlin".into();
+    assert_eq!(reasons(&run(&rows, &ua).1), [StartReason::FirstHit, StartReason::Midnight]);
+    // The same hits are not across midnight in UTC.
+    assert_eq!(count(&rows, &preset(Preset::UniversalAnalytics)), 1);
+}
+
+#[test]
+fn organic_red_widgets_then_paid_blue_widgets_inside_30_minutes_is_two_sessions_under_ua() {
+    let rows = [
+        HitRow { referrer: "https://www.google.com/search?q=red+widgets", ..pv("2024-03-05T10:00:00Z", "/red") },
+        tagged(HitRow { referrer: "https://www.google.com/", ..pv("2024-03-05T10:10:00Z", "/blue") }, PAID_BLUE),
+    ];
+    let (_, ua) = run(&rows, &preset(Preset::UniversalAnalytics));
+    assert_eq!(reasons(&ua), [StartReason::FirstHit, StartReason::CampaignChange]);
+    assert_eq!(ua.traffic[ua.sessions[0].traffic as usize].source, "www.google.com");
+    assert_eq!(ua.traffic[ua.sessions[1].traffic as usize].term, "blue widgets");
+    assert_eq!(count(&rows, &preset(Preset::Matomo)), 2);
+    for p in [Preset::Ga4, Preset::Plausible, Preset::PostHog, Preset::Mixpanel, Preset::Adobe] {
+        assert_eq!(count(&rows, &preset(p)), 1, "{p:?}");
+    }
+}
+
+#[test]
+fn two_ad_clicks_inside_30_minutes_one_session_with_manual_tags_two_with_auto_tagging() {
+    let manual =
+        [tagged(pv("2024-03-05T10:00:00Z", "/l"), PAID_BLUE), tagged(pv("2024-03-05T10:12:00Z", "/l"), PAID_BLUE)];
+    let auto = [
+        tagged(
+            pv("2024-03-05T10:00:00Z", "/l"),
+            CampaignTags { click_id_param: "gclid", click_id: "Cj0A", ..PAID_BLUE },
+        ),
+        tagged(
+            pv("2024-03-05T10:12:00Z", "/l"),
+            CampaignTags { click_id_param: "gclid", click_id: "Cj0B", ..PAID_BLUE },
+        ),
+    ];
+    let ua = preset(Preset::UniversalAnalytics);
+    assert_eq!(count(&manual, &ua), 1);
+    let (_, s) = run(&auto, &ua);
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::CampaignChange]);
+    assert_eq!(s.traffic[s.sessions[1].traffic as usize].click_id, "Cj0B");
+    let ga4 = preset(Preset::Ga4);
+    assert_eq!((count(&manual, &ga4), count(&auto, &ga4)), (1, 1));
+}
+
+#[test]
+fn referral_from_a_then_b_is_two_sessions_and_one_when_b_is_excluded() {
+    let rows = [
+        HitRow { referrer: "https://a.com/post", ..pv("2024-03-05T10:00:00Z", "/") },
+        HitRow { referrer: "https://b.com/pay", ..pv("2024-03-05T10:00:20Z", "/thanks") },
+    ];
+    let mut ua = preset(Preset::UniversalAnalytics);
+    let (_, s) = run(&rows, &ua);
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::ReferrerChange]);
+    ua.referral_exclusions = vec!["B.com".into()];
+    let (_, s) = run(&rows, &ua);
+    assert_eq!(s.sessions.len(), 1);
+    assert_eq!(s.traffic[s.sessions[0].traffic as usize].source, "a.com");
+    // Subdomains of an excluded host are excluded too.
+    let sub = [rows[0], HitRow { referrer: "https://checkout.b.com/", ..rows[1] }];
+    assert_eq!(count(&sub, &ua), 1);
+}
+
+#[test]
+fn direct_return_inside_30_minutes_continues_the_campaign_session_and_never_replaces_it() {
+    let newsletter = CampaignTags { source: "newsletter", medium: "email", campaign: "march", ..EMPTY_TAGS };
+    let rows = [
+        tagged(pv("2024-03-05T10:00:00Z", "/offer"), newsletter),
+        pv("2024-03-05T10:20:00Z", "/"),
+        pv("2024-03-05T11:30:00Z", "/again"),
+    ];
+    for p in [Preset::UniversalAnalytics, Preset::Matomo] {
+        let (_, s) = run(&rows, &preset(p));
+        assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Timeout], "{p:?}");
+        assert_eq!(s.sessions[0].hits, 2, "{p:?}");
+        // Both sessions keep the campaign: the direct return after the timeout carries it.
+        for session in &s.sessions {
+            assert_eq!(s.traffic[session.traffic as usize].source, "newsletter", "{p:?}");
+        }
+    }
+    // Without the rule the later direct session is direct.
+    let (_, s) = run(&rows, &preset(Preset::Ga4));
+    assert_eq!(s.traffic[s.sessions[1].traffic as usize].source, "(direct)");
+}
+
+#[test]
+fn a_session_of_only_non_interaction_hits_is_not_counted_but_its_user_is_a_new_user() {
+    let rows = [
+        event("2024-03-05T10:00:00Z", "/", "scroll", true),
+        HitRow { client_id: "c2", ..event("2024-03-05T10:00:05Z", "/", "video_progress", false) },
+        pv("2024-03-05T10:01:00Z", "/a"),
+    ];
+    let (_, s) = run(&rows, &preset(Preset::UniversalAnalytics));
+    let totals = s.totals();
+    assert_eq!(totals.sessions, 1);
+    assert_eq!((totals.users, totals.new_users), (2, 2));
+    assert_eq!(totals.uncounted_hits, 2, "the scroll before c1's first interaction, and c2's hit");
+    assert_eq!(s.sessions[0].start_ms, ms("2024-03-05T10:01:00Z"));
+    assert_eq!(s.hit_session.iter().filter(|&&h| h == NO_SESSION).count(), 2);
+    // Without interaction_only both visitors have a session.
+    assert_eq!(count(&rows, &preset(Preset::Ga4)), 2);
+}
+
+#[test]
+fn matomo_direct_visit_takes_a_later_campaign_and_a_user_change_splits() {
+    let rows = [
+        pv("2024-03-05T10:00:00Z", "/"),
+        tagged(pv("2024-03-05T10:05:00Z", "/offer"), PAID_BLUE),
+        HitRow { user_id: "alice", ..pv("2024-03-05T10:06:00Z", "/account") },
+        HitRow { user_id: "bob", ..pv("2024-03-05T10:07:00Z", "/account") },
+    ];
+    let (_, s) = run(&rows, &preset(Preset::Matomo));
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::UserChange]);
+    assert_eq!(s.traffic[s.sessions[0].traffic as usize].medium, "cpc");
+    let (_, ua) = run(&rows, &preset(Preset::UniversalAnalytics));
+    assert_eq!(reasons(&ua), [StartReason::FirstHit, StartReason::CampaignChange]);
+}
+
+#[test]
+fn adobe_cuts_at_2500_hits_at_12_hours_and_on_a_burst() {
+    let adobe = preset(Preset::Adobe);
+    let start = ms("2024-03-05T00:00:00Z");
+    let at = |offset_ms: i64| HitRow { ts_ms: start + offset_ms, ..pv("2024-03-05T00:00:00Z", "/") };
+    // 2,501 hits 10 s apart: no burst, under 12 h (7 h): cut at 2,500.
+    let rows: Vec<_> = (0..2_501).map(|k| at(k * 10_000)).collect();
+    let (_, s) = run(&rows, &adobe);
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::MaxHits]);
+    assert_eq!(s.sessions[0].hits, 2_500);
+    // One hit every 20 min for 13 h: cut after 12 h.
+    let rows: Vec<_> = (0..40).map(|k| at(k * 1_200_000)).collect();
+    let (_, s) = run(&rows, &adobe);
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::MaxLength]);
+    // 101 hits in 50 s, then one more: the burst ended the visit.
+    let rows: Vec<_> = (0..102).map(|k| at(k * 500)).collect();
+    let (_, s) = run(&rows, &adobe);
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Burst]);
+    assert_eq!(s.sessions[0].hits, 101);
+    // 101 hits spread over 150 s are no burst.
+    let rows: Vec<_> = (0..102).map(|k| at(k * 1_500)).collect();
+    assert_eq!(count(&rows, &adobe), 1);
+}
+
+#[test]
+fn split_at_hour_starts_a_session_at_each_utc_hour() {
+    let mut rules = preset(Preset::Ga4);
+    rules.split_at_hour = true;
+    let (_, s) = run(&[pv("2024-03-05T10:55:00Z", "/"), pv("2024-03-05T11:05:00Z", "/a")], &rules);
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Hour]);
+}
+
+#[test]
+fn each_preset_measures_one_session_its_own_way() {
+    // Landing page view, a scroll (non-interaction) 5 s later, a click 8 s after landing.
+    let rows = [
+        pv("2024-03-05T10:00:00Z", "/"),
+        event("2024-03-05T10:00:05Z", "/", "scroll", false),
+        event("2024-03-05T10:00:08Z", "/", "click", true),
+    ];
+    let expect = |p: Preset, duration_ms: i64, bounce: bool, engaged: bool| {
+        let (_, s) = run(&rows, &preset(p));
+        let session = &s.sessions[0];
+        assert_eq!((session.duration_ms, session.bounce, session.engaged), (duration_ms, bounce, engaged), "{p:?}");
+    };
+    expect(Preset::UniversalAnalytics, 8_000, false, false); // two interaction hits
+    expect(Preset::Ga4, 8_000, true, false); // not engaged: 8 s, one page view, no key event
+    expect(Preset::Adobe, 8_000, false, false); // three hits
+    expect(Preset::Matomo, 9_000, false, false); // three actions, last - first + 1 s
+    expect(Preset::Plausible, 8_000, true, false); // one page view
+    expect(Preset::PostHog, 8_000, false, false); // the click is another interaction
+    expect(Preset::Mixpanel, 8_000, false, false); // no bounce metric
+    expect(Preset::ServerLog, 8_000, true, false); // one page
+    let (_, s) = run(&rows, &preset(Preset::Mixpanel));
+    assert_eq!(s.totals().bounce_rate, None);
+    // A key event makes a GA4 session engaged; so do 11 s.
+    let purchase = [pv("2024-03-05T10:00:00Z", "/"), event("2024-03-05T10:00:02Z", "/", "purchase", true)];
+    assert!(run(&purchase, &preset(Preset::Ga4)).1.sessions[0].engaged);
+    let long = [pv("2024-03-05T10:00:00Z", "/"), event("2024-03-05T10:00:11Z", "/", "click", true)];
+    assert!(run(&long, &preset(Preset::Ga4)).1.sessions[0].engaged);
+    // A one-hit Matomo visit lasts 0 s.
+    assert_eq!(run(&rows[..1], &preset(Preset::Matomo)).1.sessions[0].duration_ms, 0);
+}
+
+#[test]
+fn user_identity_stitches_a_clients_anonymous_hits_to_the_user() {
+    let rows = [
+        pv("2024-03-05T10:00:00Z", "/"),
+        HitRow { user_id: "alice", ..pv("2024-03-05T10:05:00Z", "/login") },
+        // Alice on her phone (another client) a little later.
+        HitRow { client_id: "phone", user_id: "alice", ..pv("2024-03-05T10:10:00Z", "/cart") },
+        HitRow { client_id: "other", ..pv("2024-03-05T10:10:00Z", "/") },
+    ];
+    let (t, s) = run(&rows, &preset(Preset::PostHog));
+    assert_eq!(s.sessions.len(), 2);
+    let labels: Vec<_> = s.sessions.iter().map(|x| s.visitor_label(&t, x.visitor)).collect();
+    assert_eq!(labels, ["user:alice", "other"]);
+    assert_eq!(s.sessions[0].hits, 3);
+    let mut by_client = preset(Preset::PostHog);
+    by_client.identity = Identity::Client;
+    assert_eq!(count(&rows, &by_client), 3);
+}
+
+#[test]
+fn client_identity_without_a_client_id_falls_back_to_ip_user_agent_and_day() {
+    let anon = |time, ip| HitRow { client_id: "", ip, ..pv(time, "/") };
+    let rows = [
+        anon("2024-03-05T10:00:00Z", "198.51.100.1"),
+        anon("2024-03-05T10:01:00Z", "198.51.100.1"),
+        anon("2024-03-05T10:01:00Z", "198.51.100.2"),
+        HitRow { ip: "", user_agent: "", ..anon("2024-03-05T10:02:00Z", "") },
+    ];
+    let (t, s) = run(&rows, &preset(Preset::Ga4));
+    assert_eq!(s.sessions.len(), 3);
+    let label = s.visitor_label(&t, s.sessions[0].visitor);
+    assert!(label.starts_with("ip:198.51.100.1 ua:") && label.ends_with("day:2024-03-05"), "{label}");
+    assert!(s.visitor_label(&t, s.sessions[2].visitor).starts_with("hit:"));
+}
+
+#[test]
+fn ip_identity_groups_clients_behind_one_address_and_ip_ua_day_splits_at_local_midnight() {
+    let rows = [
+        pv("2024-03-05T22:50:00Z", "/"),
+        HitRow { client_id: "c2", ..pv("2024-03-05T22:55:00Z", "/") },
+        HitRow { client_id: "c3", user_agent: "curl/8.0", ..pv("2024-03-05T23:05:00Z", "/") },
+    ];
+    let (_, s) = run(&rows, &preset(Preset::ServerLog));
+    assert_eq!(s.sessions.len(), 1);
+    let mut day = preset(Preset::ServerLog);
+    day.identity = Identity::IpUaDay;
+    day.time_zone = "Europe/Paris".into(); // 23:50 and 23:55, then 00:05 the next day
+    let (_, s) = run(&rows, &day);
+    assert_eq!(s.sessions.len(), 2);
+    assert_eq!(s.totals().users, 2);
+}
+
+#[test]
+fn fingerprint_visitor_changes_with_the_daily_salt_but_a_running_session_carries_on() {
+    let rows = [
+        pv("2024-03-05T23:50:00Z", "https://shop.example/"),
+        HitRow { client_id: "other-cookie", ..pv("2024-03-06T00:10:00Z", "https://shop.example/a") },
+        pv("2024-03-06T01:00:00Z", "https://shop.example/b"),
+    ];
+    let (t, s) = run(&rows, &preset(Preset::Plausible));
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Timeout]);
+    assert_eq!(s.sessions[0].hits, 2, "carried across the salt rotation");
+    let (a, b) = (s.visitor_label(&t, s.sessions[0].visitor), s.visitor_label(&t, s.sessions[1].visitor));
+    assert_ne!(a, b, "a new day is a new visitor");
+    assert_eq!(a.len(), 16);
+    assert!(s.sessions[1].is_new);
+    // The hash depends on the project's salt.
+    let other = {
+        let mut b = HitTableBuilder::new().salt("another-salt");
+        rows.iter().for_each(|r| {
+            b.push(r);
+        });
+        b.finish()
+    };
+    let s2 = sessionize(&other, &preset(Preset::Plausible)).unwrap();
+    assert_ne!(s2.visitor_label(&other, s2.sessions[0].visitor), a);
+}
+
+#[test]
+fn source_session_identity_takes_recorded_sessions_as_they_are() {
+    let rows = [
+        HitRow { source_session_id: "1709600000", ..pv("2024-03-05T10:00:00Z", "/") },
+        // 45 minutes later, still in the recorded session.
+        HitRow { source_session_id: "1709600000", ..pv("2024-03-05T10:45:00Z", "/a") },
+        HitRow { source_session_id: "1709603000", ..pv("2024-03-05T10:46:00Z", "/b") },
+        pv("2024-03-05T12:00:00Z", "/no-session-id"),
+    ];
+    let mut rules = preset(Preset::Ga4);
+    rules.identity = Identity::SourceSession;
+    let (t, s) = run(&rows, &rules);
+    assert_eq!(s.sessions.len(), 3);
+    let mut numbers: Vec<_> = s.sessions.iter().map(|x| (x.start_ms, x.visitor_session_number, x.hits)).collect();
+    numbers.sort();
+    assert_eq!(numbers.iter().map(|n| (n.1, n.2)).collect::<Vec<_>>(), [(1, 2), (2, 1), (3, 1)]);
+    assert!(s.sessions.iter().all(|x| s.visitor_label(&t, x.visitor) == "c1"));
+    assert_eq!(count(&rows, &preset(Preset::Ga4)), 3, "re-sessionized: 45 minutes is a timeout");
+}
+
+#[test]
+fn session_numbers_and_new_flags_follow_the_visitor() {
+    let rows = [pv("2024-03-05T10:00:00Z", "/"), pv("2024-03-05T11:00:00Z", "/"), pv("2024-03-05T12:00:00Z", "/")];
+    let (_, s) = run(&rows, &preset(Preset::Ga4));
+    let numbers: Vec<_> = s.sessions.iter().map(|x| (x.visitor_session_number, x.is_new)).collect();
+    assert_eq!(numbers, [(1, true), (2, false), (3, false)]);
+    assert_eq!(s.totals().avg_duration_s, 0.0);
+}
+
+#[test]
+fn midnight_splits_follow_local_days_across_dst_in_new_york_and_sydney() {
+    let mut rules = preset(Preset::UniversalAnalytics);
+    rules.inactivity_timeout_s = 6 * 3600;
+    // New York, 10 March 2024 (23 hours): 23:30 EDT on the 10th is 03:30Z on the 11th,
+    // midnight of the 11th is 04:00Z.
+    rules.time_zone = "America/New_York".into();
+    let rows = [pv("2024-03-11T03:30:00Z", "/"), pv("2024-03-11T03:59:00Z", "/a"), pv("2024-03-11T04:01:00Z", "/b")];
+    let (_, s) = run(&rows, &rules);
+    assert_eq!(s.sessions.iter().map(|x| x.hits).collect::<Vec<_>>(), [2, 1]);
+    // New York, 3 November 2024 (25 hours): midnight of the 4th is 05:00Z, 25 h after 04:00Z.
+    let rows = [pv("2024-11-04T04:30:00Z", "/"), pv("2024-11-04T04:59:00Z", "/a"), pv("2024-11-04T05:00:00Z", "/b")];
+    let (_, s) = run(&rows, &rules);
+    assert_eq!(s.sessions.iter().map(|x| x.hits).collect::<Vec<_>>(), [2, 1]);
+    // Sydney, 7 April 2024 (25 hours, DST ends): midnight of the 8th is 14:00Z on the 7th.
+    rules.time_zone = "Australia/Sydney".into();
+    let rows = [pv("2024-04-07T13:00:00Z", "/"), pv("2024-04-07T13:59:00Z", "/a"), pv("2024-04-07T14:00:00Z", "/b")];
+    let (_, s) = run(&rows, &rules);
+    assert_eq!(s.sessions.iter().map(|x| x.hits).collect::<Vec<_>>(), [2, 1]);
+    // Sydney, 6 October 2024 (23 hours, DST starts): midnight of the 7th is 13:00Z on the 6th.
+    let rows = [pv("2024-10-06T12:30:00Z", "/"), pv("2024-10-06T12:59:00Z", "/a"), pv("2024-10-06T13:00:00Z", "/b")];
+    let (_, s) = run(&rows, &rules);
+    assert_eq!(s.sessions.iter().map(|x| x.hits).collect::<Vec<_>>(), [2, 1]);
+    // A session from before to after the 02:00 -> 03:00 jump is not split by it.
+    let rows = [pv("2024-10-05T15:50:00Z", "/"), pv("2024-10-05T16:10:00Z", "/a")];
+    assert_eq!(count(&rows, &rules), 1);
+}

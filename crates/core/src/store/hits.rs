@@ -1,0 +1,120 @@
+//! Reading every hit of a project into a [`HitTable`] for the sessionization engine: the hit
+//! columns in one pass over `hit`, the dictionaries indexed by their ids (which the loader hands
+//! out densely from 1, so id = index; a gap only leaves an empty entry).
+
+use rusqlite::Connection;
+
+use super::Project;
+use crate::error::{Error, Result};
+use crate::model::HitType;
+use crate::sessionize::{Campaign, Dictionaries, HitTable};
+
+impl Project {
+    /// Every hit with its dictionaries, in time order. The app keeps the table so a changed
+    /// rule re-sessionizes without reading the project again.
+    pub fn load_hits(&self) -> Result<HitTable> {
+        let conn = self.conn();
+        let hits: i64 = conn.query_row("SELECT count(*) FROM hit", [], |r| r.get(0))?;
+        let n = usize::try_from(hits).unwrap_or(0);
+        let mut t = HitTable {
+            dict: Dictionaries {
+                events: strings(conn, "event_name")?,
+                clients: strings(conn, "client")?,
+                users: strings(conn, "app_user")?,
+                source_sessions: strings(conn, "source_session")?,
+                urls: strings(conn, "url")?,
+                referrers: strings(conn, "referrer")?,
+                user_agents: strings(conn, "user_agent")?,
+                ips: strings(conn, "ip_address")?,
+                campaigns: campaigns(conn)?,
+            },
+            salt: self.meta("ip_salt")?,
+            ..HitTable::default()
+        };
+        for column in [&mut t.event, &mut t.client, &mut t.user, &mut t.source_session, &mut t.url, &mut t.referrer] {
+            column.reserve_exact(n);
+        }
+        for column in [&mut t.user_agent, &mut t.ip, &mut t.campaign] {
+            column.reserve_exact(n);
+        }
+        t.ts_ms.reserve_exact(n);
+        t.hit_type.reserve_exact(n);
+        t.interaction.reserve_exact(n);
+        let mut stmt = conn.prepare(
+            "SELECT ts_ms, hit_type, interaction, event_name_id, client_id, user_id, source_session_id, url_id,
+                    referrer_id, user_agent_id, ip_id, campaign_id
+             FROM hit",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id = |i: usize| -> rusqlite::Result<u32> {
+                let id: Option<i64> = row.get(i)?;
+                Ok(id.and_then(|v| u32::try_from(v).ok()).unwrap_or(0))
+            };
+            t.ts_ms.push(row.get(0)?);
+            t.hit_type.push(match row.get::<_, i64>(1)? {
+                0 => HitType::PageView,
+                1 => HitType::Event,
+                _ => HitType::Asset,
+            });
+            t.interaction.push(row.get(2)?);
+            t.event.push(id(3)?);
+            t.client.push(id(4)?);
+            t.user.push(id(5)?);
+            t.source_session.push(id(6)?);
+            t.url.push(id(7)?);
+            t.referrer.push(id(8)?);
+            t.user_agent.push(id(9)?);
+            t.ip.push(id(10)?);
+            t.campaign.push(id(11)?);
+        }
+        t.seal()
+    }
+}
+
+/// A dictionary table as a vector indexed by id (index 0 and any unused id are empty).
+fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut out = vec![String::new()];
+    let mut stmt = conn.prepare(&format!("SELECT id, value FROM {table} ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let index = dictionary_index(row.get(0)?, table)?;
+        if out.len() <= index {
+            out.resize(index + 1, String::new());
+        }
+        out[index] = row.get(1)?;
+    }
+    Ok(out)
+}
+
+fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
+    let mut out = vec![Campaign::default()];
+    let mut stmt = conn.prepare(
+        "SELECT id, source, medium, name, term, content, click_id_param, click_id FROM campaign ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let index = dictionary_index(row.get(0)?, "campaign")?;
+        if out.len() <= index {
+            out.resize(index + 1, Campaign::default());
+        }
+        out[index] = Campaign {
+            source: row.get(1)?,
+            medium: row.get(2)?,
+            name: row.get(3)?,
+            term: row.get(4)?,
+            content: row.get(5)?,
+            click_id_param: row.get(6)?,
+            click_id: row.get(7)?,
+        };
+    }
+    Ok(out)
+}
+
+/// Dictionary ids are dense from 1; one far beyond what memory could hold means a damaged file.
+fn dictionary_index(id: i64, table: &str) -> Result<usize> {
+    match u32::try_from(id) {
+        Ok(v) if v > 0 && v < u32::MAX / 2 => Ok(v as usize),
+        _ => Err(Error::InvalidInput(format!("the project's {table} table holds an id out of range ({id})"))),
+    }
+}
