@@ -102,7 +102,18 @@ pub fn path(url: &str) -> &str {
 
 /// Percent-decoding with `+` as space; invalid escapes stay as they are.
 pub fn percent_decode(s: &str) -> Cow<'_, str> {
-    if !s.contains(['%', '+']) {
+    decode(s, true)
+}
+
+/// Percent-decoding that keeps `+` (for values that are not form-encoded, such as the user
+/// agents CloudFront logs: `Slackbot%201.0%20(+https://api.slack.com/robots)`).
+pub fn percent_decode_keep_plus(s: &str) -> Cow<'_, str> {
+    decode(s, false)
+}
+
+fn decode(s: &str, plus_is_space: bool) -> Cow<'_, str> {
+    let has_escapes = s.contains('%') || (plus_is_space && s.contains('+'));
+    if !has_escapes {
         return Cow::Borrowed(s);
     }
     let bytes = s.as_bytes();
@@ -110,7 +121,7 @@ pub fn percent_decode(s: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                 (Some(h), Some(l)) => {
                     out.push(h * 16 + l);
@@ -163,5 +174,6 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("caf%C3%A9"), "café");
+        assert_eq!(percent_decode_keep_plus("Slackbot%201.0%20(+https://x)"), "Slackbot 1.0 (+https://x)");
     }
 }

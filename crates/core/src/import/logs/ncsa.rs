@@ -1,0 +1,310 @@
+//! NCSA/Apache text logs: common (`%h %l %u %t "%r" %>s %b`), combined (common plus
+//! `"%{Referer}i" "%{User-Agent}i"`, also nginx's default `combined` format) and vhost-combined
+//! (`%v:%p` in front of combined). Combined lines may carry extra fields after the user agent
+//! (nginx's `"$http_x_forwarded_for"`, Apache's `%I %O`); they are ignored. The three layouts
+//! differ in their fields, so sniffing never mistakes one for another.
+
+use std::borrow::Cow;
+
+use super::{
+    clip, for_each_line, parse_status, quoted, score_if_most_fit, split_request_line, unescape, HitWriter, Request,
+};
+use crate::error::Result;
+use crate::import::timestamp::{DateOrder, TimestampParser};
+use crate::import::{Context, Format, Head, Input, Sink};
+use crate::model::Kind;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Layout {
+    Common,
+    Combined,
+    VhostCombined,
+}
+
+pub struct Ncsa {
+    layout: Layout,
+}
+
+pub const COMMON: Ncsa = Ncsa { layout: Layout::Common };
+pub const COMBINED: Ncsa = Ncsa { layout: Layout::Combined };
+pub const VHOST_COMBINED: Ncsa = Ncsa { layout: Layout::VhostCombined };
+
+/// The fields of one line, borrowed from it (unescaped where the line escapes).
+struct Line<'a> {
+    vhost: &'a str,
+    client: &'a str,
+    time: &'a str,
+    request: Cow<'a, str>,
+    status: &'a str,
+    referrer: Cow<'a, str>,
+    user_agent: Cow<'a, str>,
+}
+
+impl Format for Ncsa {
+    fn id(&self) -> &'static str {
+        match self.layout {
+            Layout::Common => "apache-common",
+            Layout::Combined => "apache-combined",
+            Layout::VhostCombined => "apache-vhost-combined",
+        }
+    }
+
+    fn description(&self) -> &'static str {
+        match self.layout {
+            Layout::Common => "Apache/NCSA common log",
+            Layout::Combined => "Apache/NCSA combined log (nginx's default log format)",
+            Layout::VhostCombined => "Apache vhost-combined log (%v:%p in front of combined)",
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        Kind::Traffic
+    }
+
+    fn sniff(&self, head: &Head) -> u8 {
+        score_if_most_fit(head, 90, |line| parse_line(line, self.layout).is_ok())
+    }
+
+    fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
+        let parser = TimestampParser::new(ctx.time_zone(), DateOrder::DayFirst);
+        let mut writer = HitWriter::default();
+        for_each_line(input, ctx, |number, text| match request_of(text, self.layout, &parser) {
+            Ok(Some((line, ts_ms, status))) => {
+                let (method, target) = match split_request_line(&line.request) {
+                    Ok(parts) => parts,
+                    Err(reason) => return sink.reject(number, text, reason),
+                };
+                let request = Request {
+                    ts_ms,
+                    method,
+                    host: line.vhost,
+                    target,
+                    query: "",
+                    status,
+                    referrer: &line.referrer,
+                    user_agent: &line.user_agent,
+                    ip: line.client,
+                };
+                writer.write(&request, sink)
+            }
+            Ok(None) => Ok(()),
+            Err(reason) => sink.reject(number, text, &reason),
+        })
+    }
+}
+
+/// The line's fields with its timestamp and status read; `None` for a `#` comment line.
+fn request_of<'a>(
+    text: &'a str,
+    layout: Layout,
+    parser: &TimestampParser,
+) -> Result<Option<(Line<'a>, i64, u16)>, String> {
+    if text.starts_with('#') {
+        return Ok(None);
+    }
+    let line = parse_line(text, layout)?;
+    let ts_ms =
+        parser.parse(line.time).map_err(|e| format!("the timestamp '{}' is not valid: {e}", clip(line.time)))?;
+    let status = parse_status(line.status)?;
+    Ok(Some((line, ts_ms, status)))
+}
+
+fn parse_line(text: &str, layout: Layout) -> Result<Line<'_>, &'static str> {
+    let (ids, rest) = text.split_once(" [").ok_or("no [timestamp] field; not a line of this log format")?;
+    let mut ids = ids.split_ascii_whitespace();
+    let vhost = if layout == Layout::VhostCombined { ids.next().unwrap_or("") } else { "" };
+    let client = ids.next();
+    // The ident and user fields are of no use to analytics, but must be there.
+    let user = ids.nth(1);
+    if user.is_none() || ids.next().is_some() {
+        return Err(match layout {
+            Layout::VhostCombined => "expected 'vhost:port client ident user' before the [timestamp]",
+            _ => "expected 'client ident user' before the [timestamp]",
+        });
+    }
+    let (time, rest) = rest.split_once("] ").ok_or("the [timestamp] is not closed")?;
+    let (request, rest) = quoted(rest).ok_or("the \"request\" field is missing or not closed (a truncated line?)")?;
+    let mut tail = rest.trim_start().splitn(3, ' ');
+    let status = tail.next().unwrap_or("");
+    let bytes = tail.next().ok_or("no byte count after the status (a truncated line?)")?;
+    if bytes != "-" && !bytes.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("the byte count is not a number");
+    }
+    let rest = tail.next().unwrap_or("").trim_start();
+    let (referrer, user_agent) = if layout == Layout::Common {
+        if !rest.is_empty() {
+            return Err("unexpected fields after the byte count (a combined log?)");
+        }
+        ("", "")
+    } else {
+        let (referrer, rest) = quoted(rest).ok_or("the \"referrer\" field is missing or not closed")?;
+        let (user_agent, _) = quoted(rest.trim_start()).ok_or("the \"user agent\" field is missing or not closed")?;
+        (referrer, user_agent)
+    };
+    Ok(Line {
+        vhost,
+        client: client.unwrap_or(""),
+        time,
+        request: unescape(request),
+        status,
+        referrer: unescape(referrer),
+        user_agent: unescape(user_agent),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::logs::tests::{fixture, import};
+    use crate::import::{ImportOptions, MemorySink};
+    use crate::model::HitType;
+
+    const REAL_LOG: &str =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/access-logs/basjes-hackers-access.log");
+
+    /// 2015-10-25T03:11:25Z, the first line's `25/Oct/2015:04:11:25 +0100`.
+    const FIRST_LINE_MS: i64 = 1_445_742_685_000;
+
+    #[test]
+    fn real_combined_log_every_line_is_a_hit_or_a_reject() {
+        let text = std::fs::read_to_string(REAL_LOG).unwrap();
+        let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(lines, 3456);
+        let (format, sink) = import(REAL_LOG.as_ref());
+        assert_eq!(format, "apache-combined");
+        assert_eq!(sink.hits.len() + sink.rejects.len(), lines);
+        // Every line of this real log is well-formed, probes included.
+        assert_eq!(sink.rejects, []);
+
+        let first = &sink.hits[0];
+        assert_eq!(first.ts_ms, FIRST_LINE_MS);
+        assert_eq!(first.url, "/linux/doing-pxe-without-dhcp-control");
+        assert_eq!(first.referrer, "http://howto.basjes.nl/");
+        assert_eq!(first.user_agent, "Mozilla/5.0 (Windows NT 5.1; rv:35.0) Gecko/20100101 Firefox/35.0");
+        assert_eq!(first.ip, "195.154.46.135");
+        assert_eq!((first.hit_type, first.event.as_str(), first.interaction), (HitType::PageView, "page_view", true));
+        assert_eq!((first.client_id.as_str(), first.event_id.as_str()), ("", ""));
+
+        // Line 3: the bot's form POST (answered with a redirect) is an interaction event.
+        let post = &sink.hits[2];
+        assert_eq!((post.hit_type, post.event.as_str(), post.interaction), (HitType::Event, "http_post", true));
+        assert_eq!((post.url.as_str(), post.ts_ms), ("/join_form", FIRST_LINE_MS + 2_000));
+
+        let count = |event: &str| sink.hits.iter().filter(|h| h.event == event).count();
+        assert_eq!(count("http_post"), 1080);
+        assert_eq!(count("http_error"), 13 + 12, "the 403 and 404 answers (all to GETs)");
+        assert_eq!(count("page_view"), 2376 - 25);
+        assert_eq!(count("asset"), 0, "this log has no static files");
+
+        // Proxy-style absolute targets name their host.
+        let absolute = sink.hits.iter().find(|h| h.url.contains("howto.basjes.nl/login_form")).unwrap();
+        assert_eq!(absolute.url, "https://howto.basjes.nl/login_form");
+    }
+
+    #[test]
+    fn malformed_lines_are_rejected_with_line_and_reason_and_reading_goes_on() {
+        let real = std::fs::read_to_string(REAL_LOG).unwrap();
+        let mut lines: Vec<&str> = real.lines().take(10).collect();
+        lines.insert(2, r#"45.9.1.1 - - [25/Oct/2015:05:00:00 +0100] "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" 400 226 "-" "-""#);
+        lines.insert(5, r#"45.9.1.1 - - [25/Oct/2015:05:00:01 +0100] "GET /join_form HTTP/1.1" 200 11"#);
+        lines.insert(7, r#"45.9.1.1 - - [32/Oct/2015:05:00:02 +0100] "GET / HTTP/1.1" 200 11 "-" "-""#);
+        lines.insert(8, r#"45.9.1.1 - - [25/Oct/2015:05:00:03 +0100] "-" 408 0 "-" "-""#);
+        lines.insert(9, "");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("access.log");
+        std::fs::write(&path, lines.join("\n")).unwrap();
+
+        let sink = MemorySink::read(&path, &ImportOptions::default()).unwrap();
+        assert_eq!(sink.hits.len(), 10);
+        let rejected: Vec<(u64, &str)> = sink.rejects.iter().map(|r| (r.line, r.raw.as_str())).collect();
+        assert_eq!(rejected, [(3, lines[2]), (6, lines[5]), (8, lines[7]), (9, lines[8])]);
+        let reasons: Vec<&str> = sink.rejects.iter().map(|r| r.reason.as_str()).collect();
+        assert!(reasons[0].contains("HTTP method"), "{}", reasons[0]);
+        assert!(reasons[1].contains("referrer"), "{}", reasons[1]);
+        assert!(reasons[2].contains("timestamp '32/Oct/2015:05:00:02 +0100'"), "{}", reasons[2]);
+        assert!(reasons[3].contains("no request"), "{}", reasons[3]);
+    }
+
+    #[test]
+    fn common_log_from_the_apache_documentation() {
+        let (format, sink) = import(&fixture("apache-common.log"));
+        assert_eq!(format, "apache-common");
+        assert_eq!((sink.hits.len(), sink.rejects.len()), (4, 1));
+        let doc = &sink.hits[0];
+        assert_eq!(doc.ip, "127.0.0.1");
+        assert_eq!(doc.ts_ms, 971_211_336_000, "10/Oct/2000:13:55:36 -0700 is 20:55:36 UTC");
+        assert_eq!((doc.url.as_str(), doc.hit_type), ("/apache_pb.gif", HitType::Asset));
+        assert_eq!((doc.referrer.as_str(), doc.user_agent.as_str()), ("", ""));
+        assert_eq!(sink.hits[1].url, "/index.html?lang=en");
+        assert_eq!(sink.hits[1].event, "page_view");
+        assert_eq!(sink.rejects[0].line, 4);
+        assert!(sink.rejects[0].reason.contains("unexpected fields"), "{}", sink.rejects[0].reason);
+    }
+
+    #[test]
+    fn combined_log_from_nginx_with_escapes_and_extra_fields() {
+        let (format, sink) = import(&fixture("nginx-combined.log"));
+        assert_eq!(format, "apache-combined");
+        assert!(sink.rejects.is_empty(), "{:?}", sink.rejects);
+        assert_eq!(sink.hits.len(), 4);
+        let home = &sink.hits[0];
+        assert_eq!(home.ts_ms, 1_709_287_200_000, "01/Mar/2024:11:00:00 +0100");
+        assert_eq!(home.url, "/?utm_source=newsletter&utm_medium=email");
+        assert_eq!(home.referrer, "https://www.google.com/");
+        assert_eq!(home.ip, "2001:db8::7");
+        assert_eq!(sink.hits[1].user_agent, "Mozilla/5.0 \"quoted\" agent");
+        assert_eq!(sink.hits[2].hit_type, HitType::Asset);
+        assert_eq!(sink.hits[3].event, "http_error");
+    }
+
+    #[test]
+    fn vhost_combined_names_the_host() {
+        let (format, sink) = import(&fixture("apache-vhost-combined.log"));
+        assert_eq!(format, "apache-vhost-combined");
+        assert!(sink.rejects.is_empty(), "{:?}", sink.rejects);
+        let urls: Vec<&str> = sink.hits.iter().map(|h| h.url.as_str()).collect();
+        assert_eq!(urls, ["https://www.example.com/pricing", "https://blog.example.com/post/1?ref=hn"]);
+        assert_eq!(sink.hits[1].referrer, "https://news.ycombinator.com/");
+        assert_eq!(sink.hits[1].ip, "198.51.100.4");
+    }
+
+    #[test]
+    fn gzipped_log_imports() {
+        use std::io::Write;
+        let plain = std::fs::read(fixture("nginx-combined.log")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("access.log.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&plain).unwrap();
+        std::fs::write(&path, gz.finish().unwrap()).unwrap();
+        let (format, sink) = import(&path);
+        assert_eq!(format, "apache-combined");
+        assert_eq!(sink.hits.len(), 4);
+        assert_eq!(sink.hits[0].url, "/?utm_source=newsletter&utm_medium=email");
+    }
+
+    #[test]
+    fn layouts_do_not_claim_each_other_or_csv() {
+        let combined =
+            Head::from_text("a.log", r#"1.2.3.4 - - [01/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8""#);
+        let common = Head::from_text("a.log", r#"1.2.3.4 - - [01/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 5"#);
+        let vhost = Head::from_text(
+            "a.log",
+            r#"example.com:443 1.2.3.4 - - [01/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8""#,
+        );
+        let csv = Head::from_text("a.csv", "timestamp,url\n2024-03-01T10:00:00Z,/\n");
+        let score = |f: &Ncsa| [&combined, &common, &vhost, &csv].map(|h| f.sniff(h));
+        assert_eq!(score(&COMBINED), [90, 0, 0, 0]);
+        assert_eq!(score(&COMMON), [0, 90, 0, 0]);
+        assert_eq!(score(&VHOST_COMBINED), [0, 0, 90, 0]);
+    }
+
+    #[test]
+    fn quoted_fields_never_panic() {
+        for text in ["", "\"", "\"\\", "\"é\\", "\"a\"b", "\"a\\\"\" rest", "\"\u{FFFD}\\\u{FFFD}\""] {
+            let _ = quoted(text);
+            let _ = parse_line(text, Layout::Combined);
+        }
+        assert_eq!(quoted(r#""a\"b" c"#), Some((r#"a\"b"#, " c")));
+    }
+}
