@@ -24,7 +24,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::json_traffic::{describe_json_error, reject_text, text_of, JsonRecords, JsonText};
+use super::json_traffic::{describe_json_error, reject_text, text_of, JsonRecords, JsonText, NOT_JSON};
 use super::mapped::{is_page_view_name, parse_flag};
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
@@ -59,6 +59,9 @@ impl Format for Ga4Export {
 
     fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
         let mut records = JsonRecords::new(input.reader());
+        if !records.starts_as_json().map_err(|e| Error::io(ctx.path, e))? {
+            return Err(ctx.unreadable(NOT_JSON));
+        }
         let mut seen = false;
         while let Some(record) = records.next_record().map_err(|e| Error::io(ctx.path, e))? {
             seen = true;
@@ -322,6 +325,17 @@ mod tests {
         );
         assert!(sink.hits.is_empty());
         assert!(sink.rejects[0].reason.contains("invalid type"), "{}", sink.rejects[0].reason);
+    }
+
+    #[test]
+    fn a_file_that_is_not_json_is_one_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        std::fs::write(&path, "event_timestamp,event_name\n1,page_view\n").unwrap();
+        let options = ImportOptions { format: Some("ga4".into()), ..Default::default() };
+        let err = MemorySink::read(&path, &options).unwrap_err();
+        assert_eq!(err.code(), "unreadable_file");
+        assert!(err.to_string().contains("not JSON"), "{err}");
     }
 
     #[test]

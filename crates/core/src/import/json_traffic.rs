@@ -34,6 +34,8 @@ const MAX_RECORD_BYTES: usize = 64 << 20;
 const MAX_NESTING: usize = 32;
 /// Records read before the first hit is written, to decide day-first or month-first dates.
 const DATE_ORDER_SAMPLE: usize = 1000;
+/// Why a file that does not start with `[` or `{` is refused.
+pub const NOT_JSON: &str = "not JSON: expected a JSON array ('[') or one JSON object per line ('{')";
 /// The rejects list keeps at most this much of a record's text.
 const MAX_REJECT_TEXT: usize = 16 << 10;
 
@@ -73,11 +75,11 @@ impl Format for JsonTraffic {
     }
 
     fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
-        let mut reader = FlatReader {
-            records: JsonRecords::new(input.reader()),
-            keys: KeyTable::new(&ctx.options.mapping),
-            records_seen: 0,
-        };
+        let mut records = JsonRecords::new(input.reader());
+        if !records.starts_as_json().map_err(|e| Error::io(ctx.path, e))? {
+            return Err(ctx.unreadable(NOT_JSON));
+        }
+        let mut reader = FlatReader { records, keys: KeyTable::new(&ctx.options.mapping), records_seen: 0 };
         let mut first_keys = None;
         let mut sample = Vec::new();
         while sample.len() < DATE_ORDER_SAMPLE {
@@ -370,11 +372,37 @@ pub struct JsonRecords<'r> {
     line: u64,
     bytes: Vec<u8>,
     text: String,
+    max_record_bytes: usize,
 }
 
 impl<'r> JsonRecords<'r> {
     pub fn new(reader: &'r mut dyn BufRead) -> Self {
-        JsonRecords { reader, shape: Shape::Start, line: 1, bytes: Vec::new(), text: String::new() }
+        let max_record_bytes = MAX_RECORD_BYTES;
+        JsonRecords { reader, shape: Shape::Start, line: 1, bytes: Vec::new(), text: String::new(), max_record_bytes }
+    }
+
+    /// Does the text start as JSON records do, with `[` or `{`? (Empty text counts: it simply
+    /// has no records.) Importers call this first to refuse a file that is not JSON at all as a
+    /// whole, rather than rejecting each of its lines.
+    pub fn starts_as_json(&mut self) -> io::Result<bool> {
+        let first = match self.shape {
+            Shape::Start => self.begin()?,
+            _ => return Ok(true),
+        };
+        Ok(matches!(first, None | Some(b'[' | b'{')))
+    }
+
+    /// Decide the shape from the first non-blank byte, which is returned.
+    fn begin(&mut self) -> io::Result<Option<u8>> {
+        let first = self.skip_whitespace()?;
+        self.shape = match first {
+            Some(b'[') => {
+                self.reader.consume(1);
+                Shape::Array { inside: true }
+            }
+            _ => Shape::Lines,
+        };
+        Ok(first)
     }
 
     /// The next record, or `None` at the end of the file.
@@ -382,13 +410,7 @@ impl<'r> JsonRecords<'r> {
         loop {
             let found = match self.shape {
                 Shape::Start => {
-                    self.shape = match self.skip_whitespace()? {
-                        Some(b'[') => {
-                            self.reader.consume(1);
-                            Shape::Array { inside: true }
-                        }
-                        _ => Shape::Lines,
-                    };
+                    self.begin()?;
                     continue;
                 }
                 Shape::Lines => self.read_line()?,
@@ -469,7 +491,7 @@ impl<'r> JsonRecords<'r> {
                         None => (buf.len(), false),
                     };
                     let content = &buf[..if done { used - 1 } else { used }];
-                    if self.bytes.len() + content.len() > MAX_RECORD_BYTES {
+                    if self.bytes.len() + content.len() > self.max_record_bytes {
                         oversized = true;
                     } else {
                         self.bytes.extend_from_slice(content);
@@ -555,7 +577,7 @@ impl<'r> JsonRecords<'r> {
                     }
                 }
                 let used = end.unwrap_or(buf.len());
-                if self.bytes.len() + used > MAX_RECORD_BYTES {
+                if self.bytes.len() + used > self.max_record_bytes {
                     oversized = true;
                 } else {
                     self.bytes.extend_from_slice(&buf[..used]);
@@ -616,6 +638,34 @@ mod tests {
     fn ndjson_lines_are_records_and_blank_lines_are_skipped() {
         let got = records("{\"a\":1}\r\n\n  \n{\"b\":2}\n{broken\n");
         assert_eq!(got, [(1, "{\"a\":1}".into(), None), (4, "{\"b\":2}".into(), None), (5, "{broken".into(), None)]);
+    }
+
+    #[test]
+    fn oversized_records_are_problems_and_reading_goes_on() {
+        for text in ["[{\"a\": \"0123456789\"}, {\"b\": 1}]", "{\"a\": \"0123456789\"}\n{\"b\": 1}\n"] {
+            let mut bytes = text.as_bytes();
+            let mut records = JsonRecords::new(&mut bytes);
+            records.max_record_bytes = 12;
+            let first = records.next_record().unwrap().unwrap();
+            assert!(first.problem.is_some_and(|p| p.contains("larger than")), "{first:?}");
+            let second = records.next_record().unwrap().unwrap();
+            assert_eq!((second.text, second.problem), ("{\"b\": 1}", None));
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_replacement_characters() {
+        let mut bytes: &[u8] = b"[{\"a\": \"caf\xe9\"}]";
+        let mut records = JsonRecords::new(&mut bytes);
+        assert_eq!(records.next_record().unwrap().unwrap().text, "{\"a\": \"caf\u{fffd}\"}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_json_is_one_clear_error() {
+        let options = ImportOptions { format: Some("json".into()), ..Default::default() };
+        let err = import_as("e.json", b"timestamp,url\n2024-03-01,/a\n", &options).unwrap_err();
+        assert_eq!(err.code(), "unreadable_file");
+        assert!(err.to_string().contains("not JSON"), "{err}");
     }
 
     #[test]

@@ -30,7 +30,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::json_traffic::{describe_json_error, reject_text, text_of, JsonRecords, JsonText};
+use super::json_traffic::{describe_json_error, reject_text, text_of, JsonRecords, JsonText, NOT_JSON};
 use super::mapped::parse_flag;
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
@@ -65,6 +65,9 @@ impl Format for UaSessions {
 
     fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
         let mut records = JsonRecords::new(input.reader());
+        if !records.starts_as_json().map_err(|e| Error::io(ctx.path, e))? {
+            return Err(ctx.unreadable(NOT_JSON));
+        }
         let mut seen = false;
         while let Some(record) = records.next_record().map_err(|e| Error::io(ctx.path, e))? {
             seen = true;
