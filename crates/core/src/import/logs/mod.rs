@@ -338,6 +338,88 @@ pub(super) mod tests {
         sink
     }
 
+    #[test]
+    fn each_fixture_is_claimed_by_its_own_format_only() {
+        let real =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/access-logs/basjes-hackers-access.log");
+        let cases = [
+            (fixture("apache-common.log"), "apache-common"),
+            (fixture("nginx-combined.log"), "apache-combined"),
+            (PathBuf::from(real), "apache-combined"),
+            (fixture("apache-vhost-combined.log"), "apache-vhost-combined"),
+            (fixture("nginx-json.log"), "nginx-json"),
+            (fixture("caddy-access.log"), "caddy-json"),
+            (fixture("iis-w3c.log"), "iis-w3c"),
+            (fixture("cloudfront.log"), "cloudfront"),
+            (fixture("aws-alb.log"), "aws-alb"),
+            (fixture("aws-elb-classic.log"), "aws-elb-classic"),
+        ];
+        for (path, id) in cases {
+            let head = Head::read(&path).unwrap();
+            let claims: Vec<&str> = FORMATS.iter().filter(|f| f.sniff(&head) > 0).map(|f| f.id()).collect();
+            assert_eq!(claims, [id], "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn csv_and_json_traffic_exports_are_not_logs() {
+        let exports = [
+            "timestamp,client_id,url,referrer\n2024-03-01T10:00:00Z,1.2,https://a.example/,-\n",
+            "date\ttime\turl\tstatus\n2024-03-01\t10:00:00\t/\t200\n",
+            r#"{"timestamp":"2024-03-01T10:00:00Z","client_id":"1.2","url":"/","ip":"192.0.2.1","status":200}"#,
+            r#"[{"time_local":"01/Mar/2024:10:00:00 +0000","remote_addr":"192.0.2.1","request":"GET / HTTP/1.1","status":"200"}]"#,
+        ];
+        for text in exports {
+            let head = Head::from_text("export", text);
+            let claims: Vec<&str> = FORMATS.iter().filter(|f| f.sniff(&head) > 0).map(|f| f.id()).collect();
+            assert!(claims.is_empty(), "{claims:?} claim {text}");
+        }
+    }
+
+    /// Every line of this family's fixtures: material for the property test to damage.
+    static FIXTURE_LINES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut lines = Vec::new();
+        for entry in std::fs::read_dir(fixture("")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            lines.extend(text.lines().map(String::from));
+        }
+        lines
+    });
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Real lines cut short or with junk spliced in: no format panics, and each line yields
+        /// at most one row or reject.
+        #[test]
+        fn damaged_lines_never_panic(
+            edits in proptest::collection::vec(
+                (
+                    proptest::prelude::any::<proptest::sample::Index>(),
+                    proptest::prelude::any::<proptest::sample::Index>(),
+                    proptest::prelude::any::<bool>(),
+                    "[ -~\t\u{0}-\u{1f}é]{0,12}",
+                ),
+                1..8,
+            )
+        ) {
+            let damaged: Vec<String> = edits
+                .iter()
+                .map(|(line, at, truncate, junk)| {
+                    let line = &FIXTURE_LINES[line.index(FIXTURE_LINES.len())];
+                    let cuts: Vec<usize> = line.char_indices().map(|(i, _)| i).chain([line.len()]).collect();
+                    let at = cuts[at.index(cuts.len())];
+                    if *truncate { line[..at].to_string() } else { format!("{}{junk}{}", &line[..at], &line[at..]) }
+                })
+                .collect();
+            let text = damaged.join("\n");
+            let non_blank = text.lines().filter(|l| !l.trim().is_empty()).count();
+            for format in FORMATS {
+                let sink = read_with(*format, &text);
+                proptest::prop_assert!(sink.hits.len() + sink.rejects.len() <= non_blank, "{}", format.id());
+            }
+        }
+    }
+
     fn hit_of(method: &str, target: &str, status: u16) -> crate::import::OwnedHit {
         let mut sink = MemorySink::default();
         let request = Request { method, target, status, host: "Shop.Example:443", ..Request::default() };
