@@ -5,7 +5,7 @@
 use csv::StringRecord;
 
 use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, raw_text};
-use super::mapped::{has_time, MappedRow, Scratch};
+use super::mapped::{has_subject, has_time, MappedRow, Scratch};
 use super::mapping::{Field, Mapping};
 use super::timestamp::{DateOrder, TimestampParser};
 use super::{Context, Format, Head, Input, Sink};
@@ -39,9 +39,7 @@ impl Format for CsvTraffic {
         let Ok(columns) = Mapping::default().resolve(&header) else {
             return 0;
         };
-        let has_subject =
-            [Field::Url, Field::Path, Field::Event, Field::ClientId].iter().any(|f| columns.get(*f).is_some());
-        if has_time(&columns) && has_subject {
+        if has_time(&columns) && has_subject(&columns) {
             10
         } else {
             0
