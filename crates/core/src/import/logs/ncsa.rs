@@ -127,7 +127,7 @@ fn parse_line(text: &str, layout: Layout) -> Result<Line<'_>, &'static str> {
     let mut tail = rest.trim_start().splitn(3, ' ');
     let status = tail.next().unwrap_or("");
     let bytes = tail.next().ok_or("no byte count after the status (a truncated line?)")?;
-    if bytes != "-" && !bytes.bytes().all(|b| b.is_ascii_digit()) {
+    if bytes != "-" && (bytes.is_empty() || !bytes.bytes().all(|b| b.is_ascii_digit())) {
         return Err("the byte count is not a number");
     }
     let rest = tail.next().unwrap_or("").trim_start();
@@ -306,5 +306,7 @@ mod tests {
             let _ = parse_line(text, Layout::Combined);
         }
         assert_eq!(quoted(r#""a\"b" c"#), Some((r#"a\"b"#, " c")));
+        let no_bytes = r#"1.2.3.4 - - [01/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 "#;
+        assert_eq!(parse_line(no_bytes, Layout::Common).err(), Some("the byte count is not a number"));
     }
 }
