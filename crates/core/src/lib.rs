@@ -5,6 +5,7 @@
 //!   [`import::Sink`].
 //! - [`model`]: the rows that cross from importers into the store.
 
+pub mod classify;
 pub mod error;
 pub mod export;
 pub mod import;
