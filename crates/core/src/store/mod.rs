@@ -9,6 +9,7 @@ mod hits;
 mod loader;
 mod migrate;
 mod query;
+mod sessions;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +21,7 @@ use crate::error::{Error, Result};
 pub use loader::{truncate_ip, ImportControl, ImportReport, Progress};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{FileInfo, ProjectInfo, StoredReject};
+pub use sessions::{SessionRun, StoredBotHit, StoredSession};
 
 /// Marks a SQLite file as a SessionLens project ("SLNS").
 const APPLICATION_ID: i32 = 0x534c_4e53;

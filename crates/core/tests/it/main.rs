@@ -2,6 +2,7 @@
 
 mod import;
 mod project;
+mod sessions;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,308 @@
+//! Sessions stored in the project, one run per rule set: keyed by [`RuleSet::hash`] and by the
+//! imports they were computed from ([`Project::data_stamp`]). [`Project::sessions`] reuses a
+//! stored run for the same rules and data and otherwise sessionizes and stores a new one; runs
+//! computed from older imports are dropped then. Bot-filtered hits are stored with their run so
+//! they can be listed.
+
+use rusqlite::{params, OptionalExtension};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::Project;
+use crate::error::{Error, Result};
+use crate::sessionize::{sessionize, Device, HitTable, RuleSet, Sessionized, StartReason, Totals, Traffic};
+
+/// Bumped whenever the engine or the classification it stores changes what a rule set gives,
+/// so sessions stored by an older build are computed again.
+const ENGINE_VERSION: u32 = 1;
+
+/// A stored sessionization.
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionRun {
+    pub id: i64,
+    pub rule_hash: String,
+    pub rules: RuleSet,
+    pub totals: Totals,
+    /// Was the run found in the project rather than computed now?
+    pub reused: bool,
+}
+
+/// A stored session with its strings.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredSession {
+    pub visitor: String,
+    pub visitor_session_number: u32,
+    pub is_new: bool,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub duration_ms: i64,
+    pub hits: u32,
+    pub interaction_hits: u32,
+    pub pageviews: u32,
+    pub landing_page: String,
+    pub exit_page: String,
+    pub bounce: bool,
+    pub engaged: bool,
+    pub traffic: Traffic,
+    pub device: Device,
+    pub start_reason: StartReason,
+}
+
+/// A hit the bot filter dropped.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredBotHit {
+    pub ts_ms: i64,
+    pub url: String,
+    pub user_agent: String,
+    pub ip: String,
+}
+
+impl Project {
+    /// What the project's traffic is now: changes with every import or removed file (and with
+    /// engine versions), so stored sessions of other data are not reused.
+    pub fn data_stamp(&self) -> Result<String> {
+        let (files, max_id, rows): (i64, i64, i64) = self.conn().query_row(
+            "SELECT count(*), coalesce(max(id), 0), coalesce(sum(rows_imported), 0) FROM source_file
+             WHERE kind = 'traffic'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(format!("engine {ENGINE_VERSION}; traffic files {files}, last id {max_id}, {rows} rows"))
+    }
+
+    /// The stored run of `rules` for the current data, if there is one.
+    pub fn session_run(&self, rules: &RuleSet) -> Result<Option<SessionRun>> {
+        let stamp = self.data_stamp()?;
+        let row: Option<(i64, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT id, rules, totals FROM session_run WHERE rule_hash = ?1 AND data_stamp = ?2",
+                params![rules.hash(), stamp],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((id, rules_json, totals_json)) = row else { return Ok(None) };
+        let damaged = |e: serde_json::Error| Error::InvalidInput(format!("stored sessions are damaged: {e}"));
+        Ok(Some(SessionRun {
+            id,
+            rule_hash: rules.hash(),
+            rules: serde_json::from_str(&rules_json).map_err(damaged)?,
+            totals: serde_json::from_str(&totals_json).map_err(damaged)?,
+            reused: true,
+        }))
+    }
+
+    /// The sessions of `rules`: the stored run if the same rules ran on the same data, else
+    /// sessionize and store. `cached` is the project's hit table if the caller keeps one (it
+    /// must be [`Project::load_hits`] after the last import); otherwise it is read here.
+    pub fn sessions(&mut self, rules: &RuleSet, cached: Option<&HitTable>) -> Result<SessionRun> {
+        rules.validate()?;
+        if let Some(run) = self.session_run(rules)? {
+            return Ok(run);
+        }
+        let loaded;
+        let table = match cached {
+            Some(t) => t,
+            None => {
+                loaded = self.load_hits()?;
+                &loaded
+            }
+        };
+        let result = sessionize(table, rules)?;
+        self.store_sessions(table, &result)
+    }
+
+    /// Store a sessionization of this project's hits as the run of its rule set, replacing a
+    /// run of the same rules and dropping runs of older data, in one transaction.
+    pub fn store_sessions(&mut self, table: &HitTable, result: &Sessionized) -> Result<SessionRun> {
+        let stamp = self.data_stamp()?;
+        let hash = result.rules.hash();
+        let totals = result.totals();
+        let conn = &self.conn;
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let written = (|| -> Result<i64> {
+            conn.execute("DELETE FROM session_run WHERE rule_hash = ?1 OR data_stamp <> ?2", params![hash, stamp])?;
+            conn.execute(
+                "INSERT INTO session_run (rule_hash, rules, data_stamp, totals, computed_at)
+                 VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                params![
+                    hash,
+                    serde_json::to_string(&result.rules).expect("a rule set serialises"),
+                    stamp,
+                    serde_json::to_string(&totals).expect("totals serialise"),
+                ],
+            )?;
+            let run = conn.last_insert_rowid();
+            let traffic_ids = result
+                .traffic
+                .iter()
+                .map(|t| {
+                    let values = params![
+                        t.source,
+                        t.medium,
+                        t.campaign,
+                        t.term,
+                        t.content,
+                        t.click_id_param,
+                        t.click_id,
+                        t.channel
+                    ];
+                    conn.execute(
+                        "INSERT OR IGNORE INTO session_traffic
+                             (source, medium, campaign, term, content, click_id_param, click_id, channel)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        values,
+                    )?;
+                    Ok(conn.query_row(
+                        "SELECT id FROM session_traffic WHERE source = ?1 AND medium = ?2 AND campaign = ?3
+                             AND term = ?4 AND content = ?5 AND click_id_param = ?6 AND click_id = ?7 AND channel = ?8",
+                        values,
+                        |r| r.get(0),
+                    )?)
+                })
+                .collect::<Result<Vec<i64>>>()?;
+            let device_ids = result
+                .devices
+                .iter()
+                .map(|d| {
+                    let values = params![d.device, d.browser, d.os];
+                    conn.execute(
+                        "INSERT OR IGNORE INTO session_device (device, browser, os) VALUES (?1, ?2, ?3)",
+                        values,
+                    )?;
+                    Ok(conn.query_row(
+                        "SELECT id FROM session_device WHERE device = ?1 AND browser = ?2 AND os = ?3",
+                        values,
+                        |r| r.get(0),
+                    )?)
+                })
+                .collect::<Result<Vec<i64>>>()?;
+            let mut insert = conn.prepare(
+                "INSERT INTO session (run_id, seq, visitor, visitor_session, is_new, start_ms, end_ms, duration_ms,
+                     hits, interaction_hits, pageviews, landing_url_id, exit_url_id, bounce, engaged, traffic_id,
+                     device_id, start_reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?;
+            let mut labels: FxHashMap<u32, String> = FxHashMap::default();
+            let url_id = |id: u32| (id != 0).then_some(i64::from(id));
+            for (seq, s) in result.sessions.iter().enumerate() {
+                let visitor = labels.entry(s.visitor).or_insert_with(|| result.visitor_label(table, s.visitor));
+                insert.execute(params![
+                    run,
+                    seq as i64,
+                    visitor.as_str(),
+                    s.visitor_session_number,
+                    s.is_new,
+                    s.start_ms,
+                    s.end_ms,
+                    s.duration_ms,
+                    s.hits,
+                    s.interaction_hits,
+                    s.pageviews,
+                    url_id(s.landing_url),
+                    url_id(s.exit_url),
+                    s.bounce,
+                    s.engaged,
+                    traffic_ids[s.traffic as usize],
+                    device_ids[s.device as usize],
+                    s.start_reason.as_str(),
+                ])?;
+            }
+            let mut insert_bot = conn.prepare(
+                "INSERT INTO session_bot_hit (run_id, ts_ms, url_id, user_agent_id, ip_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for &i in &result.bot_hits {
+                let i = i as usize;
+                insert_bot.execute(params![
+                    run,
+                    table.ts_ms[i],
+                    url_id(table.url[i]),
+                    url_id(table.user_agent[i]),
+                    url_id(table.ip[i])
+                ])?;
+            }
+            Ok(run)
+        })();
+        match written {
+            Ok(id) => {
+                conn.execute_batch("COMMIT")?;
+                Ok(SessionRun { id, rule_hash: hash, rules: result.rules.clone(), totals, reused: false })
+            }
+            Err(e) => {
+                conn.execute_batch("ROLLBACK")?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Every session of a run, in order of start time.
+    pub fn for_each_session(&self, run_id: i64, mut f: impl FnMut(&StoredSession) -> Result<()>) -> Result<()> {
+        let mut stmt = self.conn().prepare(
+            "SELECT s.visitor, s.visitor_session, s.is_new, s.start_ms, s.end_ms, s.duration_ms, s.hits,
+                    s.interaction_hits, s.pageviews, coalesce(l.value, ''), coalesce(x.value, ''), s.bounce, s.engaged,
+                    t.source, t.medium, t.campaign, t.term, t.content, t.click_id_param, t.click_id, t.channel,
+                    d.device, d.browser, d.os, s.start_reason
+             FROM session s
+             JOIN session_traffic t ON t.id = s.traffic_id
+             JOIN session_device d ON d.id = s.device_id
+             LEFT JOIN url l ON l.id = s.landing_url_id
+             LEFT JOIN url x ON x.id = s.exit_url_id
+             WHERE s.run_id = ?1
+             ORDER BY s.start_ms, s.seq",
+        )?;
+        let mut rows = stmt.query([run_id])?;
+        while let Some(r) = rows.next()? {
+            let reason: String = r.get(24)?;
+            let session = StoredSession {
+                visitor: r.get(0)?,
+                visitor_session_number: r.get(1)?,
+                is_new: r.get(2)?,
+                start_ms: r.get(3)?,
+                end_ms: r.get(4)?,
+                duration_ms: r.get(5)?,
+                hits: r.get(6)?,
+                interaction_hits: r.get(7)?,
+                pageviews: r.get(8)?,
+                landing_page: r.get(9)?,
+                exit_page: r.get(10)?,
+                bounce: r.get(11)?,
+                engaged: r.get(12)?,
+                traffic: Traffic {
+                    source: r.get(13)?,
+                    medium: r.get(14)?,
+                    campaign: r.get(15)?,
+                    term: r.get(16)?,
+                    content: r.get(17)?,
+                    click_id_param: r.get(18)?,
+                    click_id: r.get(19)?,
+                    channel: r.get(20)?,
+                },
+                device: Device { device: r.get(21)?, browser: r.get(22)?, os: r.get(23)? },
+                start_reason: StartReason::parse(&reason).ok_or_else(|| {
+                    Error::InvalidInput(format!("stored sessions are damaged: start reason '{reason}'"))
+                })?,
+            };
+            f(&session)?;
+        }
+        Ok(())
+    }
+
+    /// The hits a run's bot filter dropped, in time order.
+    pub fn bot_hits(&self, run_id: i64) -> Result<Vec<StoredBotHit>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT b.ts_ms, coalesce(u.value, ''), coalesce(a.value, ''), coalesce(i.value, '')
+             FROM session_bot_hit b
+             LEFT JOIN url u ON u.id = b.url_id
+             LEFT JOIN user_agent a ON a.id = b.user_agent_id
+             LEFT JOIN ip_address i ON i.id = b.ip_id
+             WHERE b.run_id = ?1
+             ORDER BY b.ts_ms",
+        )?;
+        let hits = stmt
+            .query_map([run_id], |r| {
+                Ok(StoredBotHit { ts_ms: r.get(0)?, url: r.get(1)?, user_agent: r.get(2)?, ip: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(hits)
+    }
+}

@@ -1,0 +1,123 @@
+//! Sessions through a real project file: hits loaded from the store, runs stored per rule set
+//! and reused, recomputed on a changed toggle or a new import, and the same sessions whether
+//! the hits came in one file or two.
+
+use sessionlens_core::sessionize::{sessionize, Preset, RuleSet, Sessionized, StartReason};
+use sessionlens_core::Project;
+
+use crate::{import, Scratch};
+
+const HEADER: &str = "timestamp,client_id,user_id,url,referrer,user_agent,ip,event\n";
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+
+fn line(time: &str, client: &str, url: &str, referrer: &str) -> String {
+    format!("{time},{client},,{url},{referrer},{FIREFOX},198.51.100.23,page_view\n")
+}
+
+fn hits() -> Vec<String> {
+    vec![
+        line(
+            "2024-03-05T10:00:00Z",
+            "111.222",
+            "https://shop.example/?utm_source=news&utm_medium=email&utm_campaign=march",
+            "",
+        ),
+        line("2024-03-05T10:04:00Z", "111.222", "https://shop.example/cart", "https://shop.example/"),
+        // A direct return 20 minutes later: the campaign session goes on under UA.
+        line("2024-03-05T10:24:00Z", "111.222", "https://shop.example/", ""),
+        // 23:50 and 00:10 in Berlin: two sessions under UA with the Berlin view, one under GA4.
+        line("2024-03-05T22:50:00Z", "333.444", "https://shop.example/", "https://news.example/"),
+        line("2024-03-05T23:10:00Z", "333.444", "https://shop.example/b", "https://shop.example/"),
+    ]
+}
+
+fn berlin(preset: Preset) -> RuleSet {
+    RuleSet { time_zone: "Europe/Berlin".into(), ..RuleSet::preset(preset) }
+}
+
+#[test]
+fn sessions_are_stored_per_rule_set_reused_and_recomputed_on_a_change() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let csv = scratch.write("hits.csv", format!("{HEADER}{}", hits().concat()));
+    import(&mut project, &csv).unwrap();
+
+    let table = project.load_hits().unwrap();
+    assert_eq!(table.len(), 5);
+    let first = table.hit(0);
+    assert_eq!((first.client_id, first.campaign.source.as_str()), ("111.222", "news"));
+    assert_eq!(table.hit(4).url, "https://shop.example/b");
+
+    let ua = berlin(Preset::UniversalAnalytics);
+    let run = project.sessions(&ua, Some(&table)).unwrap();
+    assert!(!run.reused);
+    assert_eq!((run.totals.sessions, run.totals.users, run.totals.pageviews), (3, 2, 5));
+    assert_eq!(run.rule_hash, ua.hash());
+
+    let again = project.sessions(&ua, None).unwrap();
+    assert!(again.reused);
+    assert_eq!((again.id, again.totals.clone()), (run.id, run.totals.clone()));
+    assert_eq!(again.rules, ua.normalized());
+
+    let ga4 = project.sessions(&berlin(Preset::Ga4), None).unwrap();
+    assert!(!ga4.reused);
+    assert_eq!(ga4.totals.sessions, 2);
+    // Both runs stay stored; the first is still reused.
+    assert!(project.sessions(&ua, None).unwrap().reused);
+
+    let mut stored = Vec::new();
+    project
+        .for_each_session(run.id, |s| {
+            stored.push(s.clone());
+            Ok(())
+        })
+        .unwrap();
+    let summary: Vec<_> =
+        stored.iter().map(|s| (s.visitor.as_str(), s.hits, s.traffic.source.as_str(), s.start_reason)).collect();
+    assert_eq!(
+        summary,
+        [
+            ("111.222", 3, "news", StartReason::FirstHit),
+            ("333.444", 1, "news.example", StartReason::FirstHit),
+            ("333.444", 1, "news.example", StartReason::Midnight),
+        ]
+    );
+    assert_eq!(stored[0].landing_page, "https://shop.example/?utm_source=news&utm_medium=email&utm_campaign=march");
+    assert_eq!(stored[0].exit_page, "https://shop.example/");
+    assert_eq!(stored[0].duration_ms, 24 * 60_000);
+
+    // A new import makes the stored runs stale.
+    let more = scratch.write("more.csv", format!("{HEADER}{}", line("2024-03-06T09:00:00Z", "555", "/x", "")));
+    import(&mut project, &more).unwrap();
+    let after = project.sessions(&ua, None).unwrap();
+    assert!(!after.reused);
+    assert_eq!(after.totals.sessions, 4);
+    assert!(project.bot_hits(after.id).unwrap().is_empty());
+}
+
+#[test]
+fn the_same_hits_in_one_file_or_two_give_the_same_sessions() {
+    let scratch = Scratch::default();
+    let lines = hits();
+    let mut whole = Project::open_in_memory().unwrap();
+    let one = scratch.write("one.csv", format!("{HEADER}{}", lines.concat()));
+    import(&mut whole, &one).unwrap();
+    let mut split = Project::open(scratch.path("split.sessionlens")).unwrap();
+    // The later hits first, as a second export imported before the first would be.
+    let later = scratch.write("later.csv", format!("{HEADER}{}", lines[2..].concat()));
+    let earlier = scratch.write("earlier.csv", format!("{HEADER}{}", lines[..2].concat()));
+    import(&mut split, &later).unwrap();
+    import(&mut split, &earlier).unwrap();
+    for preset in Preset::ALL {
+        let rules = berlin(preset);
+        let (a, b) = (whole.load_hits().unwrap(), split.load_hits().unwrap());
+        let (sa, sb) = (sessionize(&a, &rules).unwrap(), sessionize(&b, &rules).unwrap());
+        assert_eq!(sa.totals(), sb.totals(), "{preset:?}");
+        let starts = |s: &Sessionized| {
+            let mut v: Vec<_> = s.sessions.iter().map(|x| (x.start_ms, x.end_ms, x.hits, x.start_reason)).collect();
+            v.sort_by_key(|x| x.0);
+            v
+        };
+        assert_eq!(starts(&sa), starts(&sb), "{preset:?}");
+    }
+}
