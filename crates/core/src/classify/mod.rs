@@ -115,6 +115,24 @@ mod tests {
         assert_eq!(c.channel("example.com", "referral", ""), Channel::Referral);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn no_input_panics(
+            ua in "\\PC{0,80}",
+            referrer in "(https?://|//|/|android-app://)?[a-zA-Z0-9.:ü\\[\\]@-]{0,30}(/\\PC{0,10})?",
+            landing in "[a-zA-Z0-9.ü-]{0,20}",
+            source in "\\PC{0,12}",
+            medium in "\\PC{0,12}",
+            param in "(gclid|fbclid|dclid|x)?",
+        ) {
+            let c = Classifier::shared();
+            let _ = c.agent(&ua);
+            let tags = CampaignTags { source: &source, medium: &medium, click_id_param: &param, click_id: "1", ..Default::default() };
+            let _ = c.attribute(&tags, &referrer, &landing, &["pay.example", "ü"]);
+            let _ = c.attribute(&CampaignTags::default(), &referrer, &landing, &[&landing]);
+        }
+    }
+
     #[test]
     fn the_classifier_is_shared_across_threads() {
         fn assert_sync<T: Send + Sync>() {}

@@ -197,8 +197,8 @@ fn is_excluded(host: &str, entry: &str) -> bool {
     if entry.is_empty() || entry.len() > host.len() {
         return false;
     }
-    let (head, tail) = host.split_at(host.len() - entry.len());
-    tail.eq_ignore_ascii_case(entry) && (head.is_empty() || head.ends_with('.'))
+    let (head, tail) = host.as_bytes().split_at(host.len() - entry.len());
+    tail.eq_ignore_ascii_case(entry.as_bytes()) && (head.is_empty() || head.ends_with(b"."))
 }
 
 #[cfg(test)]
@@ -355,6 +355,19 @@ mod tests {
         for referrer in ["", "  ", "-", "(not set)", "about:blank", "https://", "not a url"] {
             assert_eq!(attribution(&sites, &none, referrer), expect("(direct)", "(none)", "Direct"), "{referrer:?}");
         }
+    }
+
+    #[test]
+    fn odd_hosts_do_not_break_the_rules() {
+        let sites = Sites::load();
+        let class = |r| classify_referrer(&sites, r, "shop.example.com", &["ab", "paypal.com"]);
+        // A multi-byte host shorter than, or ending inside, an exclusion entry.
+        assert_eq!(class("https://xü/"), Referrer::Other("xü".into()));
+        assert_eq!(class("https://ü.paypal.com/"), Referrer::Excluded);
+        assert_eq!(class("https://münchen.de/"), Referrer::Other("münchen.de".into()));
+        assert_eq!(class("http://[::1]:8080/"), Referrer::Other("::1".into()));
+        assert_eq!(class("https://a..b/"), Referrer::Other("a..b".into()));
+        assert_eq!(class("https://google.com./"), Referrer::Known(sites.site_of_host("google.com").unwrap()));
     }
 
     #[test]
