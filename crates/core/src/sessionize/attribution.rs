@@ -1,17 +1,13 @@
-//! The seam between the engine and classification: what a session's entrance (campaign tags +
-//! referrer) is as source / medium / channel, what a user agent is as device / browser / OS,
-//! and whether it is a bot. The engine asks once per distinct entrance or user agent and keeps
-//! the answers; everything here goes through [`crate::classify`].
-//!
-//! Until `crate::classify` provides its `Classifier`, user-agent parsing and bot list, the seam
-//! reports only what the data states outright: campaign tags as given, else the referrer's host
-//! with medium `referral`, else `(direct)` / `(none)`; channel, device, browser and OS empty;
-//! and no hit is a bot.
+//! The seam between the engine and [`crate::classify`]: what a session's entrance (campaign
+//! tags + referrer, seen from its landing page's host) is as source / medium / channel, what a
+//! referrer is for the referrer-change rule, what a user agent is as device / browser / OS, and
+//! whether it is a bot. The engine asks once per distinct value and keeps the answers.
 
 use serde::{Deserialize, Serialize};
 
 use super::table::Campaign;
-use crate::import::urlparts::host;
+use crate::classify::{Classifier, Referrer};
+use crate::model::CampaignTags;
 
 /// Where a session came from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -29,42 +25,70 @@ pub struct Traffic {
 /// What a session's user agent is.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Device {
+    /// desktop, mobile, tablet, bot or other.
     pub device: String,
     pub browser: String,
     pub os: String,
 }
 
-/// The traffic of an entrance: its campaign tags and referrer (both may be absent).
-pub(crate) fn traffic(campaign: &Campaign, referrer: &str) -> Traffic {
-    let referrer_host = host(referrer).to_ascii_lowercase();
-    let (source, medium) = match (campaign.source.is_empty(), referrer_host.is_empty()) {
-        (false, _) => (campaign.source.clone(), campaign.medium.clone()),
-        (true, false) => {
-            (referrer_host, if campaign.medium.is_empty() { "referral".into() } else { campaign.medium.clone() })
-        }
-        (true, true) if campaign.medium.is_empty() => ("(direct)".into(), "(none)".into()),
-        (true, true) => (String::new(), campaign.medium.clone()),
+/// What a referrer brings, for the split rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ReferrerKind {
+    /// No referrer, or an excluded one: a direct arrival.
+    Direct,
+    /// A page of the same site: navigation, no arrival.
+    Internal,
+    /// From outside, reported under this source name (`google`, `news.example`).
+    External(String),
+}
+
+fn classifier() -> &'static Classifier {
+    Classifier::shared()
+}
+
+/// The traffic of an entrance landing on `landing_host`.
+pub(crate) fn traffic(campaign: &Campaign, referrer: &str, landing_host: &str, exclusions: &[String]) -> Traffic {
+    let tags = CampaignTags {
+        source: &campaign.source,
+        medium: &campaign.medium,
+        campaign: &campaign.name,
+        term: &campaign.term,
+        content: &campaign.content,
+        click_id_param: &campaign.click_id_param,
+        click_id: &campaign.click_id,
     };
+    let a = classifier().attribute(&tags, referrer, landing_host, exclusions);
     Traffic {
-        source,
-        medium,
-        campaign: campaign.name.clone(),
-        term: campaign.term.clone(),
-        content: campaign.content.clone(),
-        click_id_param: campaign.click_id_param.clone(),
-        click_id: campaign.click_id.clone(),
-        channel: String::new(),
+        source: a.source.into_owned(),
+        medium: a.medium.into_owned(),
+        campaign: a.campaign.to_owned(),
+        term: a.term.to_owned(),
+        content: a.content.to_owned(),
+        click_id_param: a.click_id_param.to_owned(),
+        click_id: a.click_id.to_owned(),
+        channel: a.channel.as_str().to_owned(),
+    }
+}
+
+/// What `referrer` is, seen from a page of `landing_host`.
+pub(crate) fn referrer_kind(referrer: &str, landing_host: &str, exclusions: &[String]) -> ReferrerKind {
+    match classifier().referrer(referrer, landing_host, exclusions) {
+        Referrer::None | Referrer::Excluded => ReferrerKind::Direct,
+        Referrer::Internal => ReferrerKind::Internal,
+        Referrer::Known(site) => ReferrerKind::External(site.source.to_owned()),
+        Referrer::Other(host) => ReferrerKind::External(host.into_owned()),
     }
 }
 
 /// The device of a user agent.
-pub(crate) fn device(_user_agent: &str) -> Device {
-    Device::default()
+pub(crate) fn device(user_agent: &str) -> Device {
+    let agent = classifier().agent(user_agent);
+    Device { device: agent.device.as_str().to_owned(), browser: agent.browser, os: agent.os }
 }
 
 /// Is the user agent on the bot list?
-pub(crate) fn is_bot(_user_agent: &str) -> bool {
-    false
+pub(crate) fn is_bot(user_agent: &str) -> bool {
+    classifier().is_bot(user_agent)
 }
 
 #[cfg(test)]
@@ -72,14 +96,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tags_win_then_referrer_then_direct() {
-        let tagged =
-            Campaign { source: "google".into(), medium: "cpc".into(), name: "spring".into(), ..Default::default() };
-        let t = traffic(&tagged, "https://www.google.com/");
-        assert_eq!((t.source.as_str(), t.medium.as_str(), t.campaign.as_str()), ("google", "cpc", "spring"));
-        let t = traffic(&Campaign::default(), "https://News.Example/story");
-        assert_eq!((t.source.as_str(), t.medium.as_str()), ("news.example", "referral"));
-        let t = traffic(&Campaign::default(), "");
+    fn entrances_and_referrers_go_through_the_classifier() {
+        let none: &[String] = &[];
+        let paid = Campaign { click_id_param: "gclid".into(), click_id: "Cj0".into(), ..Default::default() };
+        let t = traffic(&paid, "https://www.google.com/", "shop.example", none);
+        assert_eq!((t.source.as_str(), t.medium.as_str(), t.channel.as_str()), ("google", "cpc", "Paid Search"));
+        let t = traffic(&Campaign::default(), "", "shop.example", none);
         assert_eq!((t.source.as_str(), t.medium.as_str()), ("(direct)", "(none)"));
+        assert_eq!(
+            referrer_kind("https://www.google.de/", "shop.example", none),
+            ReferrerKind::External("google".into())
+        );
+        assert_eq!(referrer_kind("https://shop.example/a", "shop.example", none), ReferrerKind::Internal);
+        assert_eq!(
+            referrer_kind("https://pay.example/", "shop.example", &["pay.example".into()]),
+            ReferrerKind::Direct
+        );
+        assert!(is_bot("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"));
+        assert_eq!(device("Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0").device, "desktop");
     }
 }

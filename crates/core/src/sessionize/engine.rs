@@ -4,12 +4,12 @@
 //! dictionary value (bot or not, key event, the campaign value a split compares, the kind of a
 //! referrer, the classification of an entrance) is worked out once per distinct value.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::attribution::{self, Device, Traffic};
+use super::attribution::{self, Device, ReferrerKind, Traffic};
 use super::clock::LocalDays;
-use super::identity::{Groups, Visitor, NO_GROUP};
+use super::identity::{site_of_url, Groups, Visitor, NO_GROUP};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet};
 use super::table::{Campaign, HitTable};
 use crate::error::Result;
@@ -147,7 +147,7 @@ enum Source {
     Direct,
     /// A campaign value (tags, plus the click id when click ids are campaigns).
     Campaign(u32),
-    /// An external referrer host.
+    /// An external referrer, by the source name it reports under.
     Referral(u32),
 }
 
@@ -157,7 +157,12 @@ struct Lookups {
     non_interaction_event: Vec<bool>,
     key_event: Vec<bool>,
     campaign_value: Vec<u32>,
+    /// Per url id: the first url id with the same host, standing for the site.
+    site_of_url: Vec<u32>,
+    /// Per referrer id: what it brings to a page of the main site (that of url id 1)...
     referrer_source: Vec<Source>,
+    /// ... and to pages of other sites, by (referrer id, site).
+    referrer_source_elsewhere: FxHashMap<(u32, u32), Source>,
 }
 
 impl Lookups {
@@ -180,35 +185,48 @@ impl Lookups {
                 *values.entry(key).or_insert(next)
             })
             .collect();
-        let own_hosts: FxHashSet<String> =
-            d.urls.iter().map(|u| host(u).to_ascii_lowercase()).filter(|h| !h.is_empty()).collect();
-        let mut referral_hosts: FxHashMap<String, u32> = FxHashMap::default();
-        let referrer_source = d
-            .referrers
-            .iter()
-            .map(|r| {
-                let h = host(r).to_ascii_lowercase();
-                // `rules` is normalized: exclusions are lower-case host names.
-                let excluded = rules
-                    .referral_exclusions
-                    .iter()
-                    .any(|e| h == *e || h.strip_suffix(e.as_str()).is_some_and(|rest| rest.ends_with('.')));
-                if h.is_empty() || excluded {
-                    Source::Direct
-                } else if own_hosts.contains(&h) {
-                    Source::None
-                } else {
-                    let next = referral_hosts.len() as u32;
-                    Source::Referral(*referral_hosts.entry(h).or_insert(next))
+        let site_of_url = site_of_url(table);
+        let main_site = site_of_url.get(1).copied().unwrap_or(0);
+        let mut names: FxHashMap<String, u32> = FxHashMap::default();
+        let mut classify = |referrer: u32, site: u32| -> Source {
+            let landing_host = host(&d.urls[site as usize]);
+            match attribution::referrer_kind(&d.referrers[referrer as usize], landing_host, &rules.referral_exclusions)
+            {
+                ReferrerKind::Direct => Source::Direct,
+                ReferrerKind::Internal => Source::None,
+                ReferrerKind::External(name) => {
+                    let next = names.len() as u32;
+                    Source::Referral(*names.entry(name).or_insert(next))
                 }
-            })
-            .collect();
+            }
+        };
+        let referrer_source: Vec<Source> = (0..d.referrers.len() as u32).map(|r| classify(r, main_site)).collect();
+        let mut referrer_source_elsewhere = FxHashMap::default();
+        for i in 0..table.len() {
+            let site = site_of_url[table.url[i] as usize];
+            if site != main_site && table.hit_type[i] == HitType::PageView {
+                referrer_source_elsewhere
+                    .entry((table.referrer[i], site))
+                    .or_insert_with(|| classify(table.referrer[i], site));
+            }
+        }
         Lookups {
             is_bot,
             non_interaction_event: named(&rules.non_interaction_events),
             key_event: named(&rules.engagement.key_events),
             campaign_value,
+            site_of_url,
             referrer_source,
+            referrer_source_elsewhere,
+        }
+    }
+
+    /// What referrer `referrer` brings to a page `url`.
+    fn referrer_source(&self, referrer: u32, url: u32) -> Source {
+        let site = self.site_of_url[url as usize];
+        match self.referrer_source_elsewhere.get(&(referrer, site)) {
+            Some(&source) => source,
+            None => self.referrer_source[referrer as usize],
         }
     }
 }
@@ -221,7 +239,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
     let days = LocalDays::new(rules.tz()?, first, last);
     let lookups = Lookups::new(table, &rules);
-    let mut groups = Groups::assign(table, rules.identity, &lookups.is_bot, &days);
+    let mut groups = Groups::assign(table, rules.identity, &lookups.is_bot, &lookups.site_of_url, &days);
 
     // Counting sort of hit indices by group; within a group they stay in time order.
     let mut start = vec![0u32; groups.count + 1];
@@ -301,11 +319,27 @@ struct Open {
     exit_url: u32,
     user: u32,
     source: Source,
-    entrance: (u32, u32),
+    entrance: Entrance,
     user_agent: u32,
     next_midnight: i64,
     next_hour: i64,
     burst_ended: bool,
+}
+
+/// The hit a session is attributed to: its campaign, referrer and page (for the site's host).
+#[derive(Clone, Copy)]
+struct Entrance {
+    campaign: u32,
+    referrer: u32,
+    url: u32,
+}
+
+impl Entrance {
+    const DIRECT: Entrance = Entrance { campaign: 0, referrer: 0, url: 0 };
+
+    fn of(t: &HitTable, i: usize) -> Entrance {
+        Entrance { campaign: t.campaign[i], referrer: t.referrer[i], url: t.url[i] }
+    }
 }
 
 enum Decision {
@@ -325,7 +359,7 @@ struct Walk<'a> {
     uncounted_hits: u64,
     visitor_sessions: Vec<u32>,
     traffic: Vec<Traffic>,
-    traffic_ids: FxHashMap<(u32, u32), u32>,
+    traffic_ids: FxHashMap<(u32, u32, u32), u32>,
     devices: Vec<Device>,
     device_of_agent: Vec<u32>,
     device_ids: FxHashMap<Device, u32>,
@@ -339,7 +373,7 @@ impl Walk<'_> {
         let recorded = groups.recorded[group as usize];
         let mut open: Option<Open> = None;
         // The visitor's latest campaign or referral, carried into sessions that start direct.
-        let mut carried: Option<(Source, (u32, u32))> = None;
+        let mut carried: Option<(Source, Entrance)> = None;
         for &i in hits {
             let i = i as usize;
             let interaction = t.interaction[i] && !self.lookups.non_interaction_event[t.event[i] as usize];
@@ -358,7 +392,7 @@ impl Walk<'_> {
                 (None, Some(s)) => {
                     if matches!(decision, Decision::Adopt) {
                         s.source = source;
-                        s.entrance = (t.campaign[i], t.referrer[i]);
+                        s.entrance = Entrance::of(t, i);
                         carried = Some((source, s.entrance));
                     }
                     self.add(s, i, activity, interaction);
@@ -394,7 +428,7 @@ impl Walk<'_> {
         if campaign != 0 {
             Source::Campaign(self.lookups.campaign_value[campaign as usize])
         } else if t.hit_type[i] == HitType::PageView {
-            self.lookups.referrer_source[t.referrer[i] as usize]
+            self.lookups.referrer_source(t.referrer[i], t.url[i])
         } else {
             Source::None
         }
@@ -454,19 +488,19 @@ impl Walk<'_> {
         visitor: u32,
         reason: StartReason,
         source: Source,
-        carried: &mut Option<(Source, (u32, u32))>,
+        carried: &mut Option<(Source, Entrance)>,
     ) -> Open {
         let t = self.table;
         let ts = t.ts_ms[i];
         let (source, entrance) = match source {
             Source::Campaign(_) | Source::Referral(_) => {
-                let entrance = (t.campaign[i], t.referrer[i]);
+                let entrance = Entrance::of(t, i);
                 *carried = Some((source, entrance));
                 (source, entrance)
             }
             Source::Direct | Source::None => match *carried {
                 Some(c) if self.rules.direct_keeps_campaign => c,
-                _ => (Source::Direct, (0, 0)),
+                _ => (Source::Direct, Entrance::DIRECT),
             },
         };
         self.recent.clear();
@@ -586,8 +620,8 @@ impl Walk<'_> {
             exit_url: s.exit_url,
             bounce,
             engaged,
-            entrance_campaign: s.entrance.0,
-            entrance_referrer: s.entrance.1,
+            entrance_campaign: s.entrance.campaign,
+            entrance_referrer: s.entrance.referrer,
             traffic: self.traffic_of(s.entrance),
             device: self.device_of(s.user_agent),
             start_reason: s.reason,
@@ -595,12 +629,19 @@ impl Walk<'_> {
         self.sessions.push(session);
     }
 
-    fn traffic_of(&mut self, entrance: (u32, u32)) -> u32 {
-        if let Some(&id) = self.traffic_ids.get(&entrance) {
+    fn traffic_of(&mut self, entrance: Entrance) -> u32 {
+        let site = self.lookups.site_of_url[entrance.url as usize];
+        let key = (entrance.campaign, entrance.referrer, site);
+        if let Some(&id) = self.traffic_ids.get(&key) {
             return id;
         }
         let d = &self.table.dict;
-        let traffic = attribution::traffic(&d.campaigns[entrance.0 as usize], &d.referrers[entrance.1 as usize]);
+        let traffic = attribution::traffic(
+            &d.campaigns[entrance.campaign as usize],
+            &d.referrers[entrance.referrer as usize],
+            host(&d.urls[site as usize]),
+            &self.rules.referral_exclusions,
+        );
         let id = match self.traffic.iter().position(|t| *t == traffic) {
             Some(p) => p as u32,
             None => {
@@ -608,7 +649,7 @@ impl Walk<'_> {
                 (self.traffic.len() - 1) as u32
             }
         };
-        self.traffic_ids.insert(entrance, id);
+        self.traffic_ids.insert(key, id);
         id
     }
 

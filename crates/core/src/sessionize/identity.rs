@@ -55,7 +55,14 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
-    pub fn assign(table: &HitTable, identity: Identity, is_bot: &[bool], days: &LocalDays) -> Groups {
+    /// `site_of_url`: per url id, the first url id with the same host (see [`site_of_url`]).
+    pub fn assign(
+        table: &HitTable,
+        identity: Identity,
+        is_bot: &[bool],
+        site_of_url: &[u32],
+        days: &LocalDays,
+    ) -> Groups {
         let n = table.len();
         let mut g = Groups {
             of_hit: Vec::with_capacity(n),
@@ -68,7 +75,6 @@ impl Groups {
         };
         let d = &table.dict;
         let stitched = if identity == Identity::User { stitch(table, is_bot) } else { Vec::new() };
-        let sites = if identity == Identity::Fingerprint { site_of_url(table) } else { Vec::new() };
         let mut client_group = vec![UNSET; d.clients.len()];
         let mut user_group = vec![UNSET; d.users.len()];
         let mut ip_group = vec![UNSET; d.ips.len()];
@@ -121,7 +127,7 @@ impl Groups {
                     g.new_group(visitor, None, false)
                 }
                 Identity::Fingerprint => {
-                    let key = (ip, ua, sites[table.url[i] as usize]);
+                    let key = (ip, ua, site_of_url[table.url[i] as usize]);
                     match fingerprints.get(&key) {
                         Some(&group) => group,
                         None => {
@@ -208,7 +214,7 @@ fn stitch(table: &HitTable, is_bot: &[bool]) -> Vec<u32> {
 }
 
 /// Per url id: the first url id with the same host (URLs without a host share url id 0).
-fn site_of_url(table: &HitTable) -> Vec<u32> {
+pub(crate) fn site_of_url(table: &HitTable) -> Vec<u32> {
     let mut first_with_host: FxHashMap<String, u32> = FxHashMap::default();
     (0..table.dict.urls.len() as u32)
         .map(|id| {

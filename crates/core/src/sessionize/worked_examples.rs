@@ -5,6 +5,9 @@ use super::*;
 use crate::model::{CampaignTags, HitRow, HitType};
 
 const UA_STRING: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+const CHROME: &str =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+const GOOGLEBOT: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 
 fn ms(time: &str) -> i64 {
     time.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp_millis()
@@ -139,7 +142,8 @@ fn organic_red_widgets_then_paid_blue_widgets_inside_30_minutes_is_two_sessions_
     ];
     let (_, ua) = run(&rows, &preset(Preset::UniversalAnalytics));
     assert_eq!(reasons(&ua), [StartReason::FirstHit, StartReason::CampaignChange]);
-    assert_eq!(ua.traffic[ua.sessions[0].traffic as usize].source, "www.google.com");
+    let organic = &ua.traffic[ua.sessions[0].traffic as usize];
+    assert_eq!((organic.source.as_str(), organic.medium.as_str()), ("google", "organic"));
     assert_eq!(ua.traffic[ua.sessions[1].traffic as usize].term, "blue widgets");
     assert_eq!(count(&rows, &preset(Preset::Matomo)), 2);
     for p in [Preset::Ga4, Preset::Plausible, Preset::PostHog, Preset::Mixpanel, Preset::Adobe] {
@@ -347,7 +351,7 @@ fn ip_identity_groups_clients_behind_one_address_and_ip_ua_day_splits_at_local_m
     let rows = [
         pv("2024-03-05T22:50:00Z", "/"),
         HitRow { client_id: "c2", ..pv("2024-03-05T22:55:00Z", "/") },
-        HitRow { client_id: "c3", user_agent: "curl/8.0", ..pv("2024-03-05T23:05:00Z", "/") },
+        HitRow { client_id: "c3", user_agent: CHROME, ..pv("2024-03-05T23:05:00Z", "/") },
     ];
     let (_, s) = run(&rows, &preset(Preset::ServerLog));
     assert_eq!(s.sessions.len(), 1);
@@ -440,4 +444,29 @@ fn midnight_splits_follow_local_days_across_dst_in_new_york_and_sydney() {
     // A session from before to after the 02:00 -> 03:00 jump is not split by it.
     let rows = [pv("2024-10-05T15:50:00Z", "/"), pv("2024-10-05T16:10:00Z", "/a")];
     assert_eq!(count(&rows, &rules), 1);
+}
+
+#[test]
+fn bot_hits_are_filtered_counted_and_listed_unless_the_filter_is_off() {
+    let rows = [
+        pv("2024-03-05T10:00:00Z", "/"),
+        HitRow {
+            client_id: "",
+            ip: "66.249.66.1",
+            user_agent: GOOGLEBOT,
+            ..pv("2024-03-05T10:00:01Z", "/robots-welcome")
+        },
+        HitRow { client_id: "", ip: "66.249.66.1", user_agent: GOOGLEBOT, ..pv("2024-03-05T10:00:02Z", "/a") },
+    ];
+    for p in Preset::ALL {
+        let (t, s) = run(&rows, &preset(p));
+        assert_eq!((s.sessions.len(), s.totals().bot_hits, s.totals().users), (1, 2, 1), "{p:?}");
+        assert_eq!(t.hit(s.bot_hits[0] as usize).url, "/robots-welcome");
+        assert_eq!(s.devices[s.sessions[0].device as usize].device, "desktop");
+        let mut unfiltered = preset(p);
+        unfiltered.bot_filter = false;
+        let (_, s) = run(&rows, &unfiltered);
+        assert_eq!((s.sessions.len(), s.totals().bot_hits), (2, 0), "{p:?}");
+        assert!(s.devices.iter().any(|d| d.device == "bot"));
+    }
 }
