@@ -67,13 +67,7 @@ pub fn query(url: &str) -> Option<&str> {
 /// The host of an absolute (`scheme://host/...`) or protocol-relative URL, lower-cased by the
 /// caller if needed; `""` for a bare path.
 pub fn host(url: &str) -> &str {
-    let rest = match url.find("://") {
-        Some(i) => &url[i + 3..],
-        None => match url.strip_prefix("//") {
-            Some(r) => r,
-            None => return "",
-        },
-    };
+    let Some(rest) = authority_and_path(url) else { return "" };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
@@ -83,13 +77,22 @@ pub fn host(url: &str) -> &str {
     host_port.split(':').next().unwrap_or(host_port)
 }
 
+/// What follows `scheme://` (or the `//` of a protocol-relative URL); `None` for a bare path,
+/// even one whose query holds a URL (`/go?to=https://x/`).
+fn authority_and_path(url: &str) -> Option<&str> {
+    if let Some(rest) = url.strip_prefix("//") {
+        return Some(rest);
+    }
+    let (scheme, rest) = url.split_once("://")?;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(rest)
+}
+
 /// The path of a URL (or of a bare path), without query and fragment; `/` when empty.
 pub fn path(url: &str) -> &str {
-    let rest = match url.find("://") {
-        Some(i) => {
-            let after = &url[i + 3..];
-            after.find(['/', '?', '#']).map_or("", |j| &after[j..])
-        }
+    let rest = match authority_and_path(url) {
+        Some(after) => after.find(['/', '?', '#']).map_or("", |j| &after[j..]),
         None => url,
     };
     let end = rest.find(['?', '#']).unwrap_or(rest.len());
@@ -166,6 +169,9 @@ mod tests {
         assert_eq!(path("https://a.example"), "/");
         assert_eq!(path("https://a.example/x/y?q=1#f"), "/x/y");
         assert_eq!(path("/x?q"), "/x");
+        assert_eq!(path("/go?to=https://x.example/a.js"), "/go");
+        assert_eq!(host("/go?to=https://x.example/a.js"), "");
+        assert_eq!(path("//cdn.example/x"), "/x");
     }
 
     #[test]
