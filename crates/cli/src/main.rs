@@ -2,10 +2,14 @@
 //! every command exits non-zero on failure, and with `--json` prints one JSON document
 //! (on failure: `{"error": {"code", "message"}}`).
 
+mod compare;
+mod export;
 mod import;
 mod info;
 mod output;
 mod rejects;
+mod rules;
+mod sessionize;
 
 use std::process::ExitCode;
 
@@ -30,6 +34,12 @@ enum Command {
     Info(info::Args),
     /// List or export the rows that could not be imported.
     Rejects(rejects::Args),
+    /// Group hits into sessions under a rule set (a preset plus adjustments) and show the totals.
+    Sessionize(sessionize::Args),
+    /// Show the totals of several presets side by side, with their differences.
+    Compare(compare::Args),
+    /// Write sessions (or the hits filtered as bots) to a CSV file.
+    Export(export::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +48,9 @@ fn main() -> ExitCode {
         Command::Import(args) => (args.json, import::run(args)),
         Command::Info(args) => (args.json, info::run(args)),
         Command::Rejects(args) => (false, rejects::run(args)),
+        Command::Sessionize(args) => (args.json, sessionize::run(args)),
+        Command::Compare(args) => (args.json, compare::run(args)),
+        Command::Export(args) => (false, export::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
