@@ -1,0 +1,27 @@
+//! Build script of the app: runs `tauri-build`, which validates `tauri.conf.json` and the
+//! capabilities, and generates one `allow-<command>`/`deny-<command>` permission per app
+//! command so `capabilities/default.json` can grant exactly the commands the UI calls.
+
+/// Every command the app registers; each needs an `allow-` entry in a capability to be callable.
+const COMMANDS: &[&str] = &[
+    "startup_project",
+    "open_project",
+    "open_demo_project",
+    "close_project",
+    "project_info",
+    "import_files",
+    "cancel_import",
+    "list_rejects",
+    "export_rejects",
+    "recent_projects",
+];
+
+fn main() {
+    // The manifest lives at the workspace root, so the capabilities folder is not the default
+    // `./capabilities` next to it.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    tauri_build::try_build(attributes).expect("tauri-build failed");
+}

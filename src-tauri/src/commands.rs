@@ -1,0 +1,87 @@
+//! The commands the UI calls. Each is thin: it takes the state and arguments, calls the
+//! [`Workspace`], and maps errors to [`AppError`]. Work that can take long (opening the demo
+//! for the first time, importing) runs on a blocking thread, never on the UI thread.
+//!
+//! Every command here must also be listed in `build.rs` (which generates its permission) and
+//! allowed in `capabilities/default.json`.
+
+use std::path::PathBuf;
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+
+use crate::dto::{ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
+use crate::error::AppError;
+use crate::workspace::Workspace;
+
+/// Run `work` on the blocking pool with the app's [`Workspace`].
+async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    work: impl FnOnce(&Workspace) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<Workspace>()))
+        .await
+        .map_err(|e| AppError::new("internal", format!("background task failed: {e}")))?
+}
+
+#[tauri::command]
+pub async fn startup_project(app: AppHandle) -> Result<Option<ProjectView>, AppError> {
+    blocking(app, |ws| ws.startup_project()).await
+}
+
+#[tauri::command]
+pub async fn open_project(app: AppHandle, path: PathBuf) -> Result<ProjectView, AppError> {
+    blocking(app, move |ws| ws.open_project(&path)).await
+}
+
+#[tauri::command]
+pub async fn open_demo_project(app: AppHandle) -> Result<ProjectView, AppError> {
+    blocking(app, |ws| ws.open_demo_project()).await
+}
+
+#[tauri::command]
+pub fn close_project(state: State<'_, Workspace>) -> Result<(), AppError> {
+    state.close_project()
+}
+
+#[tauri::command]
+pub async fn project_info(app: AppHandle) -> Result<ProjectView, AppError> {
+    blocking(app, |ws| ws.project_info()).await
+}
+
+/// Import `paths` into the open project; progress arrives on `on_progress`.
+#[tauri::command]
+pub async fn import_files(
+    app: AppHandle,
+    paths: Vec<PathBuf>,
+    on_progress: Channel<ImportProgress>,
+) -> Result<ImportSummary, AppError> {
+    blocking(app, move |ws| {
+        ws.import_files(&paths, |progress| {
+            // The window may have closed; the import goes on and its result is kept.
+            let _ = on_progress.send(progress);
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn cancel_import(state: State<'_, Workspace>) {
+    state.cancel_import();
+}
+
+#[tauri::command]
+pub async fn list_rejects(app: AppHandle, offset: u64, limit: u64) -> Result<RejectsPage, AppError> {
+    blocking(app, move |ws| ws.list_rejects(offset, limit)).await
+}
+
+/// Write all rejected rows to `path` (chosen by the user in a save dialog); returns how many.
+#[tauri::command]
+pub async fn export_rejects(app: AppHandle, path: PathBuf) -> Result<u64, AppError> {
+    blocking(app, move |ws| ws.export_rejects(&path)).await
+}
+
+#[tauri::command]
+pub fn recent_projects(state: State<'_, Workspace>) -> Vec<RecentProject> {
+    state.recent_projects()
+}

@@ -1,0 +1,166 @@
+// UI flows against the built frontend with a mocked backend: start screen, demo project,
+// import with progress and cancel, rejects, errors by code, and hostile data shown as text.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { calls, launchBrowser, openApp, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+async function openDemo(page) {
+  await page.getByRole('button', { name: 'Open demo project' }).click();
+  await page.locator('#files-table').waitFor();
+}
+
+test('start screen offers open, new, demo and the recent projects', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, {
+    recent: [
+      { path: '/home/user/Shop.sessionlens', name: 'Shop', exists: true },
+      { path: '/home/user/Old.sessionlens', name: 'Old', exists: false },
+    ],
+  });
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  for (const name of ['Open project…', 'New project…', 'Open demo project']) {
+    assert.ok(await page.getByRole('button', { name }).isVisible(), name);
+  }
+  const shop = page.getByRole('button', { name: 'Open Shop, /home/user/Shop.sessionlens' });
+  assert.ok(await shop.isEnabled());
+  assert.ok(await page.getByRole('button', { name: /Old was moved or deleted/ }).isDisabled());
+  await shop.click();
+  await page.getByRole('heading', { name: 'Shop', level: 1 }).waitFor();
+  assert.deepEqual((await calls(page)).slice(0, 3), ['startup_project', 'recent_projects', 'open_project']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('opening the demo lists its files with format, kind, rows, dates and time zone', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openDemo(page);
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Demo shop v1Demo');
+  const rows = page.locator('#files-table tbody tr');
+  assert.equal(await rows.count(), 2);
+  const traffic = (await rows.nth(0).locator('td').allTextContents()).slice(0, 7);
+  assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'csv', 'traffic', '3,000', '3', '2024-03-01 – 2024-03-31', '—']);
+  const ads = (await rows.nth(1).locator('td').allTextContents()).slice(0, 7);
+  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'google-ads-ui', 'ads', '31', '0', '—', 'Europe/Berlin']);
+  const stats = await page.locator('.stat').allTextContents();
+  assert.ok(stats.includes('Hits3,000'), stats.join('|'));
+  assert.ok(stats.includes('Ad clicks712'), stats.join('|'));
+  await page.locator('#rejects-table').waitFor();
+  assert.equal(await page.locator('#rejects-table tbody tr').count(), 3);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an import shows progress, then its summary, and the new rejects', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, {
+    importPaths: ['/home/user/logs/access.log', '/home/user/logs/access-copy.log'],
+  });
+  await openDemo(page);
+  await page.getByRole('button', { name: 'Import files…' }).click();
+  const bar = page.locator('#import-progress');
+  await page.locator('#import-detail', { hasText: '1,234 rows read · 2 rejected · 40%' }).waitFor();
+  assert.equal(await bar.evaluate((el) => el.value / el.max), 0.4);
+  assert.equal(await page.locator('#import-label').textContent(), 'File 1 of 2: access.log');
+  assert.ok(await page.getByRole('button', { name: 'Import files…' }).isDisabled());
+  assert.ok(await page.getByRole('button', { name: 'Cancel' }).isEnabled());
+
+  await page.evaluate(() => window.__slReleaseImport());
+  const summary = page.locator('#import-summary');
+  await summary.waitFor();
+  assert.equal(await summary.locator('h2').textContent(), 'Import finished: 1 file not imported');
+  const outcomes = await summary.locator('li').allTextContents();
+  assert.match(outcomes[0], /access\.log — Apache\/nginx combined access log: 5,000 hits imported, 2 rejected/);
+  assert.match(outcomes[1], /access-copy\.log — already in this project/);
+  assert.equal(await page.locator('#files-table tbody tr').count(), 3);
+  await page.locator('#rejects-table tbody tr').nth(4).waitFor();
+  assert.equal(await page.locator('#rejects-title .count-badge').textContent(), '5');
+  assert.ok(await page.getByRole('button', { name: 'Import files…' }).isEnabled());
+
+  await page.getByRole('button', { name: 'Export to CSV…' }).click();
+  await page.getByText('Exported 5 rejected rows to').waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('cancel stops the import and says nothing from the file was kept', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openDemo(page);
+  await page.getByRole('button', { name: 'Import files…' }).click();
+  await page.locator('#import-detail', { hasText: '1,234 rows' }).waitFor();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const summary = page.locator('#import-summary');
+  await summary.waitFor();
+  assert.equal(await summary.locator('h2').textContent(), 'Import cancelled');
+  assert.match(await summary.locator('li').first().textContent(), /access\.log — cancelled; nothing from this file was kept/);
+  assert.equal(await page.locator('#files-table tbody tr').count(), 2);
+  assert.ok((await calls(page)).includes('cancel_import'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('imported text that looks like HTML is shown as text, never run', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { hostile: true });
+  await openDemo(page);
+  await page.getByRole('button', { name: 'Import files…' }).click();
+  await page.locator('#import-detail', { hasText: '1,234 rows' }).waitFor();
+  await page.evaluate(() => window.__slReleaseImport());
+  await page.locator('#import-summary').waitFor();
+  await page.locator('#rejects-table tbody tr').nth(4).waitFor();
+
+  assert.ok((await page.locator('#files-table').textContent()).includes(`campaign-${HOSTILE}.csv`));
+  assert.ok((await page.locator('#import-summary').textContent()).includes(`Access log ${HOSTILE}`));
+  const rejects = await page.locator('#rejects-table').textContent();
+  assert.ok(rejects.includes(`GET /?utm_campaign=${HOSTILE} HTTP/1.1`));
+  assert.ok(rejects.includes(`unparseable request ${HOSTILE}`));
+  // The only image is the app's own logo; nothing from the data became an element.
+  assert.deepEqual(await page.locator('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src'))), ['/icon.svg']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an error is shown by its message until dismissed; closing the project returns to the start screen', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, {
+    openError: { code: 'not_a_project', message: '/home/user/notes.txt is not a SessionLens project: it is not a SQLite database' },
+  });
+  await page.getByRole('button', { name: 'Open project…' }).click();
+  const alert = page.getByRole('alert');
+  await alert.getByText('is not a SessionLens project').waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Open demo project' }).isVisible());
+  await alert.getByRole('button', { name: 'Dismiss message' }).click();
+  assert.equal(await page.locator('.alert-area').textContent(), '');
+
+  await openDemo(page);
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await page.getByRole('button', { name: 'Open demo project' }).waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('every control is reachable by keyboard and shows where focus is', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await page.getByRole('button', { name: 'Open demo project' }).waitFor();
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => ({
+    text: document.activeElement?.textContent,
+    outline: getComputedStyle(document.activeElement).outlineStyle,
+  }));
+  assert.equal(focused.text, 'Open project…');
+  assert.equal(focused.outline, 'solid');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

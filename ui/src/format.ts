@@ -1,0 +1,39 @@
+// Numbers, sizes and dates as people read them.
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+export function count(n: number): string {
+  return integer.format(n);
+}
+
+/** "1 hit" / "3,000 hits". */
+export function plural(n: number, one: string, many: string): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${count(n)} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** A UTC millisecond timestamp as its UTC day, `YYYY-MM-DD`. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** "2024-03-01 – 2024-03-31", one day when both ends fall on it, "—" when unknown. */
+export function dayRange(first: string | null, last: string | null): string {
+  if (first === null || last === null) return '—';
+  return first === last ? first : `${first} – ${last}`;
+}
+
+export function msRange(first: number | null, last: number | null): string {
+  return dayRange(first === null ? null : utcDay(first), last === null ? null : utcDay(last));
+}

@@ -1,0 +1,112 @@
+// The one typed door to the Rust side: every command the UI calls, with the generated
+// transfer types from ./bindings, and the native file dialogs. Commands reject with an
+// `IpcError` whose `code` the UI branches on (never on the message text).
+
+import { Channel, invoke } from '@tauri-apps/api/core';
+import { open, save } from '@tauri-apps/plugin-dialog';
+
+import type { AppError } from './bindings/AppError';
+import type { ImportProgress } from './bindings/ImportProgress';
+import type { ImportSummary } from './bindings/ImportSummary';
+import type { ProjectView } from './bindings/ProjectView';
+import type { RecentProject } from './bindings/RecentProject';
+import type { RejectsPage } from './bindings/RejectsPage';
+
+export type { AppError, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
+export type { FileOutcome } from './bindings/FileOutcome';
+export type { RejectedRow } from './bindings/RejectedRow';
+export type { SourceFile } from './bindings/SourceFile';
+
+/** The error codes the UI treats specially; any other code is shown with its message. */
+export const ErrorCode = {
+  noProject: 'no_project',
+  importRunning: 'import_running',
+  cancelled: 'cancelled',
+  duplicateFile: 'duplicate_file',
+} as const;
+
+export class IpcError extends Error {
+  readonly code: string;
+
+  constructor(error: AppError) {
+    super(error.message);
+    this.name = 'IpcError';
+    this.code = error.code;
+  }
+}
+
+function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AppError).code === 'string' &&
+    typeof (value as AppError).message === 'string'
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    if (isAppError(error)) throw new IpcError(error);
+    throw new IpcError({ code: 'internal', message: String(error) });
+  }
+}
+
+export const api = {
+  /** The project to show at start (named on the command line, or still open), or null. */
+  startupProject: () => call<ProjectView | null>('startup_project'),
+  openProject: (path: string) => call<ProjectView>('open_project', { path }),
+  openDemoProject: () => call<ProjectView>('open_demo_project'),
+  closeProject: () => call<void>('close_project'),
+  projectInfo: () => call<ProjectView>('project_info'),
+  recentProjects: () => call<RecentProject[]>('recent_projects'),
+  /** Import files one after another; `onProgress` is called at most four times a second. */
+  importFiles: (paths: string[], onProgress: (progress: ImportProgress) => void) => {
+    const channel = new Channel<ImportProgress>();
+    channel.onmessage = onProgress;
+    return call<ImportSummary>('import_files', { paths, onProgress: channel });
+  },
+  cancelImport: () => call<void>('cancel_import'),
+  listRejects: (offset: number, limit: number) => call<RejectsPage>('list_rejects', { offset, limit }),
+  /** Writes all rejected rows as spreadsheet-safe CSV; resolves to the number of rows. */
+  exportRejects: (path: string) => call<number>('export_rejects', { path }),
+};
+
+const projectFilter = [{ name: 'SessionLens project', extensions: ['sessionlens'] }];
+
+/** Native file dialogs; each resolves to null when the user cancels. */
+export const dialogs = {
+  async pickProject(): Promise<string | null> {
+    const picked = await open({ title: 'Open project', multiple: false, directory: false, filters: projectFilter });
+    return typeof picked === 'string' ? picked : null;
+  },
+  async pickNewProject(): Promise<string | null> {
+    const path = await save({ title: 'New project', defaultPath: 'Untitled.sessionlens', filters: projectFilter });
+    if (path === null) return null;
+    return path.endsWith('.sessionlens') ? path : `${path}.sessionlens`;
+  },
+  async pickImportFiles(): Promise<string[]> {
+    const picked = await open({
+      title: 'Import files',
+      multiple: true,
+      directory: false,
+      filters: [
+        {
+          name: 'Traffic and ad exports',
+          extensions: ['csv', 'tsv', 'txt', 'json', 'ndjson', 'jsonl', 'log', 'gz', 'bz2'],
+        },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    });
+    if (picked === null) return [];
+    return Array.isArray(picked) ? picked : [picked];
+  },
+  async pickRejectsExport(projectName: string): Promise<string | null> {
+    return save({
+      title: 'Export rejected rows',
+      defaultPath: `${projectName} rejected rows.csv`,
+      filters: [{ name: 'CSV', extensions: ['csv'] }],
+    });
+  },
+};

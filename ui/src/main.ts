@@ -1,0 +1,105 @@
+// The app shell: a header, one screen at a time (start or project) and a place for errors.
+
+import './styles.css';
+
+import { h, replace } from './dom';
+import { api, ErrorCode, IpcError, type ProjectView } from './ipc';
+import { renderProject } from './screens/project';
+import { renderStart } from './screens/start';
+
+export interface Shell {
+  showStart(): void;
+  showProject(project: ProjectView): void;
+  /** Show an error (or clear it with null) in the alert area under the header. */
+  showError(error: unknown): void;
+  /** Run `work` with the screen marked busy; errors go to the alert area. */
+  busy<T>(label: string, work: () => Promise<T>): Promise<T | undefined>;
+}
+
+const root = document.getElementById('app') as HTMLElement;
+const headerTitle = h('span', { class: 'header-project' });
+const alertArea = h('div', { class: 'alert-area', attrs: { role: 'alert' } });
+const statusArea = h('div', { class: 'visually-hidden', attrs: { role: 'status' } });
+const main = h('main', { class: 'screen', id: 'main', attrs: { tabindex: -1 } });
+
+replace(
+  root,
+  h(
+    'header',
+    { class: 'app-header' },
+    h('img', { class: 'app-logo', attrs: { src: '/icon.svg', alt: '', width: 28, height: 28 } }),
+    h('span', { class: 'app-name' }, 'SessionLens'),
+    headerTitle,
+  ),
+  alertArea,
+  statusArea,
+  main,
+);
+
+function messageOf(error: unknown): string {
+  if (error instanceof IpcError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+const shell: Shell = {
+  showStart() {
+    replace(headerTitle);
+    document.title = 'SessionLens';
+    renderStart(main, shell);
+  },
+  showProject(project) {
+    replace(headerTitle, h('span', { class: 'header-sep', attrs: { 'aria-hidden': 'true' } }, '/'), project.name);
+    document.title = `${project.name} — SessionLens`;
+    renderProject(main, shell, project);
+  },
+  showError(error) {
+    if (error === null) {
+      replace(alertArea);
+      return;
+    }
+    if (error instanceof IpcError && error.code === ErrorCode.noProject) {
+      shell.showStart();
+    }
+    replace(
+      alertArea,
+      h(
+        'div',
+        { class: 'alert' },
+        h('span', { class: 'alert-text' }, messageOf(error)),
+        h(
+          'button',
+          {
+            class: 'button button-quiet',
+            attrs: { type: 'button', 'aria-label': 'Dismiss message' },
+            on: { click: () => replace(alertArea) },
+          },
+          'Dismiss',
+        ),
+      ),
+    );
+  },
+  async busy(label, work) {
+    main.setAttribute('aria-busy', 'true');
+    replace(statusArea, label);
+    try {
+      const result = await work();
+      shell.showError(null);
+      return result;
+    } catch (error) {
+      shell.showError(error);
+      return undefined;
+    } finally {
+      main.removeAttribute('aria-busy');
+      replace(statusArea);
+    }
+  },
+};
+
+async function boot(): Promise<void> {
+  const project = await shell.busy('Starting', () => api.startupProject());
+  if (project) shell.showProject(project);
+  else shell.showStart();
+}
+
+void boot();
