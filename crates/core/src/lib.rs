@@ -6,9 +6,11 @@
 //! - [`model`]: the rows that cross from importers into the store.
 
 pub mod classify;
+pub mod discrepancy;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod metrics;
 pub mod model;
 pub mod sessionize;
 pub mod store;

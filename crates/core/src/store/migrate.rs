@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../../migrations/0001_initial.sql")),
     (2, "sessions", include_str!("../../migrations/0002_sessions.sql")),
+    (3, "campaign_mapping", include_str!("../../migrations/0003_campaign_mapping.sql")),
 ];
 
 /// The schema version this build writes.

@@ -5,6 +5,7 @@
 //! with `BEGIN IMMEDIATE`, so a cancelled or crashed import leaves the project as it was, and a
 //! second writer waits (up to [`BUSY_TIMEOUT_MS`]) and then gets [`Error::ProjectBusy`].
 
+pub mod ads;
 mod hits;
 mod loader;
 mod migrate;

@@ -1,0 +1,390 @@
+//! Ad clicks against sessions: why a campaign's clicks in the ad platform and its sessions in
+//! the analytics data differ, cause by cause (SESSION-RULES.md lists six), with examples.
+//!
+//! [`discrepancy`] reads a [`Sessionized`], its [`HitTable`] and the loaded [`AdData`] (no
+//! SQLite), and gives a [`DiscrepancyReport`]:
+//!
+//! - **Matching.** Ad campaigns are matched to utm_campaign values after folding case,
+//!   whitespace and separators ([`names::normalise_campaign`]), through the user's mapping for
+//!   names that differ, or by campaign id; with a click export, landing hits are matched by
+//!   click id (gclid, msclkid, ...) first. Ad campaigns that match nothing, and utm_campaign
+//!   values that match no ad campaign, are listed.
+//! - **Days.** Clicks are placed on days of the view time zone: exactly from a click's time, or
+//!   (daily totals) on the view day holding the account day's noon; the report says, per ad
+//!   account, whether its time zone differs from the view's and how many clicks that moves
+//!   across a day boundary — exactly with click times, as an estimate and a bound without.
+//! - **Waterfall**, overall and per campaign: clicks − clicks with no landing hit − clicks folded
+//!   into a session already open + extra sessions from one click + sessions with the campaign
+//!   and no click − bot landings + bot sessions (± the residual daily totals cannot split) =
+//!   sessions. Each step has a count and examples with a plain-words timeline.
+//! - **Ratio rows** per campaign, day or both: sessions / clicks, flagged outside the expected
+//!   band or (by day) outside mean ± 3σ of the period's daily ratios.
+//! - **What-if**: [`what_if`] sets two reports of the same data under different rule sets side
+//!   by side.
+//!
+//! Which sessions count for a campaign: those whose entrance (the campaign the session is
+//! attributed to, carried-over campaigns included) matches it and that start in the period;
+//! and, for a click export, every session started by a click id of a click in the period,
+//! whatever its day.
+
+pub(crate) mod index;
+pub mod names;
+mod ratio;
+mod story;
+mod waterfall;
+mod zones;
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use index::MatchedBy;
+
+use crate::error::{Error, Result};
+use crate::metrics::{DateRange, ViewClock};
+use crate::sessionize::{HitTable, Sessionized};
+use crate::store::ads::AdData;
+use index::AdIndex;
+
+/// What the ratio rows are per.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Breakdown {
+    Campaign,
+    Day,
+    CampaignDay,
+}
+
+impl FromStr for Breakdown {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+        match parts.as_slice() {
+            ["campaign"] => Ok(Breakdown::Campaign),
+            ["day"] | ["date"] => Ok(Breakdown::Day),
+            ["campaign", "day" | "date"] | ["day" | "date", "campaign"] => Ok(Breakdown::CampaignDay),
+            _ => Err(Error::InvalidInput(format!("'{s}' is not a breakdown (campaign, day, or campaign,day)"))),
+        }
+    }
+}
+
+/// The expected range of sessions / clicks, as fractions (0.8 .. 1.2 is 80–120 %).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Band {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Default for Band {
+    /// Google documents a gap of up to about 20 % between clicks and sessions as normal.
+    fn default() -> Self {
+        Band { low: 0.8, high: 1.2 }
+    }
+}
+
+impl FromStr for Band {
+    type Err = Error;
+    /// `80-120` (per cent).
+    fn from_str(s: &str) -> Result<Self> {
+        let invalid = || Error::InvalidInput(format!("'{s}' is not a band of per cents (write e.g. 80-120)"));
+        let (low, high) = s.trim().trim_end_matches('%').split_once('-').ok_or_else(invalid)?;
+        let number = |t: &str| t.trim().trim_end_matches('%').trim().parse::<f64>().map_err(|_| invalid());
+        let (low, high) = (number(low)?, number(high)?);
+        if !(low.is_finite() && high.is_finite() && 0.0 <= low && low <= high) {
+            return Err(invalid());
+        }
+        Ok(Band { low: low / 100.0, high: high / 100.0 })
+    }
+}
+
+impl Band {
+    pub fn contains(&self, ratio: f64) -> bool {
+        self.low <= ratio && ratio <= self.high
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DiscrepancyOptions {
+    pub by: Breakdown,
+    pub band: Band,
+    /// Days of the view time zone; `None` is the span of the ad data.
+    pub range: Option<DateRange>,
+    /// Examples kept per waterfall step (per campaign, and overall).
+    pub examples: usize,
+}
+
+impl Default for DiscrepancyOptions {
+    fn default() -> Self {
+        DiscrepancyOptions { by: Breakdown::Campaign, band: Band::default(), range: None, examples: 5 }
+    }
+}
+
+/// A line of an example's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Click,
+    SessionStart,
+    Hit,
+    BotHit,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    /// UTC ms, when known (daily ad rows have no time).
+    pub ts_ms: Option<i64>,
+    /// `2024-03-01 10:07` in the view time zone, or the ad account's date for a click without
+    /// a time.
+    pub local_time: String,
+    pub kind: TimelineKind,
+    pub text: String,
+}
+
+/// One case behind a waterfall step, to drill into.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Example {
+    /// In plain words, e.g. "3 clicks, 1 session: clicks at 10:01, 10:07 and 10:20 carried the
+    /// same manual tags".
+    pub summary: String,
+    pub campaign: String,
+    pub visitor: Option<String>,
+    pub click_ids: Vec<String>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One step of the waterfall.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// Its effect on the count: negative for the steps that take away.
+    pub count: i64,
+    /// Is the count known on its own? `false` where daily totals hide part of it in the residual.
+    pub separable: bool,
+    pub explanation: String,
+    pub examples: Vec<Example>,
+}
+
+/// From clicks to sessions; `clicks` plus every step's count is `sessions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Waterfall {
+    pub clicks: i64,
+    /// Clicks whose click id no hit carries (left before the page loaded, tag blocked, the
+    /// redirect dropped the click id).
+    pub no_landing_hit: Step,
+    /// Clicks that landed inside a session already open: repeat clicks with manual tags, a gclid
+    /// shared by several clicks, a click id arriving in a running session that does not split.
+    pub folded_into_open_session: Step,
+    /// More than one session from one click: the visit went on past the timeout or midnight, or
+    /// the same tagged URL was opened again later.
+    pub extra_sessions_from_one_click: Step,
+    /// Sessions with the campaign and no click: a bookmarked or shared tagged URL, or the
+    /// campaign carried over by a direct return.
+    pub sessions_without_click: Step,
+    /// Clicks whose landing hits all came from bots (filtered by the bot filter, or in a bot
+    /// session); the ad platform filters the invalid clicks it recognises before reporting.
+    pub bot_landings: Step,
+    /// Sessions of bot user agents that carry the campaign (the bot filter is off).
+    pub bot_sessions: Step,
+    /// With daily totals only: clicks minus tagged landings, which hides clicks with no landing
+    /// hit and landings with no click in one number.
+    pub residual: Step,
+    pub sessions: i64,
+}
+
+/// A utm_campaign value found to stand for an ad campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MatchedName {
+    pub utm_campaign: String,
+    pub matched_by: MatchedBy,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CampaignReport {
+    pub platform: String,
+    pub campaign: String,
+    pub campaign_id: String,
+    /// The stand-in for a platform's auto-tagged sessions whose click ids name no campaign.
+    pub stand_in: bool,
+    /// Matched click by click through a click export.
+    pub click_level: bool,
+    pub matched: Vec<MatchedName>,
+    pub clicks: i64,
+    pub sessions: i64,
+    pub ratio: Option<f64>,
+    pub outside_band: bool,
+    pub waterfall: Waterfall,
+}
+
+/// An ad campaign with clicks whose name matched no utm_campaign and no click id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnmatchedCampaign {
+    pub platform: String,
+    pub campaign: String,
+    pub campaign_id: String,
+    pub clicks: i64,
+    /// The utm_campaign sharing most words with it, to offer as a mapping.
+    pub suggestion: Option<String>,
+}
+
+/// A utm_campaign value with sessions in the period that matched no ad campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UnmatchedUtm {
+    pub utm_campaign: String,
+    pub source: String,
+    pub medium: String,
+    pub sessions: i64,
+}
+
+/// One row of the ratio table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RatioRow {
+    pub campaign: Option<String>,
+    pub platform: Option<String>,
+    #[serde(serialize_with = "crate::metrics::iso_date::option::serialize")]
+    pub date: Option<NaiveDate>,
+    pub clicks: i64,
+    pub sessions: i64,
+    /// Sessions / clicks; `None` without clicks.
+    pub ratio: Option<f64>,
+    pub outside_band: bool,
+    /// Outside mean ± 3σ of the daily ratios over the period (day rows only).
+    pub control_flag: bool,
+    pub flagged: bool,
+}
+
+/// One ad account's days against the view's.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AccountTimeZone {
+    pub platform: String,
+    pub account: String,
+    /// The account's zone as its export stated it; `None` when it did not (its days are then
+    /// taken as view days).
+    pub time_zone: Option<String>,
+    pub view_time_zone: String,
+    pub differs: bool,
+    /// View offset minus account offset at the period's start, in hours (London − New York = 5).
+    pub offset_difference_hours: Option<f64>,
+    pub clicks: i64,
+    /// Every click has its own time, so `clicks_moved` is exact.
+    pub per_click_times: bool,
+    /// Clicks whose view day differs from the account's day: exact with click times.
+    pub clicks_moved: Option<i64>,
+    /// Daily totals: clicks moved if they were spread evenly over each day (an estimate) ...
+    pub estimated_clicks_moved: Option<f64>,
+    /// ... and at most this many (all clicks of days that straddle a view midnight).
+    pub max_clicks_moved: Option<i64>,
+    pub explanation: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiscrepancyReport {
+    pub preset: String,
+    pub time_zone: String,
+    pub rule_hash: String,
+    /// Days of the view time zone covered (the options' range, or the ad data's span).
+    pub period: Option<DateRange>,
+    pub band: Band,
+    pub by: Breakdown,
+    pub rows: Vec<RatioRow>,
+    pub waterfall: Waterfall,
+    pub campaigns: Vec<CampaignReport>,
+    pub unmatched: Vec<UnmatchedCampaign>,
+    pub unmatched_utm: Vec<UnmatchedUtm>,
+    pub time_zones: Vec<AccountTimeZone>,
+    pub notes: Vec<String>,
+}
+
+/// The discrepancy between `ads` and the sessions of `sessions` (a sessionization of `table`).
+pub fn discrepancy(
+    table: &HitTable,
+    sessions: &Sessionized,
+    ads: &AdData,
+    options: &DiscrepancyOptions,
+) -> Result<DiscrepancyReport> {
+    let rules = &sessions.rules;
+    let clock = ViewClock::new(&rules.time_zone)?;
+    let index = AdIndex::new(table, ads, &clock);
+    let period = options.range.or_else(|| {
+        let dates = || index.entries.iter().map(|e| e.view_date);
+        Some(DateRange { from: dates().min()?, to: dates().max()? })
+    });
+    let analysis = waterfall::analyse(table, sessions, &index, clock, period, options.examples);
+    let time_zones = zones::account_zones(&index, clock, period);
+    let rows = ratio::rows(options.by, options.band, &index, &analysis);
+    let mut notes = analysis.notes.clone();
+    if ads.is_empty() {
+        notes.push("the project holds no ad data: import an ad-platform export to compare clicks with sessions".into());
+    }
+    for z in &time_zones {
+        if z.time_zone.is_none() {
+            notes.push(format!(
+                "the {} export of account '{}' does not state its time zone: its days are taken as {} days",
+                z.platform, z.account, rules.time_zone
+            ));
+        }
+    }
+    Ok(DiscrepancyReport {
+        preset: rules.preset.as_str().to_string(),
+        time_zone: rules.time_zone.clone(),
+        rule_hash: rules.hash(),
+        period,
+        band: options.band,
+        by: options.by,
+        rows,
+        waterfall: analysis.overall.clone(),
+        campaigns: analysis.campaign_reports(&index, options.band),
+        unmatched: analysis.unmatched(&index, table),
+        unmatched_utm: analysis.unmatched_utm.clone(),
+        time_zones,
+        notes,
+    })
+}
+
+/// One campaign under two rule sets.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIfRow {
+    pub platform: String,
+    pub campaign: String,
+    pub clicks: i64,
+    pub left_sessions: i64,
+    pub right_sessions: i64,
+    pub left_ratio: Option<f64>,
+    pub right_ratio: Option<f64>,
+}
+
+/// The same data's discrepancy under two rule sets, side by side.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WhatIf {
+    pub left: DiscrepancyReport,
+    pub right: DiscrepancyReport,
+    /// Every campaign of either report, in the left report's order.
+    pub campaigns: Vec<WhatIfRow>,
+}
+
+/// Set two reports of the same ad data side by side, campaign by campaign.
+pub fn what_if(left: DiscrepancyReport, right: DiscrepancyReport) -> WhatIf {
+    let mut campaigns: Vec<WhatIfRow> = Vec::new();
+    let find = |r: &DiscrepancyReport, p: &str, c: &str| -> Option<(i64, i64, Option<f64>)> {
+        r.campaigns.iter().find(|x| x.platform == p && x.campaign == c).map(|x| (x.clicks, x.sessions, x.ratio))
+    };
+    for c in left.campaigns.iter().chain(&right.campaigns) {
+        if campaigns.iter().any(|w| w.platform == c.platform && w.campaign == c.campaign) {
+            continue;
+        }
+        let l = find(&left, &c.platform, &c.campaign);
+        let r = find(&right, &c.platform, &c.campaign);
+        campaigns.push(WhatIfRow {
+            platform: c.platform.clone(),
+            campaign: c.campaign.clone(),
+            clicks: c.clicks,
+            left_sessions: l.map_or(0, |x| x.1),
+            right_sessions: r.map_or(0, |x| x.1),
+            left_ratio: l.and_then(|x| x.2),
+            right_ratio: r.and_then(|x| x.2),
+        });
+    }
+    WhatIf { left, right, campaigns }
+}
+
+#[cfg(test)]
+mod worked;

@@ -1,0 +1,363 @@
+//! Hand-worked scenarios where every waterfall step is known, each built as a small hit table
+//! and ad rows: repeat clicks with manual tags, auto-tagged clicks, a click with no landing hit,
+//! a visit past the timeout, a return over midnight, a shared gclid, a bookmark, a bot, an ad
+//! account in New York with the view in London, and a campaign name that needs the mapping.
+
+use super::*;
+use crate::model::{CampaignTags, HitRow, HitType};
+use crate::sessionize::{sessionize, HitTableBuilder, Preset, RuleSet};
+use crate::store::ads::{AdClick, AdStat, CampaignMapping};
+
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+const GOOGLEBOT: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+const LONDON: &str = "Europe/London";
+const SPRING: &str = "Spring Sale - Search";
+
+fn ms(time: &str) -> i64 {
+    time.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp_millis()
+}
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// A page view of `client` at `time` (UTC) on `url` (a path on shop.example).
+fn pv(time: &str, client: &'static str, url: &'static str, referrer: &'static str) -> HitRow<'static> {
+    HitRow {
+        ts_ms: ms(time),
+        hit_type: HitType::PageView,
+        event: "page_view",
+        interaction: true,
+        client_id: client,
+        url,
+        referrer,
+        user_agent: FIREFOX,
+        ip: "203.0.113.9",
+        ..Default::default()
+    }
+}
+
+/// An auto-tagged landing from Google: `gclid` only.
+fn gclid(time: &str, client: &'static str, id: &'static str) -> HitRow<'static> {
+    HitRow {
+        tags: CampaignTags { click_id_param: "gclid", click_id: id, ..Default::default() },
+        ..pv(time, client, "https://shop.example/", "https://www.google.com/")
+    }
+}
+
+/// A landing with manual utm tags.
+fn utm(time: &str, client: &'static str, campaign: &'static str) -> HitRow<'static> {
+    HitRow {
+        tags: CampaignTags { source: "google", medium: "cpc", campaign, ..Default::default() },
+        ..pv(time, client, "https://shop.example/", "https://www.google.com/")
+    }
+}
+
+/// Internal navigation.
+fn inner(time: &str, client: &'static str, url: &'static str) -> HitRow<'static> {
+    pv(time, client, url, "https://shop.example/")
+}
+
+fn stat(campaign: &str, day: &str, clicks: i64, tz: &str) -> AdStat {
+    AdStat {
+        platform: "google_ads".into(),
+        account: "123-456-7890".into(),
+        campaign_id: "2054".into(),
+        campaign: campaign.into(),
+        ad_group: String::new(),
+        date: date(day),
+        device: "desktop".into(),
+        impressions: clicks * 10,
+        clicks,
+        cost_micros: clicks * 500_000,
+        currency: "EUR".into(),
+        time_zone: Some(tz.into()),
+    }
+}
+
+fn click(id: &str, time: &str, clicks: i64) -> AdClick {
+    AdClick {
+        platform: "google_ads".into(),
+        account: "123-456-7890".into(),
+        campaign_id: "2054".into(),
+        campaign: SPRING.into(),
+        ad_group: String::new(),
+        date: date(&time[..10]),
+        ts_ms: Some(ms(time)),
+        device: "desktop".into(),
+        click_id_param: "gclid".into(),
+        click_id: id.into(),
+        clicks,
+        time_zone: Some(LONDON.into()),
+    }
+}
+
+fn rules(preset: Preset) -> RuleSet {
+    RuleSet { time_zone: LONDON.into(), ..RuleSet::preset(preset) }
+}
+
+fn report(rows: &[HitRow<'_>], ads: &AdData, preset: Preset) -> DiscrepancyReport {
+    let mut b = HitTableBuilder::new().salt("s");
+    for r in rows {
+        b.push(r);
+    }
+    let table = b.finish();
+    let sessions = sessionize(&table, &rules(preset)).unwrap();
+    discrepancy(&table, &sessions, ads, &DiscrepancyOptions::default()).unwrap()
+}
+
+/// (clicks, no landing, folded, extra, without click, bot landings, bot sessions, residual, sessions)
+fn steps(w: &Waterfall) -> [i64; 9] {
+    [
+        w.clicks,
+        w.no_landing_hit.count,
+        w.folded_into_open_session.count,
+        w.extra_sessions_from_one_click.count,
+        w.sessions_without_click.count,
+        w.bot_landings.count,
+        w.bot_sessions.count,
+        w.residual.count,
+        w.sessions,
+    ]
+}
+
+fn adds_up(w: &Waterfall) {
+    let s = steps(w);
+    assert_eq!(s[..8].iter().sum::<i64>(), s[8], "clicks plus every step is the sessions: {s:?}");
+}
+
+/// Seven click ids of one campaign (8 clicks) and what became of each.
+fn click_export_scenario() -> (Vec<HitRow<'static>>, AdData) {
+    let hits = vec![
+        // v1: two auto-tagged clicks ten minutes apart.
+        gclid("2024-03-01T10:00:05Z", "v1", "G1"),
+        gclid("2024-03-01T10:10:05Z", "v1", "G2"),
+        // G3 has no hit at all.
+        // v2 stays past the 30-minute timeout.
+        gclid("2024-03-01T11:00:05Z", "v2", "G4"),
+        inner("2024-03-01T11:05:00Z", "v2", "https://shop.example/products"),
+        inner("2024-03-01T11:45:00Z", "v2", "https://shop.example/cart"),
+        // v3 lands at 23:50 and goes on after midnight (London is on GMT in March).
+        gclid("2024-03-01T23:50:05Z", "v3", "G5"),
+        inner("2024-03-02T00:10:00Z", "v3", "https://shop.example/products"),
+        // v4 opens a bookmarked tagged URL: the campaign's tags, no click.
+        utm("2024-03-01T14:00:00Z", "v4", "spring_sale_search"),
+        // A crawler follows the ad URL.
+        HitRow { user_agent: GOOGLEBOT, ..gclid("2024-03-01T12:00:00Z", "bot", "G6") },
+        // v6 clicks the same impression twice: one gclid for two clicks.
+        gclid("2024-03-01T13:00:05Z", "v6", "G7"),
+        gclid("2024-03-01T13:03:00Z", "v6", "G7"),
+    ];
+    let ads = AdData {
+        clicks: vec![
+            click("G1", "2024-03-01T10:00:00Z", 1),
+            click("G2", "2024-03-01T10:10:00Z", 1),
+            click("G3", "2024-03-01T10:30:00Z", 1),
+            click("G4", "2024-03-01T11:00:00Z", 1),
+            click("G5", "2024-03-01T23:50:00Z", 1),
+            click("G6", "2024-03-01T12:00:00Z", 1),
+            click("G7", "2024-03-01T13:00:00Z", 2),
+        ],
+        ..Default::default()
+    };
+    (hits, ads)
+}
+
+#[test]
+fn click_export_under_universal_analytics_every_step_is_known() {
+    let (hits, ads) = click_export_scenario();
+    let r = report(&hits, &ads, Preset::UniversalAnalytics);
+    // 8 clicks − G3 − G7's second click + v2's timeout split + v3's midnight split + v4's
+    // bookmark − the crawler = 8 sessions.
+    assert_eq!(steps(&r.waterfall), [8, -1, -1, 2, 1, -1, 0, 0, 8]);
+    adds_up(&r.waterfall);
+    assert!(r.waterfall.no_landing_hit.separable && r.waterfall.residual.separable);
+    let c = &r.campaigns[0];
+    assert_eq!((c.campaign.as_str(), c.click_level, c.clicks, c.sessions), (SPRING, true, 8, 8));
+    assert!(c.matched.iter().any(|m| m.matched_by == MatchedBy::ClickId));
+    assert!(c.matched.iter().any(|m| m.utm_campaign == "spring_sale_search" && m.matched_by == MatchedBy::Name));
+
+    let w = &r.waterfall;
+    assert_eq!(w.no_landing_hit.examples[0].click_ids, ["G3"]);
+    let folded = &w.folded_into_open_session.examples[0];
+    assert_eq!(
+        folded.summary,
+        "2 clicks, 1 session: landings at 13:00 and 13:03 carried the same click id G7 (1 folded)"
+    );
+    assert_eq!(folded.visitor.as_deref(), Some("v6"));
+    let extra: Vec<&str> = w.extra_sessions_from_one_click.examples.iter().map(|e| e.summary.as_str()).collect();
+    assert!(extra.iter().any(|s| s.contains("after a 40-minute pause (timeout 30 min)")), "{extra:?}");
+    assert!(extra.iter().any(|s| s.contains("crossed midnight (Europe/London)")), "{extra:?}");
+    assert!(w.sessions_without_click.examples[0].summary.contains("utm_campaign=spring_sale_search"));
+    assert!(w.bot_landings.examples[0].summary.contains("Googlebot"));
+    // The midnight split's second session is on 2 March and still counts with the click.
+    let by_day = |d: &str| r.rows.iter().filter(|x| x.date == Some(date(d))).count();
+    assert_eq!(by_day("2024-03-01"), 0, "rows are per campaign by default");
+    assert!(r.unmatched.is_empty());
+}
+
+#[test]
+fn the_same_clicks_under_ga4_fold_more_and_split_less() {
+    let (hits, ads) = click_export_scenario();
+    let ga4 = report(&hits, &ads, Preset::Ga4);
+    // G2 lands inside v1's open session; no timeout or midnight session keeps the campaign.
+    assert_eq!(steps(&ga4.waterfall), [8, -1, -2, 0, 1, -1, 0, 0, 5]);
+    adds_up(&ga4.waterfall);
+    let g2 = ga4.waterfall.folded_into_open_session.examples.iter().find(|e| e.click_ids == ["G2"]).unwrap();
+    assert_eq!(
+        g2.summary,
+        "1 click, no session of its own: the click id G2 landed at 10:10 inside the session started at 10:00 from google / cpc"
+    );
+    assert!(g2.timeline.iter().any(|t| t.kind == TimelineKind::Click && t.local_time == "2024-03-01 10:10"));
+
+    let ua = report(&hits, &ads, Preset::UniversalAnalytics);
+    let side = what_if(ua, ga4);
+    assert_eq!(side.campaigns.len(), 1);
+    let row = &side.campaigns[0];
+    assert_eq!((row.clicks, row.left_sessions, row.right_sessions), (8, 8, 5));
+    assert_eq!(row.right_ratio, Some(5.0 / 8.0));
+}
+
+#[test]
+fn repeat_clicks_with_manual_tags_within_30_minutes_make_one_session() {
+    let hits = vec![
+        utm("2024-03-01T10:01:00Z", "c1", "spring_sale_search"),
+        inner("2024-03-01T10:02:00Z", "c1", "https://shop.example/products"),
+        utm("2024-03-01T10:07:00Z", "c1", "spring_sale_search"),
+        utm("2024-03-01T10:20:00Z", "c1", "spring_sale_search"),
+    ];
+    let ads = AdData { stats: vec![stat(SPRING, "2024-03-01", 3, LONDON)], ..Default::default() };
+    for preset in [Preset::UniversalAnalytics, Preset::Ga4] {
+        let r = report(&hits, &ads, preset);
+        // Daily totals: 3 clicks, 3 tagged landings, 2 of them inside the open session.
+        assert_eq!(steps(&r.waterfall), [3, 0, -2, 0, 0, 0, 0, 0, 1], "{preset:?}");
+        assert!(!r.waterfall.no_landing_hit.separable && !r.waterfall.residual.separable);
+        let e = &r.waterfall.folded_into_open_session.examples[0];
+        assert_eq!(
+            e.summary,
+            "3 tagged landings, 1 session: landings at 10:01, 10:07 and 10:20 carried the same manual tags \
+             (utm_source=google, utm_medium=cpc, utm_campaign=spring_sale_search)"
+        );
+        assert_eq!(r.rows.len(), 1);
+        let row = &r.rows[0];
+        assert_eq!((row.clicks, row.sessions, row.ratio), (3, 1, Some(1.0 / 3.0)));
+        assert!(row.outside_band && row.flagged);
+    }
+}
+
+#[test]
+fn with_daily_totals_a_missing_landing_and_a_bookmark_are_one_residual() {
+    // 5 clicks; 3 landings recorded, one of them a bookmark rather than a click: the totals
+    // cannot tell, so the residual is 5 − 3 = 2 and nothing is invented.
+    let hits = vec![
+        utm("2024-03-01T09:00:00Z", "a", "spring_sale_search"),
+        utm("2024-03-01T11:00:00Z", "b", "spring_sale_search"),
+        utm("2024-03-01T15:00:00Z", "c", "spring_sale_search"),
+        // c comes back direct at 18:00: UA keeps the campaign (a session with no click).
+        pv("2024-03-01T18:00:00Z", "c", "https://shop.example/", ""),
+    ];
+    let ads = AdData { stats: vec![stat(SPRING, "2024-03-01", 5, LONDON)], ..Default::default() };
+    let ua = report(&hits, &ads, Preset::UniversalAnalytics);
+    assert_eq!(steps(&ua.waterfall), [5, 0, 0, 0, 1, 0, 0, -2, 4]);
+    adds_up(&ua.waterfall);
+    assert!(ua.waterfall.sessions_without_click.examples[0].summary.starts_with("a direct return at 2024-03-01 18:00"));
+    let ga4 = report(&hits, &ads, Preset::Ga4);
+    assert_eq!(steps(&ga4.waterfall), [5, 0, 0, 0, 0, 0, 0, -2, 3]);
+}
+
+#[test]
+fn a_new_york_account_with_a_london_view_moves_the_evening_clicks() {
+    let ny = "America/New_York";
+    // Daily totals: what can be known is the 5 hours of each New York day that fall on the next
+    // London day; the clicks in them cannot be.
+    let ads = AdData {
+        stats: vec![stat(SPRING, "2024-03-01", 24, ny), stat(SPRING, "2024-03-02", 48, ny)],
+        ..Default::default()
+    };
+    let r = report(&[], &ads, Preset::Ga4);
+    let z = &r.time_zones[0];
+    assert_eq!((z.time_zone.as_deref(), z.differs, z.offset_difference_hours), (Some(ny), true, Some(5.0)));
+    assert!(!z.per_click_times);
+    assert_eq!(z.clicks_moved, None);
+    assert_eq!(z.estimated_clicks_moved, Some(24.0 * 5.0 / 24.0 + 48.0 * 5.0 / 24.0));
+    assert_eq!(z.max_clicks_moved, Some(72));
+    assert!(z.explanation.contains("Daily totals cannot say how many clicks"), "{}", z.explanation);
+    // Each New York day is reported on the London day of its noon (17:00 London): the same date.
+    let table = HitTableBuilder::new().finish();
+    let sessions = sessionize(&table, &rules(Preset::Ga4)).unwrap();
+    let options = DiscrepancyOptions { by: Breakdown::Day, ..Default::default() };
+    let days: Vec<(Option<NaiveDate>, i64)> =
+        discrepancy(&table, &sessions, &ads, &options).unwrap().rows.iter().map(|x| (x.date, x.clicks)).collect();
+    assert_eq!(days, [(Some(date("2024-03-01")), 24), (Some(date("2024-03-02")), 48)]);
+
+    // Per-click times: exact. 21:30 in New York on 1 March is 02:30 on 2 March in London.
+    let mut late = click("G1", "2024-03-02T02:30:00Z", 1);
+    late.date = date("2024-03-01");
+    late.time_zone = Some(ny.into());
+    let mut early = click("G2", "2024-03-01T15:00:00Z", 1);
+    early.time_zone = Some(ny.into());
+    let ads = AdData { clicks: vec![late, early], ..Default::default() };
+    let hits = [gclid("2024-03-02T02:30:10Z", "n1", "G1"), gclid("2024-03-01T15:00:10Z", "n2", "G2")];
+    let mut b = HitTableBuilder::new();
+    hits.iter().for_each(|h| {
+        b.push(h);
+    });
+    let table = b.finish();
+    let sessions = sessionize(&table, &rules(Preset::Ga4)).unwrap();
+    let options = DiscrepancyOptions { by: Breakdown::Day, ..Default::default() };
+    let r = discrepancy(&table, &sessions, &ads, &options).unwrap();
+    let z = &r.time_zones[0];
+    assert_eq!((z.per_click_times, z.clicks_moved, z.estimated_clicks_moved), (true, Some(1), None));
+    assert!(z.explanation.contains("exactly 1 of 2 clicks"), "{}", z.explanation);
+    let by_day: Vec<(Option<NaiveDate>, i64, i64)> = r.rows.iter().map(|x| (x.date, x.clicks, x.sessions)).collect();
+    assert_eq!(by_day, [(Some(date("2024-03-01")), 1, 1), (Some(date("2024-03-02")), 1, 1)]);
+}
+
+#[test]
+fn a_campaign_name_that_matches_no_utm_campaign_needs_the_mapping() {
+    let hits = vec![utm("2024-03-01T10:00:00Z", "m1", "brandkw"), utm("2024-03-01T12:00:00Z", "m2", "brandkw")];
+    let mut ads = AdData { stats: vec![stat("Brand - Exact", "2024-03-01", 2, LONDON)], ..Default::default() };
+    let r = report(&hits, &ads, Preset::Ga4);
+    assert_eq!(r.unmatched.len(), 1);
+    assert_eq!((r.unmatched[0].campaign.as_str(), r.unmatched[0].clicks), ("Brand - Exact", 2));
+    assert_eq!(r.unmatched_utm[0].utm_campaign, "brandkw");
+    assert_eq!(r.unmatched_utm[0].sessions, 2);
+    assert_eq!(r.waterfall.sessions, 0);
+
+    ads.mappings.push(CampaignMapping {
+        platform: "google_ads".into(),
+        ad_campaign: "brand - exact".into(),
+        utm_campaign: "BrandKW".into(),
+    });
+    let r = report(&hits, &ads, Preset::Ga4);
+    assert!(r.unmatched.is_empty() && r.unmatched_utm.is_empty());
+    let c = &r.campaigns[0];
+    assert_eq!((c.clicks, c.sessions), (2, 2));
+    assert_eq!(c.matched, [MatchedName { utm_campaign: "brandkw".into(), matched_by: MatchedBy::Mapping }]);
+}
+
+#[test]
+fn auto_tagged_sessions_with_only_daily_totals_go_to_the_platform_stand_in() {
+    let hits = vec![gclid("2024-03-01T10:00:00Z", "a1", "X1"), gclid("2024-03-01T11:00:00Z", "a2", "X2")];
+    let ads = AdData { stats: vec![stat(SPRING, "2024-03-01", 3, LONDON)], ..Default::default() };
+    let r = report(&hits, &ads, Preset::Ga4);
+    let stand_in = r.campaigns.iter().find(|c| c.stand_in).unwrap();
+    assert_eq!(stand_in.campaign, "(google_ads: auto-tagged, campaign unknown)");
+    assert_eq!((stand_in.clicks, stand_in.sessions), (0, 2));
+    assert!(r.notes.iter().any(|n| n.contains("2 sessions carry a google_ads click id")), "{:?}", r.notes);
+    // Overall, 3 clicks against 2 sessions: the platform-level comparison still holds.
+    assert_eq!((r.waterfall.clicks, r.waterfall.sessions), (3, 2));
+    adds_up(&r.waterfall);
+}
+
+#[test]
+fn bands_and_breakdowns_parse_as_people_write_them() {
+    assert_eq!("80-120".parse::<Band>().unwrap(), Band { low: 0.8, high: 1.2 });
+    assert_eq!("90 - 110%".parse::<Band>().unwrap(), Band { low: 0.9, high: 1.1 });
+    for bad in ["", "120-80", "x-y", "80", "-5-10"] {
+        assert!(bad.parse::<Band>().is_err(), "{bad}");
+    }
+    assert_eq!("campaign,day".parse::<Breakdown>().unwrap(), Breakdown::CampaignDay);
+    assert_eq!("day, campaign".parse::<Breakdown>().unwrap(), Breakdown::CampaignDay);
+    assert!("hour".parse::<Breakdown>().is_err());
+}

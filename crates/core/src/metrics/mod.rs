@@ -1,0 +1,333 @@
+//! Metrics over the sessions of one rule set: sessions, users, new users, pageviews, pages per
+//! session, average duration, bounce and engagement, conversions, and the ad clicks and cost
+//! placed on the same keys, broken down by up to two [`Dimension`]s, within a date range of the
+//! view time zone, optionally beside the previous period of the same length.
+//!
+//! [`metrics`] is pure: it reads a [`Sessionized`], its [`HitTable`] and the loaded [`AdData`]
+//! and touches no store, so the app recomputes after a rule toggle without reading SQLite.
+//!
+//! Definitions: a session belongs to the day it starts on (view time zone). Users are distinct
+//! visitors with a session in the row; new users are sessions that are their visitor's first in
+//! the data. Conversions are hits matching the [`ConversionGoals`]; the conversion rate is
+//! sessions with at least one conversion over sessions. Clicks and cost come from the ad data:
+//! a campaign's daily totals are placed on the view day holding the account day's noon, click
+//! export rows with a time on their exact view day.
+
+mod conversion;
+mod dimension;
+mod period;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+pub use conversion::{glob_match, ConversionGoals};
+pub use dimension::Dimension;
+pub(crate) use period::iso_date;
+pub use period::{DateRange, ViewClock};
+
+use crate::discrepancy::index::{AdIndex, EntryRow};
+use crate::error::{Error, Result};
+use crate::sessionize::{BounceRule, HitTable, Sessionized};
+use crate::store::ads::AdData;
+use dimension::KeyContext;
+
+/// What to compute.
+#[derive(Clone, Debug, Default)]
+pub struct MetricsQuery {
+    /// None (totals only), one or two dimensions.
+    pub dimensions: Vec<Dimension>,
+    /// Days of the view time zone; `None` is every day with data.
+    pub range: Option<DateRange>,
+    /// Also compute the previous period of the same length (with no range: of the data's span).
+    pub compare_previous: bool,
+    pub goals: ConversionGoals,
+}
+
+/// The figures of one row (or of the totals).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MetricValues {
+    pub sessions: u64,
+    pub users: u64,
+    pub new_users: u64,
+    pub pageviews: u64,
+    pub pages_per_session: Option<f64>,
+    pub avg_session_duration_s: Option<f64>,
+    pub bounces: u64,
+    /// `None` under a bounce rule of `none`, or with no session.
+    pub bounce_rate: Option<f64>,
+    pub engaged_sessions: u64,
+    pub engagement_rate: Option<f64>,
+    /// Hits matching the conversion goals.
+    pub conversions: u64,
+    /// Sessions with at least one conversion.
+    pub converting_sessions: u64,
+    pub conversion_rate: Option<f64>,
+    /// `None` where ad data has no key under the report's dimensions, or there is none.
+    pub clicks: Option<i64>,
+    /// In millionths of the report's currency; `None` as for clicks, or with several currencies.
+    pub cost_micros: Option<i64>,
+    pub cost_per_session: Option<f64>,
+}
+
+/// Relative changes from the previous period (0.25 = +25 %), and rate changes in points of a
+/// fraction (0.02 = +2 percentage points). `None` where the previous value is 0 or undefined.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MetricChanges {
+    pub sessions: Option<f64>,
+    pub users: Option<f64>,
+    pub new_users: Option<f64>,
+    pub pageviews: Option<f64>,
+    pub avg_session_duration_s: Option<f64>,
+    pub bounce_rate_points: Option<f64>,
+    pub engagement_rate_points: Option<f64>,
+    pub conversions: Option<f64>,
+    pub conversion_rate_points: Option<f64>,
+    pub clicks: Option<f64>,
+    pub cost_micros: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricRow {
+    /// One key per dimension, in the query's order.
+    pub keys: Vec<String>,
+    pub values: MetricValues,
+    pub previous: Option<MetricValues>,
+    pub change: Option<MetricChanges>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MetricsReport {
+    pub time_zone: String,
+    pub preset: String,
+    pub rule_hash: String,
+    pub dimensions: Vec<Dimension>,
+    /// The days covered (the query's range, or the data's span).
+    pub period: Option<DateRange>,
+    pub previous_period: Option<DateRange>,
+    pub totals: MetricValues,
+    pub previous_totals: Option<MetricValues>,
+    pub totals_change: Option<MetricChanges>,
+    pub rows: Vec<MetricRow>,
+    /// The currency of `cost_micros`, when the ad data has exactly one.
+    pub currency: Option<String>,
+    pub goals: ConversionGoals,
+    /// What the figures cannot say (e.g. "clicks and cost have no landing page").
+    pub notes: Vec<String>,
+}
+
+/// Running sums of one row in one period.
+#[derive(Default)]
+struct Sums {
+    sessions: u64,
+    visitors: FxHashSet<u32>,
+    new_users: u64,
+    pageviews: u64,
+    duration_ms: i128,
+    bounces: u64,
+    engaged: u64,
+    conversions: u64,
+    converting: u64,
+    clicks: i64,
+    cost_micros: i64,
+}
+
+impl Sums {
+    fn values(&self, bounce_defined: bool, ads: bool, cost: bool) -> MetricValues {
+        let n = self.sessions;
+        let per_session = |x: f64| (n > 0).then(|| x / n as f64);
+        MetricValues {
+            sessions: n,
+            users: self.visitors.len() as u64,
+            new_users: self.new_users,
+            pageviews: self.pageviews,
+            pages_per_session: per_session(self.pageviews as f64),
+            avg_session_duration_s: per_session(self.duration_ms as f64 / 1000.0),
+            bounces: self.bounces,
+            bounce_rate: if bounce_defined { per_session(self.bounces as f64) } else { None },
+            engaged_sessions: self.engaged,
+            engagement_rate: per_session(self.engaged as f64),
+            conversions: self.conversions,
+            converting_sessions: self.converting,
+            conversion_rate: per_session(self.converting as f64),
+            clicks: ads.then_some(self.clicks),
+            cost_micros: (ads && cost).then_some(self.cost_micros),
+            cost_per_session: if ads && cost { per_session(self.cost_micros as f64 / 1e6) } else { None },
+        }
+    }
+}
+
+fn relative(now: f64, before: f64) -> Option<f64> {
+    (before != 0.0).then(|| (now - before) / before)
+}
+
+impl MetricValues {
+    /// The change from `previous` to these values.
+    pub fn change_from(&self, previous: &MetricValues) -> MetricChanges {
+        let points = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| a - b);
+        let opt = |a: Option<i64>, b: Option<i64>| a.zip(b).and_then(|(a, b)| relative(a as f64, b as f64));
+        MetricChanges {
+            sessions: relative(self.sessions as f64, previous.sessions as f64),
+            users: relative(self.users as f64, previous.users as f64),
+            new_users: relative(self.new_users as f64, previous.new_users as f64),
+            pageviews: relative(self.pageviews as f64, previous.pageviews as f64),
+            avg_session_duration_s: self
+                .avg_session_duration_s
+                .zip(previous.avg_session_duration_s)
+                .and_then(|(a, b)| relative(a, b)),
+            bounce_rate_points: points(self.bounce_rate, previous.bounce_rate),
+            engagement_rate_points: points(self.engagement_rate, previous.engagement_rate),
+            conversions: relative(self.conversions as f64, previous.conversions as f64),
+            conversion_rate_points: points(self.conversion_rate, previous.conversion_rate),
+            clicks: opt(self.clicks, previous.clicks),
+            cost_micros: opt(self.cost_micros, previous.cost_micros),
+        }
+    }
+}
+
+/// The metrics of `sessions` (a sessionization of `table`) with `ads`, as `query` asks.
+pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &MetricsQuery) -> Result<MetricsReport> {
+    if query.dimensions.len() > 2 {
+        return Err(Error::InvalidInput(format!(
+            "a report breaks down by at most two dimensions, not {}",
+            query.dimensions.len()
+        )));
+    }
+    let rules = &sessions.rules;
+    let clock = ViewClock::new(&rules.time_zone)?;
+    let index = AdIndex::new(table, ads, &clock);
+    let ctx = KeyContext { clock, table, sessions, index: &index };
+    let dims = &query.dimensions;
+    let conversions = query.goals.per_session(table, sessions);
+
+    let span = data_span(&ctx);
+    let period = query.range.or(span);
+    let previous_period = if query.compare_previous { period.map(|p| p.previous()) } else { None };
+    let shift = period.map_or(0, |p| p.days());
+    let in_period = |date| !matches!(query.range, Some(r) if !r.contains(date));
+    let in_previous = |date| previous_period.is_some_and(|p: DateRange| p.contains(date));
+
+    // Per key: sums of the period and of the previous one; the totals under the empty key.
+    let mut rows: FxHashMap<Vec<String>, [Sums; 2]> = FxHashMap::default();
+    let mut totals: [Sums; 2] = Default::default();
+    for (k, s) in sessions.sessions.iter().enumerate() {
+        let date = clock.date(s.start_ms);
+        let (slot, shift_days) = if in_period(date) {
+            (0, 0)
+        } else if in_previous(date) {
+            (1, shift)
+        } else {
+            continue;
+        };
+        let key: Vec<String> = dims.iter().map(|&d| ctx.session_key(d, s, shift_days)).collect();
+        let row = &mut rows.entry(key).or_default()[slot];
+        for sums in [row, &mut totals[slot]] {
+            sums.sessions += 1;
+            sums.visitors.insert(s.visitor);
+            sums.new_users += u64::from(s.is_new);
+            sums.pageviews += u64::from(s.pageviews);
+            sums.duration_ms += i128::from(s.duration_ms);
+            sums.bounces += u64::from(s.bounce);
+            sums.engaged += u64::from(s.engaged);
+            sums.conversions += u64::from(conversions[k]);
+            sums.converting += u64::from(conversions[k] > 0);
+        }
+    }
+
+    let mut notes = Vec::new();
+    let ads_keyed = !ads.is_empty() && dims.iter().all(|d| d.has_ads());
+    let mut currencies: Vec<&str> = Vec::new();
+    for e in &index.entries {
+        let (slot, shift_days) = if in_period(e.view_date) {
+            (0, 0)
+        } else if in_previous(e.view_date) {
+            (1, shift)
+        } else {
+            continue;
+        };
+        if let EntryRow::Stat(i) = e.row {
+            let currency = ads.stats[i as usize].currency.as_str();
+            if !currency.is_empty() && !currencies.contains(&currency) {
+                currencies.push(currency);
+            }
+        }
+        totals[slot].clicks += e.clicks;
+        totals[slot].cost_micros += e.cost_micros;
+        if !ads_keyed {
+            continue;
+        }
+        let key: Option<Vec<String>> = dims.iter().map(|&d| ctx.entry_key(d, e, shift_days)).collect();
+        if let Some(key) = key {
+            let row = &mut rows.entry(key).or_default()[slot];
+            row.clicks += e.clicks;
+            row.cost_micros += e.cost_micros;
+        }
+    }
+    let single_currency = currencies.len() <= 1;
+    if !single_currency {
+        notes.push(format!("the ad data is in several currencies ({}); cost is not summed", currencies.join(", ")));
+    }
+    if !ads.is_empty() && !ads_keyed {
+        let without: Vec<&str> = dims.iter().filter(|d| !d.has_ads()).map(|d| d.as_str()).collect();
+        notes.push(format!(
+            "ad clicks and cost have no {} (ad platforms report none); they appear in the totals only",
+            without.join(" or ")
+        ));
+    }
+    if dims.iter().any(|d| matches!(d, Dimension::Channel | Dimension::SourceMedium)) && ads_keyed {
+        notes.push(
+            "clicks and cost go to each ad platform's usual channel and source / medium (google / cpc, bing / cpc, \
+             facebook / cpc)"
+                .into(),
+        );
+    }
+
+    let bounce_defined = rules.bounce != BounceRule::None;
+    let has_ads = !ads.is_empty();
+    let values = |s: &Sums, keyed: bool| s.values(bounce_defined, keyed, single_currency);
+    let compare = previous_period.is_some();
+    let mut out: Vec<MetricRow> = rows
+        .into_iter()
+        .map(|(keys, [now, before])| {
+            let values_now = values(&now, ads_keyed);
+            let previous = compare.then(|| values(&before, ads_keyed));
+            let change = previous.as_ref().map(|p| values_now.change_from(p));
+            MetricRow { keys, values: values_now, previous, change }
+        })
+        .filter(|r| !r.keys.is_empty())
+        .collect();
+    let by_time = dims.first().is_some_and(|d| d.is_time());
+    out.sort_by(|a, b| {
+        if by_time {
+            a.keys.cmp(&b.keys)
+        } else {
+            b.values.sessions.cmp(&a.values.sessions).then_with(|| a.keys.cmp(&b.keys))
+        }
+    });
+    let totals_now = values(&totals[0], has_ads);
+    let previous_totals = compare.then(|| values(&totals[1], has_ads));
+    Ok(MetricsReport {
+        time_zone: rules.time_zone.clone(),
+        preset: rules.preset.as_str().to_string(),
+        rule_hash: rules.hash(),
+        dimensions: dims.clone(),
+        period,
+        previous_period,
+        totals_change: previous_totals.as_ref().map(|p| totals_now.change_from(p)),
+        totals: totals_now,
+        previous_totals,
+        rows: out,
+        currency: if single_currency { currencies.first().map(|c| c.to_string()) } else { None },
+        goals: query.goals.clone(),
+        notes,
+    })
+}
+
+/// First and last view day with a session or an ad entry.
+fn data_span(ctx: &KeyContext<'_>) -> Option<DateRange> {
+    let sessions = ctx.sessions.sessions.iter().map(|s| ctx.clock.date(s.start_ms));
+    let dates = || sessions.clone().chain(ctx.index.entries.iter().map(|e| e.view_date));
+    Some(DateRange { from: dates().min()?, to: dates().max()? })
+}
+
+#[cfg(test)]
+mod tests;
