@@ -3,9 +3,11 @@
 //! (on failure: `{"error": {"code", "message"}}`).
 
 mod compare;
+mod discrepancy;
 mod export;
 mod import;
 mod info;
+mod metrics;
 mod output;
 mod rejects;
 mod rules;
@@ -40,6 +42,10 @@ enum Command {
     Compare(compare::Args),
     /// Write sessions (or the hits filtered as bots) to a CSV file.
     Export(export::Args),
+    /// Sessions, users, engagement, conversions, clicks and cost, by up to two dimensions.
+    Metrics(metrics::Args),
+    /// Ad clicks against sessions: the waterfall of causes, ratios and flags per campaign and day.
+    Discrepancy(discrepancy::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +57,8 @@ fn main() -> ExitCode {
         Command::Sessionize(args) => (args.json, sessionize::run(args)),
         Command::Compare(args) => (args.json, compare::run(args)),
         Command::Export(args) => (false, export::run(args)),
+        Command::Metrics(args) => (args.json, metrics::run(args)),
+        Command::Discrepancy(args) => (args.json, discrepancy::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

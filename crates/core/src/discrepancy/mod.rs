@@ -238,9 +238,13 @@ pub struct UnmatchedUtm {
 /// One row of the ratio table.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RatioRow {
+    /// Absent from JSON in rows by day only.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
-    #[serde(serialize_with = "crate::metrics::iso_date::option::serialize")]
+    /// Absent from JSON in rows by campaign only.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::metrics::iso_date::option::serialize")]
     pub date: Option<NaiveDate>,
     pub clicks: i64,
     pub sessions: i64,

@@ -1,6 +1,8 @@
 //! Integration tests of the core through its public API, on real files in temp dirs.
 
+mod discrepancy;
 mod import;
+mod metrics;
 mod project;
 mod sessions;
 

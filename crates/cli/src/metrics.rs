@@ -1,0 +1,204 @@
+//! `sessionlens metrics PROJECT [rules] [--by DIM[,DIM]] [--from DATE --to DATE]
+//! [--compare previous] [--conversion-page PATTERN ...] [--json]`: sessions, users, engagement,
+//! conversions, clicks and cost over the sessions of a rule set, broken down by up to two
+//! dimensions. Conversions are the project's stored goals plus the rule set's key events and
+//! any `--conversion-page` given (`--save-goals` stores the pages given with the project).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::ValueEnum;
+use sessionlens_core::metrics::{metrics, DateRange, Dimension, MetricValues, MetricsQuery, MetricsReport};
+use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized};
+use sessionlens_core::{Error, Project, Result};
+
+use crate::output;
+use crate::rules::RuleArgs;
+use crate::sessionize::{human_duration, open_existing};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Compare {
+    /// The period of the same length just before
+    Previous,
+}
+
+#[derive(clap::Args)]
+pub struct Args {
+    project: PathBuf,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Break down by one or two of: day, week, month, hour, channel, source-medium, campaign,
+    /// landing-page, exit-page, device
+    #[arg(long, value_delimiter = ',', value_name = "DIM[,DIM]", value_parser = parse_dimension)]
+    by: Vec<Dimension>,
+    /// First day (view time zone), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
+    from: Option<NaiveDate>,
+    /// Last day (view time zone, inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+    to: Option<NaiveDate>,
+    /// Compare with the previous period of the same length
+    #[arg(long, value_name = "previous")]
+    compare: Option<Compare>,
+    /// A page that counts as a conversion ('*' matches anything), e.g. /checkout/thanks*; repeatable
+    #[arg(long = "conversion-page", value_name = "PATTERN")]
+    conversion_page: Vec<String>,
+    /// Store the --conversion-page patterns (and --key-event names) as the project's goals
+    #[arg(long)]
+    save_goals: bool,
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn parse_dimension(s: &str) -> Result<Dimension, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    s.trim().parse().map_err(|_| format!("'{s}' is not a date (write YYYY-MM-DD)"))
+}
+
+/// The view-day range of `--from` / `--to`, if given.
+pub fn date_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Option<DateRange>> {
+    match (from, to) {
+        (Some(from), Some(to)) => DateRange::new(from, to).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Sessionize the project's hits in memory under `rules` (the metrics need every session, not
+/// only stored totals).
+pub fn load(project: &Project, rules: &RuleSet) -> Result<(HitTable, Sessionized)> {
+    let table = project.load_hits()?;
+    let sessions = sessionize(&table, rules)?;
+    Ok((table, sessions))
+}
+
+pub fn run(args: Args) -> Result<()> {
+    let rules = args.rules.rule_set()?;
+    let mut project = open_existing(&args.project)?;
+    let mut goals = project.conversion_goals()?;
+    if args.save_goals {
+        let mut saved = goals.clone();
+        saved.pages.extend(args.conversion_page.iter().cloned());
+        saved.events.extend(args.rules.key_event.iter().cloned());
+        dedup(&mut saved.pages);
+        dedup(&mut saved.events);
+        project.set_conversion_goals(&saved)?;
+    }
+    goals.events.extend(rules.engagement.key_events.iter().cloned());
+    goals.pages.extend(args.conversion_page.iter().cloned());
+    dedup(&mut goals.events);
+    dedup(&mut goals.pages);
+    let query = MetricsQuery {
+        dimensions: args.by.clone(),
+        range: date_range(args.from, args.to)?,
+        compare_previous: args.compare.is_some(),
+        goals,
+    };
+    let (table, sessions) = load(&project, &rules)?;
+    let ads = project.load_ads()?;
+    let report = metrics(&table, &sessions, &ads, &query)?;
+    if args.json {
+        output::print_json(&report);
+    } else {
+        print_text(&report);
+    }
+    Ok(())
+}
+
+fn dedup(list: &mut Vec<String>) {
+    list.sort();
+    list.dedup();
+}
+
+fn print_text(r: &MetricsReport) {
+    let period = r.period.map_or("no data".to_string(), |p| format!("{} to {}", p.from, p.to));
+    println!("rules: {} preset, time zone {}; {period}", r.preset, r.time_zone);
+    if let Some(p) = r.previous_period {
+        println!("compared with {} to {}", p.from, p.to);
+    }
+    let money = |micros: Option<i64>| match (micros, &r.currency) {
+        (Some(m), Some(c)) => format!("{:.2} {c}", m as f64 / 1e6),
+        (Some(m), None) => format!("{:.2}", m as f64 / 1e6),
+        (None, _) => "-".into(),
+    };
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.1} %", v * 100.0));
+    let describe = |v: &MetricValues| {
+        vec![
+            ("sessions", v.sessions.to_string()),
+            ("users", v.users.to_string()),
+            ("new users", v.new_users.to_string()),
+            ("pageviews", v.pageviews.to_string()),
+            ("pages / session", v.pages_per_session.map_or("-".into(), |x| format!("{x:.2}"))),
+            ("avg duration", v.avg_session_duration_s.map_or("-".into(), human_duration)),
+            ("bounce rate", pct(v.bounce_rate)),
+            ("engaged", format!("{} ({})", v.engaged_sessions, pct(v.engagement_rate))),
+            ("conversions", format!("{} ({} of sessions)", v.conversions, pct(v.conversion_rate))),
+            ("clicks", v.clicks.map_or("-".into(), |c| c.to_string())),
+            ("cost", money(v.cost_micros)),
+            ("cost / session", v.cost_per_session.map_or("-".into(), |c| format!("{c:.2}"))),
+        ]
+    };
+    println!();
+    let previous = r.previous_totals.as_ref().map(describe);
+    for (i, (name, value)) in describe(&r.totals).into_iter().enumerate() {
+        match &previous {
+            Some(p) => println!("{name:<16}{value:>24}   previous {:>20}", p[i].1),
+            None => println!("{name:<16}{value:>24}"),
+        }
+    }
+    if !r.rows.is_empty() {
+        println!();
+        let header: Vec<&str> = r.dimensions.iter().map(|d| d.as_str()).collect();
+        println!(
+            "{:<40}{:>10}{:>8}{:>8}{:>10}{:>10}{:>9}{:>8}{:>12}{}",
+            header.join(" x "),
+            "sessions",
+            "users",
+            "conv",
+            "bounce",
+            "engaged",
+            "clicks",
+            "ratio",
+            "cost",
+            if r.previous_period.is_some() { "   sessions vs previous" } else { "" }
+        );
+        for row in &r.rows {
+            let v = &row.values;
+            let ratio = match v.clicks {
+                Some(c) if c > 0 => format!("{:.0} %", v.sessions as f64 / c as f64 * 100.0),
+                _ => "-".into(),
+            };
+            let change = row.change.as_ref().map_or(String::new(), |c| {
+                let prev = row.previous.as_ref().map_or(0, |p| p.sessions);
+                format!("   {prev} ({})", c.sessions.map_or("new".to_string(), |x| format!("{:+.0} %", x * 100.0)))
+            });
+            println!(
+                "{:<40}{:>10}{:>8}{:>8}{:>10}{:>10}{:>9}{:>8}{:>12}{change}",
+                clip(&row.keys.join(" x "), 39),
+                v.sessions,
+                v.users,
+                v.conversions,
+                pct(v.bounce_rate),
+                pct(v.engagement_rate),
+                v.clicks.map_or("-".into(), |c| c.to_string()),
+                ratio,
+                money(v.cost_micros),
+            );
+        }
+    }
+    for note in &r.notes {
+        println!("note: {note}");
+    }
+}
+
+/// At most `width` characters, with an ellipsis when cut.
+pub fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(width.saturating_sub(1)).collect::<String>())
+    }
+}

@@ -1,0 +1,147 @@
+//! The discrepancy report through a real project file: a Google Ads click performance report
+//! (the shared test fixture, exported in New York) and tagged traffic imported from CSV, the
+//! campaign mapping stored in the project, and a campaign report with daily totals.
+
+use sessionlens_core::discrepancy::{discrepancy, Breakdown, DiscrepancyOptions, MatchedBy};
+use sessionlens_core::import::ImportOptions;
+use sessionlens_core::sessionize::{sessionize, Preset, RuleSet};
+use sessionlens_core::store::ads::CampaignMapping;
+use sessionlens_core::store::ImportControl;
+use sessionlens_core::Project;
+
+use crate::{import, Scratch};
+
+const HEADER: &str = "timestamp,client_id,user_id,url,referrer,user_agent,ip,event\n";
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+/// The click ids of the fixture's two valid rows: 09:00 and 14:00 in New York on 1 March 2024.
+const MORNING: &str = "Cj0KCQiA5-uuBhDzARIsAAa6d0ZcPq1b5hWyGG2yZjD8sXmK3kz4Uq7VQb3OQ5X9wYxT3sd8dK1xUaAo7_EALw_wcB";
+const AFTERNOON: &str = "EAIaIQobChMI8ra3kOXvhAMVDZSDBx3PTw3kEAAYASAAEgJ8bPD_BwE";
+
+fn line(time: &str, client: &str, url: &str, referrer: &str) -> String {
+    format!("{time},{client},,{url},{referrer},{FIREFOX},198.51.100.23,page_view\n")
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/ads/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn import_in(project: &mut Project, path: &str, zone: &str) {
+    let options = ImportOptions { time_zone: Some(zone.parse().unwrap()), ..Default::default() };
+    project.import(path.as_ref(), &options, ImportControl::default()).unwrap();
+}
+
+fn london(preset: Preset) -> RuleSet {
+    RuleSet { time_zone: "Europe/London".into(), ..RuleSet::preset(preset) }
+}
+
+#[test]
+fn a_click_report_from_new_york_is_matched_click_by_click_in_a_london_view() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    import_in(&mut project, &fixture("google_ads_click_performance.csv"), "America/New_York");
+    let traffic = [
+        // The morning click lands at 14:00 London (09:00 New York) and browses on.
+        line(
+            "2024-03-01T14:00:40Z",
+            "v1",
+            &format!("https://shop.example/?gclid={MORNING}"),
+            "https://www.google.com/",
+        ),
+        line("2024-03-01T14:03:00Z", "v1", "https://shop.example/products", "https://shop.example/"),
+        // A bookmarked tagged URL: the campaign, no click. The afternoon click never lands.
+        line(
+            "2024-03-01T16:00:00Z",
+            "v2",
+            "https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=Spring%20Sale%20-%20Search",
+            "",
+        ),
+        line("2024-03-01T15:00:00Z", "v3", "https://shop.example/blog", "https://www.bing.com/"),
+    ];
+    let csv = scratch.write("hits.csv", format!("{HEADER}{}", traffic.concat()));
+    import(&mut project, &csv).unwrap();
+
+    let ads = project.load_ads().unwrap();
+    assert_eq!(ads.clicks.len(), 2);
+    assert_eq!(ads.clicks[0].time_zone.as_deref(), Some("America/New_York"));
+    assert_eq!(ads.clicks[0].ts_ms, Some(1_709_301_600_000), "09:00 in New York");
+    let table = project.load_hits().unwrap();
+    let sessions = sessionize(&table, &london(Preset::Ga4)).unwrap();
+    let options = DiscrepancyOptions { by: Breakdown::CampaignDay, ..Default::default() };
+    let r = discrepancy(&table, &sessions, &ads, &options).unwrap();
+
+    let w = &r.waterfall;
+    assert_eq!((w.clicks, w.no_landing_hit.count, w.sessions_without_click.count, w.sessions), (2, -1, 1, 2));
+    assert_eq!(w.no_landing_hit.examples[0].click_ids, [AFTERNOON]);
+    assert_eq!(w.no_landing_hit.examples[0].timeline[0].local_time, "2024-03-01 19:00");
+    let c = &r.campaigns[0];
+    assert!(c.click_level);
+    assert_eq!(c.campaign, "Spring Sale - Search");
+    assert!(c.matched.iter().any(|m| m.matched_by == MatchedBy::ClickId));
+    let row = &r.rows[0];
+    assert_eq!((row.date.map(|d| d.to_string()), row.clicks, row.sessions), (Some("2024-03-01".into()), 2, 2));
+    assert!(!row.flagged);
+    // The click times are whole hours in New York: exact days in London, and none moves.
+    let z = &r.time_zones[0];
+    assert_eq!(
+        (z.differs, z.per_click_times, z.clicks_moved, z.offset_difference_hours),
+        (true, true, Some(0), Some(5.0))
+    );
+}
+
+#[test]
+fn a_mapping_stored_in_the_project_matches_a_renamed_campaign() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    // Daily totals: Brand - Exact has 1,031 clicks on 2 March (the account's zone unstated).
+    import_in(&mut project, &fixture("google_ads_campaign_report.csv"), "Europe/London");
+    let traffic = [
+        line(
+            "2024-03-02T09:00:00Z",
+            "b1",
+            "https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand_2024",
+            "",
+        ),
+        line(
+            "2024-03-02T10:00:00Z",
+            "b2",
+            "https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand_2024",
+            "",
+        ),
+    ];
+    let csv = scratch.write("hits.csv", format!("{HEADER}{}", traffic.concat()));
+    import(&mut project, &csv).unwrap();
+    let table = project.load_hits().unwrap();
+    let sessions = sessionize(&table, &london(Preset::Ga4)).unwrap();
+    let report = |project: &Project| {
+        discrepancy(&table, &sessions, &project.load_ads().unwrap(), &DiscrepancyOptions::default()).unwrap()
+    };
+
+    let before = report(&project);
+    let unmatched: Vec<(&str, i64)> = before.unmatched.iter().map(|u| (u.campaign.as_str(), u.clicks)).collect();
+    // Spring Sale has no traffic at all here, so it is listed too.
+    assert_eq!(unmatched, [("Brand - Exact", 1031), ("Spring Sale - Search", 232)]);
+    assert_eq!(before.unmatched_utm[0].utm_campaign, "brand_2024");
+
+    let mapping = CampaignMapping {
+        platform: "google_ads".into(),
+        ad_campaign: " Brand - Exact ".into(),
+        utm_campaign: "brand_2024".into(),
+    };
+    project.add_campaign_mapping(&mapping).unwrap();
+    project.add_campaign_mapping(&mapping).unwrap();
+    assert_eq!(project.campaign_mappings().unwrap().len(), 1, "adding it twice keeps one");
+    assert_eq!(project.campaign_mappings().unwrap()[0].ad_campaign, "Brand - Exact", "stored trimmed");
+    let after = report(&project);
+    assert_eq!(after.unmatched.len(), 1);
+    assert_eq!(after.unmatched[0].campaign, "Spring Sale - Search");
+    let brand = after.campaigns.iter().find(|c| c.campaign == "Brand - Exact").unwrap();
+    assert_eq!((brand.clicks, brand.sessions, brand.click_level), (1031, 2, false));
+    // Daily totals: 2 landings for 1,031 clicks; the rest is the residual, not a guess.
+    assert_eq!(brand.waterfall.residual.count, -1029);
+    assert!(!brand.waterfall.residual.separable);
+
+    assert!(project.remove_campaign_mapping(&mapping).unwrap());
+    assert!(!project.remove_campaign_mapping(&mapping).unwrap());
+    let blank = CampaignMapping { utm_campaign: " ".into(), ..mapping };
+    assert_eq!(project.add_campaign_mapping(&blank).unwrap_err().code(), "invalid_input");
+}
