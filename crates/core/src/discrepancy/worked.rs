@@ -219,6 +219,23 @@ fn the_same_clicks_under_ga4_fold_more_and_split_less() {
 }
 
 #[test]
+fn with_the_bot_filter_off_a_crawler_s_landing_is_a_bot_session() {
+    let hits = vec![HitRow { user_agent: GOOGLEBOT, ..gclid("2024-03-01T12:00:00Z", "bot", "G6") }];
+    let ads = AdData { clicks: vec![click("G6", "2024-03-01T12:00:00Z", 1)], ..Default::default() };
+    let mut b = HitTableBuilder::new();
+    b.push(&hits[0]);
+    let table = b.finish();
+    let mut unfiltered = rules(Preset::Ga4);
+    unfiltered.bot_filter = false;
+    let sessions = sessionize(&table, &unfiltered).unwrap();
+    let r = discrepancy(&table, &sessions, &ads, &DiscrepancyOptions::default()).unwrap();
+    // The click landed only as a bot (−1), and the bot's session is counted (+1).
+    assert_eq!(steps(&r.waterfall), [1, 0, 0, 0, 0, -1, 1, 0, 1]);
+    assert!(r.waterfall.bot_sessions.explanation.contains("the bot filter is off"));
+    assert!(r.waterfall.bot_sessions.examples[0].summary.contains("bot user agent"));
+}
+
+#[test]
 fn repeat_clicks_with_manual_tags_within_30_minutes_make_one_session() {
     let hits = vec![
         utm("2024-03-01T10:01:00Z", "c1", "spring_sale_search"),
@@ -360,4 +377,99 @@ fn bands_and_breakdowns_parse_as_people_write_them() {
     assert_eq!("campaign,day".parse::<Breakdown>().unwrap(), Breakdown::CampaignDay);
     assert_eq!("day, campaign".parse::<Breakdown>().unwrap(), Breakdown::CampaignDay);
     assert!("hour".parse::<Breakdown>().is_err());
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::metrics::{metrics, MetricsQuery};
+
+    const IDS: [&str; 5] = ["G0", "G1", "G2", "G3", "G4"];
+
+    /// (minute offset, visitor, landing kind, referrer kind, bot)
+    fn hits() -> impl Strategy<Value = Vec<(i64, usize, usize, usize, bool)>> {
+        prop::collection::vec((0i64..2 * 24 * 60, 0usize..4, 0usize..8, 0usize..3, prop::bool::weighted(0.1)), 0..40)
+    }
+
+    /// (click id index, clicks, minute offset or none)
+    fn clicks() -> impl Strategy<Value = Vec<(usize, i64, Option<i64>)>> {
+        prop::collection::vec((0usize..IDS.len(), 1i64..3, prop::option::of(0i64..2 * 24 * 60)), 0..8)
+    }
+
+    fn build(h: &[(i64, usize, usize, usize, bool)]) -> crate::sessionize::HitTable {
+        let start = ms("2024-03-30T12:00:00Z");
+        let mut b = HitTableBuilder::new();
+        for &(minute, visitor, kind, referrer, bot) in h {
+            let tags = match kind {
+                0..=4 => CampaignTags { click_id_param: "gclid", click_id: IDS[kind], ..Default::default() },
+                5 => CampaignTags {
+                    source: "google",
+                    medium: "cpc",
+                    campaign: "Spring-Sale-Search",
+                    ..Default::default()
+                },
+                6 => CampaignTags { click_id_param: "gclid", click_id: "unknown", ..Default::default() },
+                _ => CampaignTags::default(),
+            };
+            b.push(&HitRow {
+                ts_ms: start + minute * 60_000,
+                hit_type: HitType::PageView,
+                event: "page_view",
+                interaction: true,
+                client_id: ["a", "b", "c", "d"][visitor],
+                url: "https://shop.example/",
+                referrer: ["", "https://www.google.com/", "https://shop.example/x"][referrer],
+                user_agent: if bot { GOOGLEBOT } else { FIREFOX },
+                tags,
+                ..Default::default()
+            });
+        }
+        b.finish()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(150))]
+
+        #[test]
+        fn every_waterfall_adds_up_and_nothing_panics(
+            h in hits(),
+            c in clicks(),
+            stats in 0i64..20,
+            preset in prop::sample::select(Preset::ALL.to_vec()),
+            bots in any::<bool>(),
+            zone in prop::sample::select(vec!["Europe/London", "America/New_York", "Australia/Sydney"]),
+        ) {
+            let table = build(&h);
+            let mut rules = RuleSet { time_zone: zone.into(), ..RuleSet::preset(preset) };
+            rules.bot_filter = bots;
+            let sessions = sessionize(&table, &rules).unwrap();
+            let start = ms("2024-03-30T12:00:00Z");
+            let ads = AdData {
+                clicks: c
+                    .iter()
+                    .map(|&(id, clicks, minute)| AdClick {
+                        ts_ms: minute.map(|m| start + m * 60_000),
+                        clicks,
+                        time_zone: Some("America/New_York".into()),
+                        ..click(IDS[id], "2024-03-30T12:00:00Z", clicks)
+                    })
+                    .collect(),
+                stats: vec![stat(SPRING, "2024-03-31", stats, "Europe/Berlin"), stat("Other", "2024-03-30", 2, "Asia/Kolkata")],
+                ..Default::default()
+            };
+            for by in [Breakdown::Campaign, Breakdown::Day, Breakdown::CampaignDay] {
+                let options = DiscrepancyOptions { by, ..Default::default() };
+                let r = discrepancy(&table, &sessions, &ads, &options).unwrap();
+                adds_up(&r.waterfall);
+                for campaign in &r.campaigns {
+                    adds_up(&campaign.waterfall);
+                }
+                let row_sessions: i64 = r.rows.iter().map(|x| x.sessions).sum();
+                prop_assert_eq!(row_sessions, r.waterfall.sessions);
+            }
+            let m = metrics(&table, &sessions, &ads, &MetricsQuery::default()).unwrap();
+            prop_assert_eq!(m.totals.sessions, sessions.sessions.len() as u64);
+        }
+    }
 }

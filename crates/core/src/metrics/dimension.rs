@@ -107,6 +107,11 @@ fn date_key(d: Dimension, date: NaiveDate) -> String {
     }
 }
 
+/// `date` moved forward by `days` (kept at the calendar's end rather than overflowing).
+fn shifted(date: NaiveDate, days: i64) -> NaiveDate {
+    date.checked_add_signed(Duration::days(days)).unwrap_or(NaiveDate::MAX)
+}
+
 fn or_not_set(s: &str) -> String {
     if s.is_empty() {
         NOT_SET.to_string()
@@ -123,7 +128,7 @@ impl KeyContext<'_> {
         let urls = &self.table.dict.urls;
         match d {
             Dimension::Day | Dimension::Week | Dimension::Month => {
-                date_key(d, self.clock.date(s.start_ms) + Duration::days(shift_days))
+                date_key(d, shifted(self.clock.date(s.start_ms), shift_days))
             }
             Dimension::HourOfDay => format!("{:02}", self.clock.hour(s.start_ms)),
             Dimension::Channel => or_not_set(&traffic.channel),
@@ -147,9 +152,7 @@ impl KeyContext<'_> {
         let defaults = platform_defaults(&campaign.platform);
         let ads = self.index.ads;
         Some(match d {
-            Dimension::Day | Dimension::Week | Dimension::Month => {
-                date_key(d, e.view_date + Duration::days(shift_days))
-            }
+            Dimension::Day | Dimension::Week | Dimension::Month => date_key(d, shifted(e.view_date, shift_days)),
             Dimension::HourOfDay | Dimension::LandingPage | Dimension::ExitPage => return None,
             Dimension::Channel => defaults.2.to_string(),
             Dimension::SourceMedium => format!("{} / {}", defaults.0, defaults.1),

@@ -63,10 +63,11 @@ impl DateRange {
         self.from <= date && date <= self.to
     }
 
-    /// The period of the same length that ends the day before this one starts.
+    /// The period of the same length that ends the day before this one starts (cut at the
+    /// calendar's first day).
     pub fn previous(&self) -> DateRange {
-        let days = Duration::days(self.days());
-        DateRange { from: self.from - days, to: self.to - days }
+        let back = |d: NaiveDate| d.checked_sub_signed(Duration::days(self.days())).unwrap_or(NaiveDate::MIN);
+        DateRange { from: back(self.from), to: back(self.to) }
     }
 }
 
@@ -111,7 +112,7 @@ impl ViewClock {
 
     /// The Monday of the ISO week holding `date`.
     pub fn week_start(date: NaiveDate) -> NaiveDate {
-        date - Duration::days(date.weekday().num_days_from_monday().into())
+        date.checked_sub_signed(Duration::days(date.weekday().num_days_from_monday().into())).unwrap_or(NaiveDate::MIN)
     }
 
     /// The UTC span `[start, end)` of a local day of `tz`.
@@ -169,5 +170,9 @@ mod tests {
         assert_eq!(london.offset_difference_hours(ny, 1_709_294_400_000), 5.0);
         assert!(ViewClock::new("Mars/Olympus").is_err());
         assert_eq!(ViewClock::week_start(d("2024-03-03")), d("2024-02-26"));
+        // The calendar's ends do not overflow.
+        let all = DateRange::new(NaiveDate::MIN, NaiveDate::MAX).unwrap();
+        assert_eq!(all.previous().from, NaiveDate::MIN);
+        assert_eq!(ViewClock::week_start(NaiveDate::MIN), NaiveDate::MIN);
     }
 }
