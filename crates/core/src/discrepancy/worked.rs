@@ -220,10 +220,10 @@ fn the_same_clicks_under_ga4_fold_more_and_split_less() {
 
 #[test]
 fn with_the_bot_filter_off_a_crawler_s_landing_is_a_bot_session() {
-    let hits = vec![HitRow { user_agent: GOOGLEBOT, ..gclid("2024-03-01T12:00:00Z", "bot", "G6") }];
+    let landing = HitRow { user_agent: GOOGLEBOT, ..gclid("2024-03-01T12:00:00Z", "bot", "G6") };
     let ads = AdData { clicks: vec![click("G6", "2024-03-01T12:00:00Z", 1)], ..Default::default() };
     let mut b = HitTableBuilder::new();
-    b.push(&hits[0]);
+    b.push(&landing);
     let table = b.finish();
     let mut unfiltered = rules(Preset::Ga4);
     unfiltered.bot_filter = false;
