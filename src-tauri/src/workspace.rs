@@ -264,3 +264,163 @@ fn project_name(path: &Path) -> String {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sessionlens_core::synth::{write_traffic_csv, TrafficSpec};
+
+    use crate::error::NO_PROJECT;
+
+    struct Setup {
+        dir: tempfile::TempDir,
+        ws: Workspace,
+    }
+
+    fn setup() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("data"), None);
+        Setup { dir, ws }
+    }
+
+    impl Setup {
+        fn path(&self, name: &str) -> PathBuf {
+            self.dir.path().join(name)
+        }
+
+        /// The demo's traffic file (3,000 hits and 3 broken rows) written under `name`.
+        fn demo_traffic(&self, name: &str) -> PathBuf {
+            let path = self.path(name);
+            std::fs::write(&path, demo::DEMO_FILES[0].1).unwrap();
+            path
+        }
+    }
+
+    #[test]
+    fn import_reports_each_file_and_progress_that_ends_full() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        let traffic = s.demo_traffic("traffic.csv");
+        let copy = s.demo_traffic("copy.csv");
+        let missing = s.path("missing.csv");
+        let mut progress = Vec::new();
+        let summary = s.ws.import_files(&[traffic, copy, missing], |p| progress.push(p)).unwrap();
+
+        assert!(!summary.cancelled);
+        let [first, second, third] = &summary.files[..] else { panic!("{:?}", summary.files) };
+        let imported = first.imported.as_ref().unwrap();
+        assert_eq!((imported.rows_imported, imported.rows_rejected, imported.kind.as_str()), (3_000, 3, "traffic"));
+        assert_eq!(second.error.as_ref().unwrap().code, "duplicate_file");
+        assert_eq!(second.name, "copy.csv");
+        assert_eq!(third.error.as_ref().unwrap().code, "io");
+        assert_eq!(summary.project.info.hits, 3_000);
+        assert_eq!(summary.project.info.files.len(), 1);
+
+        // Each file starts at zero; the first ends with all its bytes read.
+        let first_file: Vec<_> = progress.iter().filter(|p| p.file_index == 0).collect();
+        assert_eq!((first_file[0].rows, first_file[0].bytes_read), (0, 0));
+        let last = first_file.last().unwrap();
+        assert_eq!((last.file_count, last.file_name.as_str()), (3, "traffic.csv"));
+        assert!(last.bytes_total > 0 && last.bytes_read == last.bytes_total, "{last:?}");
+        assert!(progress.iter().any(|p| p.file_index == 2));
+    }
+
+    #[test]
+    fn cancel_rolls_back_the_file_and_skips_the_rest() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        let big = s.path("big.csv");
+        write_traffic_csv(&TrafficSpec::new(50_000, 7), std::fs::File::create(&big).unwrap()).unwrap();
+        let next = s.demo_traffic("next.csv");
+        let summary = s.ws.import_files(&[big, next], |_| s.ws.cancel_import()).unwrap();
+
+        assert!(summary.cancelled);
+        assert_eq!(summary.files.len(), 1, "the file after the cancelled one is not tried");
+        assert_eq!(summary.files[0].error.as_ref().unwrap().code, "cancelled");
+        assert_eq!(summary.project.info.files.len(), 0);
+        // The switch is reset: the next import runs.
+        let again = s.ws.import_files(&[s.demo_traffic("again.csv")], |_| {}).unwrap();
+        assert!(again.files[0].imported.is_some());
+    }
+
+    #[test]
+    fn opening_or_importing_while_an_import_runs_is_refused() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        let mut refusals = Vec::new();
+        s.ws.import_files(&[s.demo_traffic("t.csv")], |_| {
+            if refusals.is_empty() {
+                refusals.push(s.ws.open_demo_project().unwrap_err().code);
+                refusals.push(s.ws.close_project().unwrap_err().code);
+                refusals.push(s.ws.import_files(&[], |_| {}).unwrap_err().code);
+            }
+        })
+        .unwrap();
+        assert_eq!(refusals, [IMPORT_RUNNING; 3]);
+    }
+
+    #[test]
+    fn rejects_come_in_pages_and_export_as_spreadsheet_safe_csv() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        s.ws.import_files(&[s.demo_traffic("traffic.csv")], |_| {}).unwrap();
+
+        let page = s.ws.list_rejects(1, 1).unwrap();
+        assert_eq!((page.total, page.offset, page.rows.len()), (3, 1, 1));
+        assert_eq!((page.rows[0].file.as_str(), page.rows[0].line), ("traffic.csv", 3_003));
+        assert!(page.rows[0].raw.starts_with("yesterday,"));
+        assert_eq!(s.ws.list_rejects(0, 10_000).unwrap().rows.len(), 3);
+
+        let out = s.path("rejects.csv");
+        assert_eq!(s.ws.export_rejects(&out).unwrap(), 3);
+        let text = std::fs::read_to_string(&out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "\u{feff}file,line,reason,raw");
+        assert_eq!(lines.len(), 4);
+        assert!(lines[3].contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")"), "{}", lines[3]);
+    }
+
+    #[test]
+    fn recent_projects_are_most_recent_first_and_flag_missing_files() {
+        let s = setup();
+        assert!(s.ws.recent_projects().is_empty());
+        s.ws.open_project(&s.path("a.sessionlens")).unwrap();
+        s.ws.open_project(&s.path("b.sessionlens")).unwrap();
+        s.ws.open_project(&s.path("a.sessionlens")).unwrap();
+        s.ws.open_demo_project().unwrap();
+        let names: Vec<_> = s.ws.recent_projects().into_iter().map(|r| (r.name, r.exists)).collect();
+        assert_eq!(names, [("a".to_string(), true), ("b".to_string(), true)]);
+
+        s.ws.close_project().unwrap();
+        std::fs::remove_file(s.path("b.sessionlens")).unwrap();
+        let b = &s.ws.recent_projects()[1];
+        assert_eq!((b.name.as_str(), b.exists), ("b", false));
+    }
+
+    #[test]
+    fn startup_opens_the_command_line_project_once_and_then_the_open_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cli.sessionlens");
+        let ws = Workspace::new(dir.path().join("data"), Some(path.clone()));
+        assert_eq!(ws.startup_project().unwrap().unwrap().name, "cli");
+        assert!(path.exists());
+        ws.close_project().unwrap();
+        assert!(ws.startup_project().unwrap().is_none());
+        let demo = ws.open_demo_project().unwrap();
+        assert!(demo.is_demo);
+        assert_eq!(ws.startup_project().unwrap().unwrap().path, demo.path);
+    }
+
+    #[test]
+    fn errors_carry_the_codes_the_ui_branches_on() {
+        let s = setup();
+        assert_eq!(s.ws.project_info().unwrap_err().code, NO_PROJECT);
+        assert_eq!(s.ws.list_rejects(0, 10).unwrap_err().code, NO_PROJECT);
+        assert_eq!(s.ws.import_files(&[], |_| {}).unwrap_err().code, NO_PROJECT);
+        let text = s.path("notes.sessionlens");
+        std::fs::write(&text, "these are notes, not a database\n".repeat(100)).unwrap();
+        let error = s.ws.open_project(&text).unwrap_err();
+        assert_eq!(error.code, "not_a_project");
+        assert!(error.message.contains("notes.sessionlens"), "{}", error.message);
+    }
+}

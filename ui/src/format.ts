@@ -1,6 +1,9 @@
 // Numbers, sizes and dates as people read them.
 
-const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+// A process started without a language (LANG unset, as under a bare X server) gets the POSIX
+// locale, which groups no digits; show those numbers the en-US way instead.
+const systemLocale = new Intl.NumberFormat().resolvedOptions().locale;
+const integer = new Intl.NumberFormat(/posix/i.test(systemLocale) ? 'en-US' : undefined, { maximumFractionDigits: 0 });
 
 export function count(n: number): string {
   return integer.format(n);

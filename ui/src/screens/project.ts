@@ -193,7 +193,14 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
 }
 
 function stat(label: string, value: string): HTMLElement {
-  return h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, label), h('div', { class: 'stat-value' }, value));
+  // A date range may wrap after its dash, never inside a date.
+  const parts = value.split(/(?<= –) /);
+  return h(
+    'div',
+    { class: 'stat' },
+    h('div', { class: 'stat-label' }, label),
+    h('div', { class: 'stat-value' }, ...parts.flatMap((part, i) => [i > 0 ? ' ' : null, h('span', { class: 'nowrap' }, part)])),
+  );
 }
 
 function filesTable(files: SourceFile[]): HTMLElement {
@@ -229,7 +236,7 @@ function rejectsTable(rows: RejectedRow[]): HTMLElement {
     ['File', 'Line', 'Reason', 'Row as read'],
     [false, true, false, false],
     rows.map((r) => [
-      r.file,
+      h('span', { class: 'nowrap' }, r.file),
       String(r.line),
       r.reason,
       h(

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# End-to-end test of the built desktop app: builds it (debug, no bundle; reuses
+# CARGO_TARGET_DIR if set), starts a virtual display and tauri-driver (WebDriver for Tauri,
+# over WebKitWebDriver), runs tests/e2e with node's test runner, and saves screenshots to
+# docs/screenshots/. Needs Debian's xvfb, webkit2gtk-driver, xdotool and imagemagick, and
+# tauri-driver (installed here with cargo if missing).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+target=${CARGO_TARGET_DIR:-$repo/target}
+port=${E2E_WEBDRIVER_PORT:-4444}
+fixtures=${SESSIONLENS_FIXTURES:-$repo/../shared/fixtures}
+
+for tool in Xvfb WebKitWebDriver xdotool import; do
+  command -v "$tool" >/dev/null || {
+    echo "e2e: $tool is missing (apt-get install xvfb webkit2gtk-driver xdotool imagemagick)" >&2
+    exit 1
+  }
+done
+driver=$(command -v tauri-driver || true)
+if [ -z "$driver" ]; then
+  cargo install tauri-driver --locked
+  driver=$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")
+fi
+
+[ -d node_modules ] || npm ci
+npx tauri build --debug --no-bundle
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A fresh profile: no remembered window, no recent projects, a newly built demo project.
+export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
+export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory
+
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+pids+=($!)
+for _ in $(seq 50); do [ -s "$work/display" ] && break; sleep 0.1; done
+export DISPLAY=":$(cat "$work/display")"
+
+"$driver" --port "$port" --native-port $((port + 1)) >"$work/driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/status" >/dev/null && break; sleep 0.1; done
+
+status=0
+SESSIONLENS_APP="$target/debug/sessionlens-app" \
+SESSIONLENS_FIXTURES="$fixtures" \
+WEBDRIVER_URL="http://127.0.0.1:$port" \
+SCREENSHOT_DIR="$repo/docs/screenshots" \
+  node --test tests/e2e/ || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- tauri-driver log" >&2
+  tail -n 50 "$work/driver.log" >&2
+fi
+exit "$status"

@@ -1,0 +1,110 @@
+// End to end: the built app under Xvfb, driven through tauri-driver and WebKitWebDriver.
+// Run by scripts/e2e.sh, which builds the app, starts the display and the driver, and sets
+// SESSIONLENS_APP, SESSIONLENS_FIXTURES, WEBDRIVER_URL and SCREENSHOT_DIR.
+//
+// Screenshots are taken of the X display (ImageMagick's `import`): WebKitWebDriver's own
+// screenshot command never answers under Xvfb. The native file dialog is a real GTK window,
+// so it is answered the way a person would: type the path, press Enter (with xdotool).
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { WebDriver } from './webdriver.mjs';
+
+const app = process.env.SESSIONLENS_APP;
+const accessLog = path.join(process.env.SESSIONLENS_FIXTURES ?? '', 'access-logs/basjes-hackers-access.log');
+const screenshots = process.env.SCREENSHOT_DIR;
+
+let driver;
+
+async function save(name) {
+  await driver.painted();
+  execFileSync('import', ['-window', 'root', path.join(screenshots, name)]);
+}
+
+/** Answer the GTK file dialog titled `title` with `file`. */
+function answerFileDialog(title, file) {
+  const found = execFileSync('xdotool', ['search', '--sync', '--name', `^${title}$`], { timeout: 30_000 });
+  const window = found.toString().trim().split('\n')[0];
+  // The dialog fills its file list after it maps; typing before that is lost.
+  sleep(1_000);
+  execFileSync('xdotool', ['windowfocus', '--sync', window]);
+  // Ctrl+L opens the location field; its first keystrokes are lost while it appears.
+  execFileSync('xdotool', ['key', 'ctrl+l']);
+  sleep(500);
+  execFileSync('xdotool', ['key', 'ctrl+a']);
+  execFileSync('xdotool', ['type', '--delay', '25', file]);
+  sleep(500);
+  // Kept only when a run fails to help see why (*.tmp.png is ignored by git).
+  execFileSync('import', ['-window', 'root', path.join(screenshots, 'file-dialog.tmp.png')]);
+  execFileSync('xdotool', ['key', 'Return']);
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The text of each cell of each row of the table `css`. */
+async function tableCells(css) {
+  const rows = await driver.findAll(`${css} tbody tr`);
+  return Promise.all(
+    rows.map(async (row) => {
+      const cells = await driver.cmd('POST', `/element/${row}/elements`, { using: 'css selector', value: 'td' });
+      return Promise.all(cells.map((cell) => driver.text(Object.values(cell)[0])));
+    }),
+  );
+}
+
+before(async () => {
+  assert.ok(app && fs.existsSync(app), `SESSIONLENS_APP must name the built app (got ${app})`);
+  assert.ok(fs.existsSync(accessLog), `fixture missing: ${accessLog}`);
+  fs.mkdirSync(screenshots, { recursive: true });
+  driver = await WebDriver.start(process.env.WEBDRIVER_URL, {
+    browserName: 'wry',
+    'tauri:options': { application: app },
+  });
+});
+
+after(async () => {
+  await driver?.quit();
+});
+
+test('the start screen offers the demo project', async () => {
+  await driver.waitFor('#open-demo', { test: (t) => t === 'Open demo project' });
+  assert.equal(await driver.text(await driver.find('h1')), 'Sessions and ad clicks, side by side');
+  await driver.waitFor('.recent', { test: (t) => t.includes('Projects you open will be listed here.') });
+  await save('start.png');
+});
+
+test('the demo project opens with its files listed', async () => {
+  await driver.click(await driver.find('#open-demo'));
+  await driver.waitFor('#files-table tbody tr', { timeout: 60_000, what: 'the files table' });
+  const files = await tableCells('#files-table');
+  const traffic = files.find((cells) => cells[0] === 'shop-traffic-2024-03.csv');
+  assert.ok(traffic, JSON.stringify(files));
+  assert.deepEqual(traffic.slice(1, 6), ['csv', 'traffic', '3,000', '3', '2024-03-01 – 2024-03-31']);
+  const ads = files.find((cells) => cells[0] === 'google-ads-campaigns-2024-03.csv');
+  assert.ok(ads, `the demo's ad report is listed: ${JSON.stringify(files)}`);
+  assert.equal(ads[2], 'ads');
+  await driver.waitFor('#rejects-table tbody tr', { what: 'the rejects table' });
+  assert.equal(await driver.text(await driver.find('#rejects-title .count-badge')), '3');
+  await save('project.png');
+});
+
+test('an access log chosen in the file dialog imports, with a summary', async () => {
+  await driver.click(await driver.find('#import-files'));
+  answerFileDialog('Import files', accessLog);
+  const summary = await driver.waitFor('#import-summary', { timeout: 120_000, what: 'the import summary' });
+  const text = await driver.text(summary);
+  assert.match(text, /^Import finished/);
+  assert.match(text, /basjes-hackers-access\.log — .+: [\d,]+ hits imported, [\d,]+ rejected/);
+  const files = await tableCells('#files-table');
+  const log = files.find((cells) => cells[0] === 'basjes-hackers-access.log');
+  assert.ok(log, JSON.stringify(files));
+  assert.equal(log[2], 'traffic');
+  assert.match(log[3], /^[1-9][\d,]*$/);
+  await save('import-done.png');
+});
