@@ -10,7 +10,7 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev libxdo-dev
   build-essential pkg-config file patchelf
   # Tests: a virtual display, the WebKit and Chromium drivers, fonts, image and PDF tools
-  xvfb xauth webkit2gtk-driver chromium chromium-driver fonts-dejavu-core imagemagick poppler-utils
+  xvfb xauth xdotool curl webkit2gtk-driver chromium chromium-driver fonts-dejavu-core imagemagick poppler-utils
 )
 missing=()
 for p in "${packages[@]}"; do
