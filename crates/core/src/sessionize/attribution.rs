@@ -9,7 +9,8 @@ use super::table::Campaign;
 use crate::classify::{Classifier, Referrer};
 use crate::model::CampaignTags;
 
-/// Where a session came from.
+/// Where a session came from. The click id of a session is its entrance campaign's (see
+/// [`super::Session::entrance_campaign`]), so one traffic value stands for every click.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Traffic {
     pub source: String,
@@ -17,8 +18,6 @@ pub struct Traffic {
     pub campaign: String,
     pub term: String,
     pub content: String,
-    pub click_id_param: String,
-    pub click_id: String,
     pub channel: String,
 }
 
@@ -64,8 +63,6 @@ pub(crate) fn traffic(campaign: &Campaign, referrer: &str, landing_host: &str, e
         campaign: a.campaign.to_owned(),
         term: a.term.to_owned(),
         content: a.content.to_owned(),
-        click_id_param: a.click_id_param.to_owned(),
-        click_id: a.click_id.to_owned(),
         channel: a.channel.as_str().to_owned(),
     }
 }

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::attribution::{self, Device, ReferrerKind, Traffic};
 use super::clock::LocalDays;
-use super::identity::{site_of_url, Groups, Visitor, NO_GROUP};
+use super::identity::{Groups, Visitor, NO_GROUP};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet};
-use super::table::{Campaign, HitTable};
+use super::table::HitTable;
 use crate::error::Result;
 use crate::import::urlparts::host;
 use crate::model::HitType;
@@ -151,14 +151,39 @@ enum Source {
     Referral(u32),
 }
 
-/// What the rules ask of each dictionary value, worked out once.
+impl Source {
+    const VALUE_BITS: u32 = 30;
+    const VALUE_MASK: u32 = (1 << Source::VALUE_BITS) - 1;
+
+    /// Two bits of kind, 30 of value (dictionary sizes stay far below 2^30).
+    fn pack(self) -> u32 {
+        match self {
+            Source::None => 0,
+            Source::Direct => 1 << Source::VALUE_BITS,
+            Source::Campaign(v) => 2 << Source::VALUE_BITS | (v & Source::VALUE_MASK),
+            Source::Referral(v) => 3 << Source::VALUE_BITS | (v & Source::VALUE_MASK),
+        }
+    }
+
+    fn unpack(packed: u32) -> Source {
+        let v = packed & Source::VALUE_MASK;
+        match packed >> Source::VALUE_BITS {
+            0 => Source::None,
+            1 => Source::Direct,
+            2 => Source::Campaign(v),
+            _ => Source::Referral(v),
+        }
+    }
+}
+
+/// What the rules ask of each dictionary value, worked out once per run (what does not depend
+/// on the rules is worked out once per table: see [`HitTable`]).
 struct Lookups {
     is_bot: Vec<bool>,
     non_interaction_event: Vec<bool>,
     key_event: Vec<bool>,
+    /// Per campaign id: the value campaign changes compare.
     campaign_value: Vec<u32>,
-    /// Per url id: the first url id with the same host, standing for the site.
-    site_of_url: Vec<u32>,
     /// Per referrer id: what it brings to a page of the main site (that of url id 1)...
     referrer_source: Vec<Source>,
     /// ... and to pages of other sites, by (referrer id, site).
@@ -168,24 +193,15 @@ struct Lookups {
 impl Lookups {
     fn new(table: &HitTable, rules: &RuleSet) -> Lookups {
         let d = &table.dict;
-        let is_bot =
-            d.user_agents.iter().map(|ua| rules.bot_filter && !ua.is_empty() && attribution::is_bot(ua)).collect();
+        let is_bot = if rules.bot_filter { table.agents().is_bot.clone() } else { vec![false; d.user_agents.len()] };
         let named = |names: &[String]| d.events.iter().map(|e| names.iter().any(|n| n == e)).collect::<Vec<bool>>();
-        let mut values: FxHashMap<Campaign, u32> = FxHashMap::default();
-        let campaign_value = d
-            .campaigns
-            .iter()
-            .map(|c| {
-                let mut key = c.clone();
-                if !rules.click_id_is_campaign {
-                    key.click_id_param.clear();
-                    key.click_id.clear();
-                }
-                let next = values.len() as u32;
-                *values.entry(key).or_insert(next)
-            })
-            .collect();
-        let site_of_url = site_of_url(table);
+        let campaign_value = if rules.click_id_is_campaign {
+            // Campaign ids are distinct tag tuples, click id included.
+            (0..d.campaigns.len() as u32).collect()
+        } else {
+            table.campaign_utm_key.clone()
+        };
+        let site_of_url = &table.url_site;
         let main_site = site_of_url.get(1).copied().unwrap_or(0);
         let mut names: FxHashMap<String, u32> = FxHashMap::default();
         let mut classify = |referrer: u32, site: u32| -> Source {
@@ -215,21 +231,50 @@ impl Lookups {
             non_interaction_event: named(&rules.non_interaction_events),
             key_event: named(&rules.engagement.key_events),
             campaign_value,
-            site_of_url,
             referrer_source,
             referrer_source_elsewhere,
         }
     }
 
-    /// What referrer `referrer` brings to a page `url`.
-    fn referrer_source(&self, referrer: u32, url: u32) -> Source {
-        let site = self.site_of_url[url as usize];
-        match self.referrer_source_elsewhere.get(&(referrer, site)) {
-            Some(&source) => source,
-            None => self.referrer_source[referrer as usize],
+    /// The campaign value hit `i` brings. Only page views (and hits with campaign tags) say
+    /// where the visitor came from.
+    fn source(&self, t: &HitTable, i: usize) -> Source {
+        let campaign = t.campaign[i];
+        if campaign != 0 {
+            return Source::Campaign(self.campaign_value[campaign as usize]);
         }
+        if t.hit_type[i] != HitType::PageView {
+            return Source::None;
+        }
+        let referrer = t.referrer[i];
+        if !self.referrer_source_elsewhere.is_empty() {
+            let site = t.url_site[t.url[i] as usize];
+            if let Some(&source) = self.referrer_source_elsewhere.get(&(referrer, site)) {
+                return source;
+            }
+        }
+        self.referrer_source[referrer as usize]
     }
 }
+
+/// What the walk needs of one hit, gathered in (group, time) order so the walk reads memory
+/// in sequence.
+#[derive(Clone, Copy, Default)]
+struct Packed {
+    ts_ms: i64,
+    /// The hit's row in the table.
+    row: u32,
+    /// [`Source::pack`] of what the hit brings.
+    source: u32,
+    user: u32,
+    flags: u8,
+}
+
+const INTERACTION: u8 = 1;
+const PAGE_VIEW: u8 = 2;
+const EVENT: u8 = 4;
+const ASSET: u8 = 8;
+const KEY_EVENT: u8 = 16;
 
 /// Sessionize `table` under `rules` (checked first).
 pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
@@ -239,11 +284,13 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
     let days = LocalDays::new(rules.tz()?, first, last);
     let lookups = Lookups::new(table, &rules);
-    let mut groups = Groups::assign(table, rules.identity, &lookups.is_bot, &lookups.site_of_url, &days);
+    let mut groups = Groups::assign(table, rules.identity, &lookups.is_bot, &table.url_site, &days);
 
-    // Counting sort of hit indices by group; within a group they stay in time order.
+    // Counting sort by group (one stable pass keeps each group in time order), gathering
+    // what the walk needs of each hit as it goes.
+    let of_hit = std::mem::take(&mut groups.of_hit);
     let mut start = vec![0u32; groups.count + 1];
-    for &g in &groups.of_hit {
+    for &g in &of_hit {
         if g != NO_GROUP {
             start[g as usize + 1] += 1;
         }
@@ -252,38 +299,48 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         start[g + 1] += start[g];
     }
     let mut cursor = start.clone();
-    let mut order = vec![0u32; start[groups.count] as usize];
+    let mut packed = vec![Packed::default(); start[groups.count] as usize];
     let mut bot_hits = Vec::new();
-    for (i, &g) in groups.of_hit.iter().enumerate() {
+    for (i, &g) in of_hit.iter().enumerate() {
         if g == NO_GROUP {
             bot_hits.push(i as u32);
-        } else {
-            order[cursor[g as usize] as usize] = i as u32;
-            cursor[g as usize] += 1;
+            continue;
         }
+        let event = table.event[i] as usize;
+        let interaction = table.interaction[i] && !lookups.non_interaction_event[event];
+        let kind = match table.hit_type[i] {
+            HitType::PageView => PAGE_VIEW,
+            HitType::Event => EVENT,
+            HitType::Asset => ASSET,
+        };
+        let flags =
+            kind | if interaction { INTERACTION } else { 0 } | if lookups.key_event[event] { KEY_EVENT } else { 0 };
+        let source = if interaction || !rules.interaction_only { lookups.source(table, i) } else { Source::None };
+        let slot = &mut cursor[g as usize];
+        packed[*slot as usize] =
+            Packed { ts_ms: table.ts_ms[i], row: i as u32, source: source.pack(), user: table.user[i], flags };
+        *slot += 1;
     }
-    drop(cursor);
+    drop((of_hit, cursor));
 
     let mut walk = Walk {
         table,
         rules: &rules,
-        lookups: &lookups,
         days: &days,
-        sessions: Vec::new(),
+        sessions: Vec::with_capacity(n / 4),
         hit_session: vec![NO_SESSION; n],
         uncounted_hits: 0,
         visitor_sessions: Vec::new(),
         traffic: Vec::new(),
         traffic_ids: FxHashMap::default(),
-        devices: Vec::new(),
-        device_of_agent: vec![UNSET; table.dict.user_agents.len()],
-        device_ids: FxHashMap::default(),
+        traffic_values: FxHashMap::default(),
         recent: Vec::new(),
     };
     for g in 0..groups.count {
-        let hits = &order[start[g] as usize..start[g + 1] as usize];
+        let hits = &packed[start[g] as usize..start[g + 1] as usize];
         walk.group(&mut groups, g as u32, hits);
     }
+    drop(packed);
     if rules.identity == Identity::SourceSession {
         walk.renumber_by_visitor();
     }
@@ -294,7 +351,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         uncounted_hits: walk.uncounted_hits,
         visitors: groups.visitors,
         traffic: walk.traffic,
-        devices: walk.devices,
+        devices: table.agents().devices.clone(),
         days,
         rules,
     })
@@ -315,12 +372,13 @@ struct Open {
     pageviews: u32,
     actions: u32,
     key_events: u32,
-    landing_url: u32,
-    exit_url: u32,
+    /// Rows of the first and last page (page view or event), and of the first hit.
+    landing_row: u32,
+    exit_row: u32,
+    first_row: u32,
     user: u32,
     source: Source,
     entrance: Entrance,
-    user_agent: u32,
     next_midnight: i64,
     next_hour: i64,
     burst_ended: bool,
@@ -337,7 +395,8 @@ struct Entrance {
 impl Entrance {
     const DIRECT: Entrance = Entrance { campaign: 0, referrer: 0, url: 0 };
 
-    fn of(t: &HitTable, i: usize) -> Entrance {
+    fn of(t: &HitTable, row: u32) -> Entrance {
+        let i = row as usize;
         Entrance { campaign: t.campaign[i], referrer: t.referrer[i], url: t.url[i] }
     }
 }
@@ -352,37 +411,34 @@ enum Decision {
 struct Walk<'a> {
     table: &'a HitTable,
     rules: &'a RuleSet,
-    lookups: &'a Lookups,
     days: &'a LocalDays,
     sessions: Vec<Session>,
     hit_session: Vec<u32>,
     uncounted_hits: u64,
     visitor_sessions: Vec<u32>,
     traffic: Vec<Traffic>,
+    /// Entrance (campaign tags with the click-id parameter, referrer, site) → traffic id, and
+    /// each distinct traffic's id.
     traffic_ids: FxHashMap<(u32, u32, u32), u32>,
-    devices: Vec<Device>,
-    device_of_agent: Vec<u32>,
-    device_ids: FxHashMap<Device, u32>,
+    traffic_values: FxHashMap<Traffic, u32>,
     /// The latest hit times of the open session, for the burst cut (a ring).
     recent: Vec<i64>,
 }
 
 impl Walk<'_> {
-    fn group(&mut self, groups: &mut Groups, group: u32, hits: &[u32]) {
-        let t = self.table;
+    fn group(&mut self, groups: &mut Groups, group: u32, hits: &[Packed]) {
         let recorded = groups.recorded[group as usize];
         let mut open: Option<Open> = None;
         // The visitor's latest campaign or referral, carried into sessions that start direct.
         let mut carried: Option<(Source, Entrance)> = None;
-        for &i in hits {
-            let i = i as usize;
-            let interaction = t.interaction[i] && !self.lookups.non_interaction_event[t.event[i] as usize];
+        for hit in hits {
+            let interaction = hit.flags & INTERACTION != 0;
             let activity = interaction || !self.rules.interaction_only;
-            let source = if activity { self.source(i) } else { Source::None };
+            let source = Source::unpack(hit.source);
             let decision = match &open {
                 None => Decision::Split(StartReason::FirstHit),
                 Some(_) if recorded => Decision::Continue,
-                Some(s) => self.decide(s, i, source),
+                Some(s) => self.decide(s, hit, source),
             };
             let split = match decision {
                 Decision::Split(reason) => Some(reason),
@@ -392,25 +448,25 @@ impl Walk<'_> {
                 (None, Some(s)) => {
                     if matches!(decision, Decision::Adopt) {
                         s.source = source;
-                        s.entrance = Entrance::of(t, i);
+                        s.entrance = Entrance::of(self.table, hit.row);
                         carried = Some((source, s.entrance));
                     }
-                    self.add(s, i, activity, interaction);
+                    self.add(s, hit, activity);
                 }
                 _ if !activity => {
                     // Neither starts nor extends a session: outside one, the hit is uncounted,
                     // but its visitor is still a user.
                     self.uncounted_hits += 1;
-                    groups.visitor_at(group, t.ts_ms[i]);
+                    groups.visitor_at(group, hit.ts_ms);
                 }
                 (split, _) => {
                     if let Some(s) = open.take() {
                         self.finish(s);
                     }
-                    let visitor = groups.visitor_at(group, t.ts_ms[i]);
+                    let visitor = groups.visitor_at(group, hit.ts_ms);
                     let reason = split.unwrap_or(StartReason::FirstHit);
-                    let mut s = self.start(i, visitor, reason, source, &mut carried);
-                    self.add(&mut s, i, activity, interaction);
+                    let mut s = self.start(hit, visitor, reason, source, &mut carried);
+                    self.add(&mut s, hit, activity);
                     open = Some(s);
                 }
             }
@@ -420,25 +476,10 @@ impl Walk<'_> {
         }
     }
 
-    /// The campaign value a hit brings. Only page views (and hits with campaign tags) say
-    /// where the visitor came from.
-    fn source(&self, i: usize) -> Source {
-        let t = self.table;
-        let campaign = t.campaign[i];
-        if campaign != 0 {
-            Source::Campaign(self.lookups.campaign_value[campaign as usize])
-        } else if t.hit_type[i] == HitType::PageView {
-            self.lookups.referrer_source(t.referrer[i], t.url[i])
-        } else {
-            Source::None
-        }
-    }
-
-    fn decide(&self, s: &Open, i: usize, source: Source) -> Decision {
-        let (t, r) = (self.table, self.rules);
-        let ts = t.ts_ms[i];
-        let user = t.user[i];
-        let split = if r.split_on_user_id_change && user != 0 && s.user != 0 && user != s.user {
+    fn decide(&self, s: &Open, hit: &Packed, source: Source) -> Decision {
+        let r = self.rules;
+        let ts = hit.ts_ms;
+        let split = if r.split_on_user_id_change && hit.user != 0 && s.user != 0 && hit.user != s.user {
             Some(StartReason::UserChange)
         } else if ts - s.last_activity_ms > i64::from(r.inactivity_timeout_s) * 1000 {
             Some(StartReason::Timeout)
@@ -484,17 +525,16 @@ impl Walk<'_> {
 
     fn start(
         &mut self,
-        i: usize,
+        hit: &Packed,
         visitor: u32,
         reason: StartReason,
         source: Source,
         carried: &mut Option<(Source, Entrance)>,
     ) -> Open {
-        let t = self.table;
-        let ts = t.ts_ms[i];
+        let ts = hit.ts_ms;
         let (source, entrance) = match source {
             Source::Campaign(_) | Source::Referral(_) => {
-                let entrance = Entrance::of(t, i);
+                let entrance = Entrance::of(self.table, hit.row);
                 *carried = Some((source, entrance));
                 (source, entrance)
             }
@@ -518,51 +558,49 @@ impl Walk<'_> {
             pageviews: 0,
             actions: 0,
             key_events: 0,
-            landing_url: UNSET,
-            exit_url: t.url[i],
+            landing_row: UNSET,
+            exit_row: UNSET,
+            first_row: hit.row,
             user: 0,
             source,
             entrance,
-            user_agent: t.user_agent[i],
             next_midnight: if self.rules.split_at_midnight { self.days.next_midnight(ts) } else { i64::MAX },
             next_hour: if self.rules.split_at_hour { (ts.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR } else { i64::MAX },
             burst_ended: false,
         }
     }
 
-    fn add(&mut self, s: &mut Open, i: usize, activity: bool, interaction: bool) {
-        let t = self.table;
-        let ts = t.ts_ms[i];
+    fn add(&mut self, s: &mut Open, hit: &Packed, activity: bool) {
+        let ts = hit.ts_ms;
         s.hits += 1;
         s.last_ms = ts;
         if activity {
             s.last_activity_ms = ts;
         }
-        let hit_type = t.hit_type[i];
-        if interaction {
+        if hit.flags & INTERACTION != 0 {
             s.interaction_hits += 1;
             s.last_interaction_ms = ts;
-            if hit_type == HitType::Event {
+            if hit.flags & EVENT != 0 {
                 s.interaction_events += 1;
             }
         }
-        if hit_type == HitType::PageView {
+        if hit.flags & PAGE_VIEW != 0 {
             s.pageviews += 1;
         }
-        if hit_type != HitType::Asset {
+        if hit.flags & ASSET == 0 {
             s.actions += 1;
-            if s.landing_url == UNSET {
-                s.landing_url = t.url[i];
+            if s.landing_row == UNSET {
+                s.landing_row = hit.row;
             }
-            s.exit_url = t.url[i];
+            s.exit_row = hit.row;
         }
-        if self.lookups.key_event[t.event[i] as usize] {
+        if hit.flags & KEY_EVENT != 0 {
             s.key_events += 1;
         }
-        if t.user[i] != 0 {
-            s.user = t.user[i];
+        if hit.user != 0 {
+            s.user = hit.user;
         }
-        self.hit_session[i] = s.index;
+        self.hit_session[hit.row as usize] = s.index;
         if let Some(burst) = self.rules.burst_cut {
             // Ring of the last `hits + 1` hit times: more than `hits` hits in under `seconds`.
             let size = burst.hits as usize + 1;
@@ -582,6 +620,7 @@ impl Walk<'_> {
 
     fn finish(&mut self, s: Open) {
         let r = self.rules;
+        let t = self.table;
         let span = s.last_ms - s.start_ms;
         let duration_ms = match r.duration {
             DurationRule::LastInteractionMinusFirst => s.last_interaction_ms - s.start_ms,
@@ -606,6 +645,8 @@ impl Walk<'_> {
         }
         self.visitor_sessions[v] += 1;
         let number = self.visitor_sessions[v];
+        let landing_row = if s.landing_row == UNSET { s.first_row } else { s.landing_row };
+        let exit_row = if s.exit_row == UNSET { s.first_row } else { s.exit_row };
         let session = Session {
             visitor: s.visitor,
             visitor_session_number: number,
@@ -616,55 +657,39 @@ impl Walk<'_> {
             hits: s.hits,
             interaction_hits: s.interaction_hits,
             pageviews: s.pageviews,
-            landing_url: if s.landing_url == UNSET { s.exit_url } else { s.landing_url },
-            exit_url: s.exit_url,
+            landing_url: t.url[landing_row as usize],
+            exit_url: t.url[exit_row as usize],
             bounce,
             engaged,
             entrance_campaign: s.entrance.campaign,
             entrance_referrer: s.entrance.referrer,
             traffic: self.traffic_of(s.entrance),
-            device: self.device_of(s.user_agent),
+            device: t.agents().device[t.user_agent[s.first_row as usize] as usize],
             start_reason: s.reason,
         };
         self.sessions.push(session);
     }
 
     fn traffic_of(&mut self, entrance: Entrance) -> u32 {
-        let site = self.lookups.site_of_url[entrance.url as usize];
-        let key = (entrance.campaign, entrance.referrer, site);
+        let t = self.table;
+        let site = t.url_site[entrance.url as usize];
+        let key = (t.campaign_attribution_key[entrance.campaign as usize], entrance.referrer, site);
         if let Some(&id) = self.traffic_ids.get(&key) {
             return id;
         }
-        let d = &self.table.dict;
+        let d = &t.dict;
         let traffic = attribution::traffic(
             &d.campaigns[entrance.campaign as usize],
             &d.referrers[entrance.referrer as usize],
             host(&d.urls[site as usize]),
             &self.rules.referral_exclusions,
         );
-        let id = match self.traffic.iter().position(|t| *t == traffic) {
-            Some(p) => p as u32,
-            None => {
-                self.traffic.push(traffic);
-                (self.traffic.len() - 1) as u32
-            }
-        };
-        self.traffic_ids.insert(key, id);
-        id
-    }
-
-    fn device_of(&mut self, user_agent: u32) -> u32 {
-        let slot = self.device_of_agent[user_agent as usize];
-        if slot != UNSET {
-            return slot;
-        }
-        let device = attribution::device(&self.table.dict.user_agents[user_agent as usize]);
-        let next = self.devices.len() as u32;
-        let id = *self.device_ids.entry(device.clone()).or_insert(next);
+        let next = self.traffic.len() as u32;
+        let id = *self.traffic_values.entry(traffic.clone()).or_insert(next);
         if id == next {
-            self.devices.push(device);
+            self.traffic.push(traffic);
         }
-        self.device_of_agent[user_agent as usize] = id;
+        self.traffic_ids.insert(key, id);
         id
     }
 

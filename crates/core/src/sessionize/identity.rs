@@ -8,7 +8,6 @@ use rustc_hash::FxHashMap;
 use super::clock::LocalDays;
 use super::rules::Identity;
 use super::table::HitTable;
-use crate::import::urlparts::host;
 
 /// Marks a hit that belongs to no group (filtered as a bot).
 pub const NO_GROUP: u32 = u32::MAX;
@@ -55,7 +54,7 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
-    /// `site_of_url`: per url id, the first url id with the same host (see [`site_of_url`]).
+    /// `site_of_url`: per url id, the first url id with the same host.
     pub fn assign(
         table: &HitTable,
         identity: Identity,
@@ -211,18 +210,4 @@ fn stitch(table: &HitTable, is_bot: &[bool]) -> Vec<u32> {
         }
     }
     user_of_client
-}
-
-/// Per url id: the first url id with the same host (URLs without a host share url id 0).
-pub(crate) fn site_of_url(table: &HitTable) -> Vec<u32> {
-    let mut first_with_host: FxHashMap<String, u32> = FxHashMap::default();
-    (0..table.dict.urls.len() as u32)
-        .map(|id| {
-            let h = host(&table.dict.urls[id as usize]);
-            if h.is_empty() {
-                return 0;
-            }
-            *first_with_host.entry(h.to_ascii_lowercase()).or_insert(id)
-        })
-        .collect()
 }

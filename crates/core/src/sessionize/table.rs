@@ -8,9 +8,14 @@
 
 use std::cmp::Ordering;
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 
-use crate::model::{HitRow, HitType};
+use super::attribution::{self, Device};
+use crate::import::urlparts::host;
+
+use crate::model::{CampaignTags, HitRow, HitType};
 
 /// Campaign tags of the `campaign` dictionary.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,6 +78,22 @@ pub struct HitTable {
     pub(crate) dict: Dictionaries,
     /// The project's secret salt, from which the fingerprint identity's daily salts derive.
     pub(crate) salt: String,
+    /// Worked out once per table, whatever the rules: per campaign id, an id of its utm tags
+    /// alone, and of its utm tags with the click-id parameter's name (not its value) ...
+    pub(crate) campaign_utm_key: Vec<u32>,
+    pub(crate) campaign_attribution_key: Vec<u32>,
+    /// ... per url id, the first url id with the same host (0 for none), standing for the site ...
+    pub(crate) url_site: Vec<u32>,
+    /// ... and, on first use, per user agent id: bot or not, and its device.
+    pub(crate) agents: OnceLock<Agents>,
+}
+
+/// What each user agent of a table is, classified once.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Agents {
+    pub is_bot: Vec<bool>,
+    pub device: Vec<u32>,
+    pub devices: Vec<Device>,
 }
 
 /// One hit of a [`HitTable`], with its strings.
@@ -169,7 +190,56 @@ impl HitTable {
             return Err(crate::Error::InvalidInput("the hit columns differ in length".into()));
         }
         self.sort();
+        self.derive();
         Ok(self)
+    }
+
+    /// The per-dictionary keys every sessionization of this table uses.
+    fn derive(&mut self) {
+        let mut utm: FxHashMap<[&str; 5], u32> = FxHashMap::default();
+        let mut attribution: FxHashMap<([&str; 5], &str), u32> = FxHashMap::default();
+        let (mut utm_key, mut attribution_key) = (Vec::new(), Vec::new());
+        for c in &self.dict.campaigns {
+            let tags = [c.source.as_str(), &c.medium, &c.name, &c.term, &c.content];
+            let next = utm.len() as u32;
+            utm_key.push(*utm.entry(tags).or_insert(next));
+            let next = attribution.len() as u32;
+            attribution_key.push(*attribution.entry((tags, c.click_id_param.as_str())).or_insert(next));
+        }
+        let mut first_with_host: FxHashMap<std::borrow::Cow<'_, str>, u32> = FxHashMap::default();
+        let url_site = (0..self.dict.urls.len() as u32)
+            .map(|id| {
+                let h = host(&self.dict.urls[id as usize]);
+                if h.is_empty() {
+                    return 0;
+                }
+                let key =
+                    if h.bytes().any(|b| b.is_ascii_uppercase()) { h.to_ascii_lowercase().into() } else { h.into() };
+                *first_with_host.entry(key).or_insert(id)
+            })
+            .collect();
+        self.campaign_utm_key = utm_key;
+        self.campaign_attribution_key = attribution_key;
+        self.url_site = url_site;
+    }
+
+    /// Bot verdict and device of every user agent, classified on first use.
+    pub(crate) fn agents(&self) -> &Agents {
+        self.agents.get_or_init(|| {
+            let mut ids: FxHashMap<Device, u32> = FxHashMap::default();
+            let mut agents = Agents::default();
+            for ua in &self.dict.user_agents {
+                agents.is_bot.push(!ua.is_empty() && attribution::is_bot(ua));
+                let device = attribution::device(ua);
+                let next = agents.devices.len() as u32;
+                let id = *ids.entry(device.clone()).or_insert(next);
+                if id == next {
+                    agents.devices.push(device);
+                }
+                agents.device.push(id);
+            }
+            agents
+        })
     }
 
     fn compare_rows(&self, a: usize, b: usize) -> Ordering {
@@ -251,6 +321,10 @@ impl HitTableBuilder {
         t.user_agent.push(intern(agents, &mut d.user_agents, row.user_agent));
         t.ip.push(intern(ips, &mut d.ips, row.ip));
         let tags = &row.tags;
+        if *tags == CampaignTags::default() {
+            t.campaign.push(0);
+            return self;
+        }
         let campaign = Campaign {
             source: tags.source.into(),
             medium: tags.medium.into(),
@@ -260,20 +334,17 @@ impl HitTableBuilder {
             click_id_param: tags.click_id_param.into(),
             click_id: tags.click_id.into(),
         };
-        let id = if campaign == Campaign::default() {
-            0
-        } else {
-            *self.campaigns.entry(campaign).or_insert_with_key(|c| {
-                d.campaigns.push(c.clone());
-                (d.campaigns.len() - 1) as u32
-            })
-        };
+        let id = *self.campaigns.entry(campaign).or_insert_with_key(|c| {
+            d.campaigns.push(c.clone());
+            (d.campaigns.len() - 1) as u32
+        });
         t.campaign.push(id);
         self
     }
 
     pub fn finish(mut self) -> HitTable {
         self.table.sort();
+        self.table.derive();
         self.table
     }
 }

@@ -167,9 +167,10 @@ fn two_ad_clicks_inside_30_minutes_one_session_with_manual_tags_two_with_auto_ta
     ];
     let ua = preset(Preset::UniversalAnalytics);
     assert_eq!(count(&manual, &ua), 1);
-    let (_, s) = run(&auto, &ua);
+    let (t, s) = run(&auto, &ua);
     assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::CampaignChange]);
-    assert_eq!(s.traffic[s.sessions[1].traffic as usize].click_id, "Cj0B");
+    assert_eq!(t.dictionaries().campaigns[s.sessions[1].entrance_campaign as usize].click_id, "Cj0B");
+    assert_eq!(s.sessions[0].traffic, s.sessions[1].traffic, "one traffic value for every click");
     let ga4 = preset(Preset::Ga4);
     assert_eq!((count(&manual, &ga4), count(&auto, &ga4)), (1, 1));
 }

@@ -44,6 +44,9 @@ pub struct StoredSession {
     pub bounce: bool,
     pub engaged: bool,
     pub traffic: Traffic,
+    /// The click id the session landed with (`gclid`, ...), empty if none.
+    pub click_id_param: String,
+    pub click_id: String,
     pub device: Device,
     pub start_reason: StartReason,
 }
@@ -133,34 +136,31 @@ impl Project {
                 ],
             )?;
             let run = conn.last_insert_rowid();
-            let traffic_ids = result
-                .traffic
-                .iter()
-                .map(|t| {
-                    let values = params![
-                        t.source,
-                        t.medium,
-                        t.campaign,
-                        t.term,
-                        t.content,
-                        t.click_id_param,
-                        t.click_id,
-                        t.channel
-                    ];
-                    conn.execute(
-                        "INSERT OR IGNORE INTO session_traffic
-                             (source, medium, campaign, term, content, click_id_param, click_id, channel)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        values,
-                    )?;
-                    Ok(conn.query_row(
-                        "SELECT id FROM session_traffic WHERE source = ?1 AND medium = ?2 AND campaign = ?3
-                             AND term = ?4 AND content = ?5 AND click_id_param = ?6 AND click_id = ?7 AND channel = ?8",
-                        values,
-                        |r| r.get(0),
-                    )?)
-                })
-                .collect::<Result<Vec<i64>>>()?;
+            // A stored traffic row carries the click id, which is the entrance campaign's.
+            let mut traffic_ids: FxHashMap<(u32, &str, &str), i64> = FxHashMap::default();
+            let mut insert_traffic = conn.prepare(
+                "INSERT OR IGNORE INTO session_traffic
+                     (source, medium, campaign, term, content, click_id_param, click_id, channel)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut select_traffic = conn.prepare(
+                "SELECT id FROM session_traffic WHERE source = ?1 AND medium = ?2 AND campaign = ?3
+                     AND term = ?4 AND content = ?5 AND click_id_param = ?6 AND click_id = ?7 AND channel = ?8",
+            )?;
+            let mut traffic_id = |traffic: u32, campaign: u32| -> Result<i64> {
+                let c = &table.dictionaries().campaigns[campaign as usize];
+                let key = (traffic, c.click_id_param.as_str(), c.click_id.as_str());
+                if let Some(&id) = traffic_ids.get(&key) {
+                    return Ok(id);
+                }
+                let t = &result.traffic[traffic as usize];
+                let values =
+                    params![t.source, t.medium, t.campaign, t.term, t.content, c.click_id_param, c.click_id, t.channel];
+                insert_traffic.execute(values)?;
+                let id = select_traffic.query_row(values, |r| r.get(0))?;
+                traffic_ids.insert(key, id);
+                Ok(id)
+            };
             let device_ids = result
                 .devices
                 .iter()
@@ -203,7 +203,7 @@ impl Project {
                     url_id(s.exit_url),
                     s.bounce,
                     s.engaged,
-                    traffic_ids[s.traffic as usize],
+                    traffic_id(s.traffic, s.entrance_campaign)?,
                     device_ids[s.device as usize],
                     s.start_reason.as_str(),
                 ])?;
@@ -273,10 +273,10 @@ impl Project {
                     campaign: r.get(15)?,
                     term: r.get(16)?,
                     content: r.get(17)?,
-                    click_id_param: r.get(18)?,
-                    click_id: r.get(19)?,
                     channel: r.get(20)?,
                 },
+                click_id_param: r.get(18)?,
+                click_id: r.get(19)?,
                 device: Device { device: r.get(21)?, browser: r.get(22)?, os: r.get(23)? },
                 start_reason: StartReason::parse(&reason).ok_or_else(|| {
                     Error::InvalidInput(format!("stored sessions are damaged: start reason '{reason}'"))
