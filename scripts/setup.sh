@@ -26,7 +26,9 @@ fi
 
 if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install`, not `npm ci`: with this machine's omit-lockfile-registry-resolved setting the
+  # lock file leaves out other platforms' optional packages, which `npm ci` then refuses.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
