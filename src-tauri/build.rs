@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "list_rejects",
     "export_rejects",
     "recent_projects",
+    "supported_formats",
 ];
 
 fn main() {

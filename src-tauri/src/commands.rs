@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
-use crate::dto::{ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
+use crate::dto::{FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
 use crate::workspace::Workspace;
 
@@ -84,4 +84,9 @@ pub async fn export_rejects(app: AppHandle, path: PathBuf) -> Result<u64, AppErr
 #[tauri::command]
 pub fn recent_projects(state: State<'_, Workspace>) -> Vec<RecentProject> {
     state.recent_projects()
+}
+
+#[tauri::command]
+pub fn supported_formats(state: State<'_, Workspace>) -> Vec<FormatInfo> {
+    state.supported_formats()
 }

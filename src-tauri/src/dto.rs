@@ -137,6 +137,17 @@ pub struct RejectedRow {
     pub reason: String,
 }
 
+/// A file format the app reads, as the start screen lists it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FormatInfo {
+    /// Stable id, as stored with each imported file.
+    pub id: String,
+    pub description: String,
+    /// `traffic` or `ads`.
+    pub kind: String,
+}
+
 /// A project opened before, most recent first.
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -239,5 +250,6 @@ mod bindings {
         ImportSummary::export_all(&config).unwrap();
         RejectsPage::export_all(&config).unwrap();
         RecentProject::export_all(&config).unwrap();
+        FormatInfo::export_all(&config).unwrap();
     }
 }

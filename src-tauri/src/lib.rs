@@ -38,6 +38,7 @@ pub fn run() {
             commands::list_rejects,
             commands::export_rejects,
             commands::recent_projects,
+            commands::supported_formats,
         ])
         .run(tauri::generate_context!())
         .expect("SessionLens could not start");

@@ -16,7 +16,9 @@ use sessionlens_core::store::{CancelToken, ImportControl, Progress};
 use sessionlens_core::Project;
 
 use crate::demo;
-use crate::dto::{FileOutcome, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow, RejectsPage};
+use crate::dto::{
+    FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow, RejectsPage,
+};
 use crate::error::{AppError, IMPORT_RUNNING};
 
 /// Progress goes to the UI at most this often.
@@ -188,6 +190,18 @@ impl Workspace {
             r.exists = Path::new(&r.path).is_file();
         }
         recent
+    }
+
+    /// Every format the core reads, in the order it tries them.
+    pub fn supported_formats(&self) -> Vec<FormatInfo> {
+        sessionlens_core::import::formats()
+            .iter()
+            .map(|f| FormatInfo {
+                id: f.id().to_string(),
+                description: f.description().to_string(),
+                kind: f.kind().as_str().to_string(),
+            })
+            .collect()
     }
 
     fn refuse_while_importing(&self) -> Result<(), AppError> {
@@ -409,6 +423,18 @@ mod tests {
         let demo = ws.open_demo_project().unwrap();
         assert!(demo.is_demo);
         assert_eq!(ws.startup_project().unwrap().unwrap().path, demo.path);
+    }
+
+    #[test]
+    fn supported_formats_list_traffic_and_ads_once_each() {
+        let formats = setup().ws.supported_formats();
+        let csv = formats.iter().find(|f| f.id == "csv").unwrap();
+        assert_eq!(csv.kind, "traffic");
+        assert!(formats.iter().any(|f| f.kind == "ads"), "{formats:?}");
+        let mut ids: Vec<_> = formats.iter().map(|f| f.id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), formats.len());
     }
 
     #[test]

@@ -40,9 +40,15 @@ test('start screen offers open, new, demo and the recent projects', async () => 
   const shop = page.getByRole('button', { name: 'Open Shop, /home/user/Shop.sessionlens' });
   assert.ok(await shop.isEnabled());
   assert.ok(await page.getByRole('button', { name: /Old was moved or deleted/ }).isDisabled());
+  const formats = page.getByRole('region', { name: 'What you can import' });
+  assert.deepEqual(await formats.locator('li').allTextContents(), [
+    'CSV traffic export',
+    'Apache/NCSA combined log',
+    'Google Ads report download',
+  ]);
   await shop.click();
   await page.getByRole('heading', { name: 'Shop', level: 1 }).waitFor();
-  assert.deepEqual((await calls(page)).slice(0, 3), ['startup_project', 'recent_projects', 'open_project']);
+  assert.deepEqual((await calls(page)).sort(), ['list_rejects', 'open_project', 'recent_projects', 'startup_project', 'supported_formats']);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -133,6 +133,12 @@ mockIPC((cmd, args) => {
       return null;
     case 'recent_projects':
       return scenario.recent ?? [];
+    case 'supported_formats':
+      return [
+        { id: 'csv', description: 'CSV traffic export', kind: 'traffic' },
+        { id: 'apache-combined', description: 'Apache/NCSA combined log', kind: 'traffic' },
+        { id: 'google-ads-report', description: 'Google Ads report download', kind: 'ads' },
+      ];
     case 'open_demo_project':
       project.open = true;
       return view();

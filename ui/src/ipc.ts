@@ -6,13 +6,14 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 
 import type { AppError } from './bindings/AppError';
+import type { FormatInfo } from './bindings/FormatInfo';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { ProjectView } from './bindings/ProjectView';
 import type { RecentProject } from './bindings/RecentProject';
 import type { RejectsPage } from './bindings/RejectsPage';
 
-export type { AppError, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
+export type { AppError, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
 export type { FileOutcome } from './bindings/FileOutcome';
 export type { RejectedRow } from './bindings/RejectedRow';
 export type { SourceFile } from './bindings/SourceFile';
@@ -61,6 +62,8 @@ export const api = {
   closeProject: () => call<void>('close_project'),
   projectInfo: () => call<ProjectView>('project_info'),
   recentProjects: () => call<RecentProject[]>('recent_projects'),
+  /** The formats this build reads (the core's registry). */
+  supportedFormats: () => call<FormatInfo[]>('supported_formats'),
   /** Import files one after another; `onProgress` is called at most four times a second. */
   importFiles: (paths: string[], onProgress: (progress: ImportProgress) => void) => {
     const channel = new Channel<ImportProgress>();

@@ -1,11 +1,12 @@
 // The start screen: open or create a project, open the demo, or pick a recent project.
 
 import { button, h, replace } from '../dom';
-import { api, dialogs, type RecentProject } from '../ipc';
+import { api, dialogs, type FormatInfo, type RecentProject } from '../ipc';
 import type { Shell } from '../main';
 
 export function renderStart(main: HTMLElement, shell: Shell): void {
   const recentList = h('div', { class: 'recent' }, h('p', { class: 'muted' }, 'Loading recent projects…'));
+  const formats = h('section', { class: 'card formats', attrs: { 'aria-labelledby': 'formats-title' } });
 
   const open = async (load: () => Promise<import('../ipc').ProjectView | null>, label: string) => {
     const project = await shell.busy(label, load);
@@ -63,9 +64,14 @@ export function renderStart(main: HTMLElement, shell: Shell): void {
         h('h2', { id: 'recent-title' }, 'Recent projects'),
         recentList,
       ),
+      formats,
     ),
   );
 
+  void api
+    .supportedFormats()
+    .then((list) => replace(formats, ...formatLists(list)))
+    .catch((error: unknown) => shell.showError(error));
   void api
     .recentProjects()
     .then((recent) => replace(recentList, recentItems(recent, (path) => void open(() => api.openProject(path), 'Opening project'))))
@@ -102,4 +108,29 @@ function recentItems(recent: RecentProject[], openPath: (path: string) => void):
       ),
     ),
   );
+}
+
+/** What the app reads, traffic and ads side by side; the list comes from the core's registry. */
+function formatLists(formats: FormatInfo[]): HTMLElement[] {
+  const list = (kind: string, title: string) =>
+    h(
+      'div',
+      { class: 'format-group' },
+      h('h3', {}, title),
+      h(
+        'ul',
+        {},
+        ...formats.filter((f) => f.kind === kind).map((f) => h('li', { attrs: { title: f.id } }, f.description)),
+      ),
+    );
+  return [
+    h('h2', { id: 'formats-title' }, 'What you can import'),
+    h(
+      'div',
+      { class: 'format-groups' },
+      list('traffic', 'Website traffic'),
+      list('ads', 'Ad platforms'),
+    ),
+    h('p', { class: 'muted small' }, 'Compressed files (.gz, .bz2) are read directly; the format is recognised from the content.'),
+  ];
 }
