@@ -52,11 +52,11 @@ pub struct Args {
     pub json: bool,
 }
 
-fn parse_breakdown(s: &str) -> Result<Breakdown, String> {
+pub fn parse_breakdown(s: &str) -> Result<Breakdown, String> {
     s.parse().map_err(|e: Error| e.to_string())
 }
 
-fn parse_band(s: &str) -> Result<Band, String> {
+pub fn parse_band(s: &str) -> Result<Band, String> {
     s.parse().map_err(|e: Error| e.to_string())
 }
 

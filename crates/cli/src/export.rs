@@ -1,16 +1,24 @@
-//! `sessionlens export sessions PROJECT [rules] --out FILE.csv`: every session of a rule set as
-//! CSV (times in ISO 8601 in the rule set's time zone, with its offset); `export bots` lists
-//! the hits the bot filter dropped. Cells a spreadsheet would run as formulas are neutralised.
+//! `sessionlens export sessions|bots|metrics|discrepancy|rejects PROJECT [...] --out FILE.csv [--bom]`:
+//! the tables of a project as CSV files a spreadsheet opens safely. The writing is
+//! `sessionlens_core::export` (the app calls the same functions): UTF-8 (a byte-order mark with
+//! `--bom` for Excel), times in ISO 8601 with the view time zone's offset, days as ISO dates of
+//! the view time zone, cells a spreadsheet would run as formulas prefixed with `'`. Each
+//! subcommand's `--help` lists its columns.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::PathBuf;
 
-use chrono::{DateTime, SecondsFormat};
-use chrono_tz::Tz;
-use sessionlens_core::export::CsvExport;
+use chrono::NaiveDate;
+use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions};
+use sessionlens_core::export::analysis::{metrics_columns_help, write_discrepancy, write_metrics, DiscrepancyTable};
+use sessionlens_core::export::stored::{
+    write_bot_hits, write_rejects, write_sessions, BOT_HIT_COLUMNS, REJECT_COLUMNS, SESSION_COLUMNS,
+};
+use sessionlens_core::export::{columns_help, save};
+use sessionlens_core::metrics::{metrics, Dimension, MetricsQuery};
 use sessionlens_core::{Error, Result};
 
+use crate::discrepancy::{parse_band, parse_breakdown};
+use crate::metrics::{date_range, load, parse_date, parse_dimension, with_rule_goals, Compare};
 use crate::rules::RuleArgs;
 use crate::sessionize::open_existing;
 
@@ -23,16 +31,29 @@ pub struct Args {
 #[derive(clap::Subcommand)]
 enum What {
     /// One row per session under the rule set
+    #[command(after_long_help = format!("Columns:\n{}", columns_help(&SESSION_COLUMNS)))]
     Sessions(Target),
     /// The hits the rule set's bot filter dropped
+    #[command(after_long_help = format!("Columns:\n{}", columns_help(&BOT_HIT_COLUMNS)))]
     Bots(Target),
+    /// A metrics table: totals, or one row per key of up to two dimensions
+    #[command(after_long_help = format!(
+        "Columns (rates and changes are fractions: 0.25 is 25 %):\n{}",
+        columns_help(&metrics_columns_help())
+    ))]
+    Metrics(MetricsTarget),
+    /// A discrepancy table: ratios, campaigns, waterfall or unmatched
+    #[command(after_long_help = discrepancy_help())]
+    Discrepancy(DiscrepancyTarget),
+    /// The rows that could not be imported
+    #[command(after_long_help = format!("Columns:\n{}", columns_help(&REJECT_COLUMNS)))]
+    Rejects(Output),
 }
 
+/// Where to write.
 #[derive(clap::Args)]
-struct Target {
+struct Output {
     project: PathBuf,
-    #[command(flatten)]
-    rules: RuleArgs,
     /// The CSV file to write
     #[arg(long, value_name = "FILE.csv")]
     out: PathBuf,
@@ -41,105 +62,119 @@ struct Target {
     bom: bool,
 }
 
-const SESSION_COLUMNS: [&str; 26] = [
-    "visitor",
-    "visitor_session_number",
-    "new_visitor",
-    "start",
-    "end",
-    "duration_s",
-    "hits",
-    "interaction_hits",
-    "pageviews",
-    "landing_page",
-    "exit_page",
-    "bounce",
-    "engaged",
-    "source",
-    "medium",
-    "campaign",
-    "term",
-    "content",
-    "click_id_param",
-    "click_id",
-    "channel",
-    "device",
-    "browser",
-    "os",
-    "start_reason",
-    "rule_set",
-];
+#[derive(clap::Args)]
+struct Target {
+    #[command(flatten)]
+    output: Output,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(clap::Args)]
+struct MetricsTarget {
+    #[command(flatten)]
+    target: Target,
+    /// Break down by one or two of: day, week, month, hour, channel, source-medium, campaign,
+    /// landing-page, exit-page, device
+    #[arg(long, value_delimiter = ',', value_name = "DIM[,DIM]", value_parser = parse_dimension)]
+    by: Vec<Dimension>,
+    /// First day (view time zone), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
+    from: Option<NaiveDate>,
+    /// Last day (view time zone, inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+    to: Option<NaiveDate>,
+    /// Add the previous period of the same length and the changes
+    #[arg(long, value_name = "previous")]
+    compare: Option<Compare>,
+    /// A page that counts as a conversion ('*' matches anything); repeatable
+    #[arg(long = "conversion-page", value_name = "PATTERN")]
+    conversion_page: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct DiscrepancyTarget {
+    #[command(flatten)]
+    target: Target,
+    /// Which table: ratios, campaigns, waterfall, unmatched
+    #[arg(long, value_name = "TABLE", default_value = "ratios", value_parser = parse_table)]
+    table: DiscrepancyTable,
+    /// Ratio rows per campaign, day, or campaign,day
+    #[arg(long, value_name = "campaign|day|campaign,day", default_value = "campaign", value_parser = parse_breakdown)]
+    by: Breakdown,
+    /// Expected sessions per 100 clicks, as LOW-HIGH per cent
+    #[arg(long, value_name = "LOW-HIGH", default_value = "80-120", value_parser = parse_band)]
+    band: Band,
+    /// First day (view time zone), YYYY-MM-DD [default: the ad data's first]
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
+    from: Option<NaiveDate>,
+    /// Last day (view time zone, inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+    to: Option<NaiveDate>,
+}
+
+fn parse_table(s: &str) -> Result<DiscrepancyTable, String> {
+    s.parse().map_err(|e: Error| e.to_string())
+}
+
+fn discrepancy_help() -> String {
+    let mut help = String::from("Columns (ratios are fractions: 0.8 is 80 %):\n");
+    for table in DiscrepancyTable::ALL {
+        help.push_str(&format!("\n--table {}:\n{}", table.as_str(), columns_help(table.columns())));
+    }
+    help
+}
 
 pub fn run(args: Args) -> Result<()> {
-    let (target, sessions) = match args.what {
-        What::Sessions(t) => (t, true),
-        What::Bots(t) => (t, false),
-    };
-    let rules = target.rules.rule_set()?;
-    let tz = rules.tz()?;
-    let mut project = open_existing(&target.project)?;
-    let run = project.sessions(&rules, None)?;
-    let io = |e: std::io::Error| Error::Io { path: target.out.clone(), source: e };
-    let file = File::create(&target.out).map_err(io)?;
-    let mut csv = CsvExport::new(BufWriter::new(file), target.bom).map_err(io)?;
-    let mut rows = 0u64;
-    if sessions {
-        csv.row(SESSION_COLUMNS).map_err(io)?;
-        project.for_each_session(run.id, |s| {
-            let t = &s.traffic;
-            let d = &s.device;
-            let number = s.visitor_session_number.to_string();
-            let (start, end) = (time(s.start_ms, tz), time(s.end_ms, tz));
-            let duration = format!("{:.3}", s.duration_ms as f64 / 1000.0);
-            let counts = [s.hits.to_string(), s.interaction_hits.to_string(), s.pageviews.to_string()];
-            let flag = |b: bool| if b { "true" } else { "false" };
-            csv.row([
-                s.visitor.as_str(),
-                &number,
-                flag(s.is_new),
-                &start,
-                &end,
-                &duration,
-                &counts[0],
-                &counts[1],
-                &counts[2],
-                &s.landing_page,
-                &s.exit_page,
-                flag(s.bounce),
-                flag(s.engaged),
-                &t.source,
-                &t.medium,
-                &t.campaign,
-                &t.term,
-                &t.content,
-                &s.click_id_param,
-                &s.click_id,
-                &t.channel,
-                &d.device,
-                &d.browser,
-                &d.os,
-                s.start_reason.as_str(),
-                &run.rule_hash,
-            ])
-            .map_err(io)?;
-            rows += 1;
-            Ok(())
-        })?;
-    } else {
-        csv.row(["time", "url", "user_agent", "ip"]).map_err(io)?;
-        for hit in project.bot_hits(run.id)? {
-            csv.row([time(hit.ts_ms, tz).as_str(), &hit.url, &hit.user_agent, &hit.ip]).map_err(io)?;
-            rows += 1;
+    let (what, (out, rows)) = match args.what {
+        What::Sessions(t) => ("sessions", write_run(t, true)?),
+        What::Bots(t) => ("bot hits", write_run(t, false)?),
+        What::Metrics(m) => {
+            let Target { output, rules } = m.target;
+            let rules = rules.rule_set()?;
+            let project = open_existing(&output.project)?;
+            let query = MetricsQuery {
+                dimensions: m.by,
+                range: date_range(m.from, m.to)?,
+                compare_previous: m.compare.is_some(),
+                goals: with_rule_goals(project.conversion_goals()?, &rules, &m.conversion_page),
+            };
+            let (table, sessions) = load(&project, &rules)?;
+            let report = metrics(&table, &sessions, &project.load_ads()?, &query)?;
+            let rows = save(&output.out, output.bom, |csv| write_metrics(csv, &report))?;
+            ("metrics rows", (output.out, rows))
         }
-    }
-    csv.finish().map_err(io)?;
-    let what = if sessions { "sessions" } else { "bot hits" };
-    eprintln!("wrote {rows} {what} to {}", target.out.display());
+        What::Discrepancy(d) => {
+            let Target { output, rules } = d.target;
+            let rules = rules.rule_set()?;
+            let project = open_existing(&output.project)?;
+            let options = DiscrepancyOptions { by: d.by, band: d.band, range: date_range(d.from, d.to)?, examples: 1 };
+            let (table, sessions) = load(&project, &rules)?;
+            let report = discrepancy(&table, &sessions, &project.load_ads()?, &options)?;
+            let rows = save(&output.out, output.bom, |csv| write_discrepancy(csv, &report, d.table))?;
+            ("discrepancy rows", (output.out, rows))
+        }
+        What::Rejects(output) => {
+            let rejects = open_existing(&output.project)?.rejects()?;
+            let rows = save(&output.out, output.bom, |csv| write_rejects(csv, &rejects))?;
+            ("rejected rows", (output.out, rows))
+        }
+    };
+    eprintln!("wrote {rows} {what} to {}", out.display());
     Ok(())
 }
 
-/// UTC ms as ISO 8601 in `tz`, with its offset (`Z` for UTC).
-fn time(ms: i64, tz: Tz) -> String {
-    DateTime::from_timestamp_millis(ms)
-        .map_or_else(|| ms.to_string(), |t| t.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true))
+/// Sessions (or bot hits) of the target's rule set, stored in the project first if need be.
+fn write_run(t: Target, sessions: bool) -> Result<(PathBuf, u64)> {
+    let rules = t.rules.rule_set()?;
+    let mut project = open_existing(&t.output.project)?;
+    let run = project.sessions(&rules, None)?;
+    let rows = save(&t.output.out, t.output.bom, |csv| {
+        if sessions {
+            write_sessions(csv, &project, &run)
+        } else {
+            write_bot_hits(csv, &project, &run)
+        }
+    })?;
+    Ok((t.output.out, rows))
 }

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use sessionlens_core::metrics::{metrics, DateRange, Dimension, MetricValues, MetricsQuery, MetricsReport};
+use sessionlens_core::metrics::{
+    metrics, ConversionGoals, DateRange, Dimension, MetricValues, MetricsQuery, MetricsReport,
+};
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized};
 use sessionlens_core::{Error, Project, Result};
 
@@ -78,7 +80,7 @@ pub fn load(project: &Project, rules: &RuleSet) -> Result<(HitTable, Sessionized
 pub fn run(args: Args) -> Result<()> {
     let rules = args.rules.rule_set()?;
     let mut project = open_existing(&args.project)?;
-    let mut goals = project.conversion_goals()?;
+    let goals = project.conversion_goals()?;
     if args.save_goals {
         let mut saved = goals.clone();
         saved.pages.extend(args.conversion_page.iter().cloned());
@@ -87,15 +89,11 @@ pub fn run(args: Args) -> Result<()> {
         dedup(&mut saved.events);
         project.set_conversion_goals(&saved)?;
     }
-    goals.events.extend(rules.engagement.key_events.iter().cloned());
-    goals.pages.extend(args.conversion_page.iter().cloned());
-    dedup(&mut goals.events);
-    dedup(&mut goals.pages);
     let query = MetricsQuery {
         dimensions: args.by.clone(),
         range: date_range(args.from, args.to)?,
         compare_previous: args.compare.is_some(),
-        goals,
+        goals: with_rule_goals(goals, &rules, &args.conversion_page),
     };
     let (table, sessions) = load(&project, &rules)?;
     let ads = project.load_ads()?;
@@ -106,6 +104,15 @@ pub fn run(args: Args) -> Result<()> {
         print_text(&report);
     }
     Ok(())
+}
+
+/// The project's stored `goals` plus the rule set's key events and the `--conversion-page` patterns given.
+pub fn with_rule_goals(mut goals: ConversionGoals, rules: &RuleSet, pages: &[String]) -> ConversionGoals {
+    goals.events.extend(rules.engagement.key_events.iter().cloned());
+    goals.pages.extend(pages.iter().cloned());
+    dedup(&mut goals.events);
+    dedup(&mut goals.pages);
+    goals
 }
 
 fn dedup(list: &mut Vec<String>) {

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use sessionlens_core::export::CsvExport;
+use sessionlens_core::export::save;
+use sessionlens_core::export::stored::write_rejects;
 use sessionlens_core::{Error, Project, Result};
 
 #[derive(clap::Args)]
@@ -29,14 +30,7 @@ pub fn run(args: Args) -> Result<()> {
         println!("{} rejected rows", rejects.len());
         return Ok(());
     };
-    let io_err = |e| Error::Io { path: out.clone(), source: e };
-    let file = std::fs::File::create(&out).map_err(io_err)?;
-    let mut csv = CsvExport::new(std::io::BufWriter::new(file), args.bom).map_err(io_err)?;
-    csv.row(["file", "line", "reason", "raw"]).map_err(io_err)?;
-    for r in &rejects {
-        csv.row([r.file.as_str(), &r.line.to_string(), &r.reason, &r.raw]).map_err(io_err)?;
-    }
-    csv.finish().map_err(io_err)?;
+    save(&out, args.bom, |csv| write_rejects(csv, &rejects))?;
     eprintln!("wrote {} rejected rows to {}", rejects.len(), out.display());
     Ok(())
 }
