@@ -10,6 +10,7 @@ mod info;
 mod metrics;
 mod output;
 mod rejects;
+mod report;
 mod rules;
 mod sessionize;
 
@@ -46,6 +47,8 @@ enum Command {
     Metrics(metrics::Args),
     /// Ad clicks against sessions: the waterfall of causes, ratios and flags per campaign and day.
     Discrepancy(discrepancy::Args),
+    /// Write the PDF report: summary, traffic over time, channels, campaigns, discrepancy, methodology.
+    Report(report::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Export(args) => (false, export::run(args)),
         Command::Metrics(args) => (args.json, metrics::run(args)),
         Command::Discrepancy(args) => (args.json, discrepancy::run(args)),
+        Command::Report(args) => (false, report::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

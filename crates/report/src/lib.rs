@@ -5,11 +5,15 @@
 //! (from `sessionlens-charts`) as virtual `chart-*.svg` files, so text from imported files — a campaign called
 //! `#panic()` or `<script>` — prints literally and can never run as Typst code. Rendering is sealed: bundled fonts
 //! only, no file system, no network, and a fixed "today" from [`Options`], so the same input gives the same PDF.
+//!
+//! [`build_report`] makes the [`ReportData`] of a project from the core's metrics and discrepancy results.
 
+pub mod build;
 mod data;
 mod view;
 mod world;
 
+pub use build::{build_report, ReportRequest};
 pub use data::{
     CampaignRow, DataSource, DateRange, Discrepancy, Kpi, Methodology, NameValue, ReportData, RuleSet, Table,
 };
@@ -58,6 +62,9 @@ pub enum ReportError {
     Date(String),
     #[error("the report data could not be prepared: {0}")]
     Data(String),
+    /// The project could not be read or analysed; the core's error, with its code.
+    #[error(transparent)]
+    Core(#[from] sessionlens_core::Error),
     /// Typst's own messages; a template or rendering problem, not a data problem.
     #[error("the report could not be laid out: {}", .0.join("; "))]
     Layout(Vec<String>),

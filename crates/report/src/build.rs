@@ -1,0 +1,707 @@
+//! From a project to [`ReportData`]: the sessions of one rule set over one period of view days, with every number
+//! taken from the core — totals and their change from [`metrics`], the daily series and the channel and campaign
+//! tables from [`metrics`] by dimension, the waterfall, campaign flags and daily ratios from [`discrepancy`], row
+//! counts from [`Project::info`]. This module computes nothing of its own: it picks, orders, words and formats.
+//!
+//! [`build_report`] loads, sessionizes and builds in one call (what the CLI and the app's "Export PDF" button
+//! call); [`build`] does the same from data already in memory.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use sessionlens_charts::{
+    format_number, format_percent, format_signed, BreakdownChart, BreakdownRow, ControlChart, DailyCounts, RatioPoint,
+    TimeSeriesChart, WaterfallChart, WaterfallStep,
+};
+use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport};
+use sessionlens_core::export::analysis::waterfall_steps;
+use sessionlens_core::metrics::{
+    metrics, ConversionGoals, DateRange as ViewDays, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
+};
+use sessionlens_core::model::platform;
+use sessionlens_core::sessionize::{sessionize, BounceRule, DurationRule, HitTable, Identity, RuleSet, Sessionized};
+use sessionlens_core::store::ads::AdData;
+use sessionlens_core::store::ProjectInfo;
+use sessionlens_core::Project;
+
+use crate::data::{
+    CampaignRow, DataSource, DateRange, Discrepancy, Kpi, Methodology, NameValue, ReportData, RuleSet as RuleWords,
+    Table,
+};
+use crate::ReportError;
+
+/// Most rows a campaign table shows; the rest are counted in its title.
+pub const MAX_CAMPAIGN_ROWS: usize = 100;
+
+/// What to report on.
+#[derive(Clone, Debug)]
+pub struct ReportRequest {
+    pub rules: RuleSet,
+    /// Days of the view time zone; `None` is every day with sessions or ad data.
+    pub range: Option<ViewDays>,
+    /// The sessions per click a campaign is expected to have.
+    pub band: Band,
+    /// Who the report is for; the project's name when `None`.
+    pub client: Option<String>,
+    /// The cover's headline; "Sessions and ad clicks" when `None`.
+    pub title: Option<String>,
+    /// Conversion goals besides the project's stored ones and the rule set's key events.
+    pub extra_goals: ConversionGoals,
+}
+
+impl ReportRequest {
+    pub fn new(rules: RuleSet) -> ReportRequest {
+        ReportRequest {
+            rules,
+            range: None,
+            band: Band::default(),
+            client: None,
+            title: None,
+            extra_goals: ConversionGoals::default(),
+        }
+    }
+}
+
+/// The data a report is built from, already loaded.
+pub struct Inputs<'a> {
+    pub table: &'a HitTable,
+    /// A sessionization of `table` under the request's rules.
+    pub sessions: &'a Sessionized,
+    pub ads: &'a AdData,
+    pub info: &'a ProjectInfo,
+    /// The project's name for the cover.
+    pub project: &'a str,
+    /// Every conversion goal (stored, key events, extra).
+    pub goals: ConversionGoals,
+}
+
+/// Loads `project`, sessionizes it under the request's rules and builds the report.
+pub fn build_report(project: &Project, request: &ReportRequest) -> Result<ReportData, ReportError> {
+    let table = project.load_hits()?;
+    let sessions = sessionize(&table, &request.rules)?;
+    let ads = project.load_ads()?;
+    let info = project.info()?;
+    let mut goals = project.conversion_goals()?;
+    goals.events.extend(request.rules.engagement.key_events.iter().cloned());
+    goals.events.extend(request.extra_goals.events.iter().cloned());
+    goals.pages.extend(request.extra_goals.pages.iter().cloned());
+    for list in [&mut goals.events, &mut goals.pages] {
+        list.sort();
+        list.dedup();
+    }
+    let name = project.path().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned());
+    let inputs = Inputs {
+        table: &table,
+        sessions: &sessions,
+        ads: &ads,
+        info: &info,
+        project: name.as_deref().unwrap_or("project"),
+        goals,
+    };
+    build(&inputs, request)
+}
+
+/// The report of `inputs` as `request` asks.
+pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData, ReportError> {
+    let query = |dimensions: Vec<Dimension>, compare_previous: bool| MetricsQuery {
+        dimensions,
+        range: request.range,
+        compare_previous,
+        goals: inputs.goals.clone(),
+    };
+    let run = |q: MetricsQuery| metrics(inputs.table, inputs.sessions, inputs.ads, &q);
+    let totals = run(query(Vec::new(), true))?;
+    let period = totals
+        .period
+        .ok_or_else(|| ReportError::Data("the project holds no sessions and no ad data to report on".to_string()))?;
+    let daily = run(query(vec![Dimension::Day], false))?;
+    let channels = run(query(vec![Dimension::Channel], true))?;
+    let campaigns = run(query(vec![Dimension::Campaign], true))?;
+    let options = DiscrepancyOptions { by: Breakdown::Day, band: request.band, range: Some(period), examples: 0 };
+    let gap = discrepancy(inputs.table, inputs.sessions, inputs.ads, &options)?;
+    let rules = &inputs.sessions.rules;
+    let has_ads = !inputs.ads.is_empty();
+
+    let all_rules = rule_words(rules);
+    let summary_rules = ["Session timeout", "Midnight", "Campaign change", "Visitor identity", "Bot filter"]
+        .iter()
+        .filter_map(|name| all_rules.iter().find(|r| r.name == *name).cloned())
+        .collect();
+    let client = request.client.clone().unwrap_or_else(|| inputs.project.to_string());
+    Ok(ReportData {
+        title: request.title.clone().unwrap_or_else(|| "Sessions and ad clicks".to_string()),
+        client,
+        project: inputs.project.to_string(),
+        period: DateRange {
+            start: period.from.to_string(),
+            end: period.to.to_string(),
+            time_zone: totals.time_zone.clone(),
+        },
+        rule_set: RuleWords { name: rule_set_name(rules), rules: summary_rules },
+        kpis: kpis(&totals, &gap, has_ads),
+        time_series: time_series(&daily, period),
+        breakdowns: vec![BreakdownChart {
+            title: "Sessions by channel".to_string(),
+            value_label: "Sessions".to_string(),
+            rows: channels
+                .rows
+                .iter()
+                .map(|r| BreakdownRow { label: key(r), value: r.values.sessions as f64 })
+                .collect(),
+        }],
+        tables: vec![
+            metric_table("Channels", "Channel", &channels, usize::MAX),
+            metric_table("Campaigns", "Campaign", &campaigns, MAX_CAMPAIGN_ROWS),
+        ],
+        discrepancy: Discrepancy {
+            summary: gap_summary(&gap, period, rules),
+            waterfall: waterfall_chart(&gap),
+            control: ControlChart {
+                title: "Sessions per ad click, daily".to_string(),
+                points: gap
+                    .rows
+                    .iter()
+                    .filter_map(|r| Some(RatioPoint { date: r.date?.to_string(), ratio_pct: r.ratio? * 100.0 }))
+                    .collect(),
+                expected_low_pct: gap.band.low * 100.0,
+                expected_high_pct: gap.band.high * 100.0,
+            },
+            campaigns: campaign_rows(&gap),
+        },
+        methodology: Methodology {
+            rules: all_rules,
+            time_zones: time_zones(&gap),
+            bot_filtering: bot_filtering(rules, inputs.sessions),
+            sources: inputs
+                .info
+                .files
+                .iter()
+                .map(|f| DataSource {
+                    name: f.name.clone(),
+                    format: f.format.clone(),
+                    rows: f.rows_imported.max(0) as u64,
+                    rejects: f.rows_rejected.max(0) as u64,
+                })
+                .collect(),
+        },
+    })
+}
+
+fn count(n: u64) -> String {
+    format_number(n as f64)
+}
+
+/// A fraction (0.42) as `42.0 %`.
+fn rate(value: Option<f64>) -> String {
+    value.map_or("–".to_string(), |v| format_percent(v * 100.0))
+}
+
+fn key(row: &MetricRow) -> String {
+    row.keys.join(" · ")
+}
+
+/// The rate a report shows for how sessions went: bounce rate, or engagement where the rules define no bounce.
+fn quality(rules_bounce: bool) -> (&'static str, fn(&MetricValues) -> Option<f64>) {
+    if rules_bounce {
+        ("Bounce rate", |v| v.bounce_rate)
+    } else {
+        ("Engagement rate", |v| v.engagement_rate)
+    }
+}
+
+fn kpis(totals: &MetricsReport, gap: &DiscrepancyReport, has_ads: bool) -> Vec<Kpi> {
+    let now = &totals.totals;
+    let previous = totals.previous_totals.as_ref();
+    let change = totals.totals_change.as_ref();
+    let counted = |name: &str, value: fn(&MetricValues) -> u64, relative: Option<f64>| Kpi {
+        name: name.to_string(),
+        value: count(value(now)),
+        previous: previous.map(|p| count(value(p))),
+        change_pct: relative.map(|c| c * 100.0),
+    };
+    let (quality_name, quality_value) = quality(now.bounce_rate.is_some());
+    // A rate's change is in points, not relative: the tile shows the previous value and no arrow.
+    let quality_kpi = Kpi {
+        name: quality_name.to_string(),
+        value: rate(quality_value(now)),
+        previous: previous.map(|p| rate(quality_value(p))),
+        change_pct: None,
+    };
+    let mut out = vec![
+        counted("Sessions", |v| v.sessions, change.and_then(|c| c.sessions)),
+        counted("Users", |v| v.users, change.and_then(|c| c.users)),
+    ];
+    if has_ads {
+        out.push(counted("Conversions", |v| v.conversions, change.and_then(|c| c.conversions)));
+        out.push(quality_kpi);
+        out.push(Kpi {
+            name: "Ad clicks".to_string(),
+            value: now.clicks.map_or("–".to_string(), |c| format_number(c as f64)),
+            previous: previous.map(|p| p.clicks.map_or("–".to_string(), |c| format_number(c as f64))),
+            change_pct: change.and_then(|c| c.clicks).map(|c| c * 100.0),
+        });
+        let w = &gap.waterfall;
+        out.push(Kpi {
+            name: "Sessions per ad click".to_string(),
+            value: if w.clicks > 0 {
+                format_percent(w.sessions as f64 / w.clicks as f64 * 100.0)
+            } else {
+                "–".into()
+            },
+            previous: None,
+            change_pct: None,
+        });
+    } else {
+        out.push(counted("New users", |v| v.new_users, change.and_then(|c| c.new_users)));
+        out.push(counted("Pageviews", |v| v.pageviews, change.and_then(|c| c.pageviews)));
+        out.push(quality_kpi);
+        out.push(counted("Conversions", |v| v.conversions, change.and_then(|c| c.conversions)));
+    }
+    out
+}
+
+/// Every day of the period, with zero sessions on days without any; clicks are absent (not zero) without ad data.
+fn time_series(daily: &MetricsReport, period: ViewDays) -> TimeSeriesChart {
+    let rows: HashMap<&str, &MetricValues> =
+        daily.rows.iter().filter_map(|r| Some((r.keys.first()?.as_str(), &r.values))).collect();
+    let mut days = Vec::new();
+    let mut date = period.from;
+    let no_clicks = if daily.totals.clicks.is_some() { 0.0 } else { f64::NAN };
+    while date <= period.to {
+        let text = date.to_string();
+        let values = rows.get(text.as_str());
+        days.push(DailyCounts {
+            sessions: values.map_or(0.0, |v| v.sessions as f64),
+            clicks: values.and_then(|v| v.clicks).map_or(no_clicks, |c| c as f64),
+            date: text,
+        });
+        match date.checked_add_signed(Duration::days(1)) {
+            Some(next) => date = next,
+            None => break,
+        }
+    }
+    TimeSeriesChart { title: "Sessions and ad clicks per day".to_string(), days }
+}
+
+fn metric_table(title: &str, dimension: &str, report: &MetricsReport, max_rows: usize) -> Table {
+    let (quality_name, quality_value) = quality(report.totals.bounce_rate.is_some());
+    let cost = match &report.currency {
+        Some(c) => format!("Cost ({c})"),
+        None => "Cost".to_string(),
+    };
+    let columns = [dimension, "Sessions", "vs previous", "Users", quality_name, "Conversions", "Ad clicks", &cost];
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .take(max_rows)
+        .map(|r| {
+            let v = &r.values;
+            let change = match (r.change.as_ref().and_then(|c| c.sessions), &r.previous) {
+                (Some(c), _) => format_signed(c * 100.0) + " %",
+                (None, Some(p)) if p.sessions == 0 && v.sessions > 0 => "new".to_string(),
+                _ => "–".to_string(),
+            };
+            vec![
+                key(r),
+                count(v.sessions),
+                change,
+                count(v.users),
+                rate(quality_value(v)),
+                count(v.conversions),
+                v.clicks.map_or("–".to_string(), |c| format_number(c as f64)),
+                v.cost_micros.map_or("–".to_string(), |m| format!("{:.2}", m as f64 / 1e6)),
+            ]
+        })
+        .collect();
+    let title = if report.rows.len() > rows.len() {
+        format!("{title}: the {} with most sessions of {}", rows.len(), report.rows.len())
+    } else {
+        title.to_string()
+    };
+    Table {
+        title,
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows,
+        numeric: vec![false, true, true, true, true, true, true, true],
+    }
+}
+
+fn step_label(name: &str) -> &'static str {
+    match name {
+        "no_landing_hit" => "No landing hit",
+        "folded_into_open_session" => "Folded into an open session",
+        "extra_sessions_from_one_click" => "Extra sessions from one click",
+        "sessions_without_click" => "Sessions without a click",
+        "bot_landings" => "Bot landings",
+        "bot_sessions" => "Bot sessions",
+        _ => "Residual of daily totals",
+    }
+}
+
+fn waterfall_chart(gap: &DiscrepancyReport) -> WaterfallChart {
+    let w = &gap.waterfall;
+    WaterfallChart {
+        title: "From ad clicks to sessions".to_string(),
+        start_label: "Ad clicks".to_string(),
+        start_value: w.clicks as f64,
+        steps: waterfall_steps(w)
+            .iter()
+            .filter(|(_, s)| s.count != 0)
+            .map(|(name, s)| WaterfallStep { label: step_label(name).to_string(), value: s.count as f64 })
+            .collect(),
+        end_label: "Sessions".to_string(),
+    }
+}
+
+/// `google_ads` → `Google Ads`; an unknown platform id as it is.
+fn platform_name(id: &str) -> &str {
+    match id {
+        platform::GOOGLE => "Google Ads",
+        platform::MICROSOFT => "Microsoft Ads",
+        platform::META => "Meta Ads",
+        other => other,
+    }
+}
+
+fn band_text(band: Band) -> String {
+    format!("{:.0}–{:.0} %", band.low * 100.0, band.high * 100.0)
+}
+
+fn campaign_rows(gap: &DiscrepancyReport) -> Vec<CampaignRow> {
+    gap.campaigns
+        .iter()
+        .map(|c| {
+            let unmatched = gap.unmatched.iter().any(|u| u.platform == c.platform && u.campaign == c.campaign);
+            let flag = if unmatched {
+                Some("Matches no utm_campaign".to_string())
+            } else if c.outside_band {
+                let side = if c.ratio.is_some_and(|r| r < gap.band.low) { "Below" } else { "Above" };
+                Some(format!("{side} the expected {}", band_text(gap.band)))
+            } else {
+                None
+            };
+            CampaignRow {
+                campaign: c.campaign.clone(),
+                platform: platform_name(&c.platform).to_string(),
+                clicks: c.clicks.max(0) as u64,
+                sessions: c.sessions.max(0) as u64,
+                flag,
+            }
+        })
+        .collect()
+}
+
+fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The discrepancy in words: the totals, the largest waterfall steps with what they mean, what is flagged.
+fn gap_summary(gap: &DiscrepancyReport, period: ViewDays, rules: &RuleSet) -> String {
+    let w = &gap.waterfall;
+    if w.clicks == 0 && w.sessions == 0 {
+        let mut text = format!(
+            "There are no ad clicks and no campaign sessions to compare from {} to {}.",
+            long_date(period.from),
+            long_date(period.to)
+        );
+        for note in &gap.notes {
+            text.push_str(&format!("\n\nNote: {note}."));
+        }
+        return text;
+    }
+    let mut paragraphs = Vec::new();
+    let ratio = (w.clicks > 0).then(|| w.sessions as f64 / w.clicks as f64);
+    let verdict = match ratio {
+        Some(r) if gap.band.contains(r) => format!("within the expected {}", band_text(gap.band)),
+        Some(r) if r < gap.band.low => format!("below the expected {}", band_text(gap.band)),
+        Some(_) => format!("above the expected {}", band_text(gap.band)),
+        None => "with no clicks to compare against".to_string(),
+    };
+    paragraphs.push(format!(
+        "From {} to {} the ad platforms reported {} clicks, and the site recorded {} sessions for the same campaigns \
+         under the {} rules: {} sessions per click, {verdict}.",
+        long_date(period.from),
+        long_date(period.to),
+        format_number(w.clicks as f64),
+        format_number(w.sessions as f64),
+        rule_set_name(rules),
+        ratio.map_or("–".to_string(), |r| format_percent(r * 100.0)),
+    ));
+    let mut steps: Vec<_> = waterfall_steps(w).into_iter().filter(|(_, s)| s.count != 0).collect();
+    steps.sort_by_key(|(_, s)| std::cmp::Reverse(s.count.unsigned_abs()));
+    if steps.is_empty() {
+        paragraphs.push("Every click became exactly one session.".to_string());
+    } else {
+        let causes: Vec<String> = steps
+            .iter()
+            .take(3)
+            .map(|(name, s)| {
+                let hidden = if s.separable || *name == "residual" {
+                    ""
+                } else {
+                    " (an estimate: daily totals hide part of it in the residual)"
+                };
+                format!("{} ({}){hidden}: {}", step_label(name), format_signed(s.count as f64), s.explanation)
+            })
+            .collect();
+        let lead = if causes.len() == 1 { "The cause:" } else { "The largest causes, in order:" };
+        paragraphs.push(format!("{lead} {}", causes.join(" ")));
+    }
+    let flagged: Vec<String> = campaign_rows(gap)
+        .into_iter()
+        .filter_map(|c| c.flag.map(|f| format!("{} ({})", c.campaign, f.to_lowercase())))
+        .collect();
+    if !flagged.is_empty() {
+        paragraphs.push(format!(
+            "{} need a look: {}.",
+            if flagged.len() == 1 { "One campaign".to_string() } else { format!("{} campaigns", flagged.len()) },
+            and_list(&flagged)
+        ));
+    }
+    let days: Vec<String> = gap.rows.iter().filter(|r| r.control_flag).filter_map(|r| r.date).map(long_date).collect();
+    if !days.is_empty() {
+        paragraphs.push(format!(
+            "Outside the control limits (the period's mean ± 3σ of daily sessions per click): {}.",
+            and_list(&days)
+        ));
+    }
+    for note in &gap.notes {
+        paragraphs.push(format!("Note: {note}."));
+    }
+    paragraphs.join("\n\n")
+}
+
+fn rule_set_name(rules: &RuleSet) -> String {
+    let mut preset = RuleSet::preset(rules.preset);
+    preset.time_zone = rules.time_zone.clone();
+    if preset.normalized() == rules.normalized() {
+        rules.preset.title().to_string()
+    } else {
+        format!("{}, adjusted", rules.preset.title())
+    }
+}
+
+fn duration_words(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    let part = |n: u32, one: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {one}s")),
+    };
+    let parts: Vec<String> = [part(h, "hour"), part(m, "minute"), part(s, "second")].into_iter().flatten().collect();
+    if parts.is_empty() {
+        "0 seconds".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
+fn on_off(on: bool, yes: &str, no: &str) -> String {
+    if on { yes } else { no }.to_string()
+}
+
+fn list_or(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// Every rule of `rules` in words, in the order of SESSION-RULES.md.
+pub fn rule_words(rules: &RuleSet) -> Vec<NameValue> {
+    let nv = |name: &str, value: String| NameValue { name: name.to_string(), value };
+    let e = &rules.engagement;
+    vec![
+        nv("Platform rules", rule_set_name(rules)),
+        nv("Session timeout", format!("{} without a hit ends the session", duration_words(rules.inactivity_timeout_s))),
+        nv(
+            "Longest session",
+            rules.max_session_length_s.map_or("No limit".to_string(), |s| format!("Cut after {}", duration_words(s))),
+        ),
+        nv(
+            "Most hits per session",
+            rules
+                .max_hits_per_session
+                .map_or("No limit".to_string(), |n| format!("Cut after {} hits", count(n.into()))),
+        ),
+        nv(
+            "Hit bursts",
+            rules.burst_cut.map_or("Not cut".to_string(), |b| {
+                format!("More than {} hits in under {} end the visit", b.hits, duration_words(b.seconds))
+            }),
+        ),
+        nv("Time zone", format!("{} (days, midnight and every time shown)", rules.time_zone)),
+        nv("Midnight", on_off(rules.split_at_midnight, "Starts a new session", "Sessions continue across midnight")),
+        nv("UTC hour", on_off(rules.split_at_hour, "Every UTC clock hour starts a new session", "No split")),
+        nv(
+            "Campaign change",
+            on_off(
+                rules.split_on_campaign_change,
+                "A new campaign (utm tags or click id) starts a new session",
+                "Does not start a new session",
+            ),
+        ),
+        nv(
+            "Direct returns",
+            on_off(
+                rules.direct_keeps_campaign,
+                "Keep the running campaign; a session starting direct carries the last campaign",
+                "Count as direct",
+            ),
+        ),
+        nv(
+            "Direct visit, then a campaign",
+            on_off(
+                rules.direct_session_adopts_campaign,
+                "The visit takes the campaign",
+                "The campaign splits the visit",
+            ),
+        ),
+        nv(
+            "Referrer change",
+            on_off(rules.split_on_referrer_change, "A new external referrer starts a new session", "No split"),
+        ),
+        nv("Referrals treated as direct", list_or(&rules.referral_exclusions, "None")),
+        nv(
+            "Click ids",
+            on_off(
+                rules.click_id_is_campaign,
+                "Each distinct click id is a campaign of its own",
+                "Part of the campaign",
+            ),
+        ),
+        nv("User id change", on_off(rules.split_on_user_id_change, "Starts a new session", "No split")),
+        nv(
+            "Non-interaction hits",
+            if rules.interaction_only {
+                format!(
+                    "Neither start nor extend sessions ({})",
+                    list_or(&rules.non_interaction_events, "flagged hits")
+                )
+            } else {
+                "Count like any hit".to_string()
+            },
+        ),
+        nv("Visitor identity", identity_words(rules.identity).to_string()),
+        nv(
+            "Bot filter",
+            on_off(rules.bot_filter, "Hits from user agents on the bot list are dropped", "Off: bot hits are counted"),
+        ),
+        nv("Bounce", bounce_words(rules.bounce).to_string()),
+        nv(
+            "Engaged session",
+            format!(
+                "Longer than {}, at least {} page views, or a key event ({})",
+                duration_words(e.min_duration_s),
+                e.min_pageviews,
+                list_or(&e.key_events, "none")
+            ),
+        ),
+        nv("Duration", duration_rule_words(rules.duration).to_string()),
+    ]
+}
+
+fn identity_words(identity: Identity) -> &'static str {
+    match identity {
+        Identity::Client => "The source's visitor id (cookie or client id)",
+        Identity::User => "The logged-in user id, joined with the devices it used",
+        Identity::Fingerprint => "A daily hash of IP address and user agent (no cookies)",
+        Identity::IpUaDay => "IP address, user agent and day",
+        Identity::Ip => "IP address",
+        Identity::SourceSession => "The source's own session id",
+    }
+}
+
+fn bounce_words(bounce: BounceRule) -> &'static str {
+    match bounce {
+        BounceRule::OneInteractionHit => "At most one interaction hit",
+        BounceRule::NotEngaged => "The session is not engaged",
+        BounceRule::OneHit => "Exactly one hit",
+        BounceRule::AtMostOneAction => "At most one action (page view or event)",
+        BounceRule::FewerThanTwoPageviews => "Fewer than two page views",
+        BounceRule::PosthogBounce => "One page view, under 10 seconds, nothing else",
+        BounceRule::None => "Not defined (no bounce rate)",
+    }
+}
+
+fn duration_rule_words(duration: DurationRule) -> &'static str {
+    match duration {
+        DurationRule::LastInteractionMinusFirst => "Last interaction hit minus first hit",
+        DurationRule::LastMinusFirst => "Last hit minus first hit",
+        DurationRule::SumOfTimeSpent => "Sum of the time spent on each hit",
+        DurationRule::LastMinusFirstPlusOneSecond => "Last hit minus first hit, plus one second",
+    }
+}
+
+fn time_zones(gap: &DiscrepancyReport) -> Vec<NameValue> {
+    let mut out = vec![NameValue {
+        name: "Report".to_string(),
+        value: format!("{} (all days and times in this report)", gap.time_zone),
+    }];
+    for z in &gap.time_zones {
+        let account = if z.account.is_empty() { String::new() } else { format!(" {}", z.account) };
+        out.push(NameValue {
+            name: format!("{} account{account}", platform_name(&z.platform)),
+            value: z.explanation.clone(),
+        });
+    }
+    out
+}
+
+fn bot_filtering(rules: &RuleSet, sessions: &Sessionized) -> String {
+    let dropped = count(sessions.bot_hits.len() as u64);
+    if rules.bot_filter {
+        format!(
+            "Hits whose user agent is on the bot list (crawlers, spiders, monitoring and preview tools, from the \
+             crawler-user-agents project) were dropped before sessions were built: {dropped} hits in the project's \
+             data.\n\nAd platforms remove the invalid clicks they recognise before reporting; clicks that reached \
+             the site only as bot hits appear as \"Bot landings\" in the waterfall."
+        )
+    } else {
+        "The bot filter was off: hits from user agents on the bot list were counted like any other, and sessions of \
+         bots that carry a campaign appear as \"Bot sessions\" in the waterfall."
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sessionlens_core::sessionize::Preset;
+
+    #[test]
+    fn durations_and_rule_names_read_as_words() {
+        assert_eq!(duration_words(1800), "30 minutes");
+        assert_eq!(duration_words(28_500), "7 hours 55 minutes");
+        assert_eq!(duration_words(0), "0 seconds");
+        let mut rules = RuleSet::preset(Preset::Ga4);
+        rules.time_zone = "Europe/Berlin".into();
+        assert_eq!(rule_set_name(&rules), "Google Analytics 4");
+        rules.inactivity_timeout_s = 3600;
+        assert_eq!(rule_set_name(&rules), "Google Analytics 4, adjusted");
+        let words = rule_words(&rules);
+        assert_eq!(
+            words.iter().find(|w| w.name == "Session timeout").unwrap().value,
+            "1 hour without a hit ends the session"
+        );
+        assert!(words.iter().any(|w| w.name == "Time zone" && w.value.starts_with("Europe/Berlin")));
+        assert_eq!(words.len(), 21);
+    }
+
+    #[test]
+    fn lists_dates_and_platforms_read_as_words() {
+        assert_eq!(platform_name("google_ads"), "Google Ads");
+        assert_eq!(platform_name("tiktok"), "tiktok");
+        assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(long_date("2024-03-05".parse().unwrap()), "5 March 2024");
+    }
+}
