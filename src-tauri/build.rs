@@ -15,6 +15,10 @@ const COMMANDS: &[&str] = &[
     "export_rejects",
     "recent_projects",
     "supported_formats",
+    "rule_choices",
+    "dashboard",
+    "discrepancy",
+    "compare_rules",
 ];
 
 fn main() {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
+use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput};
 use crate::dto::{FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
 use crate::workspace::Workspace;
@@ -89,4 +90,35 @@ pub fn recent_projects(state: State<'_, Workspace>) -> Vec<RecentProject> {
 #[tauri::command]
 pub fn supported_formats(state: State<'_, Workspace>) -> Vec<FormatInfo> {
     state.supported_formats()
+}
+
+#[tauri::command]
+pub fn rule_choices(state: State<'_, Workspace>) -> Result<RuleChoices, AppError> {
+    state.rule_choices()
+}
+
+/// The dashboard under `rules` over `range` (every day with data when null). Sessionizes on a
+/// blocking thread; the hits are read from the project only the first time.
+#[tauri::command]
+pub async fn dashboard(app: AppHandle, rules: RulesInput, range: Option<DayRange>) -> Result<DashboardView, AppError> {
+    blocking(app, move |ws| ws.dashboard(&rules, range.as_ref())).await
+}
+
+#[tauri::command]
+pub async fn discrepancy(
+    app: AppHandle,
+    rules: RulesInput,
+    range: Option<DayRange>,
+) -> Result<DiscrepancyView, AppError> {
+    blocking(app, move |ws| ws.discrepancy(&rules, range.as_ref())).await
+}
+
+#[tauri::command]
+pub async fn compare_rules(
+    app: AppHandle,
+    left: RulesInput,
+    right: RulesInput,
+    range: Option<DayRange>,
+) -> Result<CompareView, AppError> {
+    blocking(app, move |ws| ws.compare(&left, &right, range.as_ref())).await
 }

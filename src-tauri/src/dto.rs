@@ -251,5 +251,10 @@ mod bindings {
         RejectsPage::export_all(&config).unwrap();
         RecentProject::export_all(&config).unwrap();
         FormatInfo::export_all(&config).unwrap();
+        crate::analysis::RulesInput::export_all(&config).unwrap();
+        crate::analysis::RuleChoices::export_all(&config).unwrap();
+        crate::analysis::DashboardView::export_all(&config).unwrap();
+        crate::analysis::DiscrepancyView::export_all(&config).unwrap();
+        crate::analysis::CompareView::export_all(&config).unwrap();
     }
 }

@@ -5,6 +5,7 @@
 //! `sessionlens-app PROJECT.sessionlens` opens that project at start; without one the start
 //! screen offers recent projects and the bundled demo.
 
+pub mod analysis;
 mod commands;
 mod demo;
 pub mod dto;
@@ -39,6 +40,10 @@ pub fn run() {
             commands::export_rejects,
             commands::recent_projects,
             commands::supported_formats,
+            commands::rule_choices,
+            commands::dashboard,
+            commands::discrepancy,
+            commands::compare_rules,
         ])
         .run(tauri::generate_context!())
         .expect("SessionLens could not start");

@@ -7,7 +7,7 @@
 //! (SQLite's write-ahead log lets readers see the project as it was until the import commits).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use sessionlens_core::export::CsvExport;
@@ -15,6 +15,9 @@ use sessionlens_core::import::ImportOptions;
 use sessionlens_core::store::{CancelToken, ImportControl, Progress};
 use sessionlens_core::Project;
 
+use crate::analysis::{
+    self, CompareView, DashboardView, DayRange, DiscrepancyView, LoadedData, RuleChoices, RulesInput,
+};
 use crate::demo;
 use crate::dto::{
     FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow, RejectsPage,
@@ -32,6 +35,8 @@ struct OpenProject {
     project: Project,
     path: PathBuf,
     is_demo: bool,
+    /// Hits and ad data for the analysis screens, read on first use and dropped by an import.
+    data: Option<Arc<LoadedData>>,
 }
 
 /// The app's state, shared by all commands.
@@ -79,7 +84,7 @@ impl Workspace {
         self.refuse_while_importing()?;
         let path = std::path::absolute(path).map_err(|e| AppError::io(path, e))?;
         let project = Project::open(&path)?;
-        let open = OpenProject { project, path, is_demo };
+        let open = OpenProject { project, path, is_demo, data: None };
         let shown = view(&open)?;
         *lock(&self.open) = Some(open);
         Ok(shown)
@@ -140,6 +145,9 @@ impl Workspace {
         }
         drop(writer);
         drop(running);
+        if let Some(open) = lock(&self.open).as_mut() {
+            open.data = None;
+        }
         Ok(ImportSummary { files: outcomes, cancelled, project: self.project_info()? })
     }
 
@@ -202,6 +210,50 @@ impl Workspace {
                 kind: f.kind().as_str().to_string(),
             })
             .collect()
+    }
+
+    /// The rule choices the rules panel offers for the open project.
+    pub fn rule_choices(&self) -> Result<RuleChoices, AppError> {
+        let guard = lock(&self.open);
+        let open = guard.as_ref().ok_or_else(AppError::no_project)?;
+        Ok(analysis::rule_choices(&open.project.info()?.time_zones))
+    }
+
+    /// The dashboard of the open project under `rules` over `range`. Blocks while it
+    /// sessionizes: call it off the UI thread.
+    pub fn dashboard(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<DashboardView, AppError> {
+        let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
+        analysis::dashboard(&*self.loaded_data()?, &rules, range)
+    }
+
+    /// Ad clicks against sessions of the open project under `rules` over `range`.
+    pub fn discrepancy(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<DiscrepancyView, AppError> {
+        let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
+        analysis::discrepancy_view(&*self.loaded_data()?, &rules, range)
+    }
+
+    /// The KPIs of two rule sets side by side.
+    pub fn compare(
+        &self,
+        left: &RulesInput,
+        right: &RulesInput,
+        range: Option<&DayRange>,
+    ) -> Result<CompareView, AppError> {
+        let (left, right, range) = (left.rule_set()?, right.rule_set()?, analysis::parse_range(range)?);
+        analysis::compare(&*self.loaded_data()?, &left, &right, range)
+    }
+
+    /// The open project's hits and ad data, read from the project on first use. The project's
+    /// lock is held only while reading, never while computing.
+    fn loaded_data(&self) -> Result<Arc<LoadedData>, AppError> {
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(AppError::no_project)?;
+        if let Some(data) = &open.data {
+            return Ok(data.clone());
+        }
+        let data = Arc::new(LoadedData::load(&open.project)?);
+        open.data = Some(data.clone());
+        Ok(data)
     }
 
     fn refuse_while_importing(&self) -> Result<(), AppError> {

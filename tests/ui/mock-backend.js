@@ -72,6 +72,132 @@ function fail(code, message) {
 
 let pendingImport = null;
 
+// The analysis screens. Numbers follow the rules the way real sessionization does in
+// direction: a shorter timeout gives more sessions, UA a few more than GA4 (campaign splits).
+const PRESETS = [
+  ['ua', 'Universal Analytics', '30 min timeout, new session at midnight and on any campaign change.'],
+  ['ga4', 'Google Analytics 4', '30 min timeout, no midnight or campaign split; bounce means not engaged.'],
+  ['matomo', 'Matomo (defaults)', '30 min timeout, new visit at midnight and on a campaign change.'],
+  ['server-log', 'Server-log heuristic (AWStats/Webalizer)', 'Visitors by IP address, 30 min timeout.'],
+];
+const CAMPAIGN = () => (scenario.hostile === true ? HOSTILE : 'spring_sale');
+
+function effectiveRules(input) {
+  const preset = PRESETS.find((p) => p[0] === input.preset) ?? PRESETS[1];
+  const splits = preset[0] === 'ua' || preset[0] === 'matomo';
+  return {
+    preset: preset[0],
+    presetTitle: preset[1],
+    timeoutMinutes: input.timeoutMinutes ?? 30,
+    timeZone: input.timeZone ?? 'UTC',
+    splitAtMidnight: input.splitAtMidnight ?? splits,
+    splitOnCampaignChange: input.splitOnCampaignChange ?? splits,
+    identity: input.identity ?? 'client',
+    botFilter: input.botFilter ?? true,
+  };
+}
+
+function sessionsUnder(rules) {
+  let n = 754 + Math.max(0, 30 - rules.timeoutMinutes) * 41;
+  if (rules.splitAtMidnight) n += 3;
+  if (rules.splitOnCampaignChange) n += 5;
+  if (!rules.botFilter) n += 20;
+  return n;
+}
+
+function kpis(rules) {
+  const sessions = sessionsUnder(rules);
+  return {
+    sessions,
+    users: 314,
+    pageviews: 2980,
+    bounceRate: 0.3196,
+    avgDurationS: 894.6 * (754 / sessions),
+    engagementRate: 0.6804,
+    clicks: 149,
+    clickToSession: (136 + sessions - 754) / 149,
+  };
+}
+
+function chartSvg(title, labels) {
+  const texts = labels.map((l, i) => `<text x="10" y="${30 + 20 * i}" fill="currentColor">${l.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 200" width="100%"><title>${title}</title><polyline points="20,180 200,60 400,120 580,40" fill="none" stroke="#2f6bd8" stroke-width="3"/>${texts.join('')}</svg>`;
+}
+
+function dashboard({ rules: input, range }) {
+  const rules = effectiveRules(input);
+  const now = kpis(rules);
+  const line = (key, share, clicks) => ({
+    key,
+    sessions: Math.round(now.sessions * share),
+    users: Math.round(314 * share),
+    pageviews: Math.round(2980 * share),
+    bounceRate: 0.32,
+    engagementRate: 0.68,
+    avgDurationS: 880,
+    clicks,
+  });
+  const table = (dimension, title, rows) => ({ dimension, title, rows, totalRows: rows.length });
+  const march = { from: '2024-03-01', to: '2024-03-31' };
+  return {
+    rules,
+    period: range ?? march,
+    previousPeriod: { from: '2024-01-30', to: '2024-02-29' },
+    dataSpan: march,
+    kpis: now,
+    previous: { ...now, sessions: 0, users: 0, pageviews: 0, clicks: 0 },
+    change: { sessions: null, users: null, pageviews: null, bounceRatePoints: null, avgDurationS: null, engagementRatePoints: null, clicks: null, clickToSessionPoints: null },
+    overTimeSvg: chartSvg('Sessions and ad clicks per day', []),
+    breakdowns: [
+      table('channel', 'Channel', [line('Direct', 0.48, 0), line('Paid Search', 0.18, 149), line('Organic Search', 0.2, 0), line('Referral', 0.14, 0)]),
+      table('source_medium', 'Source / medium', [line('(direct) / (none)', 0.48, 0), line('google / cpc', 0.18, 149)]),
+      table('campaign', 'Campaign', [line('(not set)', 0.78, 0), line(CAMPAIGN(), 0.18, 149), line('newsletter', 0.04, 0)]),
+      table('landing_page', 'Landing page', [line('/contact', 0.085, null), line('/', 0.3, null)]),
+      table('device_category', 'Device', [line('desktop', 0.51, 0), line('mobile', 0.42, 0), line('tablet', 0.07, 0)]),
+    ],
+    notes: ['ad clicks and cost have no landing-page (ad platforms report none); they appear in the totals only'],
+  };
+}
+
+function discrepancyView({ rules: input, range }) {
+  const rules = effectiveRules(input);
+  const sessions = 136 + sessionsUnder(rules) - 754;
+  const steps = [
+    {
+      label: 'Residual (daily totals)',
+      count: sessions - 149,
+      separable: false,
+      explanation: `Daily totals only: clicks minus tagged landings ${scenario.hostile ? HOSTILE : ''}`.trim(),
+      examples: [
+        {
+          summary: `2 clicks, 1 session: clicks on ${CAMPAIGN()} carried the same manual tags`,
+          timeline: [
+            { localTime: '2024-03-04 10:01', kind: 'click', text: `click on ${CAMPAIGN()}` },
+            { localTime: '2024-03-04 10:02', kind: 'session_start', text: 'session starts on /sale' },
+          ],
+        },
+      ],
+    },
+  ];
+  return {
+    rules,
+    period: range ?? { from: '2024-03-01', to: '2024-03-31' },
+    bandLow: 0.8,
+    bandHigh: 1.2,
+    clicks: 149,
+    sessions,
+    steps,
+    campaigns: [
+      { platform: 'google_ads', campaign: CAMPAIGN(), clicks: 149, sessions, ratio: sessions / 149, outsideBand: sessions / 149 > 1.2, controlFlag: false, steps },
+      { platform: 'google_ads', campaign: 'brand', clicks: 40, sessions: 12, ratio: 0.3, outsideBand: true, controlFlag: true, steps: [] },
+    ],
+    unmatched: scenario.hostile ? [{ platform: 'google_ads', campaign: HOSTILE, clicks: 3, suggestion: HOSTILE }] : [],
+    waterfallSvg: chartSvg('From ad clicks to sessions', [CAMPAIGN()]),
+    controlSvg: chartSvg('Sessions per 100 clicks, by day', []),
+    notes: ["the export does not state the account's time zone; its days are taken as UTC days"],
+  };
+}
+
 function importFiles({ paths, onProgress }) {
   const name = paths[0].split('/').pop();
   const total = 500_000;
@@ -160,6 +286,22 @@ mockIPC((cmd, args) => {
       return null;
     case 'export_rejects':
       return project.rejects.length;
+    case 'rule_choices':
+      return {
+        presets: PRESETS.map(([id, title, explanation]) => ({ id, title, explanation })),
+        identities: [
+          { id: 'client', title: 'Client id', explanation: 'The visitor id the tracker stored.' },
+          { id: 'ip', title: 'IP address', explanation: 'Everyone behind one IP address is one visitor.' },
+        ],
+        timeZones: ['Europe/Berlin', 'UTC'],
+        defaultPreset: 'ga4',
+      };
+    case 'dashboard':
+      return project.open ? dashboard(args) : fail('no_project', 'no project is open');
+    case 'discrepancy':
+      return discrepancyView(args);
+    case 'compare_rules':
+      return { period: args.range ?? { from: '2024-03-01', to: '2024-03-31' }, left: { rules: effectiveRules(args.left), kpis: kpis(effectiveRules(args.left)) }, right: { rules: effectiveRules(args.right), kpis: kpis(effectiveRules(args.right)) } };
     case 'plugin:dialog|open':
       if (args.options.multiple) return scenario.importPaths ?? ['/home/user/logs/access.log'];
       return scenario.projectPath ?? '/home/user/Shop.sessionlens';

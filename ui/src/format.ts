@@ -40,3 +40,33 @@ export function dayRange(first: string | null, last: string | null): string {
 export function msRange(first: number | null, last: number | null): string {
   return dayRange(first === null ? null : utcDay(first), last === null ? null : utcDay(last));
 }
+
+/** A fraction as a percentage, "42.1 %"; "—" when not defined. */
+export function percent(x: number | null, digits = 1): string {
+  return x === null ? '—' : `${(x * 100).toFixed(digits)} %`;
+}
+
+/** Seconds as "14 min 55 s", "42 s"; "—" when not defined. */
+export function duration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** A relative change, "+12.5 %" / "−3.0 %". */
+export function change(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
+}
+
+/** A change in points of a fraction, "+2.1 pt". */
+export function points(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pt`;
+}
+
+/** A signed count, "+12" / "−3". */
+export function signedCount(n: number): string {
+  return `${n >= 0 ? '+' : '−'}${count(Math.abs(n))}`;
+}

@@ -6,6 +6,12 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { open, save } from '@tauri-apps/plugin-dialog';
 
 import type { AppError } from './bindings/AppError';
+import type { CompareView } from './bindings/CompareView';
+import type { DashboardView } from './bindings/DashboardView';
+import type { DayRange } from './bindings/DayRange';
+import type { DiscrepancyView } from './bindings/DiscrepancyView';
+import type { RuleChoices } from './bindings/RuleChoices';
+import type { RulesInput } from './bindings/RulesInput';
 import type { FormatInfo } from './bindings/FormatInfo';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportSummary } from './bindings/ImportSummary';
@@ -14,6 +20,13 @@ import type { RecentProject } from './bindings/RecentProject';
 import type { RejectsPage } from './bindings/RejectsPage';
 
 export type { AppError, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
+export type { CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput };
+export type { BreakdownTable } from './bindings/BreakdownTable';
+export type { CampaignLine } from './bindings/CampaignLine';
+export type { EffectiveRules } from './bindings/EffectiveRules';
+export type { KpiChanges } from './bindings/KpiChanges';
+export type { Kpis } from './bindings/Kpis';
+export type { StepView } from './bindings/StepView';
 export type { FileOutcome } from './bindings/FileOutcome';
 export type { RejectedRow } from './bindings/RejectedRow';
 export type { SourceFile } from './bindings/SourceFile';
@@ -74,6 +87,13 @@ export const api = {
   listRejects: (offset: number, limit: number) => call<RejectsPage>('list_rejects', { offset, limit }),
   /** Writes all rejected rows as spreadsheet-safe CSV; resolves to the number of rows. */
   exportRejects: (path: string) => call<number>('export_rejects', { path }),
+  /** The presets, identities and time zones the rules panel offers. */
+  ruleChoices: () => call<RuleChoices>('rule_choices'),
+  /** Re-sessionizes under `rules` (in memory, off the UI thread); `range` null is every day. */
+  dashboard: (rules: RulesInput, range: DayRange | null) => call<DashboardView>('dashboard', { rules, range }),
+  discrepancy: (rules: RulesInput, range: DayRange | null) => call<DiscrepancyView>('discrepancy', { rules, range }),
+  compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
+    call<CompareView>('compare_rules', { left, right, range }),
 };
 
 const projectFilter = [{ name: 'SessionLens project', extensions: ['sessionlens'] }];

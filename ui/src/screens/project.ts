@@ -1,5 +1,6 @@
-// The project screen: what the project holds, its files, importing more (with progress and
-// cancel), the last import's summary, and the rejected rows with an export to CSV.
+// The project screen: tabs for its files (what the project holds, importing more with progress
+// and cancel, the last import's summary, the rejected rows with an export to CSV) and for the
+// analysis views (dashboard, discrepancy, compare; see ./analysis.ts).
 
 import { button, h, replace, type Child } from '../dom';
 import * as fmt from '../format';
@@ -15,6 +16,7 @@ import {
   type SourceFile,
 } from '../ipc';
 import type { Shell } from '../main';
+import { createAnalysis, type AnalysisView } from './analysis';
 
 const REJECTS_PAGE = 200;
 /** Raw rows longer than this are cut in the table (the export has them whole). */
@@ -46,6 +48,39 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
     { attrs: { id: 'close-project' } },
   );
   const exportButton = button('Export to CSV…', () => void exportRejects(), { attrs: { id: 'export-rejects' } });
+  const analysis = createAnalysis(shell);
+  type Tab = 'files' | AnalysisView;
+  const tabNames: [Tab, string][] = [
+    ['files', 'Files'],
+    ['dashboard', 'Dashboard'],
+    ['discrepancy', 'Discrepancy'],
+    ['compare', 'Compare'],
+  ];
+  const tabButtons = tabNames.map(([tab, label]) =>
+    h(
+      'button',
+      {
+        class: 'tab',
+        id: `tab-${tab}`,
+        attrs: { type: 'button', role: 'tab', 'aria-selected': tab === 'files' ? 'true' : 'false' },
+        on: { click: () => showTab(tab) },
+      },
+      label,
+    ),
+  );
+  const filesPanel = h('div', { class: 'files-panel', attrs: { role: 'tabpanel', 'aria-labelledby': 'tab-files' } });
+  const analysisPanel = h('div', { class: 'analysis-panel', attrs: { role: 'tabpanel', hidden: true } });
+  analysisPanel.append(analysis.root);
+
+  function showTab(tab: Tab): void {
+    tabButtons.forEach((b, i) => b.setAttribute('aria-selected', tabNames[i][0] === tab ? 'true' : 'false'));
+    filesPanel.hidden = tab !== 'files';
+    analysisPanel.hidden = tab === 'files';
+    if (tab !== 'files') {
+      analysisPanel.setAttribute('aria-labelledby', `tab-${tab}`);
+      analysis.show(tab);
+    }
+  }
 
   replace(
     main,
@@ -63,6 +98,12 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
         ),
         h('div', { class: 'project-actions' }, importButton, closeButton),
       ),
+      h('nav', { class: 'tabs', attrs: { role: 'tablist', 'aria-label': 'Project views' } }, ...tabButtons),
+      filesPanel,
+      analysisPanel,
+    ),
+  );
+  filesPanel.append(
       stats,
       importPanel,
       h(
@@ -87,7 +128,6 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
         ),
         rejectsBody,
       ),
-    ),
   );
 
   function showProjectData(): void {
@@ -157,6 +197,7 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
     }
     project = summary.project;
     showProjectData();
+    analysis.dataChanged();
     replace(importPanel, summaryView(summary, () => {
       importPanel.hidden = true;
       replace(importPanel);

@@ -1,0 +1,799 @@
+//! The analysis screens' data: the rule choices the UI offers, the dashboard (KPIs, sessions
+//! and clicks over time, breakdowns), the click/session discrepancy and two presets compared.
+//! Everything is computed from a [`LoadedData`] (the project's hits and ad data read once and
+//! kept by the workspace), so a toggle re-sessionizes in memory without reading SQLite again.
+//!
+//! Charts are SVG strings from `sessionlens-charts`, which XML-escapes every label it is given;
+//! every other value goes to the UI as data and is shown there as text.
+
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use sessionlens_charts::{
+    control_chart_svg, time_series_svg, waterfall_svg, ControlChart, DailyCounts, RatioPoint, TimeSeriesChart,
+    WaterfallChart, WaterfallStep,
+};
+use sessionlens_core::discrepancy::{discrepancy, Breakdown, DiscrepancyOptions, Example, Step, Waterfall};
+use sessionlens_core::metrics::{
+    metrics, ConversionGoals, DateRange, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport, ViewClock,
+};
+use sessionlens_core::sessionize::{sessionize, HitTable, Identity, Preset, RuleSet, Sessionized};
+use sessionlens_core::store::ads::AdData;
+use sessionlens_core::Project;
+use ts_rs::TS;
+
+use crate::error::AppError;
+
+/// Breakdown tables list at most this many rows (the largest by sessions).
+pub const BREAKDOWN_ROWS_MAX: usize = 200;
+
+/// What the project holds for analysis, read from SQLite once per open project (and again after
+/// an import), with the last sessionization kept so the screens of one rule set share it.
+pub struct LoadedData {
+    hits: HitTable,
+    ads: AdData,
+    goals: ConversionGoals,
+    last_sessions: Mutex<Option<Arc<Sessionized>>>,
+}
+
+impl LoadedData {
+    pub fn load(project: &Project) -> Result<Self, AppError> {
+        Ok(LoadedData {
+            hits: project.load_hits()?,
+            ads: project.load_ads()?,
+            goals: project.conversion_goals()?,
+            last_sessions: Mutex::new(None),
+        })
+    }
+
+    /// The sessions under `rules`, reusing the last ones when the rules are the same.
+    fn sessions(&self, rules: &RuleSet) -> Result<Arc<Sessionized>, AppError> {
+        let mut last = self.last_sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(kept) = last.as_ref().filter(|s| &s.rules == rules) {
+            return Ok(kept.clone());
+        }
+        rules.validate()?;
+        let fresh = Arc::new(sessionize(&self.hits, rules)?);
+        *last = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    /// The project's goals plus the rule set's key events, as the CLI's metrics count them.
+    fn goals_for(&self, rules: &RuleSet) -> ConversionGoals {
+        let mut goals = self.goals.clone();
+        goals.events.extend(rules.engagement.key_events.iter().cloned());
+        goals.events.sort();
+        goals.events.dedup();
+        goals
+    }
+}
+
+/// The rules the UI asks for: a preset, and the toggles the rules panel changes (`null` keeps
+/// the preset's own value).
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RulesInput {
+    /// A preset id, e.g. `ga4` (see [`RuleChoices::presets`]).
+    pub preset: String,
+    pub timeout_minutes: Option<u32>,
+    /// IANA name, e.g. `Europe/Berlin`.
+    pub time_zone: Option<String>,
+    pub split_at_midnight: Option<bool>,
+    pub split_on_campaign_change: Option<bool>,
+    /// An identity id (see [`RuleChoices::identities`]).
+    pub identity: Option<String>,
+    pub bot_filter: Option<bool>,
+}
+
+/// The rules a view was computed with (the preset's values with the toggles applied).
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EffectiveRules {
+    pub preset: String,
+    pub preset_title: String,
+    pub timeout_minutes: u32,
+    pub time_zone: String,
+    pub split_at_midnight: bool,
+    pub split_on_campaign_change: bool,
+    pub identity: String,
+    pub bot_filter: bool,
+}
+
+/// Days of the view time zone, `YYYY-MM-DD`, both included.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DayRange {
+    pub from: String,
+    pub to: String,
+}
+
+/// One option of a picker.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    pub id: String,
+    pub title: String,
+    /// One line saying what it means.
+    pub explanation: String,
+}
+
+/// What the rules panel offers.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleChoices {
+    pub presets: Vec<Choice>,
+    pub identities: Vec<Choice>,
+    /// Suggested view time zones: the project's ad accounts' zones, then UTC.
+    pub time_zones: Vec<String>,
+    /// The preset a project opens with.
+    pub default_preset: String,
+}
+
+/// The headline figures of a period.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Kpis {
+    pub sessions: u64,
+    pub users: u64,
+    pub pageviews: u64,
+    /// Fractions (0.42 = 42 %); `null` where not defined (no session, or a preset with no bounce).
+    pub bounce_rate: Option<f64>,
+    pub avg_duration_s: Option<f64>,
+    pub engagement_rate: Option<f64>,
+    /// Ad clicks; `null` without ad data.
+    pub clicks: Option<i64>,
+    /// Sessions of ad campaigns per ad click (1.0 = one session per click).
+    pub click_to_session: Option<f64>,
+}
+
+/// Changes from the previous period: relative for counts (0.25 = +25 %), in points of a
+/// fraction for rates (0.02 = +2 points); `null` where the previous value is 0 or undefined.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KpiChanges {
+    pub sessions: Option<f64>,
+    pub users: Option<f64>,
+    pub pageviews: Option<f64>,
+    pub bounce_rate_points: Option<f64>,
+    pub avg_duration_s: Option<f64>,
+    pub engagement_rate_points: Option<f64>,
+    pub clicks: Option<f64>,
+    pub click_to_session_points: Option<f64>,
+}
+
+/// One row of a breakdown table.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BreakdownLine {
+    pub key: String,
+    pub sessions: u64,
+    pub users: u64,
+    pub pageviews: u64,
+    pub bounce_rate: Option<f64>,
+    pub engagement_rate: Option<f64>,
+    pub avg_duration_s: Option<f64>,
+    pub clicks: Option<i64>,
+}
+
+/// Sessions by one dimension.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BreakdownTable {
+    /// Stable id, e.g. `channel`, `source_medium`.
+    pub dimension: String,
+    pub title: String,
+    /// The largest rows by sessions (at most [`BREAKDOWN_ROWS_MAX`]).
+    pub rows: Vec<BreakdownLine>,
+    /// All rows, when more than shown.
+    pub total_rows: u32,
+}
+
+/// The dashboard of one rule set and date range.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardView {
+    pub rules: EffectiveRules,
+    /// The days shown (the range asked for, or every day with data); `null` with no data.
+    pub period: Option<DayRange>,
+    pub previous_period: Option<DayRange>,
+    /// First and last day with a session, for the date pickers.
+    pub data_span: Option<DayRange>,
+    pub kpis: Kpis,
+    pub previous: Option<Kpis>,
+    pub change: Option<KpiChanges>,
+    /// Sessions and ad clicks per day: an SVG document from the charts crate.
+    pub over_time_svg: String,
+    pub breakdowns: Vec<BreakdownTable>,
+    /// What the figures cannot say.
+    pub notes: Vec<String>,
+}
+
+/// A line of an example's timeline.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineLine {
+    /// View time zone, `2024-03-01 10:07` (or the ad account's date for a click without time).
+    pub local_time: String,
+    /// `click`, `session_start`, `hit` or `bot_hit`.
+    pub kind: String,
+    pub text: String,
+}
+
+/// One case behind a waterfall step.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExampleView {
+    /// In plain words.
+    pub summary: String,
+    pub timeline: Vec<TimelineLine>,
+}
+
+/// One step from clicks to sessions.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StepView {
+    pub label: String,
+    /// Negative for steps that take away.
+    pub count: i64,
+    /// False where daily totals hide part of it in the residual.
+    pub separable: bool,
+    pub explanation: String,
+    pub examples: Vec<ExampleView>,
+}
+
+/// One ad campaign: its clicks against its sessions.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CampaignLine {
+    pub platform: String,
+    pub campaign: String,
+    pub clicks: i64,
+    pub sessions: i64,
+    /// Sessions per click.
+    pub ratio: Option<f64>,
+    /// Outside the expected band.
+    pub outside_band: bool,
+    /// Outside the ±3σ control limits of all campaigns.
+    pub control_flag: bool,
+    pub steps: Vec<StepView>,
+}
+
+/// An ad campaign whose name matches no utm_campaign.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnmatchedLine {
+    pub platform: String,
+    pub campaign: String,
+    pub clicks: i64,
+    /// The closest utm_campaign, if one is close.
+    pub suggestion: Option<String>,
+}
+
+/// Ad clicks against sessions for one rule set and date range.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscrepancyView {
+    pub rules: EffectiveRules,
+    pub period: Option<DayRange>,
+    /// The expected sessions per click, as fractions.
+    pub band_low: f64,
+    pub band_high: f64,
+    pub clicks: i64,
+    pub sessions: i64,
+    pub steps: Vec<StepView>,
+    pub campaigns: Vec<CampaignLine>,
+    pub unmatched: Vec<UnmatchedLine>,
+    pub waterfall_svg: String,
+    /// The daily ratio with its control limits and the band.
+    pub control_svg: String,
+    /// The ad accounts' time zones against the view's, in words, and other notes.
+    pub notes: Vec<String>,
+}
+
+/// One preset's figures in a comparison.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareSide {
+    pub rules: EffectiveRules,
+    pub kpis: Kpis,
+}
+
+/// Two rule sets side by side over the same days (differences are right minus left).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareView {
+    pub period: Option<DayRange>,
+    pub left: CompareSide,
+    pub right: CompareSide,
+}
+
+impl RulesInput {
+    /// The preset's rules with the given toggles applied, refused when a value is invalid.
+    pub fn rule_set(&self) -> Result<RuleSet, AppError> {
+        let preset: Preset = self.preset.parse()?;
+        let mut rules = RuleSet::preset(preset);
+        if let Some(minutes) = self.timeout_minutes {
+            rules.inactivity_timeout_s = minutes.saturating_mul(60);
+        }
+        if let Some(zone) = &self.time_zone {
+            rules.time_zone = zone.trim().to_string();
+        }
+        if let Some(split) = self.split_at_midnight {
+            rules.split_at_midnight = split;
+        }
+        if let Some(split) = self.split_on_campaign_change {
+            rules.split_on_campaign_change = split;
+        }
+        if let Some(identity) = &self.identity {
+            rules.identity = identity.parse()?;
+        }
+        if let Some(filter) = self.bot_filter {
+            rules.bot_filter = filter;
+        }
+        rules.validate()?;
+        Ok(rules)
+    }
+}
+
+impl From<&RuleSet> for EffectiveRules {
+    fn from(r: &RuleSet) -> Self {
+        EffectiveRules {
+            preset: r.preset.as_str().to_string(),
+            preset_title: r.preset.title().to_string(),
+            timeout_minutes: r.inactivity_timeout_s / 60,
+            time_zone: r.time_zone.clone(),
+            split_at_midnight: r.split_at_midnight,
+            split_on_campaign_change: r.split_on_campaign_change,
+            identity: r.identity.as_str().to_string(),
+            bot_filter: r.bot_filter,
+        }
+    }
+}
+
+fn day_range(r: DateRange) -> DayRange {
+    DayRange { from: r.from.to_string(), to: r.to.to_string() }
+}
+
+/// The date range a view asks for, refused when a day is not `YYYY-MM-DD` or it ends first.
+pub fn parse_range(range: Option<&DayRange>) -> Result<Option<DateRange>, AppError> {
+    let Some(range) = range else { return Ok(None) };
+    let day = |text: &str| {
+        text.trim().parse().map_err(|_| AppError::new("invalid_input", format!("'{text}' is not a date (YYYY-MM-DD)")))
+    };
+    Ok(Some(DateRange::new(day(&range.from)?, day(&range.to)?)?))
+}
+
+/// The presets, identities and suggested time zones of `project_zones`.
+pub fn rule_choices(project_zones: &[String]) -> RuleChoices {
+    let presets = Preset::ALL
+        .into_iter()
+        .map(|p| Choice { id: p.as_str().into(), title: p.title().into(), explanation: preset_explanation(p).into() })
+        .collect();
+    let identities = Identity::ALL
+        .into_iter()
+        .map(|i| {
+            let (title, explanation) = identity_words(i);
+            Choice { id: i.as_str().into(), title: title.into(), explanation: explanation.into() }
+        })
+        .collect();
+    let mut time_zones: Vec<String> = project_zones.to_vec();
+    if !time_zones.iter().any(|z| z == "UTC") {
+        time_zones.push("UTC".into());
+    }
+    RuleChoices { presets, identities, time_zones, default_preset: RuleSet::default().preset.as_str().into() }
+}
+
+fn preset_explanation(p: Preset) -> &'static str {
+    match p {
+        Preset::UniversalAnalytics => "30 min timeout, new session at midnight and on any campaign change.",
+        Preset::Ga4 => "30 min timeout, no midnight or campaign split; bounce means not engaged.",
+        Preset::Adobe => "30 min timeout; visits cut at 12 h, 2,500 hits or a burst of hits.",
+        Preset::Matomo => "30 min timeout, new visit at midnight and on a campaign change.",
+        Preset::Plausible => "Cookie-free daily visitor hash, 30 min timeout.",
+        Preset::PostHog => "30 min timeout, sessions cut at 24 h, users merged across devices.",
+        Preset::Mixpanel => "30 min timeout, new session at midnight; no bounce metric.",
+        Preset::ServerLog => "Visitors by IP address, 30 min timeout, nothing else splits.",
+    }
+}
+
+fn identity_words(i: Identity) -> (&'static str, &'static str) {
+    match i {
+        Identity::Client => ("Client id", "The visitor id the tracker stored (cookie or app instance)."),
+        Identity::User => ("User id", "Logged-in users across devices; others by client id."),
+        Identity::Fingerprint => ("Daily fingerprint", "A hash of IP, browser and a salt that changes every day."),
+        Identity::IpUaDay => ("IP + browser + day", "Same IP address and user agent on the same local day."),
+        Identity::Ip => ("IP address", "Everyone behind one IP address is one visitor."),
+        Identity::SourceSession => ("Source session id", "The session id the source recorded, taken as it is."),
+    }
+}
+
+fn kpis(values: &MetricValues, campaign_rows: impl Iterator<Item = (u64, Option<i64>)>) -> Kpis {
+    let (mut paid_sessions, mut paid_clicks) = (0u64, 0i64);
+    for (sessions, clicks) in campaign_rows {
+        if let Some(c) = clicks.filter(|&c| c > 0) {
+            paid_sessions += sessions;
+            paid_clicks += c;
+        }
+    }
+    Kpis {
+        sessions: values.sessions,
+        users: values.users,
+        pageviews: values.pageviews,
+        bounce_rate: values.bounce_rate,
+        avg_duration_s: values.avg_session_duration_s,
+        engagement_rate: values.engagement_rate,
+        clicks: values.clicks,
+        click_to_session: (paid_clicks > 0).then(|| paid_sessions as f64 / paid_clicks as f64),
+    }
+}
+
+fn kpi_changes(now: &Kpis, before: &Kpis, change: &MetricChanges) -> KpiChanges {
+    KpiChanges {
+        sessions: change.sessions,
+        users: change.users,
+        pageviews: change.pageviews,
+        bounce_rate_points: change.bounce_rate_points,
+        avg_duration_s: change.avg_session_duration_s,
+        engagement_rate_points: change.engagement_rate_points,
+        clicks: change.clicks,
+        click_to_session_points: now.click_to_session.zip(before.click_to_session).map(|(a, b)| a - b),
+    }
+}
+
+/// The breakdowns the dashboard shows, with their titles.
+const BREAKDOWNS: [(Dimension, &str); 5] = [
+    (Dimension::Channel, "Channel"),
+    (Dimension::SourceMedium, "Source / medium"),
+    (Dimension::Campaign, "Campaign"),
+    (Dimension::LandingPage, "Landing page"),
+    (Dimension::DeviceCategory, "Device"),
+];
+
+fn query(
+    data: &LoadedData,
+    rules: &RuleSet,
+    dims: Vec<Dimension>,
+    range: Option<DateRange>,
+    compare: bool,
+) -> MetricsQuery {
+    MetricsQuery { dimensions: dims, range, compare_previous: compare, goals: data.goals_for(rules) }
+}
+
+fn run_metrics(
+    data: &LoadedData,
+    sessions: &Sessionized,
+    rules: &RuleSet,
+    dims: Vec<Dimension>,
+    range: Option<DateRange>,
+    compare: bool,
+) -> Result<MetricsReport, AppError> {
+    Ok(metrics(&data.hits, sessions, &data.ads, &query(data, rules, dims, range, compare))?)
+}
+
+/// The dashboard under `rules` over `range` (every day with data when `None`).
+pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
+    let sessions = data.sessions(rules)?;
+    let by_day = run_metrics(data, &sessions, rules, vec![Dimension::Day], range, true)?;
+    let by_campaign = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, true)?;
+    let now = kpis(&by_day.totals, by_campaign.rows.iter().map(|r| (r.values.sessions, r.values.clicks)));
+    let previous = by_day.previous_totals.as_ref().map(|p| {
+        let rows = by_campaign.rows.iter().filter_map(|r| r.previous.as_ref().map(|v| (v.sessions, v.clicks)));
+        kpis(p, rows)
+    });
+    let change = match (&previous, &by_day.totals_change) {
+        (Some(before), Some(change)) => Some(kpi_changes(&now, before, change)),
+        _ => None,
+    };
+    let chart = TimeSeriesChart {
+        title: "Sessions and ad clicks per day".into(),
+        days: by_day
+            .rows
+            .iter()
+            .map(|r| DailyCounts {
+                date: r.keys.first().cloned().unwrap_or_default(),
+                sessions: r.values.sessions as f64,
+                clicks: r.values.clicks.unwrap_or(0) as f64,
+            })
+            .collect(),
+    };
+    let mut breakdowns = Vec::with_capacity(BREAKDOWNS.len());
+    let mut notes = by_day.notes.clone();
+    for (dimension, title) in BREAKDOWNS {
+        let report = match dimension {
+            Dimension::Campaign => by_campaign.clone(),
+            _ => run_metrics(data, &sessions, rules, vec![dimension], range, false)?,
+        };
+        for note in &report.notes {
+            if !notes.contains(note) {
+                notes.push(note.clone());
+            }
+        }
+        breakdowns.push(breakdown_table(dimension, title, &report));
+    }
+    Ok(DashboardView {
+        rules: rules.into(),
+        period: by_day.period.map(day_range),
+        previous_period: by_day.previous_period.map(day_range),
+        data_span: data_span(&sessions)?,
+        kpis: now,
+        previous,
+        change,
+        over_time_svg: time_series_svg(&chart),
+        breakdowns,
+        notes,
+    })
+}
+
+fn breakdown_table(dimension: Dimension, title: &str, report: &MetricsReport) -> BreakdownTable {
+    BreakdownTable {
+        dimension: dimension.as_str().to_string(),
+        title: title.to_string(),
+        rows: report
+            .rows
+            .iter()
+            .take(BREAKDOWN_ROWS_MAX)
+            .map(|r| BreakdownLine {
+                key: r.keys.join(" × "),
+                sessions: r.values.sessions,
+                users: r.values.users,
+                pageviews: r.values.pageviews,
+                bounce_rate: r.values.bounce_rate,
+                engagement_rate: r.values.engagement_rate,
+                avg_duration_s: r.values.avg_session_duration_s,
+                clicks: r.values.clicks,
+            })
+            .collect(),
+        total_rows: u32::try_from(report.rows.len()).unwrap_or(u32::MAX),
+    }
+}
+
+/// First and last view day a session starts on.
+fn data_span(sessions: &Sessionized) -> Result<Option<DayRange>, AppError> {
+    let clock = ViewClock::new(&sessions.rules.time_zone)?;
+    let starts = sessions.sessions.iter().map(|s| s.start_ms);
+    Ok(starts
+        .clone()
+        .min()
+        .zip(starts.max())
+        .map(|(first, last)| DayRange { from: clock.date(first).to_string(), to: clock.date(last).to_string() }))
+}
+
+/// The waterfall's steps with their names, in the order the chart draws them.
+fn named_steps(w: &Waterfall) -> [(&'static str, &Step); 7] {
+    [
+        ("No landing hit", &w.no_landing_hit),
+        ("Folded into an open session", &w.folded_into_open_session),
+        ("Extra sessions from one click", &w.extra_sessions_from_one_click),
+        ("Campaign sessions without a click", &w.sessions_without_click),
+        ("Bot landings", &w.bot_landings),
+        ("Bot sessions", &w.bot_sessions),
+        ("Residual (daily totals)", &w.residual),
+    ]
+}
+
+fn step_views(w: &Waterfall) -> Vec<StepView> {
+    named_steps(w)
+        .into_iter()
+        .filter(|(_, s)| s.count != 0 || !s.separable || !s.examples.is_empty())
+        .map(|(label, s)| StepView {
+            label: label.into(),
+            count: s.count,
+            separable: s.separable,
+            explanation: s.explanation.clone(),
+            examples: s.examples.iter().map(example_view).collect(),
+        })
+        .collect()
+}
+
+fn example_view(e: &Example) -> ExampleView {
+    ExampleView {
+        summary: e.summary.clone(),
+        timeline: e
+            .timeline
+            .iter()
+            .map(|t| TimelineLine {
+                local_time: t.local_time.clone(),
+                kind: serde_json::to_value(&t.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                text: t.text.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Ad clicks against sessions under `rules` over `range` (the ad data's days when `None`).
+pub fn discrepancy_view(
+    data: &LoadedData,
+    rules: &RuleSet,
+    range: Option<DateRange>,
+) -> Result<DiscrepancyView, AppError> {
+    let sessions = data.sessions(rules)?;
+    let options = DiscrepancyOptions { range, ..DiscrepancyOptions::default() };
+    let report = discrepancy(&data.hits, &sessions, &data.ads, &options)?;
+    let daily = discrepancy(
+        &data.hits,
+        &sessions,
+        &data.ads,
+        &DiscrepancyOptions { by: Breakdown::Day, examples: 0, ..options },
+    )?;
+    let w = &report.waterfall;
+    let waterfall = WaterfallChart {
+        title: "From ad clicks to sessions".into(),
+        start_label: "Ad clicks".into(),
+        start_value: w.clicks as f64,
+        steps: named_steps(w)
+            .into_iter()
+            .filter(|(_, s)| s.count != 0)
+            .map(|(label, s)| WaterfallStep { label: label.into(), value: s.count as f64 })
+            .collect(),
+        end_label: "Sessions".into(),
+    };
+    let control = ControlChart {
+        title: "Sessions per 100 clicks, by day".into(),
+        points: daily
+            .rows
+            .iter()
+            .filter_map(|r| Some(RatioPoint { date: r.date?.to_string(), ratio_pct: r.ratio? * 100.0 }))
+            .collect(),
+        expected_low_pct: report.band.low * 100.0,
+        expected_high_pct: report.band.high * 100.0,
+    };
+    let campaigns = report
+        .campaigns
+        .iter()
+        .map(|c| {
+            let control_flag = report.rows.iter().any(|r| {
+                r.control_flag
+                    && r.campaign.as_deref() == Some(c.campaign.as_str())
+                    && !matches!(r.platform.as_deref(), Some(p) if p != c.platform)
+            });
+            CampaignLine {
+                platform: c.platform.clone(),
+                campaign: c.campaign.clone(),
+                clicks: c.clicks,
+                sessions: c.sessions,
+                ratio: c.ratio,
+                outside_band: c.outside_band,
+                control_flag,
+                steps: step_views(&c.waterfall),
+            }
+        })
+        .collect();
+    let mut notes: Vec<String> = report.time_zones.iter().map(|z| z.explanation.clone()).collect();
+    notes.extend(report.notes.iter().cloned());
+    Ok(DiscrepancyView {
+        rules: rules.into(),
+        period: report.period.map(day_range),
+        band_low: report.band.low,
+        band_high: report.band.high,
+        clicks: w.clicks,
+        sessions: w.sessions,
+        steps: step_views(w),
+        campaigns,
+        unmatched: report
+            .unmatched
+            .iter()
+            .map(|u| UnmatchedLine {
+                platform: u.platform.clone(),
+                campaign: u.campaign.clone(),
+                clicks: u.clicks,
+                suggestion: u.suggestion.clone(),
+            })
+            .collect(),
+        waterfall_svg: waterfall_svg(&waterfall),
+        control_svg: control_chart_svg(&control),
+        notes,
+    })
+}
+
+/// The KPIs of two rule sets over the same days.
+pub fn compare(
+    data: &LoadedData,
+    left: &RuleSet,
+    right: &RuleSet,
+    range: Option<DateRange>,
+) -> Result<CompareView, AppError> {
+    let side = |rules: &RuleSet| -> Result<(CompareSide, Option<DateRange>), AppError> {
+        let sessions = data.sessions(rules)?;
+        let report = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, false)?;
+        let kpis = kpis(&report.totals, report.rows.iter().map(|r| (r.values.sessions, r.values.clicks)));
+        Ok((CompareSide { rules: rules.into(), kpis }, report.period))
+    };
+    let (left, period) = side(left)?;
+    let (right, _) = side(right)?;
+    Ok(CompareView { period: period.map(day_range), left, right })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Workspace;
+
+    fn demo() -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("data"), None);
+        ws.open_demo_project().unwrap();
+        (dir, ws)
+    }
+
+    fn preset(id: &str) -> RulesInput {
+        RulesInput { preset: id.into(), ..RulesInput::default() }
+    }
+
+    #[test]
+    fn a_shorter_timeout_splits_the_demo_into_more_sessions() {
+        let (_dir, ws) = demo();
+        let ga4 = ws.dashboard(&preset("ga4"), None).unwrap();
+        assert_eq!(
+            (ga4.kpis.sessions, ga4.kpis.users, ga4.kpis.pageviews, ga4.kpis.clicks),
+            (754, 314, 2_980, Some(149))
+        );
+        let march = Some(DayRange { from: "2024-03-01".into(), to: "2024-03-31".into() });
+        assert_eq!((&ga4.period, &ga4.data_span), (&march, &march));
+        assert_eq!(ga4.previous_period.as_ref().map(|p| p.from.as_str()), Some("2024-01-30"));
+        assert!(ga4.over_time_svg.starts_with("<svg"), "{}", &ga4.over_time_svg[..40]);
+        let titles: Vec<_> = ga4.breakdowns.iter().map(|b| b.title.as_str()).collect();
+        assert_eq!(titles, ["Channel", "Source / medium", "Campaign", "Landing page", "Device"]);
+        assert!(ga4.breakdowns[2].rows.iter().any(|r| r.key == "spring_sale" && r.clicks == Some(149)));
+
+        let short = RulesInput { timeout_minutes: Some(5), ..preset("ga4") };
+        let split = ws.dashboard(&short, None).unwrap();
+        assert_eq!(split.rules.timeout_minutes, 5);
+        assert!(split.kpis.sessions > ga4.kpis.sessions, "{} sessions", split.kpis.sessions);
+        assert_eq!((split.kpis.users, split.kpis.pageviews), (314, 2_980));
+    }
+
+    #[test]
+    fn one_week_is_compared_with_the_week_before() {
+        let (_dir, ws) = demo();
+        let week = DayRange { from: "2024-03-08".into(), to: "2024-03-14".into() };
+        let d = ws.dashboard(&preset("ga4"), Some(&week)).unwrap();
+        assert_eq!(d.previous_period, Some(DayRange { from: "2024-03-01".into(), to: "2024-03-07".into() }));
+        let previous = d.previous.unwrap();
+        assert!(previous.sessions > 0 && d.kpis.sessions > 0);
+        let change = d.change.unwrap().sessions.unwrap();
+        let expected = d.kpis.sessions as f64 / previous.sessions as f64 - 1.0;
+        assert!((change - expected).abs() < 1e-9, "{change} against {expected}");
+        let backwards = DayRange { from: "2024-03-14".into(), to: "2024-03-08".into() };
+        assert_eq!(ws.dashboard(&preset("ga4"), Some(&backwards)).unwrap_err().code, "invalid_input");
+    }
+
+    #[test]
+    fn discrepancy_explains_the_demo_campaign_from_clicks_to_sessions() {
+        let (_dir, ws) = demo();
+        let d = ws.discrepancy(&preset("ga4"), None).unwrap();
+        assert_eq!((d.clicks, d.sessions), (149, 136));
+        assert_eq!(d.clicks + d.steps.iter().map(|s| s.count).sum::<i64>(), d.sessions);
+        let [campaign] = &d.campaigns[..] else { panic!("{:?}", d.campaigns) };
+        assert_eq!((campaign.campaign.as_str(), campaign.clicks, campaign.sessions), ("spring_sale", 149, 136));
+        assert!(!campaign.outside_band);
+        let residual = campaign.steps.iter().find(|s| s.label.starts_with("Residual")).unwrap();
+        assert_eq!(residual.count, -13);
+        assert!(residual.explanation.contains("clicks minus tagged landings"), "{}", residual.explanation);
+        assert!(d.waterfall_svg.contains("Ad clicks") && d.control_svg.starts_with("<svg"));
+        assert!(d.notes.iter().any(|n| n.contains("time zone")), "{:?}", d.notes);
+    }
+
+    #[test]
+    fn compare_puts_two_presets_over_the_same_days() {
+        let (_dir, ws) = demo();
+        let c = ws.compare(&preset("ua"), &preset("ga4"), None).unwrap();
+        assert_eq!((c.left.rules.preset.as_str(), c.right.rules.preset.as_str()), ("ua", "ga4"));
+        assert_eq!((c.left.kpis.sessions, c.right.kpis.sessions), (762, 754));
+        assert_eq!(c.left.kpis.users, c.right.kpis.users);
+    }
+
+    #[test]
+    fn invalid_rules_are_refused_with_their_reason() {
+        let (_dir, ws) = demo();
+        let bad_zone = RulesInput { time_zone: Some("Mars/Olympus".into()), ..preset("ga4") };
+        assert!(ws.dashboard(&bad_zone, None).unwrap_err().message.contains("Mars/Olympus"));
+        assert!(ws.dashboard(&preset("nope"), None).unwrap_err().message.contains("unknown preset"));
+        let choices = ws.rule_choices().unwrap();
+        assert_eq!(choices.presets.len(), Preset::ALL.len());
+        assert_eq!(choices.identities.len(), Identity::ALL.len());
+        assert!(choices.time_zones.contains(&"UTC".to_string()));
+    }
+}

@@ -1,0 +1,151 @@
+// The analysis screens against the mocked backend: the rules panel recomputes the dashboard,
+// headers sort the breakdowns, the discrepancy table drills into a campaign, compare shows
+// differences, and a hostile campaign name stays text everywhere. SCREENSHOTS=dir saves PNGs.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openApp, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+async function openTab(page, name) {
+  await page.getByRole('button', { name: 'Open demo project' }).click();
+  await page.locator('#files-table').waitFor();
+  await page.getByRole('tab', { name }).click();
+}
+
+async function screenshot(page, name) {
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, name), fullPage: false });
+}
+
+/** The arguments of the last call to `cmd`. */
+function lastArgs(page, cmd) {
+  return page.evaluate((c) => window.__slCalls.filter((x) => x.cmd === c).at(-1)?.args, cmd);
+}
+
+test('a rules toggle recomputes the dashboard with the changed rule', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Dashboard');
+  const sessions = page.locator('#kpi-sessions .kpi-value');
+  await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '754');
+  assert.equal(await page.locator('#rule-preset').inputValue(), 'ga4');
+  assert.equal(await page.locator('#rule-preset-help').textContent(), '30 min timeout, no midnight or campaign split; bounce means not engaged.');
+  assert.equal(await page.locator('.kpi').count(), 8);
+  assert.equal(await page.locator('#kpi-click-to-session .kpi-value').textContent(), '91 %');
+  assert.equal(await page.locator('#kpi-sessions .kpi-change').textContent(), 'no previous data');
+  assert.equal(await page.locator('.chart svg').count(), 1);
+  await screenshot(page, 'dashboard.png');
+
+  await page.locator('#rule-timeout').fill('10');
+  await page.locator('#rule-timeout').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '1,574');
+  assert.equal((await lastArgs(page, 'dashboard')).rules.timeoutMinutes, 10);
+  assert.equal(await page.locator('#rule-timeout').inputValue(), '10');
+
+  await page.locator('#rule-bots').uncheck();
+  await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '1,594');
+  assert.equal((await lastArgs(page, 'dashboard')).rules.botFilter, false);
+
+  // A new preset starts from its own rules.
+  await page.locator('#rule-preset').selectOption('ua');
+  await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '762');
+  assert.equal(await page.locator('#rule-midnight').isChecked(), true);
+  assert.equal(await sessions.textContent(), '762');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('breakdown tables switch by dimension and sort by clicking a header', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Dashboard');
+  await page.locator('#breakdown-channel').waitFor();
+  const firstColumn = () => page.locator('#breakdown-channel tbody tr td:first-child').allTextContents();
+  assert.deepEqual(await firstColumn(), ['Direct', 'Paid Search', 'Organic Search', 'Referral']);
+  await page.locator('#breakdown-channel th', { hasText: 'Sessions' }).getByRole('button').click();
+  assert.deepEqual(await firstColumn(), ['Direct', 'Organic Search', 'Paid Search', 'Referral']);
+  assert.equal(await page.locator('#breakdown-channel th', { hasText: 'Sessions' }).getAttribute('aria-sort'), 'descending');
+  await page.locator('#breakdown-channel th', { hasText: 'Channel' }).getByRole('button').click();
+  assert.deepEqual(await firstColumn(), ['Direct', 'Organic Search', 'Paid Search', 'Referral']);
+  await page.locator('#breakdown-channel th', { hasText: 'Channel' }).getByRole('button').click();
+  assert.deepEqual(await firstColumn(), ['Referral', 'Paid Search', 'Organic Search', 'Direct']);
+
+  await page.getByRole('button', { name: 'Device' }).click();
+  assert.deepEqual(await page.locator('#breakdown-device_category tbody tr td:first-child').allTextContents(), ['desktop', 'mobile', 'tablet']);
+  // The date range goes with the next request.
+  await page.locator('#range-from').fill('2024-03-08');
+  await page.locator('#range-to').fill('2024-03-14');
+  await page.locator('#range-to').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('.period-line')?.textContent?.startsWith('2024-03-08 – 2024-03-14'));
+  assert.deepEqual((await lastArgs(page, 'dashboard')).range, { from: '2024-03-08', to: '2024-03-14' });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the discrepancy view lists campaigns with flags and explains one on click', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Discrepancy');
+  await page.locator('#discrepancy-table').waitFor();
+  const rows = page.locator('#discrepancy-table tbody tr');
+  assert.deepEqual(await rows.nth(0).locator('td').allTextContents(), ['spring_sale', 'google_ads', '149', '136', '91 per 100', 'ok']);
+  assert.deepEqual(await rows.nth(1).locator('td').allTextContents(), ['brand', 'google_ads', '40', '12', '30 per 100', 'outside band, outside 3σ']);
+  assert.equal(await page.locator('.discrepancy .chart svg').count(), 2);
+  assert.ok(await page.locator('#campaign-detail').isHidden());
+  await page.getByRole('button', { name: 'spring_sale' }).click();
+  const detail = page.locator('#campaign-detail');
+  await detail.getByText('Daily totals only: clicks minus tagged landings').waitFor();
+  assert.match(await detail.locator('h2').textContent(), /Why spring_sale has 136 sessions from 149 clicks/);
+  assert.deepEqual(await detail.locator('.step-count').allTextContents(), ['149', '−13', '136']);
+  await detail.getByText('2 clicks, 1 session').click();
+  assert.ok(await detail.getByText('session starts on /sale').isVisible());
+  await screenshot(page, 'discrepancy.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('compare shows every KPI under two presets with the difference', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Compare');
+  await page.locator('#compare-table').waitFor();
+  const sessionsRow = await page.locator('#compare-table tbody tr').first().locator('th, td').allTextContents();
+  assert.deepEqual(sessionsRow, ['Sessions', '754', '762', '+8']);
+  assert.equal(await page.locator('#compare-table tbody tr').count(), 8);
+  await page.locator('#compare-preset').selectOption('server-log');
+  await page.waitForFunction(() => document.querySelector('#compare-table thead')?.textContent?.includes('Server-log'));
+  const args = await lastArgs(page, 'compare_rules');
+  assert.equal(args.left.preset, 'ga4');
+  assert.equal(args.right.preset, 'server-log');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a hostile campaign name stays text on every analysis screen', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { hostile: true });
+  await openTab(page, 'Dashboard');
+  await page.getByRole('button', { name: 'Campaign' }).click();
+  await page.locator('#breakdown-campaign').getByText(HOSTILE).waitFor();
+  await page.getByRole('tab', { name: 'Discrepancy' }).click();
+  await page.locator('#discrepancy-table').getByText(HOSTILE).waitFor();
+  await page.getByRole('button', { name: HOSTILE }).click();
+  await page.locator('#campaign-detail').getByText(HOSTILE).first().waitFor();
+  // The chart's label arrived escaped and is drawn as SVG text, not markup.
+  assert.equal(await page.locator('.discrepancy .chart svg text').first().textContent(), HOSTILE);
+  assert.equal(await page.locator('img[src=x]').count(), 0);
+  assert.ok((await page.locator('.discrepancy').textContent()).includes(`perhaps “${HOSTILE}”?`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

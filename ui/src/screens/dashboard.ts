@@ -1,0 +1,165 @@
+// The dashboard: KPI tiles with the change from the previous period, sessions and ad clicks
+// per day, and breakdown tables (channel, source / medium, campaign, landing page, device)
+// sorted by clicking their headers.
+
+import { chart } from '../chart';
+import { h, replace } from '../dom';
+import * as fmt from '../format';
+import { api, type BreakdownTable, type DashboardView, type KpiChanges, type Kpis } from '../ipc';
+import { sortableTable } from '../table';
+import type { Shown, ViewContext } from './analysis';
+
+type Line = BreakdownTable['rows'][number];
+
+/** One tile: label, how to show the value, how to show its change, and a hint. */
+interface Tile {
+  id: string;
+  label: string;
+  value: (k: Kpis) => string;
+  change: (c: KpiChanges) => string | null;
+  hint?: string;
+}
+
+const TILES: Tile[] = [
+  { id: 'sessions', label: 'Sessions', value: (k) => fmt.count(k.sessions), change: (c) => rel(c.sessions) },
+  { id: 'users', label: 'Users', value: (k) => fmt.count(k.users), change: (c) => rel(c.users) },
+  { id: 'pageviews', label: 'Pageviews', value: (k) => fmt.count(k.pageviews), change: (c) => rel(c.pageviews) },
+  {
+    id: 'bounce-rate',
+    label: 'Bounce rate',
+    value: (k) => fmt.percent(k.bounceRate),
+    change: (c) => pts(c.bounceRatePoints),
+  },
+  {
+    id: 'avg-duration',
+    label: 'Average duration',
+    value: (k) => fmt.duration(k.avgDurationS),
+    change: (c) => rel(c.avgDurationS),
+  },
+  {
+    id: 'engagement-rate',
+    label: 'Engagement rate',
+    value: (k) => fmt.percent(k.engagementRate),
+    change: (c) => pts(c.engagementRatePoints),
+  },
+  {
+    id: 'clicks',
+    label: 'Ad clicks',
+    value: (k) => (k.clicks === null ? '—' : fmt.count(k.clicks)),
+    change: (c) => rel(c.clicks),
+  },
+  {
+    id: 'click-to-session',
+    label: 'Click-to-session ratio',
+    value: (k) => fmt.percent(k.clickToSession, 0),
+    change: (c) => pts(c.clickToSessionPoints),
+    hint: 'Sessions of ad campaigns per 100 ad clicks',
+  },
+];
+
+function rel(x: number | null): string | null {
+  return x === null ? null : fmt.change(x);
+}
+
+function pts(x: number | null): string | null {
+  return x === null ? null : fmt.points(x);
+}
+
+/** The breakdown shown; kept while the rules change so the table stays where the user was. */
+let shownDimension = 'channel';
+
+export async function renderDashboard(ctx: ViewContext): Promise<Shown> {
+  const d = await api.dashboard(ctx.state.input, ctx.state.range);
+  return { node: dashboardNode(d), rules: d.rules, period: d.period, span: d.dataSpan };
+}
+
+function dashboardNode(d: DashboardView): HTMLElement {
+  const compared = d.previousPeriod ? `${d.previousPeriod.from} – ${d.previousPeriod.to}` : null;
+  const tiles = h(
+    'section',
+    { class: 'kpis', attrs: { 'aria-label': 'Key figures' } },
+    ...TILES.map((t) => {
+      const change = d.change ? t.change(d.change) : null;
+      const hasPrevious = d.previous !== null && d.previous.sessions > 0;
+      return h(
+        'div',
+        { class: 'kpi', id: `kpi-${t.id}`, attrs: t.hint ? { title: t.hint } : {} },
+        h('div', { class: 'kpi-label' }, t.label),
+        h('div', { class: 'kpi-value' }, t.value(d.kpis)),
+        h(
+          'div',
+          { class: `kpi-change${change?.startsWith('−') ? ' down' : change ? ' up' : ''}` },
+          change !== null ? `${change} vs previous` : hasPrevious ? 'no change figure' : 'no previous data',
+        ),
+      );
+    }),
+  );
+  const breakdownBody = h('div', { class: 'breakdown-body' });
+  const tabs = h('div', { class: 'segmented', attrs: { role: 'group', 'aria-label': 'Break down by' } });
+  const showBreakdown = () => {
+    const table = d.breakdowns.find((b) => b.dimension === shownDimension) ?? d.breakdowns[0];
+    if (!table) return;
+    replace(
+      tabs,
+      ...d.breakdowns.map((b) =>
+        h(
+          'button',
+          {
+            class: `segment${b === table ? ' active' : ''}`,
+            attrs: { type: 'button', 'aria-pressed': b === table ? 'true' : 'false', 'data-dimension': b.dimension },
+            on: {
+              click: () => {
+                shownDimension = b.dimension;
+                showBreakdown();
+              },
+            },
+          },
+          b.title,
+        ),
+      ),
+    );
+    replace(breakdownBody, breakdownTable(table));
+  };
+  showBreakdown();
+  return h(
+    'div',
+    { class: 'dashboard', id: 'dashboard' },
+    h(
+      'p',
+      { class: 'muted small period-line' },
+      d.period ? `${d.period.from} – ${d.period.to}` : 'No sessions',
+      ` · ${d.rules.presetTitle} · ${d.rules.timeZone}`,
+      compared ? ` · changes against ${compared}` : '',
+    ),
+    tiles,
+    h('section', { class: 'card chart-card', attrs: { 'aria-labelledby': 'over-time-title' } },
+      h('h2', { id: 'over-time-title' }, 'Sessions and ad clicks per day'),
+      chart(d.overTimeSvg, 'Sessions and ad clicks per day'),
+    ),
+    h(
+      'section',
+      { class: 'card', attrs: { 'aria-labelledby': 'breakdown-title' } },
+      h('div', { class: 'card-head' }, h('h2', { id: 'breakdown-title' }, 'Breakdown'), tabs),
+      breakdownBody,
+    ),
+    d.notes.length ? h('ul', { class: 'notes muted small' }, ...d.notes.map((n) => h('li', {}, n))) : null,
+  );
+}
+
+function breakdownTable(b: BreakdownTable): HTMLElement {
+  const more =
+    b.totalRows > b.rows.length
+      ? h('p', { class: 'muted small' }, `The ${fmt.count(b.rows.length)} largest of ${fmt.count(b.totalRows)} rows by sessions.`)
+      : null;
+  const table = sortableTable<Line>(`breakdown-${b.dimension}`, `Sessions by ${b.title}`, [
+    { label: b.title, value: (r) => r.key, cell: (r) => h('span', { class: 'key' }, r.key) },
+    { label: 'Sessions', numeric: true, value: (r) => r.sessions, cell: (r) => fmt.count(r.sessions) },
+    { label: 'Users', numeric: true, value: (r) => r.users, cell: (r) => fmt.count(r.users) },
+    { label: 'Pageviews', numeric: true, value: (r) => r.pageviews, cell: (r) => fmt.count(r.pageviews) },
+    { label: 'Bounce rate', numeric: true, value: (r) => r.bounceRate, cell: (r) => fmt.percent(r.bounceRate) },
+    { label: 'Engaged', numeric: true, value: (r) => r.engagementRate, cell: (r) => fmt.percent(r.engagementRate) },
+    { label: 'Avg duration', numeric: true, value: (r) => r.avgDurationS, cell: (r) => fmt.duration(r.avgDurationS) },
+    { label: 'Ad clicks', numeric: true, value: (r) => r.clicks, cell: (r) => (r.clicks === null ? '—' : fmt.count(r.clicks)) },
+  ], b.rows);
+  return h('div', {}, table, more);
+}
