@@ -108,3 +108,29 @@ test('an access log chosen in the file dialog imports, with a summary', async ()
   assert.match(log[3], /^[1-9][\d,]*$/);
   await save('import-done.png');
 });
+
+test('the dashboard recomputes after a rules toggle, and the discrepancy view explains the clicks', async () => {
+  await driver.click(await driver.find('#tab-dashboard'));
+  const tile = '#kpi-sessions .kpi-value';
+  const first = await driver.text(await driver.waitFor(tile, { timeout: 60_000, test: (t) => /^[1-9][\d,]*$/.test(t), what: 'the sessions tile' }));
+  await driver.waitFor('#dashboard .chart svg', { what: 'the sessions chart' });
+  await save('dashboard.png');
+  // A 5-minute timeout splits sessions the 30-minute default keeps whole.
+  await driver.execute(
+    "const input = document.getElementById('rule-timeout'); input.value = '5'; input.dispatchEvent(new Event('change'));",
+  );
+  const second = await driver.text(
+    await driver.waitFor(tile, { timeout: 60_000, test: (t) => /^[1-9][\d,]*$/.test(t) && t !== first, what: 'recomputed sessions' }),
+  );
+  const number = (t) => Number(t.replace(/,/g, ''));
+  assert.ok(number(second) > number(first), `${second} sessions at 5 min, ${first} at the default`);
+
+  await driver.click(await driver.find('#tab-discrepancy'));
+  await driver.waitFor('#discrepancy-table tbody tr', { timeout: 60_000, what: 'the campaign table' });
+  const campaigns = await tableCells('#discrepancy-table');
+  assert.ok(campaigns.some((cells) => cells[0] === 'spring_sale'), JSON.stringify(campaigns));
+  await driver.waitFor('#discrepancy .chart svg', { what: 'the waterfall' });
+  await save('discrepancy.png');
+  await driver.click(await driver.find('#discrepancy-table tbody tr .link-button'));
+  await driver.waitFor('#campaign-detail .step-explanation', { what: 'the campaign explanation' });
+});

@@ -133,7 +133,8 @@ function dashboardNode(d: DashboardView): HTMLElement {
     ),
     tiles,
     h('section', { class: 'card chart-card', attrs: { 'aria-labelledby': 'over-time-title' } },
-      h('h2', { id: 'over-time-title' }, 'Sessions and ad clicks per day'),
+      // The chart draws its own title; the heading names the section for screen readers.
+      h('h2', { id: 'over-time-title', class: 'visually-hidden' }, 'Sessions and ad clicks per day'),
       chart(d.overTimeSvg, 'Sessions and ad clicks per day'),
     ),
     h(

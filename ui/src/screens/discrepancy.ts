@@ -98,8 +98,8 @@ function discrepancyNode(d: DiscrepancyView): HTMLElement {
     h(
       'div',
       { class: 'chart-pair' },
-      h('section', { class: 'card chart-card' }, h('h2', {}, 'From ad clicks to sessions'), chart(d.waterfallSvg, 'Waterfall from ad clicks to sessions')),
-      h('section', { class: 'card chart-card' }, h('h2', {}, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Control chart of the daily ratio')),
+      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'From ad clicks to sessions'), chart(d.waterfallSvg, 'Waterfall from ad clicks to sessions')),
+      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Control chart of the daily ratio')),
     ),
     h(
       'section',
@@ -141,7 +141,7 @@ function stepsList(clicks: number, steps: StepView[], sessions: number): HTMLEle
         h(
           'div',
           { class: 'step-body' },
-          h('span', { class: 'step-label' }, s.label, s.separable ? '' : ' (not separable with daily totals)'),
+          h('span', { class: 'step-label' }, s.label, s.separable || s.label.includes('daily totals') ? '' : ' (not separable with daily totals)'),
           h('p', { class: 'step-explanation' }, s.explanation),
           s.examples.length
             ? h(
