@@ -38,7 +38,7 @@ function lastArgs(page, cmd) {
   return page.evaluate((c) => window.__slCalls.filter((x) => x.cmd === c).at(-1)?.args, cmd);
 }
 
-test('a rules toggle recomputes the dashboard with the changed rule', async () => {
+test('a rules toggle recomputes the dashboard while the last numbers stay on screen', async () => {
   const { page, problems } = await openApp(browser.context, server.url);
   await openTab(page, 'Dashboard');
   const sessions = page.locator('#kpi-sessions .kpi-value');
@@ -51,9 +51,19 @@ test('a rules toggle recomputes the dashboard with the changed rule', async () =
   assert.equal(await page.locator('.chart svg').count(), 1);
   await screenshot(page, 'dashboard.png');
 
+  // While the backend recomputes, the last numbers stay on screen, marked busy.
+  await page.evaluate(() => (window.__slHoldDashboard = true));
   await page.locator('#rule-timeout').fill('10');
   await page.locator('#rule-timeout').dispatchEvent('change');
+  await page.locator('#analysis-status', { hasText: 'Recomputing sessions…' }).waitFor();
+  assert.equal(await sessions.textContent(), '754');
+  assert.equal(await page.locator('.analysis').getAttribute('aria-busy'), 'true');
+  await page.evaluate(() => {
+    window.__slHoldDashboard = false;
+    window.__slReleaseDashboard();
+  });
   await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '1,574');
+  assert.equal(await page.locator('.analysis').getAttribute('aria-busy'), null);
   assert.equal((await lastArgs(page, 'dashboard')).rules.timeoutMinutes, 10);
   assert.equal(await page.locator('#rule-timeout').inputValue(), '10');
 
@@ -92,6 +102,7 @@ test('breakdown tables switch by dimension and sort by clicking a header', async
   await page.locator('#range-to').dispatchEvent('change');
   await page.waitForFunction(() => document.querySelector('.period-line')?.textContent?.startsWith('2024-03-08 – 2024-03-14'));
   assert.deepEqual((await lastArgs(page, 'dashboard')).range, { from: '2024-03-08', to: '2024-03-14' });
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, 'dashboard-full.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -112,7 +123,7 @@ test('the discrepancy view lists campaigns with flags and explains one on click'
   assert.deepEqual(await detail.locator('.step-count').allTextContents(), ['149', '−13', '136']);
   await detail.getByText('2 clicks, 1 session').click();
   assert.ok(await detail.getByText('session starts on /sale').isVisible());
-  await screenshot(page, 'discrepancy.png');
+  await screenshot(page, 'discrepancy-drill.png');
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -121,6 +132,7 @@ test('compare shows every KPI under two presets with the difference', async () =
   const { page, problems } = await openApp(browser.context, server.url);
   await openTab(page, 'Compare');
   await page.locator('#compare-table').waitFor();
+  await screenshot(page, 'compare.png');
   const sessionsRow = await page.locator('#compare-table tbody tr').first().locator('th, td').allTextContents();
   assert.deepEqual(sessionsRow, ['Sessions', '754', '762', '+8']);
   assert.equal(await page.locator('#compare-table tbody tr').count(), 8);

@@ -249,6 +249,7 @@ function importFiles({ paths, onProgress }) {
   });
 }
 
+// A test sets window.__slHoldDashboard to hold dashboard answers until it calls __slReleaseDashboard.
 window.__slReleaseImport = () => pendingImport?.(false);
 window.__slImportPending = () => pendingImport !== null;
 
@@ -297,7 +298,9 @@ mockIPC((cmd, args) => {
         defaultPreset: 'ga4',
       };
     case 'dashboard':
-      return project.open ? dashboard(args) : fail('no_project', 'no project is open');
+      if (!project.open) return fail('no_project', 'no project is open');
+      if (window.__slHoldDashboard) return new Promise((resolve) => (window.__slReleaseDashboard = () => resolve(dashboard(args))));
+      return dashboard(args);
     case 'discrepancy':
       return discrepancyView(args);
     case 'compare_rules':

@@ -65,7 +65,8 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
       h('th', { attrs: { scope: 'row' } }, r.label),
       h('td', { class: 'num' }, a === null ? '—' : r.show(a)),
       h('td', { class: 'num' }, b === null ? '—' : r.show(b)),
-      h('td', { class: `num diff${diff !== null && diff !== 0 ? (diff > 0 ? ' up' : ' down') : ''}` }, diff === null ? '—' : r.diff(diff)),
+      // Differences are not coloured: whether more is better depends on the figure.
+      h('td', { class: 'num diff' }, diff === null ? '—' : r.diff(diff)),
     );
   });
   const node = h(

@@ -88,7 +88,8 @@ function dashboardNode(d: DashboardView): HTMLElement {
         h('div', { class: 'kpi-value' }, t.value(d.kpis)),
         h(
           'div',
-          { class: `kpi-change${change?.startsWith('−') ? ' down' : change ? ' up' : ''}` },
+          // Not coloured: a higher bounce rate is worse, more sessions better; the sign says which way.
+          { class: 'kpi-change' },
           change !== null ? `${change} vs previous` : hasPrevious ? 'no change figure' : 'no previous data',
         ),
       );
