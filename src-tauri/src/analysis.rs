@@ -786,6 +786,19 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_project_shows_empty_views_not_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("data"), None);
+        ws.open_project(&dir.path().join("empty.sessionlens")).unwrap();
+        let d = ws.dashboard(&preset("ga4"), None).unwrap();
+        assert_eq!((d.kpis.sessions, d.kpis.clicks, d.period, d.data_span), (0, None, None, None));
+        assert!(d.over_time_svg.contains("No data"), "{}", d.over_time_svg);
+        let x = ws.discrepancy(&preset("ga4"), None).unwrap();
+        assert!(x.campaigns.is_empty() && x.notes.iter().any(|n| n.contains("no ad data")), "{:?}", x.notes);
+        assert_eq!(ws.compare(&preset("ua"), &preset("ga4"), None).unwrap().right.kpis.sessions, 0);
+    }
+
+    #[test]
     fn invalid_rules_are_refused_with_their_reason() {
         let (_dir, ws) = demo();
         let bad_zone = RulesInput { time_zone: Some("Mars/Olympus".into()), ..preset("ga4") };

@@ -80,6 +80,24 @@ test('a rules toggle recomputes the dashboard while the last numbers stay on scr
   await page.close();
 });
 
+test('rules the backend refuses leave the last view on screen with the reason', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Dashboard');
+  await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '754');
+  await page.locator('#rule-time-zone').fill('Mars/Olympus');
+  await page.locator('#rule-time-zone').dispatchEvent('change');
+  await page.getByRole('alert').getByText("unknown time zone 'Mars/Olympus'", { exact: false }).waitFor();
+  assert.equal(await page.locator('#kpi-sessions .kpi-value').textContent(), '754');
+  assert.equal(await page.locator('#analysis-status').textContent(), 'The view shows the last rules that worked.');
+  // Fixing the zone recomputes and clears the message.
+  await page.locator('#rule-time-zone').fill('Europe/Berlin');
+  await page.locator('#rule-time-zone').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('.period-line')?.textContent?.includes('Europe/Berlin'));
+  assert.equal(await page.locator('.alert-area').textContent(), '');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('breakdown tables switch by dimension and sort by clicking a header', async () => {
   const { page, problems } = await openApp(browser.context, server.url);
   await openTab(page, 'Dashboard');

@@ -299,6 +299,9 @@ mockIPC((cmd, args) => {
       };
     case 'dashboard':
       if (!project.open) return fail('no_project', 'no project is open');
+      if (args.rules.timeZone === 'Mars/Olympus') {
+        return fail('invalid_input', "unknown time zone 'Mars/Olympus' (expected an IANA name such as Europe/Berlin)");
+      }
       if (window.__slHoldDashboard) return new Promise((resolve) => (window.__slReleaseDashboard = () => resolve(dashboard(args))));
       return dashboard(args);
     case 'discrepancy':
