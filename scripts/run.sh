@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tauri build --no-bundle
 target=${CARGO_TARGET_DIR:-target}
+[ $# -gt 0 ] || set -- --demo
 exec "$target/release/sessionlens-app" "$@"

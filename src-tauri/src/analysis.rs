@@ -709,11 +709,11 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::Workspace;
+    use crate::workspace::{Startup, Workspace};
 
     fn demo() -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::new(dir.path().join("data"), None);
+        let ws = Workspace::new(dir.path().join("data"), Startup::StartScreen);
         ws.open_demo_project().unwrap();
         (dir, ws)
     }
@@ -788,7 +788,7 @@ mod tests {
     #[test]
     fn an_empty_project_shows_empty_views_not_errors() {
         let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::new(dir.path().join("data"), None);
+        let ws = Workspace::new(dir.path().join("data"), Startup::StartScreen);
         ws.open_project(&dir.path().join("empty.sessionlens")).unwrap();
         let d = ws.dashboard(&preset("ga4"), None).unwrap();
         assert_eq!((d.kpis.sessions, d.kpis.clicks, d.period, d.data_span), (0, None, None, None));

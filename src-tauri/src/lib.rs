@@ -2,8 +2,8 @@
 //! the commands in [`commands`]; they forward to the [`workspace::Workspace`], which holds the
 //! open project. No analytics logic lives here.
 //!
-//! `sessionlens-app PROJECT.sessionlens` opens that project at start; without one the start
-//! screen offers recent projects and the bundled demo.
+//! `sessionlens-app PROJECT.sessionlens` opens that project at start, `sessionlens-app --demo`
+//! the bundled demo; without either the start screen offers recent projects and the demo.
 
 pub mod analysis;
 mod commands;
@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use tauri::Manager;
 
-use crate::workspace::Workspace;
+use crate::workspace::{Startup, Workspace};
 
 pub fn run() {
     tauri::Builder::default()
@@ -25,7 +25,7 @@ pub fn run() {
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
             std::fs::create_dir_all(&data_dir)?;
-            app.manage(Workspace::new(data_dir, project_from_args(std::env::args_os().skip(1))));
+            app.manage(Workspace::new(data_dir, startup_from_args(std::env::args_os().skip(1))));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -49,9 +49,16 @@ pub fn run() {
         .expect("SessionLens could not start");
 }
 
-/// The first argument that is not an option: the project to open.
-fn project_from_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<PathBuf> {
-    args.into_iter().find(|a| !a.to_string_lossy().starts_with('-')).map(PathBuf::from)
+/// `--demo` opens the demo project; else the first argument that is not an option is the
+/// project to open; else the start screen.
+fn startup_from_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Startup {
+    let args: Vec<_> = args.into_iter().collect();
+    if args.iter().any(|a| a == "--demo") {
+        return Startup::Demo;
+    }
+    args.into_iter()
+        .find(|a| !a.to_string_lossy().starts_with('-'))
+        .map_or(Startup::StartScreen, |a| Startup::Project(PathBuf::from(a)))
 }
 
 #[cfg(test)]
@@ -59,10 +66,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn project_path_is_the_first_non_option_argument() {
+    fn startup_comes_from_the_command_line() {
         let args = |list: &[&str]| list.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-        assert_eq!(project_from_args(args(&[])), None);
-        assert_eq!(project_from_args(args(&["--verbose"])), None);
-        assert_eq!(project_from_args(args(&["-v", "shop.sessionlens"])), Some(PathBuf::from("shop.sessionlens")));
+        assert_eq!(startup_from_args(args(&[])), Startup::StartScreen);
+        assert_eq!(startup_from_args(args(&["--verbose"])), Startup::StartScreen);
+        assert_eq!(startup_from_args(args(&["-v", "shop.sessionlens"])), Startup::Project("shop.sessionlens".into()));
+        assert_eq!(startup_from_args(args(&["--demo"])), Startup::Demo);
     }
 }

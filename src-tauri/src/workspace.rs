@@ -39,11 +39,23 @@ struct OpenProject {
     data: Option<Arc<LoadedData>>,
 }
 
+/// What the app shows when its UI first asks, as the command line chose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Startup {
+    /// The start screen: recent projects, open, new, demo.
+    #[default]
+    StartScreen,
+    /// A project named on the command line (created if missing).
+    Project(PathBuf),
+    /// The bundled demo project (`--demo`).
+    Demo,
+}
+
 /// The app's state, shared by all commands.
 pub struct Workspace {
     data_dir: PathBuf,
-    /// A project named on the command line, opened by the first `startup_project`.
-    startup_path: Mutex<Option<PathBuf>>,
+    /// What the first `startup_project` opens.
+    startup: Mutex<Startup>,
     open: Mutex<Option<OpenProject>>,
     /// Set while an import runs; cancelling it stops that import.
     import: Mutex<Option<CancelToken>>,
@@ -51,19 +63,20 @@ pub struct Workspace {
 
 impl Workspace {
     /// `data_dir` holds the demo project and the recent-projects list.
-    pub fn new(data_dir: PathBuf, startup_path: Option<PathBuf>) -> Self {
-        Workspace { data_dir, startup_path: Mutex::new(startup_path), open: Mutex::new(None), import: Mutex::new(None) }
+    pub fn new(data_dir: PathBuf, startup: Startup) -> Self {
+        Workspace { data_dir, startup: Mutex::new(startup), open: Mutex::new(None), import: Mutex::new(None) }
     }
 
     /// The project to show when the UI starts: the one already open (the UI was reloaded), or
-    /// the one named on the command line, or none (the start screen).
+    /// the one the command line chose, or none (the start screen).
     pub fn startup_project(&self) -> Result<Option<ProjectView>, AppError> {
         if let Some(open) = lock(&self.open).as_ref() {
             return view(open).map(Some);
         }
-        match lock(&self.startup_path).take() {
-            Some(path) => self.open_project(&path).map(Some),
-            None => Ok(None),
+        match std::mem::take(&mut *lock(&self.startup)) {
+            Startup::Project(path) => self.open_project(&path).map(Some),
+            Startup::Demo => self.open_demo_project().map(Some),
+            Startup::StartScreen => Ok(None),
         }
     }
 
@@ -345,7 +358,7 @@ mod tests {
 
     fn setup() -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        let ws = Workspace::new(dir.path().join("data"), None);
+        let ws = Workspace::new(dir.path().join("data"), Startup::StartScreen);
         Setup { dir, ws }
     }
 
@@ -467,7 +480,7 @@ mod tests {
     fn startup_opens_the_command_line_project_once_and_then_the_open_one() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cli.sessionlens");
-        let ws = Workspace::new(dir.path().join("data"), Some(path.clone()));
+        let ws = Workspace::new(dir.path().join("data"), Startup::Project(path.clone()));
         assert_eq!(ws.startup_project().unwrap().unwrap().name, "cli");
         assert!(path.exists());
         ws.close_project().unwrap();
@@ -475,6 +488,15 @@ mod tests {
         let demo = ws.open_demo_project().unwrap();
         assert!(demo.is_demo);
         assert_eq!(ws.startup_project().unwrap().unwrap().path, demo.path);
+    }
+
+    #[test]
+    fn startup_with_demo_opens_the_demo_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::new(dir.path().join("data"), Startup::Demo);
+        let shown = ws.startup_project().unwrap().unwrap();
+        assert!(shown.is_demo);
+        assert!(shown.info.hits > 0);
     }
 
     #[test]
