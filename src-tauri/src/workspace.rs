@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use sessionlens_core::export::CsvExport;
+use sessionlens_core::export;
 use sessionlens_core::import::ImportOptions;
 use sessionlens_core::store::{CancelToken, ImportControl, Progress};
 use sessionlens_core::Project;
@@ -193,15 +193,8 @@ impl Workspace {
             let guard = lock(&self.open);
             guard.as_ref().ok_or_else(AppError::no_project)?.project.rejects()?
         };
-        let file = std::fs::File::create(path).map_err(|e| AppError::io(path, e))?;
-        let io = |e| AppError::io(path, e);
-        let mut csv = CsvExport::new(std::io::BufWriter::new(file), true).map_err(io)?;
-        csv.row(["file", "line", "reason", "raw"]).map_err(io)?;
-        for r in &rejects {
-            csv.row([r.file.as_str(), &r.line.to_string(), &r.reason, &r.raw]).map_err(io)?;
-        }
-        std::io::Write::flush(&mut csv.finish().map_err(io)?).map_err(io)?;
-        Ok(rejects.len() as u64)
+        // With a BOM: the file is for a spreadsheet.
+        Ok(export::save(path, true, |csv| export::stored::write_rejects(csv, &rejects))?)
     }
 
     /// Projects opened before, most recent first (the demo is not listed).
