@@ -14,11 +14,11 @@ use sessionlens_core::export::stored::{
     write_bot_hits, write_rejects, write_sessions, BOT_HIT_COLUMNS, REJECT_COLUMNS, SESSION_COLUMNS,
 };
 use sessionlens_core::export::{columns_help, save};
-use sessionlens_core::metrics::{metrics, Dimension, MetricsQuery};
+use sessionlens_core::metrics::metrics;
 use sessionlens_core::{Error, Result};
 
 use crate::discrepancy::{parse_band, parse_breakdown};
-use crate::metrics::{date_range, load, parse_date, parse_dimension, with_rule_goals, Compare};
+use crate::metrics::{date_range, load, parse_date, QueryArgs};
 use crate::rules::RuleArgs;
 use crate::sessionize::open_existing;
 
@@ -74,22 +74,8 @@ struct Target {
 struct MetricsTarget {
     #[command(flatten)]
     target: Target,
-    /// Break down by one or two of: day, week, month, hour, channel, source-medium, campaign,
-    /// landing-page, exit-page, device
-    #[arg(long, value_delimiter = ',', value_name = "DIM[,DIM]", value_parser = parse_dimension)]
-    by: Vec<Dimension>,
-    /// First day (view time zone), YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
-    from: Option<NaiveDate>,
-    /// Last day (view time zone, inclusive), YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
-    to: Option<NaiveDate>,
-    /// Add the previous period of the same length and the changes
-    #[arg(long, value_name = "previous")]
-    compare: Option<Compare>,
-    /// A page that counts as a conversion ('*' matches anything); repeatable
-    #[arg(long = "conversion-page", value_name = "PATTERN")]
-    conversion_page: Vec<String>,
+    #[command(flatten)]
+    query: QueryArgs,
 }
 
 #[derive(clap::Args)]
@@ -133,12 +119,7 @@ pub fn run(args: Args) -> Result<()> {
             let Target { output, rules } = m.target;
             let rules = rules.rule_set()?;
             let project = open_existing(&output.project)?;
-            let query = MetricsQuery {
-                dimensions: m.by,
-                range: date_range(m.from, m.to)?,
-                compare_previous: m.compare.is_some(),
-                goals: with_rule_goals(project.conversion_goals()?, &rules, &m.conversion_page),
-            };
+            let query = m.query.query(project.conversion_goals()?, &rules)?;
             let (table, sessions) = load(&project, &rules)?;
             let report = metrics(&table, &sessions, &project.load_ads()?, &query)?;
             let rows = save(&output.out, output.bom, |csv| write_metrics(csv, &report))?;

@@ -29,6 +29,19 @@ pub struct Args {
     project: PathBuf,
     #[command(flatten)]
     rules: RuleArgs,
+    #[command(flatten)]
+    query: QueryArgs,
+    /// Store the --conversion-page patterns (and --key-event names) as the project's goals
+    #[arg(long)]
+    save_goals: bool,
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The metrics question, shared by `metrics` and `export metrics`.
+#[derive(clap::Args)]
+pub struct QueryArgs {
     /// Break down by one or two of: day, week, month, hour, channel, source-medium, campaign,
     /// landing-page, exit-page, device
     #[arg(long, value_delimiter = ',', value_name = "DIM[,DIM]", value_parser = parse_dimension)]
@@ -45,12 +58,19 @@ pub struct Args {
     /// A page that counts as a conversion ('*' matches anything), e.g. /checkout/thanks*; repeatable
     #[arg(long = "conversion-page", value_name = "PATTERN")]
     conversion_page: Vec<String>,
-    /// Store the --conversion-page patterns (and --key-event names) as the project's goals
-    #[arg(long)]
-    save_goals: bool,
-    /// Print one JSON object
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl QueryArgs {
+    /// The query, with the project's stored `goals` plus the rule set's key events and the
+    /// `--conversion-page` patterns as conversions.
+    pub fn query(self, goals: ConversionGoals, rules: &RuleSet) -> Result<MetricsQuery> {
+        Ok(MetricsQuery {
+            dimensions: self.by,
+            range: date_range(self.from, self.to)?,
+            compare_previous: self.compare.is_some(),
+            goals: with_rule_goals(goals, rules, &self.conversion_page),
+        })
+    }
 }
 
 pub fn parse_dimension(s: &str) -> Result<Dimension, String> {
@@ -83,18 +103,13 @@ pub fn run(args: Args) -> Result<()> {
     let goals = project.conversion_goals()?;
     if args.save_goals {
         let mut saved = goals.clone();
-        saved.pages.extend(args.conversion_page.iter().cloned());
+        saved.pages.extend(args.query.conversion_page.iter().cloned());
         saved.events.extend(args.rules.key_event.iter().cloned());
         dedup(&mut saved.pages);
         dedup(&mut saved.events);
         project.set_conversion_goals(&saved)?;
     }
-    let query = MetricsQuery {
-        dimensions: args.by.clone(),
-        range: date_range(args.from, args.to)?,
-        compare_previous: args.compare.is_some(),
-        goals: with_rule_goals(goals, &rules, &args.conversion_page),
-    };
+    let query = args.query.query(goals, &rules)?;
     let (table, sessions) = load(&project, &rules)?;
     let ads = project.load_ads()?;
     let report = metrics(&table, &sessions, &ads, &query)?;
