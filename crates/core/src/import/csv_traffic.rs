@@ -137,10 +137,7 @@ mod tests {
     use crate::import::{ImportOptions, MemorySink};
 
     fn import(text: &[u8], options: &ImportOptions) -> Result<MemorySink> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("hits.csv");
-        std::fs::write(&path, text).unwrap();
-        MemorySink::read(&path, options)
+        MemorySink::read_bytes("hits.csv", text, options)
     }
 
     #[test]

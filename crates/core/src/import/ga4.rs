@@ -257,10 +257,7 @@ mod tests {
     const GCLID: &str = "EAIaIQobChMIq9W7tLzZ_gIVh-R3Ch0cTQ2AEAAYASAAEgLK8vD_BwE";
 
     fn import_text(text: &str) -> MemorySink {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("events.json");
-        std::fs::write(&path, text).unwrap();
-        MemorySink::read(&path, &ImportOptions::default()).unwrap()
+        MemorySink::read_bytes("events.json", text, &ImportOptions::default()).unwrap()
     }
 
     #[test]

@@ -599,10 +599,7 @@ mod tests {
     use std::io::Write;
 
     fn import_as(name: &str, text: &[u8], options: &ImportOptions) -> Result<MemorySink> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        MemorySink::read(&path, options)
+        MemorySink::read_bytes(name, text, options)
     }
 
     fn import(text: &[u8]) -> MemorySink {

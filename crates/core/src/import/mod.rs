@@ -232,6 +232,15 @@ impl MemorySink {
         read_file(&path, format, options, &mut sink)?;
         Ok(sink)
     }
+
+    /// Detect and read `bytes` as a file named `file_name` (for the formats' tests).
+    #[cfg(test)]
+    pub(crate) fn read_bytes(file_name: &str, bytes: impl AsRef<[u8]>, options: &ImportOptions) -> Result<MemorySink> {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join(file_name);
+        std::fs::write(&path, bytes).expect("write a temp file");
+        MemorySink::read(&path, options)
+    }
 }
 
 /// An owned [`HitRow`].

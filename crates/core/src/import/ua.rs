@@ -333,10 +333,7 @@ mod tests {
     const GCLID: &str = "CJ2r7NTU2dUCFUOXGwod_zIJtw";
 
     fn import_text(text: &str) -> MemorySink {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ga_sessions.json");
-        std::fs::write(&path, text).unwrap();
-        MemorySink::read(&path, &ImportOptions::default()).unwrap()
+        MemorySink::read_bytes("ga_sessions.json", text, &ImportOptions::default()).unwrap()
     }
 
     #[test]
