@@ -24,10 +24,10 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::json_traffic::{describe_json_error, reject_text, text_of, JsonRecords, JsonText, NOT_JSON};
+use super::json_traffic::{describe_json_error, read_objects, text_of, JsonText};
 use super::mapped::{is_page_view_name, parse_flag};
 use super::{Context, Format, Head, Input, Sink};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{CampaignTags, HitRow, HitType, Kind};
 
 pub const FORMATS: &[&dyn Format] = &[&Ga4Export];
@@ -58,29 +58,14 @@ impl Format for Ga4Export {
     }
 
     fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
-        let mut records = JsonRecords::new(input.reader());
-        if !records.starts_as_json().map_err(|e| Error::io(ctx.path, e))? {
-            return Err(ctx.unreadable(NOT_JSON));
-        }
-        let mut seen = false;
-        while let Some(record) = records.next_record().map_err(|e| Error::io(ctx.path, e))? {
-            seen = true;
-            if let Some(problem) = record.problem {
-                sink.reject(record.line, reject_text(record.text), problem)?;
-                continue;
-            }
-            let hit = serde_json::from_str::<Event>(record.text)
-                .map_err(|e| describe_json_error(&e))
-                .and_then(|event| event.hit());
-            match hit {
-                Ok(hit) => sink.hit(&hit.row())?,
-                Err(reason) => sink.reject(record.line, reject_text(record.text), &reason)?,
-            }
-        }
-        if !seen {
-            return Err(ctx.unreadable("no events found; expected GA4 BigQuery export rows, one JSON object per line"));
-        }
-        Ok(())
+        let nothing_found = "no events found; expected GA4 BigQuery export rows, one JSON object per line";
+        read_objects(input, ctx, sink, nothing_found, |text, sink| {
+            let hit = serde_json::from_str::<Event>(text).map_err(|e| describe_json_error(&e)).and_then(|e| e.hit());
+            Ok(match hit {
+                Ok(hit) => Ok(sink.hit(&hit.row())?),
+                Err(reason) => Err(reason),
+            })
+        })
     }
 }
 

@@ -317,6 +317,39 @@ pub fn text_of<'a>(value: &Option<JsonText<'a>>) -> Result<Cow<'a, str>, String>
     value.map_or(Ok(Cow::Borrowed("")), JsonText::text)
 }
 
+/// Read an export of one JSON object per record (GA4 events, UA session rows).
+/// `read_object` turns a record's text into hits in the sink (`Ok(Ok(()))`), or says why the
+/// record cannot be read (`Ok(Err(reason))`, which rejects it at its line); a sink error stops
+/// the import. A file that is not JSON, or holds no record, is one error: `nothing_found` says
+/// what was expected.
+pub fn read_objects(
+    input: &mut Input,
+    ctx: &Context,
+    sink: &mut dyn Sink,
+    nothing_found: &str,
+    mut read_object: impl FnMut(&str, &mut dyn Sink) -> Result<Result<(), String>>,
+) -> Result<()> {
+    let mut records = JsonRecords::new(input.reader());
+    if !records.starts_as_json().map_err(|e| Error::io(ctx.path, e))? {
+        return Err(ctx.unreadable(NOT_JSON));
+    }
+    let mut seen = false;
+    while let Some(record) = records.next_record().map_err(|e| Error::io(ctx.path, e))? {
+        seen = true;
+        let outcome = match record.problem {
+            Some(problem) => Err(problem.to_string()),
+            None => read_object(record.text, sink)?,
+        };
+        if let Err(reason) = outcome {
+            sink.reject(record.line, reject_text(record.text), &reason)?;
+        }
+    }
+    if !seen {
+        return Err(ctx.unreadable(nothing_found));
+    }
+    Ok(())
+}
+
 /// A serde_json error in words for the rejects list.
 pub fn describe_json_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category;

@@ -30,10 +30,10 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::json_traffic::{describe_json_error, reject_text, text_of, JsonRecords, JsonText, NOT_JSON};
+use super::json_traffic::{describe_json_error, read_objects, text_of, JsonText};
 use super::mapped::parse_flag;
 use super::{Context, Format, Head, Input, Sink};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{CampaignTags, HitRow, HitType, Kind};
 
 pub const FORMATS: &[&dyn Format] = &[&UaSessions];
@@ -64,35 +64,20 @@ impl Format for UaSessions {
     }
 
     fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
-        let mut records = JsonRecords::new(input.reader());
-        if !records.starts_as_json().map_err(|e| Error::io(ctx.path, e))? {
-            return Err(ctx.unreadable(NOT_JSON));
-        }
-        let mut seen = false;
-        while let Some(record) = records.next_record().map_err(|e| Error::io(ctx.path, e))? {
-            seen = true;
-            if let Some(problem) = record.problem {
-                sink.reject(record.line, reject_text(record.text), problem)?;
-                continue;
+        let nothing_found =
+            "no sessions found; expected Universal Analytics ga_sessions rows, one JSON object per line";
+        read_objects(input, ctx, sink, nothing_found, |text, sink| {
+            let row =
+                serde_json::from_str::<SessionRow>(text).map_err(|e| describe_json_error(&e)).and_then(|r| r.read());
+            let (session, hits) = match row {
+                Ok(read) => read,
+                Err(reason) => return Ok(Err(reason)),
+            };
+            for (i, hit) in hits.iter().enumerate() {
+                sink.hit(&session.row(hit, i == session.first_hit))?;
             }
-            let row = serde_json::from_str::<SessionRow>(record.text)
-                .map_err(|e| describe_json_error(&e))
-                .and_then(|row| row.read());
-            match row {
-                Ok((session, hits)) => {
-                    for (i, hit) in hits.iter().enumerate() {
-                        sink.hit(&session.row(hit, i == session.first_hit))?;
-                    }
-                }
-                Err(reason) => sink.reject(record.line, reject_text(record.text), &reason)?,
-            }
-        }
-        if !seen {
-            return Err(ctx.unreadable(
-                "no sessions found; expected Universal Analytics ga_sessions rows, one JSON object per line",
-            ));
-        }
-        Ok(())
+            Ok(Ok(()))
+        })
     }
 }
 
