@@ -61,6 +61,7 @@ impl Format for CsvTraffic {
             }
         };
         let names: Vec<&str> = header.iter().collect();
+        sink.headers(&names)?;
         let columns = ctx.options.mapping.resolve(&names)?;
         sink.columns(&columns.describe(&names))?;
         if !has_time(&columns) {

@@ -14,6 +14,7 @@ pub mod logs;
 pub mod mapped;
 pub mod mapping;
 pub mod number;
+pub mod preview;
 pub mod snowplow;
 pub mod text;
 pub mod timestamp;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{AdClickRow, AdStatRow, HitRow, Kind};
 pub use mapping::{Field, Mapping};
+pub use preview::{preview, Preview};
 pub use text::{Head, Input};
 pub use timestamp::DateOrder;
 
@@ -56,6 +58,11 @@ pub trait Sink {
     fn file_time_zone(&mut self, tz: Tz) -> Result<()>;
     /// The columns a mapped format assigned to fields (recorded with the file, shown in the UI).
     fn columns(&mut self, mapping: &[(Field, String)]) -> Result<()>;
+    /// The whole header row of a mapped format, mapped columns or not (the import preview
+    /// offers them for mapping). Sinks that store rows have no use for it.
+    fn headers(&mut self, _names: &[&str]) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// What the user told the importer about a file.
