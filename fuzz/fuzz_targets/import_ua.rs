@@ -1,0 +1,12 @@
+//! Universal Analytics BigQuery export (`ga_sessions_*`: one session per record, hits nested).
+//! Input: a settings byte (date order, time zone; see `options_from_settings`), then the file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sessionlens_core::import::format_by_id;
+use sessionlens_fuzz::{import_with, options_from_settings, split_settings};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((settings, file)) = split_settings(data) else { return };
+    import_with(format_by_id("ua").expect("the UA format"), file, &options_from_settings(settings));
+});
