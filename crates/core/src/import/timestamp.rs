@@ -258,7 +258,8 @@ fn month_from_name(word: &str) -> Option<u32> {
         return None;
     }
     let lower = word.to_ascii_lowercase();
-    let prefix = &lower[..3];
+    // A non-ASCII word may have no char boundary at byte 3; it is no month name anyway.
+    let prefix = lower.get(..3)?;
     let full = [
         "january",
         "february",
@@ -419,6 +420,15 @@ mod tests {
         assert_eq!(utc("2023-04-24T07:34:56-0500"), T);
         assert_eq!(utc("2023-04-24T12:34:56.123456 UTC"), T + 123);
         assert_eq!(utc("2023/04/24 12:34"), T - 56_000);
+    }
+
+    #[test]
+    fn fuzz_timestamp_four_byte_char_as_month_name() {
+        let parser = TimestampParser::new(Tz::UTC, DateOrder::MonthFirst);
+        for text in ["1-\u{8d34d}-2024", "1 \u{1F600} 2024", "\u{1F600} 1 2024"] {
+            assert!(parser.parse(text).is_err(), "{text}");
+            assert_eq!(parse_date(text, DateOrder::DayFirst), None, "{text}");
+        }
     }
 
     #[test]
