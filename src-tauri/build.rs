@@ -19,6 +19,9 @@ const COMMANDS: &[&str] = &[
     "dashboard",
     "discrepancy",
     "compare_rules",
+    "save_report",
+    "save_csv",
+    "save_chart",
 ];
 
 fn main() {

@@ -30,8 +30,8 @@ pub const BREAKDOWN_ROWS_MAX: usize = 200;
 /// What the project holds for analysis, read from SQLite once per open project (and again after
 /// an import), with the last sessionization kept so the screens of one rule set share it.
 pub struct LoadedData {
-    hits: HitTable,
-    ads: AdData,
+    pub(crate) hits: HitTable,
+    pub(crate) ads: AdData,
     goals: ConversionGoals,
     last_sessions: Mutex<Option<Arc<Sessionized>>>,
 }
@@ -47,7 +47,7 @@ impl LoadedData {
     }
 
     /// The sessions under `rules`, reusing the last ones when the rules are the same.
-    fn sessions(&self, rules: &RuleSet) -> Result<Arc<Sessionized>, AppError> {
+    pub(crate) fn sessions(&self, rules: &RuleSet) -> Result<Arc<Sessionized>, AppError> {
         let mut last = self.last_sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(kept) = last.as_ref().filter(|s| &s.rules == rules) {
             return Ok(kept.clone());
@@ -59,7 +59,7 @@ impl LoadedData {
     }
 
     /// The project's goals plus the rule set's key events, as the CLI's metrics count them.
-    fn goals_for(&self, rules: &RuleSet) -> ConversionGoals {
+    pub(crate) fn goals_for(&self, rules: &RuleSet) -> ConversionGoals {
         let mut goals = self.goals.clone();
         goals.events.extend(rules.engagement.key_events.iter().cloned());
         goals.events.sort();
@@ -449,7 +449,8 @@ const BREAKDOWNS: [(Dimension, &str); 5] = [
     (Dimension::DeviceCategory, "Device"),
 ];
 
-fn query(
+/// A metrics question about `data` under `rules`, with the project's and the rules' goals.
+pub(crate) fn query(
     data: &LoadedData,
     rules: &RuleSet,
     dims: Vec<Dimension>,

@@ -13,6 +13,7 @@ use tauri::{AppHandle, Manager, State};
 use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput};
 use crate::dto::{FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
+use crate::exports::{self, ChartFormat, CsvTable, ReportSettings, SavedFile};
 use crate::workspace::Workspace;
 
 /// Run `work` on the blocking pool with the app's [`Workspace`].
@@ -121,4 +122,36 @@ pub async fn compare_rules(
     range: Option<DayRange>,
 ) -> Result<CompareView, AppError> {
     blocking(app, move |ws| ws.compare(&left, &right, range.as_ref())).await
+}
+
+/// Write the PDF report under `rules` over `range` to `path` (chosen in a save dialog).
+#[tauri::command]
+pub async fn save_report(
+    app: AppHandle,
+    rules: RulesInput,
+    range: Option<DayRange>,
+    settings: ReportSettings,
+    path: PathBuf,
+) -> Result<SavedFile, AppError> {
+    blocking(app, move |ws| ws.save_report(&rules, range.as_ref(), &settings, &path)).await
+}
+
+/// Write one table as CSV to `path` (chosen in a save dialog).
+#[tauri::command]
+pub async fn save_csv(
+    app: AppHandle,
+    table: CsvTable,
+    rules: RulesInput,
+    range: Option<DayRange>,
+    path: PathBuf,
+) -> Result<SavedFile, AppError> {
+    blocking(app, move |ws| ws.save_csv(&table, &rules, range.as_ref(), &path)).await
+}
+
+/// Write a chart the UI shows (its SVG document) to `path` as SVG or PNG.
+#[tauri::command]
+pub async fn save_chart(svg: String, format: ChartFormat, path: PathBuf) -> Result<SavedFile, AppError> {
+    tauri::async_runtime::spawn_blocking(move || exports::save_chart(&svg, format, &path))
+        .await
+        .map_err(|e| AppError::new("internal", format!("background task failed: {e}")))?
 }

@@ -252,6 +252,10 @@ mod bindings {
         RecentProject::export_all(&config).unwrap();
         FormatInfo::export_all(&config).unwrap();
         crate::analysis::RulesInput::export_all(&config).unwrap();
+        crate::exports::ReportSettings::export_all(&config).unwrap();
+        crate::exports::CsvTable::export_all(&config).unwrap();
+        crate::exports::ChartFormat::export_all(&config).unwrap();
+        crate::exports::SavedFile::export_all(&config).unwrap();
         crate::analysis::RuleChoices::export_all(&config).unwrap();
         crate::analysis::DashboardView::export_all(&config).unwrap();
         crate::analysis::DiscrepancyView::export_all(&config).unwrap();

@@ -10,6 +10,7 @@ mod commands;
 mod demo;
 pub mod dto;
 pub mod error;
+pub mod exports;
 pub mod workspace;
 
 use std::path::PathBuf;
@@ -44,6 +45,9 @@ pub fn run() {
             commands::dashboard,
             commands::discrepancy,
             commands::compare_rules,
+            commands::save_report,
+            commands::save_csv,
+            commands::save_chart,
         ])
         .run(tauri::generate_context!())
         .expect("SessionLens could not start");

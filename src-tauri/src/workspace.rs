@@ -19,6 +19,7 @@ use crate::analysis::{
     self, CompareView, DashboardView, DayRange, DiscrepancyView, LoadedData, RuleChoices, RulesInput,
 };
 use crate::demo;
+use crate::exports::{self, CsvTable, ReportSettings, SavedFile, Subject};
 use crate::dto::{
     FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow, RejectsPage,
 };
@@ -247,6 +248,41 @@ impl Workspace {
     ) -> Result<CompareView, AppError> {
         let (left, right, range) = (left.rule_set()?, right.rule_set()?, analysis::parse_range(range)?);
         analysis::compare(&*self.loaded_data()?, &left, &right, range)
+    }
+
+    /// Writes the PDF report of the open project under `rules` over `range` to `path`.
+    pub fn save_report(
+        &self,
+        rules: &RulesInput,
+        range: Option<&DayRange>,
+        settings: &ReportSettings,
+        path: &Path,
+    ) -> Result<SavedFile, AppError> {
+        let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
+        let data = self.loaded_data()?;
+        let (info, name) = {
+            let guard = lock(&self.open);
+            let open = guard.as_ref().ok_or_else(AppError::no_project)?;
+            (open.project.info()?, project_name(&open.path))
+        };
+        exports::save_report(&Subject { data: &data, rules: &rules, range }, &info, &name, settings, path)
+    }
+
+    /// Writes one table of the open project under `rules` over `range` to `path` as CSV.
+    pub fn save_csv(
+        &self,
+        table: &CsvTable,
+        rules: &RulesInput,
+        range: Option<&DayRange>,
+        path: &Path,
+    ) -> Result<SavedFile, AppError> {
+        // Sessions are stored in the project before they are written out.
+        self.refuse_while_importing()?;
+        let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
+        let data = self.loaded_data()?;
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(AppError::no_project)?;
+        exports::save_csv(&Subject { data: &data, rules: &rules, range }, &mut open.project, table, path)
     }
 
     /// The open project's hits and ad data, read from the project on first use. The project's

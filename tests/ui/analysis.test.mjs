@@ -179,3 +179,52 @@ test('a hostile campaign name stays text on every analysis screen', async () => 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the report, CSV tables and charts are saved with the rules and days shown', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Dashboard');
+  await page.locator('#kpi-sessions .kpi-value', { hasText: '754' }).waitFor();
+  await page.locator('#range-from').fill('2024-03-04');
+  await page.locator('#range-to').fill('2024-03-10');
+  await page.locator('#range-to').dispatchEvent('change');
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.range?.to === '2024-03-10');
+
+  // The report: a form for the cover, then the save dialog, then the Rust side writes it.
+  await page.locator('#save-report').click();
+  const dialog = page.getByRole('dialog', { name: 'PDF report' });
+  await dialog.waitFor();
+  await dialog.getByLabel('Title on the cover').fill('March audit');
+  await dialog.getByLabel('Paper').selectOption('letter');
+  await screenshot(page, 'report-dialog.png');
+  await dialog.getByRole('button', { name: 'Save PDF…' }).click();
+  await page.locator('.notice', { hasText: 'Saved /home/user/sessionlens-report-ga4-2024-03-04-2024-03-10.pdf (48 KB).' }).waitFor();
+  const report = await lastArgs(page, 'save_report');
+  assert.deepEqual(report.settings, { title: 'March audit', client: null, paper: 'letter' });
+  assert.deepEqual(report.range, { from: '2024-03-04', to: '2024-03-10' });
+  assert.equal(report.rules.preset, 'ga4');
+
+  // The breakdown shown is the one exported.
+  await page.locator('[data-dimension="campaign"]').click();
+  await page.locator('#export-breakdown').click();
+  await page.locator('.notice', { hasText: '12 rows' }).waitFor();
+  const breakdown = await lastArgs(page, 'save_csv');
+  assert.deepEqual(breakdown.table, { kind: 'metrics', dimension: 'campaign' });
+  assert.equal(breakdown.path, '/home/user/sessionlens-campaign-ga4-2024-03-04-2024-03-10.csv');
+
+  // A chart goes back to Rust as the SVG it was drawn from.
+  await page.locator('.chart-card [data-save="png"]').click();
+  await page.waitForFunction(() => window.__slCalls.some((c) => c.cmd === 'save_chart'));
+  const chart = await lastArgs(page, 'save_chart');
+  assert.equal(chart.format, 'png');
+  assert.match(chart.svg, /^<svg/);
+  assert.ok(chart.path.endsWith('sessionlens-sessions-per-day-ga4-2024-03-04-2024-03-10.png'), chart.path);
+
+  // The discrepancy view exports its campaign table.
+  await page.getByRole('tab', { name: 'Discrepancy' }).click();
+  await page.locator('#export-campaigns').click();
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'save_csv').length === 2);
+  assert.deepEqual((await lastArgs(page, 'save_csv')).table, { kind: 'discrepancy', table: 'campaigns' });
+  assert.equal(await page.locator('#discrepancy #save-report').count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -312,7 +312,12 @@ mockIPC((cmd, args) => {
       if (args.options.multiple) return scenario.importPaths ?? ['/home/user/logs/access.log'];
       return scenario.projectPath ?? '/home/user/Shop.sessionlens';
     case 'plugin:dialog|save':
-      return '/home/user/rejects.csv';
+      return `/home/user/${args.options.defaultPath}`;
+    case 'save_report':
+    case 'save_chart':
+      return { path: args.path, bytes: 48_213, rows: null };
+    case 'save_csv':
+      return { path: args.path, bytes: 2_048, rows: 12 };
     default:
       return fail('internal', `the UI test mock does not know the command ${cmd}`);
   }

@@ -18,9 +18,14 @@ import type { ImportSummary } from './bindings/ImportSummary';
 import type { ProjectView } from './bindings/ProjectView';
 import type { RecentProject } from './bindings/RecentProject';
 import type { RejectsPage } from './bindings/RejectsPage';
+import type { ChartFormat } from './bindings/ChartFormat';
+import type { CsvTable } from './bindings/CsvTable';
+import type { ReportSettings } from './bindings/ReportSettings';
+import type { SavedFile } from './bindings/SavedFile';
 
 export type { AppError, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
 export type { CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput };
+export type { ChartFormat, CsvTable, ReportSettings, SavedFile };
 export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
 export type { EffectiveRules } from './bindings/EffectiveRules';
@@ -94,6 +99,14 @@ export const api = {
   discrepancy: (rules: RulesInput, range: DayRange | null) => call<DiscrepancyView>('discrepancy', { rules, range }),
   compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
     call<CompareView>('compare_rules', { left, right, range }),
+  /** Writes the PDF report of `rules` over `range` to `path` (from a save dialog). */
+  saveReport: (rules: RulesInput, range: DayRange | null, settings: ReportSettings, path: string) =>
+    call<SavedFile>('save_report', { rules, range, settings, path }),
+  /** Writes one table as CSV (with a byte-order mark, for spreadsheets) to `path`. */
+  saveCsv: (table: CsvTable, rules: RulesInput, range: DayRange | null, path: string) =>
+    call<SavedFile>('save_csv', { table, rules, range, path }),
+  /** Writes a chart's SVG document to `path` as SVG or PNG. */
+  saveChart: (svg: string, format: ChartFormat, path: string) => call<SavedFile>('save_chart', { svg, format, path }),
 };
 
 const projectFilter = [{ name: 'SessionLens project', extensions: ['sessionlens'] }];
@@ -124,6 +137,16 @@ export const dialogs = {
     });
     if (picked === null) return [];
     return Array.isArray(picked) ? picked : [picked];
+  },
+  /** A place to save a file of `kind` (its extension), suggesting `name`; the extension is added when left off. */
+  async pickSaveFile(title: string, name: string, kind: 'pdf' | 'csv' | 'svg' | 'png'): Promise<string | null> {
+    const path = await save({
+      title,
+      defaultPath: `${name}.${kind}`,
+      filters: [{ name: kind.toUpperCase(), extensions: [kind] }],
+    });
+    if (path === null) return null;
+    return path.toLowerCase().endsWith(`.${kind}`) ? path : `${path}.${kind}`;
   },
   async pickRejectsExport(projectName: string): Promise<string | null> {
     return save({

@@ -12,6 +12,8 @@ export interface Shell {
   showProject(project: ProjectView): void;
   /** Show an error (or clear it with null) in the alert area under the header. */
   showError(error: unknown): void;
+  /** Say that something worked (a file was saved) in the alert area, until dismissed or replaced. */
+  notify(message: string): void;
   /** Run `work` with the screen marked busy; errors go to the alert area. */
   busy<T>(label: string, work: () => Promise<T>): Promise<T | undefined>;
 }
@@ -67,6 +69,25 @@ const shell: Shell = {
         'div',
         { class: 'alert' },
         h('span', { class: 'alert-text' }, messageOf(error)),
+        h(
+          'button',
+          {
+            class: 'button button-quiet',
+            attrs: { type: 'button', 'aria-label': 'Dismiss message' },
+            on: { click: () => replace(alertArea) },
+          },
+          'Dismiss',
+        ),
+      ),
+    );
+  },
+  notify(message) {
+    replace(
+      alertArea,
+      h(
+        'div',
+        { class: 'notice', attrs: { role: 'status' } },
+        h('span', { class: 'alert-text' }, message),
         h(
           'button',
           {

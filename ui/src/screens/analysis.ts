@@ -35,6 +35,7 @@ const TOGGLE_HELP = {
 
 /** What a view gets: the rules asked for, the choices, and a way to recompute (compare's own pickers). */
 export interface ViewContext {
+  shell: Shell;
   state: RulesState;
   choices: RuleChoices | null;
   refresh: () => void;
@@ -99,7 +100,7 @@ export function createAnalysis(shell: Shell): Analysis {
     replace(status, 'Recomputing sessions…');
     const render = view === 'dashboard' ? renderDashboard : view === 'discrepancy' ? renderDiscrepancy : renderCompare;
     try {
-      const shown = await render({ state, choices, refresh: () => void refresh() });
+      const shown = await render({ shell, state, choices, refresh: () => void refresh() });
       if (mine !== request) return; // A newer change is on its way; its answer replaces the view.
       effective = shown.rules;
       if (shown.span) {

@@ -6,6 +6,7 @@ import { chart } from '../chart';
 import { h, replace } from '../dom';
 import * as fmt from '../format';
 import { api, type BreakdownTable, type DashboardView, type KpiChanges, type Kpis } from '../ipc';
+import { chartButtons, csvButton, reportButton } from '../saving';
 import { sortableTable } from '../table';
 import type { Shown, ViewContext } from './analysis';
 
@@ -70,10 +71,10 @@ let shownDimension = 'channel';
 
 export async function renderDashboard(ctx: ViewContext): Promise<Shown> {
   const d = await api.dashboard(ctx.state.input, ctx.state.range);
-  return { node: dashboardNode(d), rules: d.rules, period: d.period, span: d.dataSpan };
+  return { node: dashboardNode(d, ctx), rules: d.rules, period: d.period, span: d.dataSpan };
 }
 
-function dashboardNode(d: DashboardView): HTMLElement {
+function dashboardNode(d: DashboardView, ctx: ViewContext): HTMLElement {
   const compared = d.previousPeriod ? `${d.previousPeriod.from} – ${d.previousPeriod.to}` : null;
   const tiles = h(
     'section',
@@ -119,24 +120,39 @@ function dashboardNode(d: DashboardView): HTMLElement {
         ),
       ),
     );
-    replace(breakdownBody, breakdownTable(table));
+    const exportTable = csvButton(ctx, 'Export CSV…', table.dimension.replace(/_/g, '-'), {
+      kind: 'metrics',
+      dimension: table.dimension,
+    }, 'export-breakdown');
+    replace(breakdownBody, h('div', { class: 'table-actions' }, exportTable), breakdownTable(table));
   };
   showBreakdown();
   return h(
     'div',
     { class: 'dashboard', id: 'dashboard' },
     h(
-      'p',
-      { class: 'muted small period-line' },
-      d.period ? `${d.period.from} – ${d.period.to}` : 'No sessions',
-      ` · ${d.rules.presetTitle} · ${d.rules.timeZone}`,
-      compared ? ` · changes against ${compared}` : '',
+      'div',
+      { class: 'view-head' },
+      h(
+        'p',
+        { class: 'muted small period-line' },
+        d.period ? `${d.period.from} – ${d.period.to}` : 'No sessions',
+        ` · ${d.rules.presetTitle} · ${d.rules.timeZone}`,
+        compared ? ` · changes against ${compared}` : '',
+      ),
+      h(
+        'div',
+        { class: 'view-actions' },
+        csvButton(ctx, 'Sessions CSV…', 'sessions', { kind: 'sessions' }, 'export-sessions'),
+        reportButton(ctx),
+      ),
     ),
     tiles,
     h('section', { class: 'card chart-card', attrs: { 'aria-labelledby': 'over-time-title' } },
       // The chart draws its own title; the heading names the section for screen readers.
       h('h2', { id: 'over-time-title', class: 'visually-hidden' }, 'Sessions and ad clicks per day'),
       chart(d.overTimeSvg, 'Sessions and ad clicks per day'),
+      chartButtons(ctx, d.overTimeSvg, 'sessions-per-day'),
     ),
     h(
       'section',

@@ -6,7 +6,9 @@ import { chart } from '../chart';
 import { button, h, replace } from '../dom';
 import * as fmt from '../format';
 import { api, type CampaignLine, type DiscrepancyView, type StepView } from '../ipc';
+import { chartButtons, csvButton, reportButton } from '../saving';
 import { sortableTable } from '../table';
+import type { CsvTable } from '../ipc';
 import type { Shown, ViewContext } from './analysis';
 
 /** The campaign drilled into, kept across recomputes (by platform and name). */
@@ -14,7 +16,7 @@ let drilled: { platform: string; campaign: string } | null = null;
 
 export async function renderDiscrepancy(ctx: ViewContext): Promise<Shown> {
   const d = await api.discrepancy(ctx.state.input, ctx.state.range);
-  return { node: discrepancyNode(d), rules: d.rules, period: d.period, span: null };
+  return { node: discrepancyNode(d, ctx), rules: d.rules, period: d.period, span: null };
 }
 
 function ratioText(ratio: number | null): string {
@@ -26,7 +28,11 @@ function flagText(c: CampaignLine): string {
   return flags.length ? flags.join(', ') : 'ok';
 }
 
-function discrepancyNode(d: DiscrepancyView): HTMLElement {
+function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
+  const exportTable = (label: string, what: string, table: string) => {
+    const csv: CsvTable = { kind: 'discrepancy', table };
+    return csvButton(ctx, label, what, csv, `export-${table}`);
+  };
   const band = `${Math.round(d.bandLow * 100)}–${Math.round(d.bandHigh * 100)}`;
   const detail = h('section', { class: 'card drill', id: 'campaign-detail', attrs: { 'aria-live': 'polite', tabindex: -1 } });
   const showDetail = (c: CampaignLine | undefined) => {
@@ -87,6 +93,9 @@ function discrepancyNode(d: DiscrepancyView): HTMLElement {
     'div',
     { class: 'discrepancy', id: 'discrepancy' },
     h(
+      'div',
+      { class: 'view-head' },
+      h(
       'p',
       { class: 'lead-line' },
       h('strong', {}, fmt.plural(d.clicks, 'ad click', 'ad clicks')),
@@ -94,17 +103,21 @@ function discrepancyNode(d: DiscrepancyView): HTMLElement {
       h('strong', {}, fmt.plural(d.sessions, 'session', 'sessions')),
       d.clicks > 0 ? ` (${ratioText(d.sessions / d.clicks)}; expected ${band} per 100)` : '',
       d.period ? ` · ${d.period.from} – ${d.period.to} · ${d.rules.presetTitle}` : '',
+      ),
+      h('div', { class: 'view-actions' }, reportButton(ctx)),
     ),
     h(
       'div',
       { class: 'chart-pair' },
-      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'From ad clicks to sessions'), chart(d.waterfallSvg, 'Waterfall from ad clicks to sessions')),
-      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Control chart of the daily ratio')),
+      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'From ad clicks to sessions'), chart(d.waterfallSvg, 'Waterfall from ad clicks to sessions'),
+        h('div', { class: 'table-actions' }, chartButtons(ctx, d.waterfallSvg, 'waterfall'), exportTable('Steps CSV…', 'waterfall', 'waterfall'))),
+      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Control chart of the daily ratio'),
+        h('div', { class: 'table-actions' }, chartButtons(ctx, d.controlSvg, 'daily-ratio'), exportTable('Daily ratios CSV…', 'daily-ratios', 'ratios'))),
     ),
     h(
       'section',
       { class: 'card', attrs: { 'aria-labelledby': 'campaigns-title' } },
-      h('h2', { id: 'campaigns-title' }, 'Campaigns'),
+      h('div', { class: 'card-head' }, h('h2', { id: 'campaigns-title' }, 'Campaigns'), exportTable('Export CSV…', 'campaigns', 'campaigns')),
       h('p', { class: 'muted small' }, `Flagged outside ${band} sessions per 100 clicks, or outside ±3σ of all campaigns. Click a campaign to see why.`),
       table,
     ),
@@ -114,7 +127,7 @@ function discrepancyNode(d: DiscrepancyView): HTMLElement {
       ? h(
           'section',
           { class: 'card' },
-          h('h2', {}, 'Ad campaigns matching no utm_campaign'),
+          h('div', { class: 'card-head' }, h('h2', {}, 'Ad campaigns matching no utm_campaign'), exportTable('Export CSV…', 'unmatched-campaigns', 'unmatched')),
           h(
             'ul',
             { class: 'plain-list' },
