@@ -19,11 +19,11 @@ use crate::analysis::{
     self, CompareView, DashboardView, DayRange, DiscrepancyView, LoadedData, RuleChoices, RulesInput,
 };
 use crate::demo;
-use crate::exports::{self, CsvTable, ReportSettings, SavedFile, Subject};
 use crate::dto::{
     FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow, RejectsPage,
 };
 use crate::error::{AppError, IMPORT_RUNNING};
+use crate::exports::{self, CsvTable, ReportSettings, SavedFile, Subject};
 
 /// Progress goes to the UI at most this often.
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(250);
