@@ -6,6 +6,7 @@
 //! second writer waits (up to [`BUSY_TIMEOUT_MS`]) and then gets [`Error::ProjectBusy`].
 
 pub mod ads;
+mod delete;
 mod hits;
 mod loader;
 mod migrate;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
+pub use delete::DeletedFile;
 pub use loader::{truncate_ip, ImportControl, ImportReport, Progress};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{FileInfo, ProjectInfo, StoredReject};

@@ -1,5 +1,6 @@
 //! Integration tests of the core through its public API, on real files in temp dirs.
 
+mod delete;
 mod discrepancy;
 mod import;
 mod metrics;
