@@ -321,9 +321,14 @@ pub fn discrepancy(
     }
     for z in &time_zones {
         if z.time_zone.is_none() {
+            // Exports without an account column have no account name to show.
+            let account = match z.account.as_str() {
+                "" => String::new(),
+                name => format!(" of account '{name}'"),
+            };
             notes.push(format!(
-                "the {} export of account '{}' does not state its time zone: its days are taken as {} days",
-                z.platform, z.account, rules.time_zone
+                "the {} export{account} does not state its time zone: its days are taken as {} days",
+                z.platform, rules.time_zone
             ));
         }
     }

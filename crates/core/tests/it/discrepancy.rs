@@ -145,3 +145,21 @@ fn a_mapping_stored_in_the_project_matches_a_renamed_campaign() {
     let blank = CampaignMapping { utm_campaign: " ".into(), ..mapping };
     assert_eq!(project.add_campaign_mapping(&blank).unwrap_err().code(), "invalid_input");
 }
+
+#[test]
+fn an_export_without_account_or_time_zone_is_named_by_its_platform_alone() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    // The demo's Google Ads campaign report: no account column, no time zone line.
+    let campaigns = format!("{}/../../src-tauri/demo/google-ads-campaigns-2024-03.csv", env!("CARGO_MANIFEST_DIR"));
+    project.import(campaigns.as_ref(), &ImportOptions::default(), ImportControl::default()).unwrap();
+    let table = project.load_hits().unwrap();
+    let sessions = sessionize(&table, &london(Preset::Ga4)).unwrap();
+    let report = discrepancy(&table, &sessions, &project.load_ads().unwrap(), &DiscrepancyOptions::default()).unwrap();
+    let zone_notes: Vec<&String> = report.notes.iter().filter(|n| n.contains("does not state its time zone")).collect();
+    assert!(!zone_notes.is_empty(), "{:?}", report.notes);
+    for note in zone_notes {
+        assert!(!note.contains("account ''"), "{note}");
+        assert!(note.ends_with("taken as Europe/London days"), "{note}");
+    }
+}
