@@ -3,6 +3,7 @@
 //! (on failure: `{"error": {"code", "message"}}`).
 
 mod compare;
+mod delete_source;
 mod discrepancy;
 mod export;
 mod import;
@@ -49,6 +50,8 @@ enum Command {
     Discrepancy(discrepancy::Args),
     /// Write the PDF report: summary, traffic over time, channels, campaigns, discrepancy, methodology.
     Report(report::Args),
+    /// Remove one imported file's data (its id as `info` shows it) and compact the project.
+    DeleteSource(delete_source::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Metrics(args) => (args.json, metrics::run(args)),
         Command::Discrepancy(args) => (args.json, discrepancy::run(args)),
         Command::Report(args) => (false, report::run(args)),
+        Command::DeleteSource(args) => (args.json, delete_source::run(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
