@@ -212,7 +212,8 @@ impl FromStr for Field {
     }
 }
 
-/// Explicit `field = column` assignments.
+/// Explicit `field = column` assignments. An empty column (`referrer=`) says the field is not
+/// in the file, so no header synonym fills it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mapping(pub Vec<(Field, String)>);
 
@@ -233,7 +234,12 @@ impl Mapping {
     pub fn resolve(&self, headers: &[&str]) -> Result<Columns, Error> {
         let mut columns = Columns::default();
         let mut used = vec![false; headers.len()];
+        let mut unmapped = Vec::new();
         for (field, name) in &self.0 {
+            if name.is_empty() {
+                unmapped.push(*field);
+                continue;
+            }
             let index = headers
                 .iter()
                 .position(|h| h.trim() == name)
@@ -249,7 +255,7 @@ impl Mapping {
         }
         let normalised: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
         for field in Field::ALL {
-            if columns.get(field).is_some() {
+            if columns.get(field).is_some() || unmapped.contains(&field) {
                 continue;
             }
             let found = field
@@ -318,5 +324,13 @@ mod tests {
         assert!(err.to_string().contains("there is no column 'nope'"), "{err}");
         assert!(Mapping::parse(["colour=when"]).is_err());
         assert!(Mapping::parse(["timestamp"]).is_err());
+    }
+
+    #[test]
+    fn an_empty_column_keeps_a_field_unmapped_that_a_synonym_would_fill() {
+        let headers = ["timestamp", "referrer", "url"];
+        let cols = Mapping::parse(["referrer="]).unwrap().resolve(&headers).unwrap();
+        assert_eq!((cols.get(Field::Referrer), cols.get(Field::Timestamp)), (None, Some(0)));
+        assert_eq!(cols.describe(&headers), [(Field::Timestamp, "timestamp".into()), (Field::Url, "url".into())]);
     }
 }
