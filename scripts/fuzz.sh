@@ -70,7 +70,7 @@ run_target() {
   else
     summary=$(
       printf 'fuzz: %-20s FAILED  (exit %s) after %s execs; the end of its log:\n' "$target" "$status" "${execs:-?}"
-      grep -v -e '^#[0-9]' -e '^WARNING: Failed to find function' "$log" | tail -n 40
+      grep -v -e '^#[0-9]' -e '^WARNING: Failed to find function' -e '^ *[0-9]*: ' -e '^ *at ' "$log" | tail -n 25
       find "artifacts/$target" -type f | sed 's/^/fuzz:   input kept in fuzz\//'
     )
   fi

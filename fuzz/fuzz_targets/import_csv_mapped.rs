@@ -1,6 +1,6 @@
 //! CSV/TSV traffic with explicit column choices. Input: a settings byte (date order, time zone;
 //! see `options_from_settings`), then one line of `field=column` pairs separated by `;` (the
-//! `--map` arguments), then the file.
+//! `--map` arguments; an empty column keeps a field unmapped), then the file.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -27,19 +27,18 @@ fuzz_target!(|data: &[u8]| {
     let imported = import_with(csv, file, &options);
     check_at_most_one_record_per_line(csv, &imported);
     if imported.read {
-        // A field given twice takes its last column.
-        let chosen = options
-            .mapping
-            .0
-            .iter()
-            .enumerate()
-            .filter(|(i, (field, _))| !options.mapping.0[i + 1..].iter().any(|(later, _)| later == field));
-        for (_, (field, column)) in chosen {
-            assert!(
-                imported.sink.columns.iter().any(|(f, c)| f == field && c.trim().eq_ignore_ascii_case(column)),
-                "--map {field}={column} is not among the columns recorded: {:?}",
-                imported.sink.columns
-            );
+        // Per field: the last column named is recorded; an empty column alone keeps it unmapped.
+        let recorded = |field| imported.sink.columns.iter().find(|(f, _)| *f == field).map(|(_, c)| c.trim());
+        for (field, _) in &options.mapping.0 {
+            let named = options.mapping.0.iter().rev().find(|(f, c)| f == field && !c.is_empty());
+            match named {
+                Some((_, column)) => assert!(
+                    recorded(*field).is_some_and(|c| c.eq_ignore_ascii_case(column)),
+                    "--map {field}={column}: the columns recorded are {:?}",
+                    imported.sink.columns
+                ),
+                None => assert_eq!(recorded(*field), None, "--map {field}= leaves it unmapped"),
+            }
         }
     }
 });
