@@ -80,18 +80,20 @@ for file in "$ga4" "$ua" "$snowplow" "$hits"; do
   seed text_input "$(basename "$file")" "" "$file" 20
 done
 
-# Encodings and compression: the same text as gzip, bzip2, UTF-16LE/BE with and without BOM.
+# Encodings and compression: the same text as gzip, bzip2, UTF-16LE/BE with and without BOM,
+# UTF-8 with BOM, Windows-1252.
 mkdir -p "$corpus/text_input"
 if [ -f "$hits" ]; then
-  gzip -c "$hits" >"$corpus/text_input/hits.csv.gz"
-  bzip2 -c "$hits" >"$corpus/text_input/hits.csv.bz2"
-  iconv -f UTF-8 -t UTF-16LE "$hits" >"$corpus/text_input/hits-utf16le.csv"
-  iconv -f UTF-8 -t UTF-16BE "$hits" >"$corpus/text_input/hits-utf16be.csv"
-  iconv -f UTF-8 -t UTF-16 "$hits" >"$corpus/text_input/hits-utf16-bom.csv"
+  # Each tool is optional: a machine without bzip2 or iconv still gets the other seeds.
+  gzip -c "$hits" >"$corpus/text_input/hits.csv.gz" && cp "$corpus/text_input/hits.csv.gz" "$corpus/import_any/"
+  bzip2 -c "$hits" >"$corpus/text_input/hits.csv.bz2" 2>/dev/null || rm -f "$corpus/text_input/hits.csv.bz2"
+  for encoding in UTF-16LE UTF-16BE UTF-16; do
+    iconv -f UTF-8 -t $encoding "$hits" >"$corpus/text_input/hits-$encoding.csv" 2>/dev/null ||
+      rm -f "$corpus/text_input/hits-$encoding.csv"
+  done
   { printf '\xef\xbb\xbf'; cat "$hits"; } >"$corpus/text_input/hits-utf8-bom.csv"
   iconv -f UTF-8 -t WINDOWS-1252//TRANSLIT "$core/ads/meta_ads_manager_export.csv" \
-    >"$corpus/text_input/meta-cp1252.csv" 2>/dev/null || true
-  cp "$corpus/text_input/hits.csv.gz" "$corpus/import_any/hits.csv.gz"
+    >"$corpus/text_input/meta-cp1252.csv" 2>/dev/null || rm -f "$corpus/text_input/meta-cp1252.csv"
 fi
 
 # User agents and URLs from the real access log (distinct ones, a few hundred).
