@@ -11,9 +11,10 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput};
-use crate::dto::{FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
+use crate::dto::{FileDeleted, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
 use crate::exports::{self, ChartFormat, CsvTable, ReportSettings, SavedFile};
+use crate::import_wizard::{FileImportOptions, ImportPreview};
 use crate::workspace::Workspace;
 
 /// Run `work` on the blocking pool with the app's [`Workspace`].
@@ -51,20 +52,33 @@ pub async fn project_info(app: AppHandle) -> Result<ProjectView, AppError> {
     blocking(app, |ws| ws.project_info()).await
 }
 
-/// Import `paths` into the open project; progress arrives on `on_progress`.
+/// What each file would import as under the user's choices (format, first rows, mapping).
+#[tauri::command]
+pub async fn preview_import(app: AppHandle, files: Vec<FileImportOptions>) -> Result<Vec<ImportPreview>, AppError> {
+    blocking(app, move |ws| Ok(ws.preview_import(&files))).await
+}
+
+/// Import `files`, each under its own options, into the open project; progress arrives on
+/// `on_progress`.
 #[tauri::command]
 pub async fn import_files(
     app: AppHandle,
-    paths: Vec<PathBuf>,
+    files: Vec<FileImportOptions>,
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportSummary, AppError> {
     blocking(app, move |ws| {
-        ws.import_files(&paths, |progress| {
+        ws.import_files(&files, |progress| {
             // The window may have closed; the import goes on and its result is kept.
             let _ = on_progress.send(progress);
         })
     })
     .await
+}
+
+/// Remove one imported file's data from the open project (asked for after a confirmation).
+#[tauri::command]
+pub async fn delete_file(app: AppHandle, file_id: i64) -> Result<FileDeleted, AppError> {
+    blocking(app, move |ws| ws.delete_file(file_id)).await
 }
 
 #[tauri::command]

@@ -7,7 +7,7 @@
 //! UTC milliseconds stay far below 2^53.
 
 use serde::{Deserialize, Serialize};
-use sessionlens_core::store::{FileInfo, ImportReport, Progress, ProjectInfo, StoredReject};
+use sessionlens_core::store::{DeletedFile, FileInfo, ImportReport, Progress, ProjectInfo, StoredReject};
 use ts_rs::TS;
 
 use crate::error::AppError;
@@ -148,6 +148,31 @@ pub struct FormatInfo {
     pub kind: String,
 }
 
+/// What deleting an imported file's data removed, and the project afterwards.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FileDeleted {
+    pub name: String,
+    /// `traffic` or `ads`.
+    pub kind: String,
+    /// Hits, or ad rows.
+    pub rows_removed: u64,
+    pub rejects_removed: u64,
+    pub project: ProjectView,
+}
+
+impl FileDeleted {
+    pub fn new(deleted: DeletedFile, project: ProjectView) -> Self {
+        FileDeleted {
+            name: deleted.name,
+            kind: deleted.kind,
+            rows_removed: deleted.rows_removed,
+            rejects_removed: deleted.rejects_removed,
+            project,
+        }
+    }
+}
+
 /// A project opened before, most recent first.
 #[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -248,6 +273,9 @@ mod bindings {
         ProjectView::export_all(&config).unwrap();
         ImportProgress::export_all(&config).unwrap();
         ImportSummary::export_all(&config).unwrap();
+        FileDeleted::export_all(&config).unwrap();
+        crate::import_wizard::FileImportOptions::export_all(&config).unwrap();
+        crate::import_wizard::ImportPreview::export_all(&config).unwrap();
         RejectsPage::export_all(&config).unwrap();
         RecentProject::export_all(&config).unwrap();
         FormatInfo::export_all(&config).unwrap();

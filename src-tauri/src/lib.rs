@@ -11,6 +11,7 @@ mod demo;
 pub mod dto;
 pub mod error;
 pub mod exports;
+pub mod import_wizard;
 pub mod workspace;
 
 use std::path::PathBuf;
@@ -35,8 +36,10 @@ pub fn run() {
             commands::open_demo_project,
             commands::close_project,
             commands::project_info,
+            commands::preview_import,
             commands::import_files,
             commands::cancel_import,
+            commands::delete_file,
             commands::list_rejects,
             commands::export_rejects,
             commands::recent_projects,

@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use sessionlens_core::export;
-use sessionlens_core::import::ImportOptions;
 use sessionlens_core::store::{CancelToken, ImportControl, Progress};
 use sessionlens_core::Project;
 
@@ -20,10 +19,12 @@ use crate::analysis::{
 };
 use crate::demo;
 use crate::dto::{
-    FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow, RejectsPage,
+    FileDeleted, FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow,
+    RejectsPage,
 };
 use crate::error::{AppError, IMPORT_RUNNING};
 use crate::exports::{self, CsvTable, ReportSettings, SavedFile, Subject};
+use crate::import_wizard::{self, FileImportOptions, ImportPreview};
 
 /// Progress goes to the UI at most this often.
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(250);
@@ -114,13 +115,20 @@ impl Workspace {
         lock(&self.open).as_ref().ok_or_else(AppError::no_project).and_then(view)
     }
 
-    /// Import `files` one after another into the open project, calling `on_progress` at most
-    /// every [`PROGRESS_EVERY`] (and once as each file starts and ends). A file that fails is
-    /// reported and the next one tried; a cancel stops the import after rolling back the file
-    /// being imported. Blocks until done: call it off the UI thread.
+    /// What each file would import as under the user's choices: its format, first rows and
+    /// mapping, or why it cannot be imported. Reads only the start of each file; writes nothing.
+    pub fn preview_import(&self, files: &[FileImportOptions]) -> Vec<ImportPreview> {
+        files.iter().map(import_wizard::preview_file).collect()
+    }
+
+    /// Import `files` one after another into the open project, each under its own options,
+    /// calling `on_progress` at most every [`PROGRESS_EVERY`] (and once as each file starts and
+    /// ends). A file that fails (or whose options are invalid) is reported and the next one
+    /// tried; a cancel stops the import after rolling back the file being imported. Blocks until
+    /// done: call it off the UI thread.
     pub fn import_files(
         &self,
-        files: &[PathBuf],
+        files: &[FileImportOptions],
         mut on_progress: impl FnMut(ImportProgress),
     ) -> Result<ImportSummary, AppError> {
         let project_path = lock(&self.open).as_ref().map(|open| open.path.clone()).ok_or_else(AppError::no_project)?;
@@ -128,7 +136,8 @@ impl Workspace {
         let mut writer = Project::open(&project_path)?;
         let mut outcomes = Vec::with_capacity(files.len());
         let mut cancelled = false;
-        for (index, file) in files.iter().enumerate() {
+        for (index, chosen) in files.iter().enumerate() {
+            let file = Path::new(&chosen.path);
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let progress = |p: &Progress| ImportProgress::new(index, files.len(), &name, p);
             on_progress(progress(&Progress::default()));
@@ -142,14 +151,17 @@ impl Workspace {
                 }
             };
             let control = ImportControl { cancel: running.token.clone(), progress: Some(&mut throttled) };
-            let result = writer.import(file, &ImportOptions::default(), control);
+            let result = match chosen.to_import_options() {
+                Ok(options) => writer.import(file, &options, control).map_err(AppError::from),
+                Err(invalid) => Err(invalid),
+            };
             let done = Progress { bytes_read: last_seen.bytes_total, ..last_seen };
             on_progress(progress(&done));
             let (imported, error) = match result {
                 Ok(report) => (Some(report.into()), None),
                 Err(e) => {
-                    cancelled = matches!(e, sessionlens_core::Error::Cancelled);
-                    (None, Some(AppError::from(e)))
+                    cancelled = e.code == "cancelled";
+                    (None, Some(e))
                 }
             };
             outcomes.push(FileOutcome { path: file.display().to_string(), name, imported, error });
@@ -163,6 +175,18 @@ impl Workspace {
             open.data = None;
         }
         Ok(ImportSummary { files: outcomes, cancelled, project: self.project_info()? })
+    }
+
+    /// Remove the data of the imported file `file_id` from the open project (its rows, rejects
+    /// and the sessions computed from them; the file on disk is untouched). Refused while an
+    /// import runs. The analysis screens read the project again afterwards.
+    pub fn delete_file(&self, file_id: i64) -> Result<FileDeleted, AppError> {
+        self.refuse_while_importing()?;
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(AppError::no_project)?;
+        let deleted = open.project.delete_file(file_id)?;
+        open.data = None;
+        Ok(FileDeleted::new(deleted, view(open)?))
     }
 
     /// Stop the running import, if any. It returns (with `cancelled`) once it has rolled back.
@@ -379,6 +403,7 @@ mod tests {
     use sessionlens_core::synth::{write_traffic_csv, TrafficSpec};
 
     use crate::error::NO_PROJECT;
+    use crate::import_wizard::ColumnChoice;
 
     struct Setup {
         dir: tempfile::TempDir,
@@ -391,9 +416,21 @@ mod tests {
         Setup { dir, ws }
     }
 
+    /// Files imported as detected, with the default options.
+    fn as_found(paths: &[PathBuf]) -> Vec<FileImportOptions> {
+        paths.iter().map(|p| FileImportOptions { path: p.display().to_string(), ..Default::default() }).collect()
+    }
+
     impl Setup {
         fn path(&self, name: &str) -> PathBuf {
             self.dir.path().join(name)
+        }
+
+        /// The demo's ad report written under `name`.
+        fn demo_ads(&self, name: &str) -> PathBuf {
+            let path = self.path(name);
+            std::fs::write(&path, demo::DEMO_FILES[1].1).unwrap();
+            path
         }
 
         /// The demo's traffic file (3,000 hits and 3 broken rows) written under `name`.
@@ -412,7 +449,7 @@ mod tests {
         let copy = s.demo_traffic("copy.csv");
         let missing = s.path("missing.csv");
         let mut progress = Vec::new();
-        let summary = s.ws.import_files(&[traffic, copy, missing], |p| progress.push(p)).unwrap();
+        let summary = s.ws.import_files(&as_found(&[traffic, copy, missing]), |p| progress.push(p)).unwrap();
 
         assert!(!summary.cancelled);
         let [first, second, third] = &summary.files[..] else { panic!("{:?}", summary.files) };
@@ -434,20 +471,72 @@ mod tests {
     }
 
     #[test]
+    fn each_file_imports_under_its_own_options_and_bad_options_fail_only_that_file() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        let odd = s.path("odd.csv");
+        std::fs::write(&odd, "when,who,page\n03/04/2024 11:00,v1,/a\n05/04/2024 11:00,v2,/b\n").unwrap();
+        let chosen = FileImportOptions {
+            path: odd.display().to_string(),
+            format: Some("csv".into()),
+            mapping: vec![ColumnChoice { field: "timestamp".into(), column: Some("when".into()) }],
+            time_zone: Some("Europe/Berlin".into()),
+            date_order: Some(sessionlens_core::import::DateOrder::DayFirst),
+            ..Default::default()
+        };
+        let previews = s.ws.preview_import(&[chosen.clone()]);
+        assert!(previews[0].error.is_none(), "{:?}", previews[0].error);
+        assert_eq!(previews[0].table.rows[0][0], "2024-04-03 09:00:00");
+
+        let bad_zone = FileImportOptions {
+            time_zone: Some("Mars/Olympus".into()),
+            ..as_found(&[s.demo_traffic("t.csv")])[0].clone()
+        };
+        let summary = s.ws.import_files(&[bad_zone, chosen], |_| {}).unwrap();
+        assert_eq!(summary.files[0].error.as_ref().unwrap().code, "invalid_input");
+        let imported = summary.files[1].imported.as_ref().unwrap();
+        assert_eq!((imported.rows_imported, imported.time_zone.as_deref()), (2, Some("Europe/Berlin")));
+        // 3 April 11:00 in Berlin (day first, as chosen).
+        assert_eq!(summary.project.info.first_hit_ms, Some(1_712_134_800_000));
+    }
+
+    #[test]
+    fn deleting_a_files_data_refreshes_the_project_and_drops_the_loaded_analysis_data() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        let ads = FileImportOptions { path: s.demo_ads("ads.csv").display().to_string(), ..Default::default() };
+        let summary = s.ws.import_files(&[as_found(&[s.demo_traffic("traffic.csv")])[0].clone(), ads], |_| {}).unwrap();
+        let traffic_id = summary.project.info.files.iter().find(|f| f.kind == "traffic").unwrap().id;
+        let rules = RulesInput { preset: "ga4".into(), ..Default::default() };
+        assert!(s.ws.dashboard(&rules, None).unwrap().kpis.sessions > 0);
+
+        let deleted = s.ws.delete_file(traffic_id).unwrap();
+        assert_eq!((deleted.name.as_str(), deleted.rows_removed, deleted.rejects_removed), ("traffic.csv", 3_000, 3));
+        let info = &deleted.project.info;
+        assert_eq!((info.hits, info.rejects, info.files.len()), (0, 0, 1));
+        assert_eq!(s.ws.list_rejects(0, 10).unwrap().total, 0);
+        assert_eq!(s.ws.dashboard(&rules, None).unwrap().kpis.sessions, 0, "the analysis reads the project again");
+
+        assert_eq!(s.ws.delete_file(traffic_id).unwrap_err().code, "invalid_input");
+        s.ws.close_project().unwrap();
+        assert_eq!(s.ws.delete_file(traffic_id).unwrap_err().code, NO_PROJECT);
+    }
+
+    #[test]
     fn cancel_rolls_back_the_file_and_skips_the_rest() {
         let s = setup();
         s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
         let big = s.path("big.csv");
         write_traffic_csv(&TrafficSpec::new(50_000, 7), std::fs::File::create(&big).unwrap()).unwrap();
         let next = s.demo_traffic("next.csv");
-        let summary = s.ws.import_files(&[big, next], |_| s.ws.cancel_import()).unwrap();
+        let summary = s.ws.import_files(&as_found(&[big, next]), |_| s.ws.cancel_import()).unwrap();
 
         assert!(summary.cancelled);
         assert_eq!(summary.files.len(), 1, "the file after the cancelled one is not tried");
         assert_eq!(summary.files[0].error.as_ref().unwrap().code, "cancelled");
         assert_eq!(summary.project.info.files.len(), 0);
         // The switch is reset: the next import runs.
-        let again = s.ws.import_files(&[s.demo_traffic("again.csv")], |_| {}).unwrap();
+        let again = s.ws.import_files(&as_found(&[s.demo_traffic("again.csv")]), |_| {}).unwrap();
         assert!(again.files[0].imported.is_some());
     }
 
@@ -456,22 +545,23 @@ mod tests {
         let s = setup();
         s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
         let mut refusals = Vec::new();
-        s.ws.import_files(&[s.demo_traffic("t.csv")], |_| {
+        s.ws.import_files(&as_found(&[s.demo_traffic("t.csv")]), |_| {
             if refusals.is_empty() {
                 refusals.push(s.ws.open_demo_project().unwrap_err().code);
                 refusals.push(s.ws.close_project().unwrap_err().code);
                 refusals.push(s.ws.import_files(&[], |_| {}).unwrap_err().code);
+                refusals.push(s.ws.delete_file(1).unwrap_err().code);
             }
         })
         .unwrap();
-        assert_eq!(refusals, [IMPORT_RUNNING; 3]);
+        assert_eq!(refusals, [IMPORT_RUNNING; 4]);
     }
 
     #[test]
     fn rejects_come_in_pages_and_export_as_spreadsheet_safe_csv() {
         let s = setup();
         s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
-        s.ws.import_files(&[s.demo_traffic("traffic.csv")], |_| {}).unwrap();
+        s.ws.import_files(&as_found(&[s.demo_traffic("traffic.csv")]), |_| {}).unwrap();
 
         let page = s.ws.list_rejects(1, 1).unwrap();
         assert_eq!((page.total, page.offset, page.rows.len()), (3, 1, 1));
