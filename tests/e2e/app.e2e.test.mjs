@@ -94,9 +94,21 @@ test('the demo project opens with its files listed', async () => {
   await save('project.png');
 });
 
-test('an access log chosen in the file dialog imports, with a summary', async () => {
+test('an access log chosen in the file dialog is previewed in the wizard, then imports with a summary', async () => {
   await driver.click(await driver.find('#import-files'));
   answerFileDialog('Import files', accessLog);
+  const detected = await driver.waitFor('#import-wizard .detected', {
+    timeout: 60_000,
+    test: (t) => t.includes('· traffic ·'),
+    what: 'the detected format in the wizard',
+  });
+  assert.match(await driver.text(detected), /log/i);
+  const preview = await tableCells('#import-wizard .preview-table');
+  assert.equal(preview.length, 10, 'the first 10 rows are previewed');
+  assert.match(preview[0][0], /^2015-10-25 03:11:25$/);
+  const start = await driver.waitFor('#start-import', { test: (t) => t === 'Import 1 file', what: 'the import button' });
+  await save('import-wizard.png');
+  await driver.click(start);
   const summary = await driver.waitFor('#import-summary', { timeout: 120_000, what: 'the import summary' });
   const text = await driver.text(summary);
   assert.match(text, /^Import finished/);

@@ -1,5 +1,6 @@
 // UI flows against the built frontend with a mocked backend: start screen, demo project,
-// import with progress and cancel, rejects, errors by code, and hostile data shown as text.
+// import (through the wizard, see import.test.mjs) with progress and cancel, rejects, errors by
+// code, and hostile data shown as text.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -78,6 +79,7 @@ test('an import shows progress, then its summary, and the new rejects', async ()
   });
   await openDemo(page);
   await page.getByRole('button', { name: 'Import files…' }).click();
+  await page.getByRole('button', { name: 'Import 2 files' }).click();
   const bar = page.locator('#import-progress');
   await page.locator('#import-detail', { hasText: '1,234 rows read · 2 rejected · 40%' }).waitFor();
   assert.equal(await bar.evaluate((el) => el.value / el.max), 0.4);
@@ -107,6 +109,7 @@ test('cancel stops the import and says nothing from the file was kept', async ()
   const { page, problems } = await openApp(browser.context, server.url);
   await openDemo(page);
   await page.getByRole('button', { name: 'Import files…' }).click();
+  await page.getByRole('button', { name: 'Import 1 file' }).click();
   await page.locator('#import-detail', { hasText: '1,234 rows' }).waitFor();
   await page.getByRole('button', { name: 'Cancel' }).click();
   const summary = page.locator('#import-summary');
@@ -123,6 +126,7 @@ test('imported text that looks like HTML is shown as text, never run', async () 
   const { page, problems } = await openApp(browser.context, server.url, { hostile: true });
   await openDemo(page);
   await page.getByRole('button', { name: 'Import files…' }).click();
+  await page.getByRole('button', { name: 'Import 1 file' }).click();
   await page.locator('#import-detail', { hasText: '1,234 rows' }).waitFor();
   await page.evaluate(() => window.__slReleaseImport());
   await page.locator('#import-summary').waitFor();

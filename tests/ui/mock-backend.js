@@ -3,7 +3,7 @@
 // in window.__slCalls, and lets a test hold an import open (window.__slReleaseImport) to look
 // at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data.
 
-import { mockIPC } from '/__test/tauri-mocks.js';
+import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
 
 const scenario = window.__SL_SCENARIO__ ?? {};
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -57,8 +57,8 @@ function view() {
       adClickRows: 0,
       adClicks: 712,
       rejects: project.rejects.length,
-      firstHitMs: Math.min(...traffic.map((f) => f.firstTsMs)),
-      lastHitMs: Math.max(...traffic.map((f) => f.lastTsMs)),
+      firstHitMs: traffic.length ? Math.min(...traffic.map((f) => f.firstTsMs)) : null,
+      lastHitMs: traffic.length ? Math.max(...traffic.map((f) => f.lastTsMs)) : null,
       firstAdDate: '2024-03-01',
       lastAdDate: '2024-03-31',
       timeZones: ['Europe/Berlin'],
@@ -198,7 +198,40 @@ function discrepancyView({ rules: input, range }) {
   };
 }
 
-function importFiles({ paths, onProgress }) {
+// The import wizard's previews, by file name: *.log an access log, *ads*.csv an ad report that
+// states its zone, *broken* an unrecognised file, any other .csv a traffic table whose time
+// column is found only once the user maps it (to `when`).
+function preview(file) {
+  const name = file.path.split('/').pop();
+  const base = { path: file.path, name, encoding: 'UTF-8', compression: null, rejects: [], headers: [], mapping: [], fileTimeZone: null, dateOrderMatters: false, complete: false, error: null };
+  const table = (columns, rows) => ({ columns, numeric: columns.map((c) => c === 'Clicks'), rows });
+  if (name.includes('broken') && !file.format) {
+    return { ...base, format: null, description: null, kind: null, encoding: null, table: table([], []), error: { code: 'unreadable_file', message: `${file.path}: not a format SessionLens recognises` } };
+  }
+  if (name.endsWith('.log')) {
+    const hit = (i) => [`2015-10-25 03:11:2${i}`, 'page_view', `http://howto.basjes.nl/page-${i}`, 'http://howto.basjes.nl/', 'Mozilla/5.0 (Windows NT 5.1; rv:35.0)'];
+    return { ...base, format: 'apache-combined', description: 'Apache/NCSA combined log', kind: 'traffic', table: table(['Time (UTC)', 'Event', 'URL', 'Referrer', 'User agent'], [0, 1, 2].map(hit)) };
+  }
+  if (name.includes('ads')) {
+    return { ...base, format: 'google-ads-report', description: 'Google Ads report download', kind: 'ads', fileTimeZone: 'America/New_York', complete: true, table: table(['Date', 'Campaign', 'Clicks'], [['2024-03-01', 'spring_sale', '49']]) };
+  }
+  const headers = ['when', 'visitor', 'page', 'ref'];
+  const sniffed = { client_id: 'visitor', url: 'page', referrer: 'ref' };
+  const fields = ['timestamp', 'date', 'time', 'client_id', 'user_id', 'url', 'referrer', 'ip'];
+  const chosen = Object.fromEntries(file.mapping.map((c) => [c.field, c.column]));
+  const mapping = fields.map((field) => ({ field, column: field in chosen ? chosen[field] : (sniffed[field] ?? null) }));
+  const csv = { ...base, format: 'csv', description: 'CSV traffic export', kind: 'traffic', headers, mapping, dateOrderMatters: true };
+  if (!mapping.find((c) => c.field === 'timestamp').column) {
+    return { ...csv, table: table([], []), error: { code: 'unreadable_file', message: `${file.path}: no timestamp column; expected a column like 'timestamp' (the columns are: when, visitor, page, ref)` } };
+  }
+  const day = file.dateOrder === 'day-first' ? '2024-04-03' : '2024-03-04';
+  const hour = file.timeZone === 'Europe/Berlin' ? '09' : '10';
+  const visitor = mapping.find((c) => c.field === 'client_id').column;
+  return { ...csv, table: table(['Time (UTC)', 'Client id', 'URL'], [[`${day} ${hour}:00:00`, visitor ? `v1 from ${visitor}` : '', '/a']]) };
+}
+
+function importFiles({ files, onProgress }) {
+  const paths = files.map((f) => f.path);
   const name = paths[0].split('/').pop();
   const total = 500_000;
   onProgress.onmessage({ fileIndex: 0, fileCount: paths.length, fileName: name, rows: 0, rejected: 0, bytesRead: 0, bytesTotal: total });
@@ -253,8 +286,13 @@ function importFiles({ paths, onProgress }) {
 window.__slReleaseImport = () => pendingImport?.(false);
 window.__slImportPending = () => pendingImport !== null;
 
+/** Files dragged over the window and dropped (`type`: enter, over, drop or leave), as Tauri reports them. */
+window.__slDragFiles = (type, paths = []) =>
+  window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: `tauri://drag-${type}`, payload: { paths, position: { x: 10, y: 10 } } });
+
+mockWindows('main');
 mockIPC((cmd, args) => {
-  window.__slCalls.push({ cmd, args: cmd === 'import_files' ? { paths: args.paths } : args });
+  window.__slCalls.push({ cmd, args: cmd === 'import_files' ? { files: args.files } : args });
   switch (cmd) {
     case 'startup_project':
       return null;
@@ -280,11 +318,21 @@ mockIPC((cmd, args) => {
       return project.open ? view() : fail('no_project', 'no project is open');
     case 'list_rejects':
       return { total: project.rejects.length, offset: args.offset, rows: project.rejects.slice(args.offset, args.offset + args.limit) };
+    case 'preview_import':
+      return args.files.map(preview);
     case 'import_files':
       return importFiles(args);
     case 'cancel_import':
       pendingImport?.(true);
       return null;
+    case 'delete_file': {
+      const gone = project.files.find((f) => f.id === args.fileId);
+      if (!gone) return fail('invalid_input', `the project has no imported file with id ${args.fileId}`);
+      project.files = project.files.filter((f) => f !== gone);
+      const rejectsRemoved = project.rejects.filter((r) => r.file === gone.name).length;
+      project.rejects = project.rejects.filter((r) => r.file !== gone.name);
+      return { name: gone.name, kind: gone.kind, rowsRemoved: gone.rowsImported, rejectsRemoved, project: view() };
+    }
     case 'export_rejects':
       return project.rejects.length;
     case 'rule_choices':
@@ -321,4 +369,4 @@ mockIPC((cmd, args) => {
     default:
       return fail('internal', `the UI test mock does not know the command ${cmd}`);
   }
-});
+}, { shouldMockEvents: true });

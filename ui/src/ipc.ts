@@ -15,6 +15,10 @@ import type { RulesInput } from './bindings/RulesInput';
 import type { FormatInfo } from './bindings/FormatInfo';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportSummary } from './bindings/ImportSummary';
+import type { ColumnChoice } from './bindings/ColumnChoice';
+import type { FileDeleted } from './bindings/FileDeleted';
+import type { FileImportOptions } from './bindings/FileImportOptions';
+import type { ImportPreview } from './bindings/ImportPreview';
 import type { ProjectView } from './bindings/ProjectView';
 import type { RecentProject } from './bindings/RecentProject';
 import type { RejectsPage } from './bindings/RejectsPage';
@@ -34,6 +38,9 @@ export type { Kpis } from './bindings/Kpis';
 export type { StepView } from './bindings/StepView';
 export type { FileOutcome } from './bindings/FileOutcome';
 export type { RejectedRow } from './bindings/RejectedRow';
+export type { ColumnChoice, FileDeleted, FileImportOptions, ImportPreview };
+export type IpPolicy = FileImportOptions['ipPolicy'];
+export type DateOrder = NonNullable<FileImportOptions['dateOrder']>;
 export type { SourceFile } from './bindings/SourceFile';
 
 /** The error codes the UI treats specially; any other code is shown with its message. */
@@ -82,13 +89,17 @@ export const api = {
   recentProjects: () => call<RecentProject[]>('recent_projects'),
   /** The formats this build reads (the core's registry). */
   supportedFormats: () => call<FormatInfo[]>('supported_formats'),
-  /** Import files one after another; `onProgress` is called at most four times a second. */
-  importFiles: (paths: string[], onProgress: (progress: ImportProgress) => void) => {
+  /** What each file would import as under its options: format, first rows, mapping, or why not. */
+  previewImport: (files: FileImportOptions[]) => call<ImportPreview[]>('preview_import', { files }),
+  /** Import files one after another, each under its options; `onProgress` is called at most four times a second. */
+  importFiles: (files: FileImportOptions[], onProgress: (progress: ImportProgress) => void) => {
     const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
-    return call<ImportSummary>('import_files', { paths, onProgress: channel });
+    return call<ImportSummary>('import_files', { files, onProgress: channel });
   },
   cancelImport: () => call<void>('cancel_import'),
+  /** Removes one imported file's rows, rejects and the sessions computed from them; cannot be undone. */
+  deleteFile: (fileId: number) => call<FileDeleted>('delete_file', { fileId }),
   listRejects: (offset: number, limit: number) => call<RejectsPage>('list_rejects', { offset, limit }),
   /** Writes all rejected rows as spreadsheet-safe CSV; resolves to the number of rows. */
   exportRejects: (path: string) => call<number>('export_rejects', { path }),

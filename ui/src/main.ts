@@ -4,6 +4,7 @@ import './styles.css';
 
 import { h, replace } from './dom';
 import { api, ErrorCode, IpcError, type ProjectView } from './ipc';
+import { watchFileDrops } from './screens/import';
 import { renderProject } from './screens/project';
 import { renderStart } from './screens/start';
 
@@ -123,4 +124,5 @@ async function boot(): Promise<void> {
   else shell.showStart();
 }
 
+watchFileDrops(shell);
 void boot();

@@ -1,6 +1,10 @@
-// The project screen: tabs for its files (what the project holds, importing more with progress
-// and cancel, the last import's summary, the rejected rows with an export to CSV) and for the
-// analysis views (dashboard, discrepancy, compare; see ./analysis.ts).
+// The project screen: tabs for its files (what the project holds, importing more through the
+// import wizard (./import.ts) with progress and cancel, the last import's summary, the rejected
+// rows with an export to CSV) and for the analysis views (dashboard, discrepancy, compare; see
+// ./analysis.ts). The tabs follow the WAI-ARIA tabs pattern: arrow keys, Home and End move
+// between them. Each file's data can be deleted from the project, after a confirmation.
+
+import './project.css';
 
 import { button, h, replace, type Child } from '../dom';
 import * as fmt from '../format';
@@ -8,7 +12,9 @@ import {
   api,
   dialogs,
   ErrorCode,
+  type FileImportOptions,
   type FileOutcome,
+  type FormatInfo,
   type ImportProgress,
   type ImportSummary,
   type ProjectView,
@@ -17,6 +23,7 @@ import {
 } from '../ipc';
 import type { Shell } from '../main';
 import { createAnalysis, type AnalysisView } from './analysis';
+import { createImportWizard, setDropTarget, type ImportWizard } from './import';
 
 const REJECTS_PAGE = 200;
 /** Raw rows longer than this are cut in the table (the export has them whole). */
@@ -25,6 +32,9 @@ const RAW_SHOWN = 300;
 export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectView): void {
   let project = initial;
   let importing = false;
+  /** The open import wizard, if any (files chosen, not yet imported). */
+  let wizard: ImportWizard | null = null;
+  let formats: FormatInfo[] | null = null;
   let rejects: RejectedRow[] = [];
   let rejectsTotal = 0;
 
@@ -34,7 +44,7 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
   const rejectsBody = h('div', { class: 'rejects-body' });
   const rejectsCount = h('span', { class: 'count-badge' });
 
-  const importButton = button('Import files…', () => void startImport(), {
+  const importButton = button('Import files…', () => void chooseFiles(), {
     class: 'button button-primary',
     attrs: { id: 'import-files' },
   });
@@ -56,24 +66,53 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
     ['discrepancy', 'Discrepancy'],
     ['compare', 'Compare'],
   ];
-  const tabButtons = tabNames.map(([tab, label]) =>
+  const tabButtons = tabNames.map(([tab, label], index) =>
     h(
       'button',
       {
         class: 'tab',
         id: `tab-${tab}`,
-        attrs: { type: 'button', role: 'tab', 'aria-selected': tab === 'files' ? 'true' : 'false' },
-        on: { click: () => showTab(tab) },
+        attrs: {
+          type: 'button',
+          role: 'tab',
+          'aria-selected': tab === 'files' ? 'true' : 'false',
+          'aria-controls': tab === 'files' ? 'panel-files' : 'panel-analysis',
+          tabindex: tab === 'files' ? 0 : -1,
+        },
+        on: { click: () => showTab(tab), keydown: (event) => moveBetweenTabs(event, index) },
       },
       label,
     ),
   );
-  const filesPanel = h('div', { class: 'files-panel', attrs: { role: 'tabpanel', 'aria-labelledby': 'tab-files' } });
-  const analysisPanel = h('div', { class: 'analysis-panel', attrs: { role: 'tabpanel', hidden: true } });
+  const filesPanel = h('div', {
+    class: 'files-panel',
+    id: 'panel-files',
+    attrs: { role: 'tabpanel', 'aria-labelledby': 'tab-files' },
+  });
+  const analysisPanel = h('div', { class: 'analysis-panel', id: 'panel-analysis', attrs: { role: 'tabpanel', hidden: true } });
   analysisPanel.append(analysis.root);
 
+  /** Left/Right go to the previous/next tab (wrapping), Home/End to the first/last; the tab opens. */
+  function moveBetweenTabs(event: KeyboardEvent, index: number): void {
+    const last = tabButtons.length - 1;
+    const to =
+      event.key === 'ArrowRight' ? (index === last ? 0 : index + 1)
+      : event.key === 'ArrowLeft' ? (index === 0 ? last : index - 1)
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? last
+      : null;
+    if (to === null) return;
+    event.preventDefault();
+    showTab(tabNames[to][0]);
+    tabButtons[to].focus();
+  }
+
   function showTab(tab: Tab): void {
-    tabButtons.forEach((b, i) => b.setAttribute('aria-selected', tabNames[i][0] === tab ? 'true' : 'false'));
+    tabButtons.forEach((b, i) => {
+      const selected = tabNames[i][0] === tab;
+      b.setAttribute('aria-selected', selected ? 'true' : 'false');
+      b.tabIndex = selected ? 0 : -1;
+    });
     filesPanel.hidden = tab !== 'files';
     analysisPanel.hidden = tab === 'files';
     if (tab !== 'files') {
@@ -109,7 +148,7 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
       h(
         'section',
         { class: 'card', attrs: { 'aria-labelledby': 'files-title' } },
-        h('h2', { id: 'files-title' }, 'Files'),
+        h('h2', { id: 'files-title', attrs: { tabindex: -1 } }, 'Files'),
         filesBody,
       ),
       h(
@@ -141,7 +180,7 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
       stat('Ad dates', fmt.dayRange(info.firstAdDate, info.lastAdDate)),
       stat('Time zones', info.timeZones.length ? info.timeZones.join(', ') : '—'),
     );
-    replace(filesBody, filesTable(info.files));
+    replace(filesBody, filesTable(info.files, (file) => void deleteFileData(file)));
   }
 
   async function loadRejects(offset: number): Promise<void> {
@@ -169,19 +208,56 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
     replace(rejectsBody, rejectsTable(rejects), more);
   }
 
-  async function startImport(): Promise<void> {
+  async function chooseFiles(): Promise<void> {
     if (importing) return;
     const paths = await shell.busy('Choosing files', () => dialogs.pickImportFiles());
     if (!paths || paths.length === 0) return;
+    await openWizard(paths);
+  }
+
+  /** Show the import wizard with `paths` (added to it when it is open already). */
+  async function openWizard(paths: string[]): Promise<void> {
+    showTab('files');
+    if (wizard) {
+      wizard.add(paths);
+      return;
+    }
+    formats ??= (await shell.busy('Loading the formats', () => api.supportedFormats())) ?? null;
+    if (!formats || importing) return;
+    wizard = createImportWizard({
+      shell,
+      formats,
+      projectTimeZones: project.info.timeZones,
+      onImport: (files) => void runImport(files),
+      onClose: closeWizard,
+      onAddFiles: () => void chooseFiles(),
+    });
+    importPanel.hidden = false;
+    replace(importPanel, wizard.root);
+    wizard.add(paths);
+    wizard.root.querySelector('select')?.focus();
+  }
+
+  function closeWizard(): void {
+    wizard = null;
+    importPanel.hidden = true;
+    replace(importPanel);
+    importButton.focus();
+  }
+
+  async function runImport(files: FileImportOptions[]): Promise<void> {
+    if (importing) return;
+    wizard = null;
     importing = true;
     importButton.disabled = true;
     closeButton.disabled = true;
-    const view = progressView(paths.length);
+    const view = progressView(files.length);
     importPanel.hidden = false;
     replace(importPanel, view.root);
+    view.root.querySelector('button')?.focus();
     let summary: ImportSummary | undefined;
     try {
-      summary = await api.importFiles(paths, view.update);
+      summary = await api.importFiles(files, view.update);
       shell.showError(null);
     } catch (error) {
       shell.showError(error);
@@ -207,28 +283,47 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
     await shell.busy('Loading rejected rows', () => loadRejects(0));
   }
 
+  /** Ask, then remove one file's data; the stats, files, rejects and analysis follow. */
+  async function deleteFileData(file: SourceFile): Promise<void> {
+    if (importing) {
+      shell.showError(new Error('An import is running: wait for it to finish (or cancel it) before deleting data.'));
+      return;
+    }
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!(await confirmDelete(file))) {
+      opener?.focus();
+      return;
+    }
+    const deleted = await shell.busy(`Deleting the data of ${file.name}`, () => api.deleteFile(file.id));
+    if (!deleted) {
+      opener?.focus();
+      return;
+    }
+    project = deleted.project;
+    showProjectData();
+    analysis.dataChanged();
+    await shell.busy('Loading rejected rows', () => loadRejects(0));
+    const rows = deleted.kind === 'traffic' ? fmt.plural(deleted.rowsRemoved, 'hit', 'hits') : fmt.plural(deleted.rowsRemoved, 'ad row', 'ad rows');
+    shell.notify(`Deleted the data of ${deleted.name}: ${rows} and ${fmt.plural(deleted.rejectsRemoved, 'rejected row', 'rejected rows')} removed.`);
+    document.getElementById('files-title')?.focus();
+  }
+
   async function exportRejects(): Promise<void> {
     const path = await shell.busy('Choosing where to save', () => dialogs.pickRejectsExport(project.name));
     if (!path) return;
     const written = await shell.busy('Exporting rejected rows', () => api.exportRejects(path));
-    if (written !== undefined) {
-      replace(
-        importPanel,
-        h(
-          'div',
-          { class: 'notice' },
-          h('p', {}, `Exported ${fmt.plural(written, 'rejected row', 'rejected rows')} to `, h('code', {}, path)),
-          button('Dismiss', () => {
-            importPanel.hidden = true;
-            replace(importPanel);
-          }, { class: 'button button-quiet' }),
-        ),
-      );
-      importPanel.hidden = false;
-    }
+    if (written !== undefined) shell.notify(`Exported ${fmt.plural(written, 'rejected row', 'rejected rows')} to ${path}`);
   }
 
   importPanel.setAttribute('tabindex', '-1');
+  setDropTarget({
+    root: filesPanel,
+    status: () =>
+      importing
+        ? { accepts: false, why: 'An import is running: wait for it to finish (or cancel it), then drop the files again.' }
+        : { accepts: true, label: `Drop to import into ${project.name}` },
+    drop: (paths) => void openWizard(paths),
+  });
   showProjectData();
   void shell.busy('Loading rejected rows', () => loadRejects(0));
 }
@@ -244,7 +339,7 @@ function stat(label: string, value: string): HTMLElement {
   );
 }
 
-function filesTable(files: SourceFile[]): HTMLElement {
+function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): HTMLElement {
   if (files.length === 0) {
     return h(
       'p',
@@ -255,8 +350,8 @@ function filesTable(files: SourceFile[]): HTMLElement {
   return table(
     'files-table',
     'Imported files',
-    ['File', 'Format', 'Kind', 'Rows imported', 'Rejected', 'Date range', 'Time zone', 'Size'],
-    [false, false, false, true, true, false, false, true],
+    ['File', 'Format', 'Kind', 'Rows imported', 'Rejected', 'Date range', 'Time zone', 'Size', 'Actions'],
+    [false, false, false, true, true, false, false, true, false],
     files.map((f) => [
       h('span', { class: 'file-name', attrs: { title: f.path } }, f.name),
       f.format,
@@ -266,8 +361,46 @@ function filesTable(files: SourceFile[]): HTMLElement {
       f.kind === 'ads' && f.firstTsMs === null ? '—' : fmt.msRange(f.firstTsMs, f.lastTsMs),
       f.timeZone ?? '—',
       fmt.bytes(f.size),
+      button('Delete data…', () => onDelete(f), {
+        class: 'button button-quiet button-danger',
+        attrs: { 'aria-label': `Delete the data of ${f.name}…` },
+      }),
     ]),
   );
+}
+
+/** A modal question before a file's data is deleted; resolves to true only for "Delete data". */
+function confirmDelete(file: SourceFile): Promise<boolean> {
+  const rows =
+    file.kind === 'traffic' ? fmt.plural(file.rowsImported, 'hit', 'hits') : fmt.plural(file.rowsImported, 'ad row', 'ad rows');
+  const sessions = file.kind === 'traffic' ? ', and the sessions computed from them' : '';
+  const keep = button('Keep it', () => dialog.close('keep'), { attrs: { id: 'keep-file-data', autofocus: true } });
+  const remove = button('Delete data', () => dialog.close('delete'), {
+    class: 'button button-danger-solid',
+    attrs: { id: 'confirm-delete-file' },
+  });
+  const dialog = h(
+    'dialog',
+    { class: 'confirm-dialog', attrs: { 'aria-labelledby': 'delete-title', 'aria-describedby': 'delete-what' } },
+    h('h2', { id: 'delete-title' }, `Delete the data of ${file.name}?`),
+    h(
+      'p',
+      { id: 'delete-what' },
+      `This removes its ${rows} and ${fmt.plural(file.rowsRejected, 'rejected row', 'rejected rows')} from the project${sessions}. `,
+      h('strong', {}, 'This cannot be undone.'),
+      ' The file on disk is not touched: you can import it again later.',
+    ),
+    h('div', { class: 'dialog-actions' }, keep, remove),
+  );
+  document.body.append(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      resolve(dialog.returnValue === 'delete');
+      dialog.remove();
+    });
+    dialog.showModal();
+    keep.focus();
+  });
 }
 
 function rejectsTable(rows: RejectedRow[]): HTMLElement {
