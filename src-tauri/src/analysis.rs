@@ -17,7 +17,9 @@ use sessionlens_core::discrepancy::{discrepancy, Breakdown, DiscrepancyOptions, 
 use sessionlens_core::metrics::{
     metrics, ConversionGoals, DateRange, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport, ViewClock,
 };
-use sessionlens_core::sessionize::{sessionize, HitTable, Identity, Preset, RuleSet, Sessionized};
+use sessionlens_core::sessionize::{
+    sessionize, BounceRule, DurationRule, HitTable, Identity, Preset, RuleSet, Sessionized,
+};
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::Project;
 use ts_rs::TS;
@@ -83,6 +85,30 @@ pub struct RulesInput {
     /// An identity id (see [`RuleChoices::identities`]).
     pub identity: Option<String>,
     pub bot_filter: Option<bool>,
+    pub split_at_hour: Option<bool>,
+    pub split_on_referrer_change: Option<bool>,
+    pub direct_keeps_campaign: Option<bool>,
+    pub direct_adopts_campaign: Option<bool>,
+    pub click_id_is_campaign: Option<bool>,
+    pub split_on_user_change: Option<bool>,
+    pub interaction_only: Option<bool>,
+    /// Cut sessions longer than this many minutes; 0 is no limit.
+    pub max_session_minutes: Option<u32>,
+    /// Cut sessions after this many hits; 0 is no limit.
+    pub max_hits: Option<u32>,
+    /// End a visit on a burst of hits: the preset's burst rule, or Adobe's (over 100 hits in
+    /// under 100 s) for presets without one.
+    pub burst_cut: Option<bool>,
+    /// Hosts whose referrals count as direct; replaces the preset's list.
+    pub referral_exclusions: Option<Vec<String>>,
+    /// A bounce definition id (see [`RuleChoices::bounces`]).
+    pub bounce: Option<String>,
+    /// A duration definition id (see [`RuleChoices::durations`]).
+    pub duration: Option<String>,
+    /// An engaged session lasts longer than this many seconds.
+    pub engaged_seconds: Option<u32>,
+    /// Event names that count as key events (conversions); replaces the preset's list.
+    pub key_events: Option<Vec<String>>,
 }
 
 /// The rules a view was computed with (the preset's values with the toggles applied).
@@ -97,6 +123,24 @@ pub struct EffectiveRules {
     pub split_on_campaign_change: bool,
     pub identity: String,
     pub bot_filter: bool,
+    pub split_at_hour: bool,
+    pub split_on_referrer_change: bool,
+    pub direct_keeps_campaign: bool,
+    pub direct_adopts_campaign: bool,
+    pub click_id_is_campaign: bool,
+    pub split_on_user_change: bool,
+    pub interaction_only: bool,
+    /// `null` when sessions have no length limit.
+    pub max_session_minutes: Option<u32>,
+    /// `null` when sessions have no hit limit.
+    pub max_hits: Option<u32>,
+    /// The burst rule in words (`more than 100 hits in under 100 s`), `null` when off.
+    pub burst_cut: Option<String>,
+    pub referral_exclusions: Vec<String>,
+    pub bounce: String,
+    pub duration: String,
+    pub engaged_seconds: u32,
+    pub key_events: Vec<String>,
 }
 
 /// Days of the view time zone, `YYYY-MM-DD`, both included.
@@ -123,6 +167,8 @@ pub struct Choice {
 pub struct RuleChoices {
     pub presets: Vec<Choice>,
     pub identities: Vec<Choice>,
+    pub bounces: Vec<Choice>,
+    pub durations: Vec<Choice>,
     /// Suggested view time zones: the project's ad accounts' zones, then UTC.
     pub time_zones: Vec<String>,
     /// The preset a project opens with.
@@ -327,11 +373,49 @@ impl RulesInput {
         if let Some(identity) = &self.identity {
             rules.identity = identity.parse()?;
         }
-        if let Some(filter) = self.bot_filter {
-            rules.bot_filter = filter;
+        let switches = [
+            (&mut rules.bot_filter, self.bot_filter),
+            (&mut rules.split_at_hour, self.split_at_hour),
+            (&mut rules.split_on_referrer_change, self.split_on_referrer_change),
+            (&mut rules.direct_keeps_campaign, self.direct_keeps_campaign),
+            (&mut rules.direct_session_adopts_campaign, self.direct_adopts_campaign),
+            (&mut rules.click_id_is_campaign, self.click_id_is_campaign),
+            (&mut rules.split_on_user_id_change, self.split_on_user_change),
+            (&mut rules.interaction_only, self.interaction_only),
+        ];
+        for (rule, choice) in switches {
+            if let Some(on) = choice {
+                *rule = on;
+            }
+        }
+        if let Some(minutes) = self.max_session_minutes {
+            rules.max_session_length_s = (minutes > 0).then(|| minutes.saturating_mul(60));
+        }
+        if let Some(hits) = self.max_hits {
+            rules.max_hits_per_session = (hits > 0).then_some(hits);
+        }
+        if let Some(on) = self.burst_cut {
+            let own = rules.burst_cut.or(RuleSet::preset(Preset::Adobe).burst_cut);
+            rules.burst_cut = if on { own } else { None };
+        }
+        if let Some(hosts) = &self.referral_exclusions {
+            rules.referral_exclusions = hosts.clone();
+        }
+        if let Some(bounce) = &self.bounce {
+            rules.bounce = bounce.parse()?;
+        }
+        if let Some(duration) = &self.duration {
+            rules.duration = duration.parse()?;
+        }
+        if let Some(seconds) = self.engaged_seconds {
+            rules.engagement.min_duration_s = seconds;
+        }
+        if let Some(events) = &self.key_events {
+            rules.engagement.key_events =
+                events.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
         }
         rules.validate()?;
-        Ok(rules)
+        Ok(rules.normalized())
     }
 }
 
@@ -346,6 +430,21 @@ impl From<&RuleSet> for EffectiveRules {
             split_on_campaign_change: r.split_on_campaign_change,
             identity: r.identity.as_str().to_string(),
             bot_filter: r.bot_filter,
+            split_at_hour: r.split_at_hour,
+            split_on_referrer_change: r.split_on_referrer_change,
+            direct_keeps_campaign: r.direct_keeps_campaign,
+            direct_adopts_campaign: r.direct_session_adopts_campaign,
+            click_id_is_campaign: r.click_id_is_campaign,
+            split_on_user_change: r.split_on_user_id_change,
+            interaction_only: r.interaction_only,
+            max_session_minutes: r.max_session_length_s.map(|s| s / 60),
+            max_hits: r.max_hits_per_session,
+            burst_cut: r.burst_cut.map(|b| format!("more than {} hits in under {} s", b.hits, b.seconds)),
+            referral_exclusions: r.referral_exclusions.clone(),
+            bounce: r.bounce.as_str().to_string(),
+            duration: r.duration.as_str().to_string(),
+            engaged_seconds: r.engagement.min_duration_s,
+            key_events: r.engagement.key_events.clone(),
         }
     }
 }
@@ -380,7 +479,28 @@ pub fn rule_choices(project_zones: &[String]) -> RuleChoices {
     if !time_zones.iter().any(|z| z == "UTC") {
         time_zones.push("UTC".into());
     }
-    RuleChoices { presets, identities, time_zones, default_preset: RuleSet::default().preset.as_str().into() }
+    let bounces = BounceRule::ALL
+        .into_iter()
+        .map(|b| {
+            let (title, explanation) = bounce_words(b);
+            Choice { id: b.as_str().into(), title: title.into(), explanation: explanation.into() }
+        })
+        .collect();
+    let durations = DurationRule::ALL
+        .into_iter()
+        .map(|d| {
+            let (title, explanation) = duration_words(d);
+            Choice { id: d.as_str().into(), title: title.into(), explanation: explanation.into() }
+        })
+        .collect();
+    RuleChoices {
+        presets,
+        identities,
+        bounces,
+        durations,
+        time_zones,
+        default_preset: RuleSet::default().preset.as_str().into(),
+    }
 }
 
 fn preset_explanation(p: Preset) -> &'static str {
@@ -404,6 +524,31 @@ fn identity_words(i: Identity) -> (&'static str, &'static str) {
         Identity::IpUaDay => ("IP + browser + day", "Same IP address and user agent on the same local day."),
         Identity::Ip => ("IP address", "Everyone behind one IP address is one visitor."),
         Identity::SourceSession => ("Source session id", "The session id the source recorded, taken as it is."),
+    }
+}
+
+fn bounce_words(b: BounceRule) -> (&'static str, &'static str) {
+    match b {
+        BounceRule::OneInteractionHit => ("One interaction hit (UA)", "At most one hit that counts as an interaction."),
+        BounceRule::NotEngaged => ("Not engaged (GA4)", "Not engaged: short, one page view and no key event."),
+        BounceRule::OneHit => ("One hit (Adobe)", "Exactly one hit of any kind."),
+        BounceRule::AtMostOneAction => ("At most one action (Matomo)", "At most one page view or event."),
+        BounceRule::FewerThanTwoPageviews => ("One page (Plausible)", "Fewer than two page views."),
+        BounceRule::PosthogBounce => ("PostHog bounce", "One page view, under 10 s, nothing else done."),
+        BounceRule::None => ("No bounce metric", "Bounce rate is not computed (Mixpanel)."),
+    }
+}
+
+fn duration_words(d: DurationRule) -> (&'static str, &'static str) {
+    match d {
+        DurationRule::LastInteractionMinusFirst => {
+            ("Last interaction − first (UA)", "Ends at the last interaction hit.")
+        }
+        DurationRule::LastMinusFirst => ("Last − first hit", "From the first hit to the last hit."),
+        DurationRule::SumOfTimeSpent => ("Sum of time spent (Adobe)", "The time between hits, added up."),
+        DurationRule::LastMinusFirstPlusOneSecond => {
+            ("Last − first + 1 s (Matomo)", "One second more; one action is 0 s.")
+        }
     }
 }
 
@@ -744,6 +889,62 @@ mod tests {
         assert_eq!(split.rules.timeout_minutes, 5);
         assert!(split.kpis.sessions > ga4.kpis.sessions, "{} sessions", split.kpis.sessions);
         assert_eq!((split.kpis.users, split.kpis.pageviews), (314, 2_980));
+    }
+
+    #[test]
+    fn every_rule_of_the_panel_reaches_the_rule_set_and_comes_back_in_effect() {
+        let input = RulesInput {
+            split_at_hour: Some(true),
+            split_on_referrer_change: Some(true),
+            direct_keeps_campaign: Some(false),
+            direct_adopts_campaign: Some(true),
+            click_id_is_campaign: Some(true),
+            split_on_user_change: Some(true),
+            interaction_only: Some(true),
+            max_session_minutes: Some(90),
+            max_hits: Some(0),
+            burst_cut: Some(true),
+            referral_exclusions: Some(vec![" Pay.Example ".into(), String::new()]),
+            bounce: Some("one-hit".into()),
+            duration: Some("sum-of-time-spent".into()),
+            engaged_seconds: Some(30),
+            key_events: Some(vec!["sign_up".into(), " ".into()]),
+            ..preset("ga4")
+        };
+        let rules = input.rule_set().unwrap();
+        let ga4 = RuleSet::preset(Preset::Ga4);
+        assert!(rules.split_at_hour && rules.split_on_referrer_change && !rules.direct_keeps_campaign);
+        assert!(rules.direct_session_adopts_campaign && rules.click_id_is_campaign);
+        assert!(rules.split_on_user_id_change && rules.interaction_only);
+        assert_eq!((rules.max_session_length_s, rules.max_hits_per_session), (Some(5_400), None));
+        assert_eq!(rules.burst_cut, RuleSet::preset(Preset::Adobe).burst_cut, "GA4 has none: Adobe's is used");
+        assert_eq!(rules.referral_exclusions, ["pay.example"]);
+        assert_eq!((rules.bounce, rules.duration), (BounceRule::OneHit, DurationRule::SumOfTimeSpent));
+        assert_eq!(
+            (rules.engagement.min_duration_s, &rules.engagement.key_events[..]),
+            (30, &["sign_up".to_string()][..])
+        );
+        assert_eq!((rules.inactivity_timeout_s, &rules.time_zone), (ga4.inactivity_timeout_s, &ga4.time_zone));
+
+        let shown = EffectiveRules::from(&rules);
+        assert_eq!((shown.max_session_minutes, shown.max_hits), (Some(90), None));
+        assert_eq!(shown.burst_cut.as_deref(), Some("more than 100 hits in under 100 s"));
+        assert_eq!((shown.bounce.as_str(), shown.duration.as_str()), ("one-hit", "sum-of-time-spent"));
+        let off = RulesInput { burst_cut: Some(false), ..preset("adobe") }.rule_set().unwrap();
+        assert_eq!(off.burst_cut, None);
+        let bad = RulesInput { bounce: Some("sometimes".into()), ..preset("ga4") }.rule_set().unwrap_err();
+        assert_eq!(bad.code, "invalid_input", "{bad}");
+    }
+
+    #[test]
+    fn the_rule_choices_explain_every_bounce_and_duration_definition() {
+        let choices = rule_choices(&[]);
+        assert_eq!(choices.bounces.len(), BounceRule::ALL.len());
+        assert_eq!(choices.durations.len(), DurationRule::ALL.len());
+        for c in choices.bounces.iter().chain(&choices.durations) {
+            assert!(c.id.parse::<BounceRule>().is_ok() || c.id.parse::<DurationRule>().is_ok(), "{}", c.id);
+            assert!(!c.explanation.is_empty() && !c.title.is_empty(), "{}", c.id);
+        }
     }
 
     #[test]

@@ -228,3 +228,36 @@ test('the report, CSV tables and charts are saved with the rules and days shown'
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('every other rule is under "More rules", each explained, and a change recomputes', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Dashboard');
+  await page.locator('#kpi-sessions .kpi-value', { hasText: '754' }).waitFor();
+  const more = page.locator('details.more-rules');
+  assert.equal(await more.getAttribute('open'), null, 'folded at first');
+  await more.locator('summary').click();
+  for (const id of ['rule-hour', 'rule-referrer', 'rule-direct-keeps', 'rule-direct-adopts', 'rule-click-id', 'rule-user', 'rule-interaction', 'rule-burst', 'rule-max-length', 'rule-max-hits', 'rule-bounce', 'rule-duration', 'rule-engaged', 'rule-exclusions', 'rule-key-events']) {
+    assert.ok((await page.locator(`#${id}-help`).textContent()).length > 10, `${id} says what it does`);
+    assert.equal(await page.locator(`label[for="${id}"]`).count(), 1, `${id} is labelled`);
+  }
+  await page.locator('#rule-hour').check();
+  await page.locator('#kpi-sessions .kpi-value', { hasText: '864' }).waitFor();
+  assert.equal((await lastArgs(page, 'dashboard')).rules.splitAtHour, true);
+  // The panel is drawn again with the answer; "More rules" stays open and shows the new value.
+  assert.equal(await page.locator('details.more-rules').getAttribute('open'), '');
+  assert.equal(await page.locator('#rule-hour').isChecked(), true);
+
+  await page.locator('#rule-exclusions').fill(' pay.example , shop.example ,');
+  await page.locator('#rule-exclusions').dispatchEvent('change');
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.referralExclusions?.length === 2);
+  assert.deepEqual((await lastArgs(page, 'dashboard')).rules.referralExclusions, ['pay.example', 'shop.example']);
+  await page.locator('#rule-max-hits').fill('');
+  await page.locator('#rule-max-hits').dispatchEvent('change');
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.maxHits === 0);
+  await page.locator('#rule-bounce').selectOption('one-hit');
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.bounce === 'one-hit');
+  await page.locator('#rule-bounce-help', { hasText: 'Exactly one hit of any kind.' }).waitFor();
+  await screenshot(page, 'more-rules.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -94,11 +94,27 @@ function effectiveRules(input) {
     splitOnCampaignChange: input.splitOnCampaignChange ?? splits,
     identity: input.identity ?? 'client',
     botFilter: input.botFilter ?? true,
+    splitAtHour: input.splitAtHour ?? false,
+    splitOnReferrerChange: input.splitOnReferrerChange ?? splits,
+    directKeepsCampaign: input.directKeepsCampaign ?? true,
+    directAdoptsCampaign: input.directAdoptsCampaign ?? preset[0] === 'matomo',
+    clickIdIsCampaign: input.clickIdIsCampaign ?? splits,
+    splitOnUserChange: input.splitOnUserChange ?? false,
+    interactionOnly: input.interactionOnly ?? false,
+    maxSessionMinutes: input.maxSessionMinutes === 0 ? null : (input.maxSessionMinutes ?? null),
+    maxHits: input.maxHits === 0 ? null : (input.maxHits ?? null),
+    burstCut: input.burstCut ? 'more than 100 hits in under 100 s' : null,
+    referralExclusions: input.referralExclusions ?? [],
+    bounce: input.bounce ?? 'not-engaged',
+    duration: input.duration ?? 'last-minus-first',
+    engagedSeconds: input.engagedSeconds ?? 10,
+    keyEvents: input.keyEvents ?? ['purchase'],
   };
 }
 
 function sessionsUnder(rules) {
   let n = 754 + Math.max(0, 30 - rules.timeoutMinutes) * 41;
+  if (rules.splitAtHour) n += 110;
   if (rules.splitAtMidnight) n += 3;
   if (rules.splitOnCampaignChange) n += 5;
   if (!rules.botFilter) n += 20;
@@ -341,6 +357,14 @@ mockIPC((cmd, args) => {
         identities: [
           { id: 'client', title: 'Client id', explanation: 'The visitor id the tracker stored.' },
           { id: 'ip', title: 'IP address', explanation: 'Everyone behind one IP address is one visitor.' },
+        ],
+        bounces: [
+          { id: 'not-engaged', title: 'Not engaged (GA4)', explanation: 'Not engaged: short, one page view and no key event.' },
+          { id: 'one-hit', title: 'One hit (Adobe)', explanation: 'Exactly one hit of any kind.' },
+        ],
+        durations: [
+          { id: 'last-minus-first', title: 'Last − first hit', explanation: 'From the first hit to the last hit.' },
+          { id: 'sum-of-time-spent', title: 'Sum of time spent (Adobe)', explanation: 'The time between hits, added up.' },
         ],
         timeZones: ['Europe/Berlin', 'UTC'],
         defaultPreset: 'ga4',

@@ -3,4 +3,16 @@
 /**
  * The rules a view was computed with (the preset's values with the toggles applied).
  */
-export type EffectiveRules = { preset: string, presetTitle: string, timeoutMinutes: number, timeZone: string, splitAtMidnight: boolean, splitOnCampaignChange: boolean, identity: string, botFilter: boolean, };
+export type EffectiveRules = { preset: string, presetTitle: string, timeoutMinutes: number, timeZone: string, splitAtMidnight: boolean, splitOnCampaignChange: boolean, identity: string, botFilter: boolean, splitAtHour: boolean, splitOnReferrerChange: boolean, directKeepsCampaign: boolean, directAdoptsCampaign: boolean, clickIdIsCampaign: boolean, splitOnUserChange: boolean, interactionOnly: boolean, 
+/**
+ * `null` when sessions have no length limit.
+ */
+maxSessionMinutes: number | null, 
+/**
+ * `null` when sessions have no hit limit.
+ */
+maxHits: number | null, 
+/**
+ * The burst rule in words (`more than 100 hits in under 100 s`), `null` when off.
+ */
+burstCut: string | null, referralExclusions: Array<string>, bounce: string, duration: string, engagedSeconds: number, keyEvents: Array<string>, };

@@ -4,7 +4,7 @@ import type { Choice } from "./Choice";
 /**
  * What the rules panel offers.
  */
-export type RuleChoices = { presets: Array<Choice>, identities: Array<Choice>, 
+export type RuleChoices = { presets: Array<Choice>, identities: Array<Choice>, bounces: Array<Choice>, durations: Array<Choice>, 
 /**
  * Suggested view time zones: the project's ad accounts' zones, then UTC.
  */

@@ -16,4 +16,37 @@ timeZone: string | null, splitAtMidnight: boolean | null, splitOnCampaignChange:
 /**
  * An identity id (see [`RuleChoices::identities`]).
  */
-identity: string | null, botFilter: boolean | null, };
+identity: string | null, botFilter: boolean | null, splitAtHour: boolean | null, splitOnReferrerChange: boolean | null, directKeepsCampaign: boolean | null, directAdoptsCampaign: boolean | null, clickIdIsCampaign: boolean | null, splitOnUserChange: boolean | null, interactionOnly: boolean | null, 
+/**
+ * Cut sessions longer than this many minutes; 0 is no limit.
+ */
+maxSessionMinutes: number | null, 
+/**
+ * Cut sessions after this many hits; 0 is no limit.
+ */
+maxHits: number | null, 
+/**
+ * End a visit on a burst of hits: the preset's burst rule, or Adobe's (over 100 hits in
+ * under 100 s) for presets without one.
+ */
+burstCut: boolean | null, 
+/**
+ * Hosts whose referrals count as direct; replaces the preset's list.
+ */
+referralExclusions: Array<string> | null, 
+/**
+ * A bounce definition id (see [`RuleChoices::bounces`]).
+ */
+bounce: string | null, 
+/**
+ * A duration definition id (see [`RuleChoices::durations`]).
+ */
+duration: string | null, 
+/**
+ * An engaged session lasts longer than this many seconds.
+ */
+engagedSeconds: number | null, 
+/**
+ * Event names that count as key events (conversions); replaces the preset's list.
+ */
+keyEvents: Array<string> | null, };

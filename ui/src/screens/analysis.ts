@@ -31,6 +31,19 @@ const TOGGLE_HELP = {
   midnight: 'Start a new session at midnight of the view time zone.',
   campaign: 'Arriving from a different campaign or source starts a new session.',
   botFilter: 'Leave out hits from known bots and crawlers (by user agent).',
+  hour: 'Start a new session at every full hour (UTC), as Umami does.',
+  referrer: 'Arriving from another website starts a new session.',
+  directKeeps: 'A visit typed in or bookmarked keeps the running campaign instead of starting a direct one.',
+  directAdopts: 'A visit that began direct takes a campaign arriving later instead of being split (Matomo).',
+  clickId: 'Every ad click id (gclid, msclkid, fbclid…) counts as a campaign of its own.',
+  user: 'A different logged-in user id starts a new session.',
+  interaction: 'Hits marked non-interaction neither start nor extend a session.',
+  burst: 'End a visit when hits come faster than a person clicks (Adobe: over 100 hits in under 100 s).',
+  maxLength: 'Cut sessions longer than this; empty is no limit.',
+  maxHits: 'Cut sessions after this many hits; empty is no limit.',
+  engaged: 'A session longer than this counts as engaged (GA4: 10 s).',
+  exclusions: 'Referrals from these hosts count as direct (payment pages, your own domains); comma-separated.',
+  keyEvents: 'Event names that count as conversions and make a session engaged; comma-separated.',
 };
 
 /** What a view gets: the rules asked for, the choices, and a way to recompute (compare's own pickers). */
@@ -56,6 +69,8 @@ export function createAnalysis(shell: Shell): Analysis {
   let view: AnalysisView = 'dashboard';
   let request = 0;
   let started = false;
+  /** Whether "More rules" is unfolded, kept while the panel is redrawn. */
+  let moreOpen = false;
 
   const panel = h('aside', { class: 'rules-panel card', attrs: { 'aria-label': 'Session rules' } });
   const status = h('p', { class: 'analysis-status muted small', id: 'analysis-status', attrs: { role: 'status' } });
@@ -198,7 +213,70 @@ export function createAnalysis(shell: Shell): Analysis {
         identity?.explanation ?? '',
       ),
       checkbox('rule-bots', 'Filter bots', rules.botFilter, TOGGLE_HELP.botFilter, (on) => change((i) => (i.botFilter = on))),
+      moreRules(rules, choices),
     );
+  }
+
+  /** Every other rule, folded away: most people only change the preset and the main toggles. */
+  function moreRules(rules: EffectiveRules, c: RuleChoices): HTMLElement {
+    const bounce = c.bounces.find((b) => b.id === rules.bounce);
+    const duration = c.durations.find((d) => d.id === rules.duration);
+    const details = h(
+      'details',
+      { class: 'more-rules', attrs: { open: moreOpen } },
+      h('summary', {}, 'More rules'),
+      checkbox('rule-hour', 'Split every clock hour', rules.splitAtHour, TOGGLE_HELP.hour, (on) =>
+        change((i) => (i.splitAtHour = on)),
+      ),
+      checkbox('rule-referrer', 'Split on a new referrer', rules.splitOnReferrerChange, TOGGLE_HELP.referrer, (on) =>
+        change((i) => (i.splitOnReferrerChange = on)),
+      ),
+      checkbox('rule-direct-keeps', 'Direct visits keep the campaign', rules.directKeepsCampaign, TOGGLE_HELP.directKeeps, (on) =>
+        change((i) => (i.directKeepsCampaign = on)),
+      ),
+      checkbox('rule-direct-adopts', 'Direct visits adopt a later campaign', rules.directAdoptsCampaign, TOGGLE_HELP.directAdopts, (on) =>
+        change((i) => (i.directAdoptsCampaign = on)),
+      ),
+      checkbox('rule-click-id', 'Each click id is a campaign', rules.clickIdIsCampaign, TOGGLE_HELP.clickId, (on) =>
+        change((i) => (i.clickIdIsCampaign = on)),
+      ),
+      checkbox('rule-user', 'Split on a user id change', rules.splitOnUserChange, TOGGLE_HELP.user, (on) =>
+        change((i) => (i.splitOnUserChange = on)),
+      ),
+      checkbox('rule-interaction', 'Only interactions count', rules.interactionOnly, TOGGLE_HELP.interaction, (on) =>
+        change((i) => (i.interactionOnly = on)),
+      ),
+      checkbox('rule-burst', 'Cut visits on a burst of hits', rules.burstCut !== null, rules.burstCut ? `${TOGGLE_HELP.burst} Now: ${rules.burstCut}.` : TOGGLE_HELP.burst, (on) =>
+        change((i) => (i.burstCut = on)),
+      ),
+      limitField('rule-max-length', 'Longest session (minutes)', rules.maxSessionMinutes, TOGGLE_HELP.maxLength, (v) =>
+        change((i) => (i.maxSessionMinutes = v)),
+      ),
+      limitField('rule-max-hits', 'Most hits per session', rules.maxHits, TOGGLE_HELP.maxHits, (v) => change((i) => (i.maxHits = v))),
+      field(
+        'rule-bounce',
+        'Bounce',
+        select('rule-bounce', c.bounces.map((b) => [b.id, b.title]), rules.bounce, (v) => change((i) => (i.bounce = v))),
+        bounce?.explanation ?? '',
+      ),
+      field(
+        'rule-duration',
+        'Session duration',
+        select('rule-duration', c.durations.map((d) => [d.id, d.title]), rules.duration, (v) => change((i) => (i.duration = v))),
+        duration?.explanation ?? '',
+      ),
+      limitField('rule-engaged', 'Engaged after (seconds)', rules.engagedSeconds, TOGGLE_HELP.engaged, (v) =>
+        change((i) => (i.engagedSeconds = v)),
+      ),
+      listField('rule-exclusions', 'Referrals counted as direct', rules.referralExclusions, TOGGLE_HELP.exclusions, (list) =>
+        change((i) => (i.referralExclusions = list)),
+      ),
+      listField('rule-key-events', 'Key events', rules.keyEvents, TOGGLE_HELP.keyEvents, (list) =>
+        change((i) => (i.keyEvents = list)),
+      ),
+    );
+    details.addEventListener('toggle', () => (moreOpen = details.open));
+    return details;
   }
 
   return {
@@ -226,7 +304,8 @@ export function createAnalysis(shell: Shell): Analysis {
   };
 }
 
-function emptyInput(preset: string): RulesInput {
+/** The rules of `preset` with nothing changed. */
+export function emptyInput(preset: string): RulesInput {
   return {
     preset,
     timeoutMinutes: null,
@@ -235,7 +314,56 @@ function emptyInput(preset: string): RulesInput {
     splitOnCampaignChange: null,
     identity: null,
     botFilter: null,
+    splitAtHour: null,
+    splitOnReferrerChange: null,
+    directKeepsCampaign: null,
+    directAdoptsCampaign: null,
+    clickIdIsCampaign: null,
+    splitOnUserChange: null,
+    interactionOnly: null,
+    maxSessionMinutes: null,
+    maxHits: null,
+    burstCut: null,
+    referralExclusions: null,
+    bounce: null,
+    duration: null,
+    engagedSeconds: null,
+    keyEvents: null,
   };
+}
+
+/** A whole number or nothing (sent as 0: no limit); anything else is ignored. */
+function limitField(id: string, label: string, value: number | null, help: string, onChange: (value: number) => void): HTMLElement {
+  const input = h('input', {
+    id,
+    attrs: { type: 'number', min: 0, step: 1, value: value ?? undefined, 'aria-describedby': `${id}-help`, placeholder: 'no limit' },
+    on: {
+      change: (e) => {
+        const text = (e.target as HTMLInputElement).value.trim();
+        const n = text === '' ? 0 : Number(text);
+        if (Number.isInteger(n) && n >= 0) onChange(n);
+      },
+    },
+  });
+  return field(id, label, input, help);
+}
+
+/** A comma-separated list of names. */
+function listField(id: string, label: string, values: string[], help: string, onChange: (list: string[]) => void): HTMLElement {
+  const input = h('input', {
+    id,
+    attrs: { type: 'text', value: values.join(', '), spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `${id}-help` },
+    on: {
+      change: (e) =>
+        onChange(
+          (e.target as HTMLInputElement).value
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean),
+        ),
+    },
+  });
+  return field(id, label, input, help);
 }
 
 function field(id: string, label: string, control: HTMLElement, help: string, ...extra: HTMLElement[]): HTMLElement {

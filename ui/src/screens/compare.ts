@@ -4,7 +4,7 @@
 import { h } from '../dom';
 import * as fmt from '../format';
 import { api, type Kpis, type RulesInput } from '../ipc';
-import type { Shown, ViewContext } from './analysis';
+import { emptyInput, type Shown, type ViewContext } from './analysis';
 
 /** The preset compared against, kept while the rules change. */
 let otherPreset: string | null = null;
@@ -31,15 +31,7 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
   const left = ctx.state.input;
   const presets = ctx.choices?.presets ?? [];
   const other = otherPreset ?? presets.find((p) => p.id !== left.preset)?.id ?? left.preset;
-  const right: RulesInput = {
-    preset: other,
-    timeoutMinutes: null,
-    timeZone: left.timeZone,
-    splitAtMidnight: null,
-    splitOnCampaignChange: null,
-    identity: null,
-    botFilter: null,
-  };
+  const right: RulesInput = { ...emptyInput(other), timeZone: left.timeZone };
   const c = await api.compareRules(left, right, ctx.state.range);
   const picker = h(
     'select',
