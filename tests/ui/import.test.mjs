@@ -242,3 +242,33 @@ test('the project tabs follow the tabs pattern: arrow keys, Home and End, one ta
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("deleting a file's data asks first, says what goes and that it cannot be undone, then refreshes the project", async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openDemo(page);
+  const remove = page.getByRole('button', { name: 'Delete the data of shop-traffic-2024-03.csv…' });
+  await remove.click();
+  const dialog = page.getByRole('dialog', { name: 'Delete the data of shop-traffic-2024-03.csv?' });
+  await dialog.waitFor();
+  assert.match(
+    await dialog.textContent(),
+    /This removes its 3,000 hits and 3 rejected rows from the project, and the sessions computed from them\. This cannot be undone\./,
+  );
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'keep-file-data', 'the safe choice has focus');
+  await screenshot(page, 'delete-file.png');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  assert.ok(!(await calls(page)).includes('delete_file'));
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Delete the data of shop-traffic-2024-03.csv…');
+
+  await remove.click();
+  await dialog.getByRole('button', { name: 'Delete data' }).click();
+  await page.getByText('Deleted the data of shop-traffic-2024-03.csv: 3,000 hits and 3 rejected rows removed.').waitFor();
+  assert.deepEqual(await lastArgs(page, 'delete_file'), { fileId: 1 });
+  assert.deepEqual(await page.locator('#files-table tbody tr td:first-child').allTextContents(), ['google-ads-campaigns-2024-03.csv']);
+  const stats = await page.locator('.stat').allTextContents();
+  assert.ok(stats.includes('Hits0') && stats.includes('Rejected rows0'), stats.join('|'));
+  assert.equal(await page.locator('#rejects-title .count-badge').textContent(), '0');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

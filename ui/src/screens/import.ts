@@ -235,7 +235,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
           },
         },
       },
-      h('option', { attrs: { value: '' } }, p?.format && !file.format ? `Detect automatically (found: ${p.description})` : 'Detect automatically'),
+      h('option', { attrs: { value: '' } }, 'Detect automatically'),
       ...(['traffic', 'ads'] as const).map((kind) =>
         h(
           'optgroup',
@@ -420,8 +420,8 @@ function rowsPreview(p: ImportPreview): HTMLElement {
   const title = t.rows.length === 0
     ? 'No row in the start of the file could be read.'
     : p.complete
-      ? `All ${fmt.plural(t.rows.length, 'row', 'rows')} of the file, as they will be imported`
-      : `The first ${fmt.plural(t.rows.length, 'row', 'rows')}, as they will be imported`;
+      ? `${t.rows.length === 1 ? 'The only row' : `All ${fmt.count(t.rows.length)} rows`} of the file, as they will be imported`
+      : `The first ${t.rows.length === 1 ? 'row' : `${fmt.count(t.rows.length)} rows`}, as they will be imported`;
   if (t.rows.length === 0) return h('p', { class: 'empty' }, title);
   return h(
     'div',
