@@ -484,7 +484,7 @@ mod tests {
             date_order: Some(sessionlens_core::import::DateOrder::DayFirst),
             ..Default::default()
         };
-        let previews = s.ws.preview_import(&[chosen.clone()]);
+        let previews = s.ws.preview_import(std::slice::from_ref(&chosen));
         assert!(previews[0].error.is_none(), "{:?}", previews[0].error);
         assert_eq!(previews[0].table.rows[0][0], "2024-04-03 09:00:00");
 
