@@ -40,7 +40,8 @@ pub enum Error {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
 
-    #[error("database error: {0}")]
+    /// A SQLite error; a read-only project and a full disk are said in words.
+    #[error("{}", describe_sqlite(.0))]
     Sqlite(#[from] rusqlite::Error),
 }
 
@@ -57,7 +58,12 @@ impl Error {
             Error::InvalidInput(_) => "invalid_input",
             Error::Io { .. } => "io",
             Error::Sqlite(e) if is_busy(e) => "project_busy",
-            Error::Sqlite(_) => "database",
+            Error::Sqlite(e) => match write_failure(e) {
+                Some(WriteFailure::ReadOnly) => "read_only",
+                Some(WriteFailure::DiskFull) => "disk_full",
+                Some(WriteFailure::WriteError) => "write_failed",
+                None => "database",
+            },
         }
     }
 
@@ -72,4 +78,53 @@ impl Error {
 
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e.sqlite_error_code(), Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+/// Why SQLite could not write the project.
+enum WriteFailure {
+    /// The file, its folder or its disk is read-only.
+    ReadOnly,
+    /// The disk is full, or the file reached the size the system allows (SQLite's `SQLITE_FULL`).
+    DiskFull,
+    /// A write or sync failed: most often a full disk or a size limit, else a failing disk.
+    WriteError,
+}
+
+fn write_failure(e: &rusqlite::Error) -> Option<WriteFailure> {
+    use rusqlite::ffi;
+    let rusqlite::Error::SqliteFailure(failure, _) = e else { return None };
+    match failure.code {
+        rusqlite::ErrorCode::ReadOnly => Some(WriteFailure::ReadOnly),
+        rusqlite::ErrorCode::DiskFull => Some(WriteFailure::DiskFull),
+        rusqlite::ErrorCode::SystemIoFailure
+            if matches!(
+                failure.extended_code,
+                ffi::SQLITE_IOERR_WRITE
+                    | ffi::SQLITE_IOERR_FSYNC
+                    | ffi::SQLITE_IOERR_TRUNCATE
+                    | ffi::SQLITE_IOERR_SHMSIZE
+            ) =>
+        {
+            Some(WriteFailure::WriteError)
+        }
+        _ => None,
+    }
+}
+
+fn describe_sqlite(e: &rusqlite::Error) -> String {
+    match write_failure(e) {
+        Some(WriteFailure::ReadOnly) => format!(
+            "the project cannot be written: the file, its folder or its disk is read-only, so nothing was \
+             changed; copy the project somewhere writable or change its permissions ({e})"
+        ),
+        Some(WriteFailure::DiskFull) => format!(
+            "the disk is full (or the project file reached the largest size allowed), so the change was not \
+             written and the project is as it was; free some space and try again ({e})"
+        ),
+        Some(WriteFailure::WriteError) => format!(
+            "writing the project file failed: the disk is full, the file reached the largest size allowed, or \
+             the disk is failing; the change was not written and the project is as it was ({e})"
+        ),
+        None => format!("database error: {e}"),
+    }
 }

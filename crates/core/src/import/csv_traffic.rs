@@ -7,6 +7,7 @@ use csv::StringRecord;
 use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, raw_text};
 use super::mapped::{has_subject, has_time, MappedRow, Scratch};
 use super::mapping::{Field, Mapping};
+use super::text::MAX_LINE_BYTES;
 use super::timestamp::{DateOrder, TimestampParser};
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
@@ -49,17 +50,33 @@ impl Format for CsvTraffic {
     fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
         let head = Head::read(ctx.path)?;
         let delimiter = detect_delimiter(head.lines()).unwrap_or(b',');
+        let long_lines = input.long_lines();
         let mut reader = csv_reader(input, delimiter);
         let mut records = reader.records();
 
+        // A line before the header that was too long to read may have been the header.
+        let header_too_long = |line: u64| {
+            ctx.unreadable(format!(
+                "the header row is too long: line {line} is longer than the {} MiB a line may hold, so the \
+                 columns cannot be read",
+                MAX_LINE_BYTES >> 20
+            ))
+        };
         let header = loop {
             match records.next() {
-                None => return Err(ctx.unreadable("the file has no header row")),
+                None => {
+                    return Err(long_lines
+                        .first_line()
+                        .map_or_else(|| ctx.unreadable("the file has no header row"), header_too_long))
+                }
                 Some(Ok(r)) if r.iter().all(|c| c.trim().is_empty()) => continue,
                 Some(Ok(r)) => break r,
                 Some(Err(e)) => return Err(ctx.unreadable(format!("the header row is unreadable: {e}"))),
             }
         };
+        if let Some(line) = long_lines.first_line().filter(|&l| l < header.position().map_or(0, |p| p.line())) {
+            return Err(header_too_long(line));
+        }
         let names: Vec<&str> = header.iter().collect();
         sink.headers(&names)?;
         let columns = ctx.options.mapping.resolve(&names)?;
@@ -86,10 +103,10 @@ impl Format for CsvTraffic {
 
         let width = header.len();
         let mut scratch = Scratch::default();
-        let mut take = |record: Result<&StringRecord, (u64, String)>| -> Result<()> {
+        let mut take = |record: Result<&StringRecord, &csv::Error>| -> Result<()> {
             let record = match record {
                 Ok(r) => r,
-                Err((line, reason)) => return sink.reject(line, "", &reason),
+                Err(e) => return sink.reject(e.position().map_or(0, |p| p.line()), "", &describe_csv_error(e, ctx)?),
             };
             let line = record.position().map_or(0, |p| p.line());
             if record.len() == 1 && record[0].trim().is_empty() {
@@ -106,7 +123,7 @@ impl Format for CsvTraffic {
             }
         };
         for record in &ahead {
-            take(record.as_ref().map_err(record_error))?;
+            take(record.as_ref())?;
         }
         // One record buffer for the rest of the file.
         let mut record = StringRecord::new();
@@ -114,16 +131,11 @@ impl Format for CsvTraffic {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => take(Ok(&record))?,
-                Err(e) => take(Err(record_error(&e)))?,
+                Err(e) => take(Err(&e))?,
             }
         }
         Ok(())
     }
-}
-
-/// Where an unreadable record is and why, for the rejects list.
-fn record_error(e: &csv::Error) -> (u64, String) {
-    (e.position().map_or(0, |p| p.line()), describe_csv_error(e))
 }
 
 /// Split one line by `delimiter`, honouring double quotes (enough for a header line).

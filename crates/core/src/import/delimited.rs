@@ -1,7 +1,8 @@
 //! Delimited text (CSV, TSV, `;` and `|` separated): finding the separator, and reading
 //! records with their line numbers. Shared by the traffic and the ad-export importers.
 
-use super::Input;
+use super::{Context, Input};
+use crate::error::{Error, Result};
 
 /// The separator that splits the sample's lines most consistently into more than one field.
 /// Quoted fields are respected; ties go to `,`, then tab, `;`, `|`.
@@ -38,9 +39,10 @@ fn count_fields(line: &str, delimiter: u8) -> usize {
 }
 
 /// A CSV reader over an input: no header handling (callers find their header row), ragged
-/// rows allowed (callers reject them with a reason).
+/// rows allowed (callers reject them with a reason), and no line longer than
+/// [`MAX_LINE_BYTES`](super::text::MAX_LINE_BYTES) (a longer one becomes a reject on its own).
 pub fn csv_reader(input: &mut Input, delimiter: u8) -> csv::Reader<&mut (dyn std::io::BufRead + Send)> {
-    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(input.reader())
+    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(input.line_reader())
 }
 
 /// A record's fields joined again, for the rejects list.
@@ -49,11 +51,14 @@ pub fn raw_text(record: &csv::StringRecord, delimiter: u8) -> String {
     record.iter().collect::<Vec<_>>().join(&sep)
 }
 
-/// What went wrong reading a record, in words for the rejects list.
-pub fn describe_csv_error(e: &csv::Error) -> String {
+/// What went wrong reading a record, in words for the rejects list; or, when reading the text
+/// itself failed (a decompression bomb, a disk error), the error that stops the import, since
+/// the rest of the file cannot be read.
+pub fn describe_csv_error(e: &csv::Error, ctx: &Context) -> Result<String> {
     match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the row is not valid text in the file's encoding".into(),
-        _ => format!("unreadable row: {e}"),
+        csv::ErrorKind::Io(cause) => Err(Error::io(ctx.path, std::io::Error::new(cause.kind(), cause.to_string()))),
+        csv::ErrorKind::Utf8 { .. } => Ok("the row is not valid text in the file's encoding".into()),
+        _ => Ok(format!("unreadable row: {e}")),
     }
 }
 

@@ -204,11 +204,14 @@ pub fn detect(path: &Path, options: &ImportOptions) -> Result<(&'static dyn Form
     Ok((format, detected))
 }
 
-/// Run one format over one file into a sink (the store's loader, or a [`MemorySink`]).
+/// Run one format over one file into a sink (a [`MemorySink`] or a preview's), lines too
+/// long to read included as rejects.
 pub fn read_file(path: &Path, format: &dyn Format, options: &ImportOptions, sink: &mut dyn Sink) -> Result<()> {
     let mut input = Input::open(path)?;
     let ctx = Context { path, options };
-    format.read(&mut input, &ctx, sink)
+    let read = format.read(&mut input, &ctx, sink);
+    let long_lines = input.long_lines().take();
+    read.and_then(|()| long_lines.iter().try_for_each(|r| sink.reject(r.line, &r.raw, &r.reason)))
 }
 
 /// A rejected row.

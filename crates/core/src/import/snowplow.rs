@@ -263,7 +263,7 @@ fn read_with_header(
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                sink.reject(e.position().map_or(0, |p| p.line()), "", &describe_csv_error(&e))?;
+                sink.reject(e.position().map_or(0, |p| p.line()), "", &describe_csv_error(&e, ctx)?)?;
                 continue;
             }
         };

@@ -54,9 +54,14 @@ impl Project {
         }
         let mut deleted = removed?;
         self.compact().map_err(|e| {
+            // SQLite's own words: the crate's would say the project is as it was, which it is not.
+            let cause = match &e {
+                Error::Sqlite(sqlite) => sqlite.to_string(),
+                other => other.to_string(),
+            };
             Error::InvalidInput(format!(
-                "the data of file #{file_id} was removed, but compacting the project afterwards failed ({e}), \
-                 so the removed rows' bytes may remain in the project file's free space"
+                "the data of file #{file_id} was removed, but compacting the project afterwards failed \
+                 ({cause}), so the removed rows' bytes may remain in the project file's free space"
             ))
         })?;
         deleted.bytes_before = bytes_before;

@@ -4,6 +4,7 @@
 //! batches with prepared statements inside the import's one transaction. Progress is reported
 //! and cancellation honoured on the import thread.
 
+use std::io::Read;
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 use super::{CancelToken, Project};
 use crate::error::{Error, Result};
+use crate::import::text::LongLines;
 use crate::import::urlparts::url_tags;
 use crate::import::{self, Field, ImportOptions, Input, IpPolicy, OwnedAdClick, OwnedAdStat, Reject, Sink};
 use crate::model::{AdClickRow, AdStatRow, HitRow, HitType, Kind};
@@ -164,11 +166,22 @@ impl Project {
     }
 }
 
-/// BLAKE3 of the file's bytes, hex.
+/// BLAKE3 of the file's bytes, hex. Read rather than memory-mapped: a mapped file that another
+/// program truncates meanwhile (a log rotated with copytruncate, say) kills the process.
 fn content_hash(path: &Path) -> Result<String> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = blake3::Hasher::new();
-    hasher.update_mmap(path).map_err(|e| Error::io(path, e))?;
-    Ok(hasher.finalize().to_hex().to_string())
+    let mut buffer = vec![0; 1 << 20];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Ok(hasher.finalize().to_hex().to_string()),
+            Ok(n) => {
+                hasher.update(&buffer[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
 }
 
 /// The dictionary tables of plain strings, in the order of [`Dictionaries::strings`].
@@ -284,6 +297,8 @@ struct Encoder<'a> {
     control: ImportControl<'a>,
     bytes_read: Arc<AtomicU64>,
     bytes_total: u64,
+    /// Lines the input skipped as too long, to be stored as rejects.
+    long_lines: LongLines,
     summary: Summary,
 }
 
@@ -308,6 +323,7 @@ impl<'a> Encoder<'a> {
             control,
             bytes_read: input.progress_counter(),
             bytes_total: input.size(),
+            long_lines: input.long_lines(),
             summary: Summary {
                 rows: 0,
                 rejected: 0,
@@ -397,6 +413,7 @@ impl<'a> Encoder<'a> {
     }
 
     fn row_added(&mut self) -> Result<()> {
+        self.take_long_lines();
         if self.batch.rows() >= BATCH_ROWS {
             self.send()?;
         }
@@ -428,7 +445,15 @@ impl<'a> Encoder<'a> {
         Ok(())
     }
 
+    /// Move the lines the input skipped as too long into the batch's rejects.
+    fn take_long_lines(&mut self) {
+        let skipped = self.long_lines.take();
+        self.summary.rejected += skipped.len() as u64;
+        self.batch.rejects.extend(skipped);
+    }
+
     fn finish(mut self) -> Result<Summary> {
+        self.take_long_lines();
         self.send()?;
         self.tick()?;
         Ok(self.summary)

@@ -4,6 +4,7 @@ mod delete;
 mod discrepancy;
 mod import;
 mod metrics;
+mod pathological;
 mod project;
 mod sessions;
 

@@ -266,7 +266,7 @@ pub(super) fn read_export(shape: &Shape, input: &mut Input, ctx: &Context, sink:
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                sink.reject(line, "", &describe_csv_error(&e))?;
+                sink.reject(line, "", &describe_csv_error(&e, ctx)?)?;
                 continue;
             }
         };
