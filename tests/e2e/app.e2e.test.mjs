@@ -3,15 +3,17 @@
 // SESSIONLENS_APP, SESSIONLENS_FIXTURES, WEBDRIVER_URL and SCREENSHOT_DIR.
 //
 // Screenshots are taken of the X display (ImageMagick's `import`): WebKitWebDriver's own
-// screenshot command never answers under Xvfb. The native file dialog is a real GTK window,
-// so it is answered the way a person would: type the path, press Enter (with xdotool).
+// screenshot command never answers under Xvfb. The native file dialogs are real GTK windows,
+// answered the way a person would (./desktop.mjs).
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { answerFileDialog } from './desktop.mjs';
 import { WebDriver } from './webdriver.mjs';
 
 const app = process.env.SESSIONLENS_APP;
@@ -23,28 +25,6 @@ let driver;
 async function save(name) {
   await driver.painted();
   execFileSync('import', ['-window', 'root', path.join(screenshots, name)]);
-}
-
-/** Answer the GTK file dialog titled `title` with `file`. */
-function answerFileDialog(title, file) {
-  const found = execFileSync('xdotool', ['search', '--sync', '--name', `^${title}$`], { timeout: 30_000 });
-  const window = found.toString().trim().split('\n')[0];
-  // The dialog fills its file list after it maps; typing before that is lost.
-  sleep(1_000);
-  execFileSync('xdotool', ['windowfocus', '--sync', window]);
-  // Ctrl+L opens the location field; its first keystrokes are lost while it appears.
-  execFileSync('xdotool', ['key', 'ctrl+l']);
-  sleep(500);
-  execFileSync('xdotool', ['key', 'ctrl+a']);
-  execFileSync('xdotool', ['type', '--delay', '25', file]);
-  sleep(500);
-  // Kept only when a run fails to help see why (*.tmp.png is ignored by git).
-  execFileSync('import', ['-window', 'root', path.join(screenshots, 'file-dialog.tmp.png')]);
-  execFileSync('xdotool', ['key', 'Return']);
-}
-
-function sleep(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** The text of each cell of each row of the table `css`. */
@@ -96,7 +76,7 @@ test('the demo project opens with its files listed', async () => {
 
 test('an access log chosen in the file dialog is previewed in the wizard, then imports with a summary', async () => {
   await driver.click(await driver.find('#import-files'));
-  answerFileDialog('Import files', accessLog);
+  answerFileDialog('Import files', accessLog, screenshots);
   const detected = await driver.waitFor('#import-wizard .detected', {
     timeout: 60_000,
     test: (t) => t.includes('· traffic ·'),
@@ -145,4 +125,26 @@ test('the dashboard recomputes after a rules toggle, and the discrepancy view ex
   await save('discrepancy.png');
   await driver.click(await driver.find('#discrepancy-table tbody tr .link-button'));
   await driver.waitFor('#campaign-detail .step-explanation', { what: 'the campaign explanation' });
+});
+
+test('the PDF report is saved from the discrepancy view and holds the figures shown', async () => {
+  await driver.click(await driver.find('#tab-dashboard'));
+  const sessions = await driver.text(
+    await driver.waitFor('#kpi-sessions .kpi-value', { timeout: 60_000, test: (t) => /^[1-9][\d,]*$/.test(t), what: 'the sessions tile' }),
+  );
+  await driver.click(await driver.find('#tab-discrepancy'));
+  await driver.waitFor('#discrepancy #save-report', { timeout: 60_000, what: 'the report button' });
+  await driver.click(await driver.find('#discrepancy #save-report'));
+  await driver.waitFor('#report-dialog #report-save', { what: 'the report form' });
+  await driver.execute("document.getElementById('report-title').value = 'Audit for the e2e test';");
+  await save('report-dialog.png');
+  await driver.click(await driver.find('#report-dialog #report-save'));
+  const pdf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessionlens-e2e-')), 'audit.pdf');
+  answerFileDialog('Save report', pdf, screenshots);
+  await driver.waitFor('.notice', { timeout: 120_000, test: (t) => t.startsWith('Saved '), what: 'the saved notice' });
+  assert.equal(fs.readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  assert.match(text, /Audit for the e2e test/);
+  // The same 5-minute rules as the dashboard shows: its sessions figure is in the summary.
+  assert.ok(text.includes(sessions), `the report shows ${sessions} sessions`);
 });
