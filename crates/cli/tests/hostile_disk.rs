@@ -107,9 +107,11 @@ impl Cli {
         if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
             return Some(Cli { program: env!("CARGO_BIN_EXE_sessionlens").into(), prefix: Vec::new() });
         }
-        // A copy of the binary, since the build folder may be private to root.
+        // A link to (or else a copy of) the binary, since the build folder may be private to root.
         let copy = setup.dir.path().join("sessionlens");
-        std::fs::copy(env!("CARGO_BIN_EXE_sessionlens"), &copy).unwrap();
+        if std::fs::hard_link(env!("CARGO_BIN_EXE_sessionlens"), &copy).is_err() {
+            std::fs::copy(env!("CARGO_BIN_EXE_sessionlens"), &copy).unwrap();
+        }
         std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
         let nobody = NOBODY.to_string();
         let cli = Cli {
