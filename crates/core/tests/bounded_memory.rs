@@ -1,5 +1,5 @@
-//! Huge lines, measured: importing a file that is one 2 GB line, or good rows around a 256 MB
-//! one, takes a few MiB of memory, not the line's size. A test binary of its own, because it counts every
+//! Huge lines, measured: importing a file that is one 2 GB line, good rows around a 256 MB one,
+//! or a quoted field that never closes takes a few MiB of memory, not the file's size. A test binary of its own, because it counts every
 //! allocation of the process (a global allocator) and its tests run one at a time.
 //!
 //! The files are sparse: real text at both ends and a hole between, which reads as zero bytes. The reader cannot tell a hole from written zeros, so the import reads all 2 GB exactly
@@ -138,6 +138,24 @@ fn a_256_mb_line_among_good_rows_is_one_reject_in_bounded_memory() {
     let reason = &rejects[0].reason;
     assert!(reason.starts_with(&format!("the line is too long: {length} bytes, ")), "{reason}");
     assert!(peak < IMPORT_BUDGET, "the import allocated {peak} bytes at its peak");
+    drop(project);
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_quoted_field_that_never_closes_stops_in_bounded_memory() {
+    let _serial = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let Some(dir) = scratch() else { return };
+    // Real short lines (a hole has no line breaks), 16 MB of them after the quote.
+    let path = dir.path().join("unclosed.csv");
+    let mut text = String::from("timestamp,client_id,url\n2024-03-01T11:00:00Z,client-x,\"https://shop.example/?q=\n");
+    text.push_str(&good_row(1).repeat((16 << 20) / good_row(1).len()));
+    std::fs::write(&path, text).unwrap();
+    let (project, result, peak) = measured_import(dir.path(), &path);
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("the quoted field that opens on line 2 does not close within 4 MiB"), "{err}");
+    assert!(peak < IMPORT_BUDGET, "the import allocated {peak} bytes at its peak");
+    assert_eq!(project.info().unwrap().files.len(), 0, "nothing was imported");
     drop(project);
     std::fs::remove_file(&path).unwrap();
 }

@@ -1,6 +1,8 @@
 //! Delimited text (CSV, TSV, `;` and `|` separated): finding the separator, and reading
 //! records with their line numbers. Shared by the traffic and the ad-export importers.
 
+use std::io::{self, BufRead, Read};
+
 use super::{Context, Input};
 use crate::error::{Error, Result};
 
@@ -39,10 +41,114 @@ fn count_fields(line: &str, delimiter: u8) -> usize {
 }
 
 /// A CSV reader over an input: no header handling (callers find their header row), ragged
-/// rows allowed (callers reject them with a reason), and no line longer than
-/// [`MAX_LINE_BYTES`](super::text::MAX_LINE_BYTES) (a longer one becomes a reject on its own).
-pub fn csv_reader(input: &mut Input, delimiter: u8) -> csv::Reader<&mut (dyn std::io::BufRead + Send)> {
-    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(input.line_reader())
+/// rows allowed (callers reject them with a reason), no line longer than
+/// [`MAX_LINE_BYTES`](super::text::MAX_LINE_BYTES) (a longer one becomes a reject on its own),
+/// and no quoted field longer than [`MAX_QUOTED_FIELD_BYTES`] (the reading stops with an error).
+pub fn csv_reader(input: &mut Input, delimiter: u8) -> csv::Reader<QuotedFieldBound<'_>> {
+    let bounded = QuotedFieldBound::new(input.line_reader(), delimiter);
+    csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bounded)
+}
+
+/// A quoted field may hold line breaks, so one whose closing quote is missing would take the
+/// rest of the file, in memory, as one field. One longer than this (which no export has) stops
+/// the reading with an error naming the line where it opens.
+pub const MAX_QUOTED_FIELD_BYTES: usize = 4 << 20;
+
+/// Passes text to the CSV parser while following its quoting (a `"` at the start of a field
+/// opens a quoted field, `""` inside is a quote, the next lone `"` closes it), to stop a quoted
+/// field that runs past [`MAX_QUOTED_FIELD_BYTES`].
+pub struct QuotedFieldBound<'a> {
+    inner: &'a mut (dyn BufRead + Send),
+    delimiter: u8,
+    /// The last byte passed on outside a quoted field (a line break before the first).
+    previous: u8,
+    /// Inside a quoted field since `opened_on_line`, with `quoted_bytes` of it passed on.
+    in_quotes: bool,
+    /// Inside a quoted field, the last byte passed on was a `"` (closing, or half of `""`).
+    quote_seen: bool,
+    quoted_bytes: usize,
+    opened_on_line: u64,
+    /// Line breaks (`\n`) passed on.
+    newlines: u64,
+}
+
+impl<'a> QuotedFieldBound<'a> {
+    fn new(inner: &'a mut (dyn BufRead + Send), delimiter: u8) -> Self {
+        QuotedFieldBound {
+            inner,
+            delimiter,
+            previous: b'\n',
+            in_quotes: false,
+            quote_seen: false,
+            quoted_bytes: 0,
+            opened_on_line: 0,
+            newlines: 0,
+        }
+    }
+
+    /// Follow the quoting through `bytes`, the next text passed on.
+    fn follow(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.in_quotes {
+                if self.quote_seen {
+                    self.quote_seen = false;
+                    if bytes[i] != b'"' {
+                        // The quote before closed the field; this byte is outside it.
+                        (self.in_quotes, self.previous) = (false, b'"');
+                        continue;
+                    }
+                    i += 1;
+                    continue;
+                }
+                let rest = &bytes[i..];
+                let run = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+                self.newlines += memchr::memchr_iter(b'\n', &rest[..run]).count() as u64;
+                self.quoted_bytes += run;
+                if self.quoted_bytes > MAX_QUOTED_FIELD_BYTES {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "the quoted field that opens on line {} does not close within {} MiB (is a \" \
+                             missing?), so the rows after it cannot be read",
+                            self.opened_on_line,
+                            MAX_QUOTED_FIELD_BYTES >> 20
+                        ),
+                    ));
+                }
+                if run < rest.len() {
+                    self.quote_seen = true;
+                    i += run + 1;
+                } else {
+                    i = bytes.len();
+                }
+                continue;
+            }
+            let rest = &bytes[i..];
+            let Some(quote) = memchr::memchr(b'"', rest) else {
+                self.newlines += memchr::memchr_iter(b'\n', rest).count() as u64;
+                self.previous = rest[rest.len() - 1];
+                return Ok(());
+            };
+            self.newlines += memchr::memchr_iter(b'\n', &rest[..quote]).count() as u64;
+            let before = if quote > 0 { rest[quote - 1] } else { self.previous };
+            // Only a quote at the start of a field opens one; elsewhere it is a plain character.
+            if before == self.delimiter || before == b'\n' || before == b'\r' {
+                (self.in_quotes, self.quoted_bytes, self.opened_on_line) = (true, 0, self.newlines + 1);
+            }
+            self.previous = b'"';
+            i += quote + 1;
+        }
+        Ok(())
+    }
+}
+
+impl Read for QuotedFieldBound<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.follow(&buf[..n])?;
+        Ok(n)
+    }
 }
 
 /// A record's fields joined again, for the rejects list.
@@ -65,6 +171,42 @@ pub fn describe_csv_error(e: &csv::Error, ctx: &Context) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read_all(text: &str) -> (Vec<Vec<String>>, Option<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut input = Input::open(&path).unwrap();
+        let mut reader = csv_reader(&mut input, b',');
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => rows.push(r.iter().map(String::from).collect()),
+                Err(e) => return (rows, Some(e.to_string())),
+            }
+        }
+        (rows, None)
+    }
+
+    #[test]
+    fn quoted_fields_across_lines_with_quotes_inside_read_as_csv_does() {
+        let text = "a,b\n\"x\ny\",\"say \"\"hi\"\"\"\n5'10\",\"\"\n";
+        let (rows, error) = read_all(text);
+        assert_eq!(error, None);
+        assert_eq!(rows, [vec!["a", "b"], vec!["x\ny", "say \"hi\""], vec!["5'10\"", ""]]);
+    }
+
+    #[test]
+    fn a_quoted_field_that_never_closes_stops_the_reading_naming_its_line() {
+        let rows = "2024-03-01T10:00:00Z,/page\n".repeat(MAX_QUOTED_FIELD_BYTES / 20);
+        let (read, error) = read_all(&format!("a,b\n1,2\n3,\"/unclosed\n{rows}"));
+        assert_eq!(read, [["a", "b"], ["1", "2"]]);
+        let error = error.expect("an error");
+        assert!(
+            error.contains("the quoted field that opens on line 3 does not close within 4 MiB (is a \" missing?)"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn detects_each_separator() {

@@ -271,3 +271,22 @@ fn the_import_preview_lists_a_too_long_line_among_its_rejects() {
     assert_eq!(preview.rejects[0].line, 3);
     assert!(preview.rejects[0].reason.starts_with("the line is too long: "), "{}", preview.rejects[0].reason);
 }
+
+#[test]
+fn a_quote_that_never_closes_stops_the_import_clearly_instead_of_swallowing_the_rest() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let before = Before::new(&scratch, &mut project);
+    let mut csv = format!("timestamp,client_id,url\n{}", good_row(1));
+    csv.push_str("2024-03-01T10:02:00Z,client-2,\"https://shop.example/unclosed\n");
+    (3..400_000).for_each(|i| csv.push_str(&good_row(i)));
+    let err = import(&mut project, &scratch.write("unclosed.csv", csv)).unwrap_err();
+    assert!(
+        err.to_string().ends_with(
+            "unclosed.csv: the quoted field that opens on line 3 does not close within 4 MiB (is a \" missing?), \
+             so the rows after it cannot be read"
+        ),
+        "{err}"
+    );
+    before.check(&project);
+}
