@@ -419,9 +419,9 @@ function rowsPreview(p: ImportPreview): HTMLElement {
   const t = p.table;
   const title = t.rows.length === 0
     ? 'No row in the start of the file could be read.'
-    : p.complete
-      ? `${t.rows.length === 1 ? 'The only row' : `All ${fmt.count(t.rows.length)} rows`} of the file, as they will be imported`
-      : `The first ${t.rows.length === 1 ? 'row' : `${fmt.count(t.rows.length)} rows`}, as they will be imported`;
+    : t.rows.length === 1
+      ? `${p.complete ? 'The only row of the file' : 'The first row'}, as it will be imported`
+      : `${p.complete ? `All ${fmt.count(t.rows.length)} rows of the file` : `The first ${fmt.count(t.rows.length)} rows`}, as they will be imported`;
   if (t.rows.length === 0) return h('p', { class: 'empty' }, title);
   return h(
     'div',
