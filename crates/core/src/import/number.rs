@@ -6,7 +6,7 @@
 //! a count reads a lone `.` before three digits as a thousands separator (`1.234` clicks).
 
 /// A number as `f64`, or `None` when the cell holds none (empty or a placeholder).
-/// `Err` when the cell holds text that is not a number.
+/// `Err` when the cell holds text that is not a number, or a number beyond `f64`.
 pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
     let mut s = text.trim();
     if s.is_empty() || s == "--" || s == "-" || s == "—" || s.eq_ignore_ascii_case("n/a") {
@@ -45,6 +45,9 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, &'static str> {
         }
     }
     let value: f64 = digits.parse().map_err(|_| "not a number")?;
+    if !value.is_finite() {
+        return Err("the number is out of range");
+    }
     Ok(Some(if negative { -value } else { value }))
 }
 
@@ -100,6 +103,16 @@ mod tests {
 
     fn n(s: &str) -> f64 {
         parse_number(s).unwrap().unwrap()
+    }
+
+    #[test]
+    fn fuzz_number_with_400_digits_and_separators_is_out_of_range() {
+        let digits = "1".repeat(400);
+        assert_eq!(parse_number(&digits), Err("the number is out of range"));
+        assert_eq!(parse_number(&format!("{digits},5")), Err("the number is out of range"));
+        assert_eq!(parse_number(&format!("1,{digits}.000")), Err("the number is out of range"));
+        assert!(parse_count(&format!("1,{digits}")).is_err());
+        assert!(parse_money_micros(&format!("€ {digits},00")).is_err());
     }
 
     #[test]
