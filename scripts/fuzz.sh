@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the importers of sessionlens-core with cargo-fuzz (libFuzzer): builds every target in
 # fuzz/, seeds the corpora from the test fixtures (fuzz/seed.sh), and runs each target for
-# SECONDS_PER_TARGET seconds (default 15: the smoke run of scripts/test.sh), two at a time.
+# SECONDS_PER_TARGET seconds (default 10: the smoke run of scripts/test.sh), two at a time.
 # A crash, a panic, a failed invariant, a run over 10 s on one input (-timeout) or more than
 # 2 GiB of memory (-rss_limit_mb) fails the script; the input that did it is kept in
 # fuzz/artifacts/<target>/ (replay it with: fuzz/target/<host>/release/<target> <file>).
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=${1:-15}
+seconds=${1:-10}
 shift || true
 jobs=${FUZZ_JOBS:-2}
 export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-$PWD/fuzz/target}
