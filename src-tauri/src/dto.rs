@@ -67,7 +67,7 @@ pub struct SourceFile {
     pub imported_at: String,
 }
 
-/// Progress of a running import, sent at most four times a second.
+/// Progress of a running import, sent at most ten times a second.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProgress {

@@ -91,7 +91,7 @@ export const api = {
   supportedFormats: () => call<FormatInfo[]>('supported_formats'),
   /** What each file would import as under its options: format, first rows, mapping, or why not. */
   previewImport: (files: FileImportOptions[]) => call<ImportPreview[]>('preview_import', { files }),
-  /** Import files one after another, each under its options; `onProgress` is called at most four times a second. */
+  /** Import files one after another, each under its options; `onProgress` is called at most ten times a second. */
   importFiles: (files: FileImportOptions[], onProgress: (progress: ImportProgress) => void) => {
     const channel = new Channel<ImportProgress>();
     channel.onmessage = onProgress;
