@@ -4,7 +4,12 @@
 # over WebKitWebDriver), runs tests/e2e with node's test runner, and saves screenshots to
 # docs/screenshots/. Needs Debian's xvfb, webkit2gtk-driver, xdotool and imagemagick, and
 # tauri-driver (installed here with cargo if missing).
+#
+# `scripts/e2e.sh bench` builds the release app instead and prints its performance figures
+# (tests/e2e/bench-app.mjs): first screen, toggle redraw, progress during a 1M-hit import
+# (BENCH_HITS sets the size).
 set -euo pipefail
+mode=${1:-test}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -25,7 +30,13 @@ if [ -z "$driver" ]; then
 fi
 
 [ -d node_modules ] || npm ci
-npx tauri build --debug --no-bundle
+if [ "$mode" = bench ]; then
+  npx tauri build --no-bundle
+  app="$target/release/sessionlens-app"
+else
+  npx tauri build --debug --no-bundle
+  app="$target/debug/sessionlens-app"
+fi
 
 work=$(mktemp -d)
 pids=()
@@ -49,8 +60,15 @@ export DISPLAY=":$(cat "$work/display")"
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/status" >/dev/null && break; sleep 0.1; done
 
+if [ "$mode" = bench ]; then
+  cargo run --release -q -p sessionlens-core --example synth_traffic -- "${BENCH_HITS:-1000000}" "$work/hits.csv"
+  SESSIONLENS_APP="$app" WEBDRIVER_URL="http://127.0.0.1:$port" BENCH_IMPORT_FILE="$work/hits.csv" \
+    node tests/e2e/bench-app.mjs
+  exit
+fi
+
 status=0
-SESSIONLENS_APP="$target/debug/sessionlens-app" \
+SESSIONLENS_APP="$app" \
 SESSIONLENS_FIXTURES="$fixtures" \
 WEBDRIVER_URL="http://127.0.0.1:$port" \
 SCREENSHOT_DIR="$repo/docs/screenshots" \

@@ -122,6 +122,8 @@ async function boot(): Promise<void> {
   const project = await shell.busy('Starting', () => api.startupProject());
   if (project) shell.showProject(project);
   else shell.showStart();
+  // Read by scripts/e2e.sh bench: how long after the page began loading its first screen stood.
+  performance.mark('first-screen');
 }
 
 watchFileDrops(shell);
