@@ -152,3 +152,11 @@ test('the PDF report is saved from the discrepancy view and holds the figures sh
   // The same 5-minute rules as the dashboard shows: its sessions figure is in the summary.
   assert.ok(text.includes(sessions), `the report shows ${sessions} sessions`);
 });
+
+test('compare shows the rules panel preset against another, side by side', async () => {
+  await driver.click(await driver.find('#tab-compare'));
+  await driver.waitFor('#compare-table tbody tr', { timeout: 60_000, what: 'the comparison table' });
+  const rows = await tableCells('#compare-table');
+  assert.ok(rows.length >= 8, `a row per KPI: ${JSON.stringify(rows)}`);
+  await save('compare.png');
+});
