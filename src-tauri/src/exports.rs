@@ -5,7 +5,6 @@
 
 use std::path::Path;
 
-use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 use sessionlens_charts::svg_to_png;
 use sessionlens_core::discrepancy::{discrepancy, Breakdown, DiscrepancyOptions};
@@ -109,13 +108,7 @@ pub fn save_report(
         goals: subject.data.goals_for(subject.rules),
     };
     let data = build(&inputs, &request).map_err(report_error)?;
-    let today = chrono::Local::now().date_naive();
-    let options = Options {
-        paper,
-        logo: None,
-        title: request.title.clone(),
-        today: ReportDate { year: today.year(), month: today.month() as u8, day: today.day() as u8 },
-    };
+    let options = Options { paper, logo: None, title: request.title.clone(), today: ReportDate::today() };
     let pdf = render_pdf(&data, &options).map_err(report_error)?;
     write(path, &pdf)
 }
@@ -231,13 +224,7 @@ mod tests {
         let project = Project::open(d.ws.project_info().unwrap().path).unwrap();
         let request = ReportRequest { client: Some("Acme".into()), ..ReportRequest::new(d.rules.rule_set().unwrap()) };
         let data = sessionlens_report::build_report(&project, &request).unwrap();
-        let today = chrono::Local::now().date_naive();
-        let options = Options {
-            paper: Paper::Letter,
-            logo: None,
-            title: None,
-            today: ReportDate { year: today.year(), month: today.month() as u8, day: today.day() as u8 },
-        };
+        let options = Options { paper: Paper::Letter, logo: None, title: None, today: ReportDate::today() };
         assert!(written == render_pdf(&data, &options).unwrap(), "the app's PDF differs from the CLI's");
     }
 

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::ValueEnum;
 use sessionlens_core::discrepancy::Band;
 use sessionlens_core::metrics::ConversionGoals;
@@ -82,7 +82,6 @@ pub fn run(args: Args) -> Result<()> {
         ..ReportRequest::new(rules)
     };
     let data = build_report(&project, &request).map_err(report_error)?;
-    let today = chrono::Local::now().date_naive();
     let options = Options {
         paper: match args.paper {
             PaperArg::A4 => Paper::A4,
@@ -90,7 +89,7 @@ pub fn run(args: Args) -> Result<()> {
         },
         logo,
         title: args.title,
-        today: ReportDate { year: today.year(), month: today.month() as u8, day: today.day() as u8 },
+        today: ReportDate::today(),
     };
     let pdf = render_pdf(&data, &options).map_err(report_error)?;
     std::fs::write(&args.out, &pdf).map_err(|e| Error::Io { path: args.out.clone(), source: e })?;

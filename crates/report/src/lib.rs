@@ -40,6 +40,15 @@ pub struct ReportDate {
     pub day: u8,
 }
 
+impl ReportDate {
+    /// Today on this computer's calendar (the CLI and the app print it on the cover).
+    pub fn today() -> ReportDate {
+        use chrono::Datelike;
+        let today = chrono::Local::now().date_naive();
+        ReportDate { year: today.year(), month: today.month() as u8, day: today.day() as u8 }
+    }
+}
+
 /// How to render: paper, branding, and the date the report is prepared on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
