@@ -74,12 +74,11 @@ impl Imported {
     }
 }
 
-/// The lines of the decoded text, counted two ways.
+/// The lines of the decoded text.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Lines {
-    /// As [`Input::next_line`] numbers them (ended by `\n`): what reject line numbers count.
-    pub numbered: u64,
-    /// Ended by `\n`, `\r\n` or a lone `\r`, as the CSV reader ends records.
+    /// Ended by `\n`, `\r\n` or a lone `\r`, as the CSV reader ends records ([`Input::next_line`]
+    /// ends lines at `\n` only, so this is the higher count: a bound for every reader's numbers).
     pub any_ending: u64,
 }
 
@@ -102,13 +101,14 @@ pub fn import_file(path: &Path, format: &dyn Format, options: &ImportOptions) ->
     imported
 }
 
-/// Counts the lines of the decoded text (none if it cannot be opened or read).
+/// Counts the lines of the decoded text (none if it cannot be opened; up to a read error if one comes).
 pub fn decoded_lines(path: &Path) -> Lines {
     let Ok(mut input) = Input::open(path) else { return Lines::default() };
     let reader = input.reader();
     let (mut newlines, mut lone_returns, mut last, mut any) = (0u64, 0u64, 0u8, false);
     loop {
-        let Ok(chunk) = reader.fill_buf() else { return Lines::default() };
+        // Text that fails to decode part-way ends the count there, as it ends the import.
+        let Ok(chunk) = reader.fill_buf() else { break };
         if chunk.is_empty() {
             break;
         }
@@ -122,22 +122,23 @@ pub fn decoded_lines(path: &Path) -> Lines {
         reader.consume(n);
     }
     let unterminated = u64::from(any && last != b'\n');
-    Lines { numbered: newlines + unterminated, any_ending: newlines + lone_returns + unterminated }
+    Lines { any_ending: newlines + lone_returns + unterminated }
 }
 
 /// What holds for any import of any input:
-/// - a reject names a line of the file (1-based) and says why;
+/// - a reject names a line of the file (1-based, counting a lone `\r` as a line end too, as the
+///   CSV-based readers do) and says why;
 /// - every row is of the format's kind, and its timestamp is one chrono can show (the store
 ///   and the reports turn it into a date).
 pub fn check_import(format: &dyn Format, imported: &Imported) {
     let sink = &imported.sink;
     for reject in &sink.rejects {
         assert!(
-            (1..=imported.lines.numbered.max(1)).contains(&reject.line),
+            (1..=imported.lines.any_ending.max(1)).contains(&reject.line),
             "{}: reject at line {} of a {}-line file: {reject:?}",
             format.id(),
             reject.line,
-            imported.lines.numbered
+            imported.lines.any_ending
         );
         assert!(!reject.reason.trim().is_empty(), "{}: a reject without a reason: {reject:?}", format.id());
     }
