@@ -20,23 +20,37 @@ use crate::output;
 use crate::rules::RuleArgs;
 use crate::sessionize::open_existing;
 
+/// The discrepancy question flags `discrepancy` and `export discrepancy` share.
+#[derive(clap::Args)]
+pub struct QuestionArgs {
+    /// Ratio rows per campaign, day, or campaign,day
+    #[arg(long, value_name = "campaign|day|campaign,day", default_value = "campaign", value_parser = parse_breakdown)]
+    pub by: Breakdown,
+    /// Expected sessions per 100 clicks, as LOW-HIGH per cent
+    #[arg(long, value_name = "LOW-HIGH", default_value = "80-120", value_parser = parse_band)]
+    pub band: Band,
+    /// First day (view time zone), YYYY-MM-DD [default: the ad data's first]
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
+    pub from: Option<NaiveDate>,
+    /// Last day (view time zone, inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+    pub to: Option<NaiveDate>,
+}
+
+impl QuestionArgs {
+    /// The options of this question, with `examples` example cases per step.
+    pub fn options(&self, examples: usize) -> Result<DiscrepancyOptions> {
+        Ok(DiscrepancyOptions { by: self.by, band: self.band, range: date_range(self.from, self.to)?, examples })
+    }
+}
+
 #[derive(clap::Args)]
 pub struct Args {
     project: PathBuf,
     #[command(flatten)]
     rules: RuleArgs,
-    /// Ratio rows per campaign, day, or campaign,day
-    #[arg(long, value_name = "campaign|day|campaign,day", default_value = "campaign", value_parser = parse_breakdown)]
-    by: Breakdown,
-    /// Expected sessions per 100 clicks, as LOW-HIGH per cent
-    #[arg(long, value_name = "LOW-HIGH", default_value = "80-120", value_parser = parse_band)]
-    band: Band,
-    /// First day (view time zone), YYYY-MM-DD [default: the ad data's first]
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
-    from: Option<NaiveDate>,
-    /// Last day (view time zone, inclusive), YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
-    to: Option<NaiveDate>,
+    #[command(flatten)]
+    question: QuestionArgs,
     /// Also show the report under this preset (the session definition moves the gap)
     #[arg(long, value_name = "PRESET", value_parser = parse_preset)]
     versus: Option<Preset>,
@@ -81,12 +95,7 @@ pub fn run(args: Args) -> Result<()> {
     for m in &args.map {
         project.add_campaign_mapping(m)?;
     }
-    let options = DiscrepancyOptions {
-        by: args.by,
-        band: args.band,
-        range: date_range(args.from, args.to)?,
-        examples: args.examples,
-    };
+    let options = args.question.options(args.examples)?;
     let ads = project.load_ads()?;
     let (table, sessions) = load(&project, &rules)?;
     let report = discrepancy(&table, &sessions, &ads, &options)?;

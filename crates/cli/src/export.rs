@@ -7,8 +7,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
-use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions};
+use sessionlens_core::discrepancy::discrepancy;
 use sessionlens_core::export::analysis::{metrics_columns_help, write_discrepancy, write_metrics, DiscrepancyTable};
 use sessionlens_core::export::stored::{
     write_bot_hits, write_rejects, write_sessions, BOT_HIT_COLUMNS, REJECT_COLUMNS, SESSION_COLUMNS,
@@ -17,8 +16,8 @@ use sessionlens_core::export::{columns_help, save};
 use sessionlens_core::metrics::metrics;
 use sessionlens_core::{Error, Result};
 
-use crate::discrepancy::{parse_band, parse_breakdown};
-use crate::metrics::{date_range, load, parse_date, QueryArgs};
+use crate::discrepancy::QuestionArgs;
+use crate::metrics::{load, QueryArgs};
 use crate::rules::RuleArgs;
 use crate::sessionize::open_existing;
 
@@ -85,18 +84,8 @@ struct DiscrepancyTarget {
     /// Which table: ratios, campaigns, waterfall, unmatched
     #[arg(long, value_name = "TABLE", default_value = "ratios", value_parser = parse_table)]
     table: DiscrepancyTable,
-    /// Ratio rows per campaign, day, or campaign,day
-    #[arg(long, value_name = "campaign|day|campaign,day", default_value = "campaign", value_parser = parse_breakdown)]
-    by: Breakdown,
-    /// Expected sessions per 100 clicks, as LOW-HIGH per cent
-    #[arg(long, value_name = "LOW-HIGH", default_value = "80-120", value_parser = parse_band)]
-    band: Band,
-    /// First day (view time zone), YYYY-MM-DD [default: the ad data's first]
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
-    from: Option<NaiveDate>,
-    /// Last day (view time zone, inclusive), YYYY-MM-DD
-    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
-    to: Option<NaiveDate>,
+    #[command(flatten)]
+    question: QuestionArgs,
 }
 
 fn parse_table(s: &str) -> Result<DiscrepancyTable, String> {
@@ -129,7 +118,7 @@ pub fn run(args: Args) -> Result<()> {
             let Target { output, rules } = d.target;
             let rules = rules.rule_set()?;
             let project = open_existing(&output.project)?;
-            let options = DiscrepancyOptions { by: d.by, band: d.band, range: date_range(d.from, d.to)?, examples: 1 };
+            let options = d.question.options(1)?;
             let (table, sessions) = load(&project, &rules)?;
             let report = discrepancy(&table, &sessions, &project.load_ads()?, &options)?;
             let rows = save(&output.out, output.bom, |csv| write_discrepancy(csv, &report, d.table))?;
