@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 core=../crates/core/tests/fixtures
-shared=../../shared/fixtures
+shared=../tests/fixtures
 corpus=corpus
 
 # seed TARGET NAME SETTINGS_BYTE FILE [LINES]: the first LINES lines (all when empty) of FILE,

@@ -15,7 +15,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 target=${CARGO_TARGET_DIR:-$repo/target}
 port=${E2E_WEBDRIVER_PORT:-4444}
-fixtures=${SESSIONLENS_FIXTURES:-$repo/../shared/fixtures}
+fixtures=${SESSIONLENS_FIXTURES:-$repo/tests/fixtures}
 
 for tool in Xvfb WebKitWebDriver xdotool import; do
   command -v "$tool" >/dev/null || {

@@ -302,9 +302,9 @@ mod tests {
     use super::*;
 
     const ACCESS_LOG: &str =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/access-logs/basjes-hackers-access.log");
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/access-logs/basjes-hackers-access.log");
     const GOOGLE_ADS: &str =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/ad-exports/google_ads_campaign_stats.csv");
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ad-exports/google_ads_campaign_stats.csv");
 
     fn options(path: &Path) -> FileImportOptions {
         FileImportOptions { path: path.display().to_string(), ..Default::default() }

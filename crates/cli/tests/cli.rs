@@ -1,4 +1,4 @@
-//! The `sessionlens` command end to end on the shared real-world fixtures: every file imports
+//! The `sessionlens` command end to end on the real public fixtures in `tests/fixtures`: every file imports
 //! with the right format and row count, `info` and `rejects` report it, and failures give a
 //! non-zero exit code with a JSON error document.
 
@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 fn sessionlens(args: &[&str]) -> Output {

@@ -1,5 +1,5 @@
 //! `sessionlens report` and `sessionlens export metrics|discrepancy|rejects` end to end: the PDF of the demo
-//! shop's project (the app's bundled demo files) and of a project of the shared real fixtures, read back with
+//! shop's project (the app's bundled demo files) and of a project of the real public fixtures in `tests/fixtures`, read back with
 //! poppler (pdfinfo, pdftotext, pdffonts: installed by scripts/setup.sh) and checked against the metrics and
 //! discrepancy engines' own JSON; the CSV exports read back with the csv crate; every formula prefix neutralised.
 
@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../src-tauri/demo/");
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/");
 
 fn sessionlens(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sessionlens")).args(args).output().expect("the CLI runs")

@@ -516,7 +516,7 @@ fn list_or(items: &[String], none: &str) -> String {
     }
 }
 
-/// Every rule of `rules` in words, in the order of SESSION-RULES.md.
+/// Every rule of `rules` in words, in the order of docs/session-rules.md.
 pub fn rule_words(rules: &RuleSet) -> Vec<NameValue> {
     let nv = |name: &str, value: String| NameValue { name: name.to_string(), value };
     let e = &rules.engagement;

@@ -96,7 +96,7 @@ mod tests {
 
     const FIXTURE: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/access-logs/basjes-hackers-access.log"
+        "/../../tests/fixtures/access-logs/basjes-hackers-access.log"
     ));
 
     #[test]

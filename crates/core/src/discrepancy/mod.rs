@@ -1,5 +1,5 @@
 //! Ad clicks against sessions: why a campaign's clicks in the ad platform and its sessions in
-//! the analytics data differ, cause by cause (SESSION-RULES.md lists six), with examples.
+//! the analytics data differ, cause by cause (docs/session-rules.md lists six), with examples.
 //!
 //! [`discrepancy`] reads a [`Sessionized`], its [`HitTable`] and the loaded [`AdData`] (no
 //! SQLite), and gives a [`DiscrepancyReport`]:

@@ -162,7 +162,7 @@ mod tests {
     use crate::import::Mapping;
     use crate::model::Kind;
 
-    const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures");
+    const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
     const OWN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
     fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {

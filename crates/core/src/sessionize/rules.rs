@@ -1,4 +1,4 @@
-//! The rule set: every toggle of SESSION-RULES.md in one serde-serialisable value, built from a
+//! The rule set: every toggle of docs/session-rules.md in one serde-serialisable value, built from a
 //! [`Preset`] and then adjusted. Its [`RuleSet::hash`] (BLAKE3 of its canonical JSON) keys the
 //! sessions stored in a project, so the same rules reuse them and any changed toggle recomputes.
 
@@ -341,7 +341,7 @@ impl FromStr for Preset {
 }
 
 impl Default for RuleSet {
-    /// Matomo's defaults, as SESSION-RULES.md names them the default preset.
+    /// Matomo's defaults, as docs/session-rules.md names them the default preset.
     fn default() -> Self {
         RuleSet::preset(Preset::Matomo)
     }

@@ -1,4 +1,4 @@
-//! The worked examples of SESSION-RULES.md, each a named test run under every preset it names,
+//! The worked examples of docs/session-rules.md, each a named test run under every preset it names,
 //! plus the other rules each preset turns on.
 
 use super::*;

@@ -503,9 +503,9 @@ pub(super) mod test_support {
     use super::super::{Context, Format, ImportOptions, Input, MemorySink};
     use crate::error::Result;
 
-    /// A real fixture from `/work/shared/fixtures/ad-exports`.
+    /// A real fixture from `tests/fixtures/ad-exports` (see the README there).
     pub fn shared_fixture(name: &str) -> std::path::PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/ad-exports").join(name)
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ad-exports").join(name)
     }
 
     /// A fixture written for these tests, in `crates/core/tests/fixtures/ads`.

@@ -160,7 +160,7 @@ mod tests {
     use crate::model::HitType;
 
     const REAL_LOG: &str =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/access-logs/basjes-hackers-access.log");
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/access-logs/basjes-hackers-access.log");
 
     /// 2015-10-25T03:11:25Z, the first line's `25/Oct/2015:04:11:25 +0100`.
     const FIRST_LINE_MS: i64 = 1_445_742_685_000;
