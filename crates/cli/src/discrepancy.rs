@@ -154,6 +154,11 @@ fn print_step(name: &str, step: &Step) {
 }
 
 fn print_text(r: &DiscrepancyReport) {
+    println!("{}", r.verdict);
+    for c in r.campaigns.iter().filter(|c| c.outside_band) {
+        println!("- {}", c.verdict);
+    }
+    println!();
     let period = r.period.map_or("no ad data".to_string(), |p| format!("{} to {}", p.from, p.to));
     println!("rules: {} preset, view time zone {}; {period}", r.preset, r.time_zone);
     for z in &r.time_zones {
@@ -163,14 +168,10 @@ fn print_text(r: &DiscrepancyReport) {
     let w = &r.waterfall;
     println!();
     println!("  {:<40}{:>8}", "clicks", w.clicks);
-    print_step("no landing hit", &w.no_landing_hit);
-    print_step("folded into a session already open", &w.folded_into_open_session);
-    print_step("extra sessions from one click", &w.extra_sessions_from_one_click);
-    print_step("sessions with the campaign, no click", &w.sessions_without_click);
-    print_step("bot landings", &w.bot_landings);
-    print_step("bot sessions", &w.bot_sessions);
-    if w.residual.count != 0 || !w.residual.separable {
-        print_step("residual (daily totals)", &w.residual);
+    for named in w.steps() {
+        if named.step.count != 0 || !named.step.separable {
+            print_step(named.label, named.step);
+        }
     }
     println!("  {:<40}{:>8}", "sessions", w.sessions);
     println!();

@@ -22,7 +22,7 @@ impl Switch {
 #[command(next_help_heading = "Session rules")]
 pub struct RuleArgs {
     /// Start from a platform's rules: ua, ga4, adobe, matomo, plausible, posthog, mixpanel,
-    /// server-log [default: matomo]
+    /// server-log [default: ga4]
     #[arg(long, value_name = "PRESET", value_parser = parse_preset)]
     pub preset: Option<Preset>,
     /// Inactivity timeout, e.g. 30m, 1h, 7h55m, 90s (1 minute .. 24 hours)
@@ -97,9 +97,9 @@ pub struct RuleArgs {
 pub struct Limit(pub Option<u32>);
 
 impl RuleArgs {
-    /// The rule set: `--preset` (default matomo) with every other flag applied, checked.
+    /// The rule set: `--preset` (default: the core's default, GA4) with every other flag applied, checked.
     pub fn rule_set(&self) -> Result<RuleSet> {
-        self.rule_set_for(self.preset.unwrap_or(Preset::Matomo))
+        self.rule_set_for(self.preset.unwrap_or(RuleSet::default().preset))
     }
 
     /// The rule set of `preset` with every flag but `--preset` applied, checked.
@@ -264,7 +264,7 @@ mod tests {
         assert_eq!((r.inactivity_timeout_s, r.split_at_midnight, r.max_hits_per_session), (3600, false, Some(500)));
         assert!(r.split_on_campaign_change, "untouched rules stay the preset's");
         assert_eq!(r.referral_exclusions, ["pay.example"]);
-        assert_eq!(RuleArgs::default().rule_set().unwrap(), RuleSet::preset(Preset::Matomo).normalized());
+        assert_eq!(RuleArgs::default().rule_set().unwrap(), RuleSet::preset(Preset::Ga4).normalized());
         let bad = RuleArgs { tz: Some("Nowhere/Atlantis".into()), ..Default::default() };
         assert_eq!(bad.rule_set().unwrap_err().code(), "invalid_input");
         assert_eq!(parse_burst("100/100"), Ok(Some(BurstCut { hits: 100, seconds: 100 })));

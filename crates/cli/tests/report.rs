@@ -279,6 +279,7 @@ fn csv_exports_round_trip_to_the_engines_values() {
     let campaign = &gap["campaigns"][0];
     assert_eq!(cell(&header, &rows[0], "campaign"), campaign["campaign"].as_str().unwrap());
     let steps = [
+        "tags_lost",
         "no_landing_hit",
         "folded_into_open_session",
         "extra_sessions_from_one_click",

@@ -71,7 +71,8 @@ pub struct HitRow<'a> {
     pub tags: CampaignTags<'a>,
 }
 
-/// Aggregated ad-platform figures for one (platform, account, campaign, ad group, date, device).
+/// Aggregated ad-platform figures for one (platform, account, campaign, ad group, days, device):
+/// one day when the report has a day column, else the report's whole period (period totals).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AdStatRow<'a> {
     pub platform: &'a str,
@@ -79,8 +80,10 @@ pub struct AdStatRow<'a> {
     pub campaign_id: &'a str,
     pub campaign: &'a str,
     pub ad_group: &'a str,
-    /// The day in the ad account's time zone.
+    /// The first day the row covers, in the ad account's time zone.
     pub date: NaiveDate,
+    /// The last day the row covers: `date` for a daily row.
+    pub last_date: NaiveDate,
     pub device: &'a str,
     pub impressions: i64,
     pub clicks: i64,

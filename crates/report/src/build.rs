@@ -14,7 +14,6 @@ use sessionlens_charts::{
     TimeSeriesChart, WaterfallChart, WaterfallStep,
 };
 use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport};
-use sessionlens_core::export::analysis::waterfall_steps;
 use sessionlens_core::metrics::{
     metrics, ConversionGoals, DateRange as ViewDays, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
 };
@@ -326,28 +325,17 @@ fn metric_table(title: &str, dimension: &str, report: &MetricsReport, max_rows: 
     }
 }
 
-fn step_label(name: &str) -> &'static str {
-    match name {
-        "no_landing_hit" => "No landing hit",
-        "folded_into_open_session" => "Folded into an open session",
-        "extra_sessions_from_one_click" => "Extra sessions from one click",
-        "sessions_without_click" => "Sessions without a click",
-        "bot_landings" => "Bot landings",
-        "bot_sessions" => "Bot sessions",
-        _ => "Residual of daily totals",
-    }
-}
-
 fn waterfall_chart(gap: &DiscrepancyReport) -> WaterfallChart {
     let w = &gap.waterfall;
     WaterfallChart {
         title: "From ad clicks to sessions".to_string(),
         start_label: "Ad clicks".to_string(),
         start_value: w.clicks as f64,
-        steps: waterfall_steps(w)
+        steps: w
+            .steps()
             .iter()
-            .filter(|(_, s)| s.count != 0)
-            .map(|(name, s)| WaterfallStep { label: step_label(name).to_string(), value: s.count as f64 })
+            .filter(|s| s.step.count != 0)
+            .map(|s| WaterfallStep { label: s.label.to_string(), value: s.step.count as f64 })
             .collect(),
         end_label: "Sessions".to_string(),
     }
@@ -435,21 +423,22 @@ fn gap_summary(gap: &DiscrepancyReport, period: ViewDays, rules: &RuleSet) -> St
         rule_set_name(rules),
         ratio.map_or("–".to_string(), |r| format_percent(r * 100.0)),
     ));
-    let mut steps: Vec<_> = waterfall_steps(w).into_iter().filter(|(_, s)| s.count != 0).collect();
-    steps.sort_by_key(|(_, s)| std::cmp::Reverse(s.count.unsigned_abs()));
+    let mut steps: Vec<_> = w.steps().into_iter().filter(|s| s.step.count != 0).collect();
+    steps.sort_by_key(|s| std::cmp::Reverse(s.step.count.unsigned_abs()));
     if steps.is_empty() {
         paragraphs.push("Every click became exactly one session.".to_string());
     } else {
         let causes: Vec<String> = steps
             .iter()
             .take(3)
-            .map(|(name, s)| {
-                let hidden = if s.separable || *name == "residual" {
+            .map(|named| {
+                let s = named.step;
+                let hidden = if s.separable || named.id == "residual" {
                     ""
                 } else {
                     " (an estimate: daily totals hide part of it in the residual)"
                 };
-                format!("{} ({}){hidden}: {}", step_label(name), format_signed(s.count as f64), s.explanation)
+                format!("{} ({}){hidden}: {}", named.label, format_signed(s.count as f64), s.explanation)
             })
             .collect();
         let lead = if causes.len() == 1 { "The cause:" } else { "The largest causes, in order:" };

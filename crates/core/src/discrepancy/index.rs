@@ -5,8 +5,13 @@
 //!   otherwise counted from the daily totals.
 //! - Click groups: one per click id of a click-level campaign, with every export row carrying it
 //!   (one gclid may stand for several clicks).
-//! - Entries: clicks and cost of each ad row placed on a view day (exactly from a click's time,
-//!   else the account day's noon, see [`ViewClock::view_date_of_account_day`]).
+//! - Entries: clicks and cost of each ad row on the ad account's days (the days the comparison
+//!   uses: a click's time read in the account's zone, else the row's day or period) and on a
+//!   view day for the dashboard (a click's time in the view's zone, else the view day holding
+//!   the account day's noon, see [`ViewClock::view_date_of_account_day`]; none for period
+//!   totals).
+//! - Each campaign's calendar: the zone of its account when an export states it, else the
+//!   view's; its sessions are counted on that calendar's days.
 //! - For every campaign value of the hit table: the ad campaign it stands for, found by click id
 //!   first, then by the user's mapping, the normalised name, or the campaign id; sessions of an
 //!   ad platform's click id that name no known campaign go to a stand-in campaign of that
@@ -18,7 +23,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::names::normalise_campaign;
-use crate::metrics::ViewClock;
+use crate::metrics::{DateRange, ViewClock};
 use crate::model::platform;
 use crate::sessionize::HitTable;
 use crate::store::ads::AdData;
@@ -50,6 +55,20 @@ pub(crate) struct AdCampaign {
     /// The stand-in for a platform's sessions that carry its click id but no known campaign.
     pub stand_in: bool,
     pub click_level: bool,
+    /// The calendar its clicks are reported in: the ad account's zone when stated, else the view's.
+    pub clock: ViewClock,
+    /// Does the account's zone differ from the view's?
+    pub own_zone: bool,
+    /// Are all its figures per day? `false` when any row holds totals over a period.
+    pub daily: bool,
+}
+
+impl AdCampaign {
+    /// The key its figures of `day` are compared under: the day, or `None` for a campaign
+    /// reported in period totals.
+    pub fn day_key(&self, day: NaiveDate) -> Option<NaiveDate> {
+        self.daily.then_some(day)
+    }
 }
 
 /// One click id of a click export and the rows (indices into `AdData::clicks`) carrying it.
@@ -67,11 +86,14 @@ pub(crate) enum EntryRow {
     Click(u32),
 }
 
-/// Clicks and cost of one ad row on a view day.
+/// Clicks and cost of one ad row, on the account's days and the view's.
 #[derive(Clone, Debug)]
 pub(crate) struct AdEntry {
     pub campaign: u32,
-    pub view_date: NaiveDate,
+    /// The account days the row covers: one day, or a report's period.
+    pub days: DateRange,
+    /// The view day of a one-day row; `None` for period totals.
+    pub view_date: Option<NaiveDate>,
     pub clicks: i64,
     pub cost_micros: i64,
     pub row: EntryRow,
@@ -134,6 +156,9 @@ impl<'a> AdIndex<'a> {
                     campaign_id: id.to_string(),
                     stand_in: false,
                     click_level: false,
+                    clock: *clock,
+                    own_zone: false,
+                    daily: true,
                 });
                 (campaigns.len() - 1) as u32
             })
@@ -157,6 +182,19 @@ impl<'a> AdIndex<'a> {
         for (campaign, (rows, with_id)) in campaigns.iter_mut().zip(&click_rows) {
             campaign.click_level = *rows > 0 && rows == with_id;
         }
+        let rows_zones = stat_campaign.iter().zip(&stat_zone).chain(click_campaign.iter().zip(&click_zone));
+        for (&c, zone) in rows_zones {
+            let campaign = &mut campaigns[c as usize];
+            if let (Some(tz), false) = (zone, campaign.own_zone) {
+                campaign.clock = ViewClock { tz: *tz };
+                campaign.own_zone = *tz != clock.tz;
+            }
+        }
+        for (s, &c) in ads.stats.iter().zip(&stat_campaign) {
+            if s.last_date != s.date {
+                campaigns[c as usize].daily = false;
+            }
+        }
 
         let mut groups: Vec<ClickGroup> = Vec::new();
         let mut group_by_id: FxHashMap<&str, u32> = FxHashMap::default();
@@ -177,9 +215,11 @@ impl<'a> AdIndex<'a> {
         let mut entries = Vec::with_capacity(ads.stats.len() + ads.clicks.len());
         for (i, (s, &c)) in ads.stats.iter().zip(&stat_campaign).enumerate() {
             let click_level = campaigns[c as usize].click_level;
+            let one_day = s.last_date == s.date;
             entries.push(AdEntry {
                 campaign: c,
-                view_date: clock.view_date_of_account_day(stat_zone[i], s.date),
+                days: DateRange { from: s.date, to: s.last_date.max(s.date) },
+                view_date: one_day.then(|| clock.view_date_of_account_day(stat_zone[i], s.date)),
                 clicks: if click_level { 0 } else { s.clicks },
                 cost_micros: s.cost_micros,
                 row: EntryRow::Stat(i as u32),
@@ -189,13 +229,14 @@ impl<'a> AdIndex<'a> {
             if !campaigns[c as usize].click_level && has_stats[c as usize] {
                 continue;
             }
-            let view_date = match k.ts_ms {
-                Some(ms) => clock.date(ms),
-                None => clock.view_date_of_account_day(click_zone[i], k.date),
+            let (day, view_date) = match k.ts_ms {
+                Some(ms) => (campaigns[c as usize].clock.date(ms), clock.date(ms)),
+                None => (k.date, clock.view_date_of_account_day(click_zone[i], k.date)),
             };
             entries.push(AdEntry {
                 campaign: c,
-                view_date,
+                days: DateRange { from: day, to: day },
+                view_date: Some(view_date),
                 clicks: k.clicks,
                 cost_micros: 0,
                 row: EntryRow::Click(i as u32),
@@ -213,12 +254,12 @@ impl<'a> AdIndex<'a> {
             stat_zone,
             click_zone,
         };
-        index.resolve(table, &group_by_id);
+        index.resolve(table, &group_by_id, clock);
         index
     }
 
     /// Which ad campaign each campaign value of the hit table stands for.
-    fn resolve(&mut self, table: &HitTable, group_by_id: &FxHashMap<&str, u32>) {
+    fn resolve(&mut self, table: &HitTable, group_by_id: &FxHashMap<&str, u32>, view_clock: &ViewClock) {
         let mut by_mapping: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for m in &self.ads.mappings {
             let ad = normalise_campaign(&m.ad_campaign);
@@ -286,6 +327,9 @@ impl<'a> AdIndex<'a> {
                     campaign_id: String::new(),
                     stand_in: true,
                     click_level: false,
+                    clock: *view_clock,
+                    own_zone: false,
+                    daily: true,
                 });
                 (self.campaigns.len() - 1) as u32
             });

@@ -9,16 +9,20 @@
 //!   names that differ, or by campaign id; with a click export, landing hits are matched by
 //!   click id (gclid, msclkid, ...) first. Ad campaigns that match nothing, and utm_campaign
 //!   values that match no ad campaign, are listed.
-//! - **Days.** Clicks are placed on days of the view time zone: exactly from a click's time, or
-//!   (daily totals) on the view day holding the account day's noon; the report says, per ad
-//!   account, whether its time zone differs from the view's and how many clicks that moves
-//!   across a day boundary — exactly with click times, as an estimate and a bound without.
+//! - **Days.** Clicks and sessions are compared on the ad account's days when its export
+//!   states its time zone (else the view's): a campaign's sessions are counted on the account's
+//!   calendar, and the sessions that fall on another day of the view's zone are a cause of their
+//!   own, counted exactly. Reports without a day column compare over their period. The report
+//!   also says, per ad account, whether its zone differs from the view's.
 //! - **Waterfall**, overall and per campaign: clicks − clicks with no landing hit − clicks folded
 //!   into a session already open + extra sessions from one click + sessions with the campaign
 //!   and no click − bot landings + bot sessions (± the residual daily totals cannot split) =
 //!   sessions. Each step has a count and examples with a plain-words timeline.
 //! - **Ratio rows** per campaign, day or both: sessions / clicks, flagged outside the expected
 //!   band or (by day) outside mean ± 3σ of the period's daily ratios.
+//! - **Causes and verdicts** ([`verdict`]): each campaign, each ratio row and the whole report
+//!   get their causes, largest first, each with a count and what to do, and a verdict in plain
+//!   words, the report's first.
 //! - **What-if**: [`what_if`] sets two reports of the same data under different rule sets side
 //!   by side.
 //!
@@ -31,6 +35,7 @@ pub(crate) mod index;
 pub mod names;
 mod ratio;
 mod story;
+mod verdict;
 mod waterfall;
 mod zones;
 
@@ -40,6 +45,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use index::MatchedBy;
+pub use verdict::thousands;
 
 use crate::error::{Error, Result};
 use crate::metrics::{DateRange, ViewClock};
@@ -171,6 +177,9 @@ pub struct Waterfall {
     /// Clicks whose click id no hit carries (left before the page loaded, tag blocked, the
     /// redirect dropped the click id).
     pub no_landing_hit: Step,
+    /// Clicks matched to visits from the ad network that arrived with no tags on the campaign's
+    /// landing pages (a redirect that drops the query string).
+    pub tags_lost: Step,
     /// Clicks that landed inside a session already open: repeat clicks with manual tags, a gclid
     /// shared by several clicks, a click id arriving in a running session that does not split.
     pub folded_into_open_session: Step,
@@ -191,6 +200,37 @@ pub struct Waterfall {
     pub sessions: i64,
 }
 
+/// One step of a waterfall with the names everything else shows it by.
+#[derive(Clone, Copy, Debug)]
+pub struct NamedStep<'a> {
+    /// Its JSON and CSV name, `no_landing_hit`.
+    pub id: &'static str,
+    /// Its name for people, "No landing we can see".
+    pub label: &'static str,
+    pub step: &'a Step,
+}
+
+impl Waterfall {
+    /// Its steps in the order they are drawn and listed.
+    pub fn steps(&self) -> [NamedStep<'_>; 8] {
+        let named = |id, label, step| NamedStep { id, label, step };
+        [
+            named("tags_lost", "Tags lost on the way", &self.tags_lost),
+            named("no_landing_hit", "No landing we can see", &self.no_landing_hit),
+            named("folded_into_open_session", "Repeat clicks in one visit", &self.folded_into_open_session),
+            named(
+                "extra_sessions_from_one_click",
+                "More than one session from a click",
+                &self.extra_sessions_from_one_click,
+            ),
+            named("sessions_without_click", "Sessions without a click", &self.sessions_without_click),
+            named("bot_landings", "Bot landings", &self.bot_landings),
+            named("bot_sessions", "Bot sessions", &self.bot_sessions),
+            named("residual", "Not separable with daily totals", &self.residual),
+        ]
+    }
+}
+
 /// A utm_campaign value found to stand for an ad campaign.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MatchedName {
@@ -198,8 +238,45 @@ pub struct MatchedName {
     pub matched_by: MatchedBy,
 }
 
+/// Why clicks and sessions differ, one reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CauseKind {
+    TagsLost,
+    NoLanding,
+    RepeatClicks,
+    ExtraSessions,
+    SessionsWithoutClick,
+    BotLandings,
+    BotSessions,
+    /// Sessions that the view's time zone puts on another day than the ad account's.
+    DayShift,
+    NameMismatch,
+}
+
+impl CauseKind {
+    /// Is there something to repair (rather than a difference in what is counted)?
+    pub fn needs_a_fix(self) -> bool {
+        matches!(self, CauseKind::TagsLost | CauseKind::NameMismatch | CauseKind::BotSessions)
+    }
+}
+
+/// One cause with its count and what to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    pub kind: CauseKind,
+    /// In plain words.
+    pub cause: String,
+    /// Its effect on sessions against clicks (negative: fewer sessions); for the day shift, the
+    /// sessions it moves to another day.
+    pub count: i64,
+    pub action: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CampaignReport {
+    /// The campaign's answer in one paragraph.
+    pub verdict: String,
     pub platform: String,
     pub campaign: String,
     pub campaign_id: String,
@@ -212,6 +289,8 @@ pub struct CampaignReport {
     pub sessions: i64,
     pub ratio: Option<f64>,
     pub outside_band: bool,
+    /// Largest first.
+    pub causes: Vec<Cause>,
     pub waterfall: Waterfall,
 }
 
@@ -243,7 +322,8 @@ pub struct RatioRow {
     pub campaign: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
-    /// Absent from JSON in rows by campaign only.
+    /// The ad account's day. Absent from JSON in rows by campaign only, and for a campaign
+    /// reported in period totals (its row covers the period).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::metrics::iso_date::option::serialize")]
     pub date: Option<NaiveDate>,
     pub clicks: i64,
@@ -254,6 +334,8 @@ pub struct RatioRow {
     /// Outside mean ± 3σ of the daily ratios over the period (day rows only).
     pub control_flag: bool,
     pub flagged: bool,
+    /// Largest first.
+    pub causes: Vec<Cause>,
 }
 
 /// One ad account's days against the view's.
@@ -277,11 +359,19 @@ pub struct AccountTimeZone {
     pub estimated_clicks_moved: Option<f64>,
     /// ... and at most this many (all clicks of days that straddle a view midnight).
     pub max_clicks_moved: Option<i64>,
+    /// Sessions of the account's campaigns compared on an account day that the view puts on
+    /// another day (exact, from the hits); set where the zones differ.
+    pub sessions_on_another_view_day: Option<i64>,
     pub explanation: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DiscrepancyReport {
+    /// The whole answer in one paragraph: clicks against sessions, the band, the campaigns
+    /// outside it, and the largest cause with what to do.
+    pub verdict: String,
+    /// Largest first, over all campaigns.
+    pub causes: Vec<Cause>,
     pub preset: String,
     pub time_zone: String,
     pub rule_hash: String,
@@ -309,12 +399,49 @@ pub fn discrepancy(
     let clock = ViewClock::new(&rules.time_zone)?;
     let index = AdIndex::new(table, ads, &clock);
     let period = options.range.or_else(|| {
-        let dates = || index.entries.iter().map(|e| e.view_date);
-        Some(DateRange { from: dates().min()?, to: dates().max()? })
+        let firsts = || index.entries.iter().map(|e| e.days.from);
+        Some(DateRange { from: firsts().min()?, to: index.entries.iter().map(|e| e.days.to).max()? })
     });
     let analysis = waterfall::analyse(table, sessions, &index, clock, period, options.examples);
-    let time_zones = zones::account_zones(&index, clock, period);
-    let rows = ratio::rows(options.by, options.band, &index, &analysis);
+    let time_zones = zones::account_zones(&index, &analysis, clock, period);
+    let unmatched = analysis.unmatched(&index, table);
+    let wording = verdict::Wording {
+        sessions_label: format!("{} sessions", rules.preset.short_title()),
+        band: options.band,
+        timeout_minutes: rules.inactivity_timeout_s / 60,
+        bot_filter: rules.bot_filter,
+        view_zone: &rules.time_zone,
+    };
+    let subject = |a: u32| {
+        let c = &index.campaigns[a as usize];
+        verdict::Subject {
+            platform: Some(c.platform.as_str()),
+            account_zone: c.own_zone.then(|| c.clock.tz.name()),
+            unmatched: unmatched
+                .iter()
+                .find(|u| u.platform == c.platform && u.campaign == c.name)
+                .map(|u| u.suggestion.as_deref()),
+        }
+    };
+    let rows = ratio::rows(options.by, options.band, &index, &analysis, &wording, subject);
+    let campaigns = analysis.campaign_reports(&index, options.band, &wording, subject);
+    let mut causes = verdict::causes(&analysis.overall_tally, verdict::Subject::default(), &wording);
+    // Unmatched names and day shifts belong to campaigns; the overall causes gather them.
+    for kind in [CauseKind::NameMismatch, CauseKind::DayShift] {
+        let mut of_kind = campaigns.iter().flat_map(|c| &c.causes).filter(|c| c.kind == kind);
+        if let Some(first) = of_kind.next() {
+            let count = first.count + of_kind.map(|c| c.count).sum::<i64>();
+            if kind == CauseKind::NameMismatch {
+                if let Some(unseen) = causes.iter_mut().find(|c| c.kind == CauseKind::NoLanding) {
+                    unseen.count -= count;
+                }
+                causes.retain(|c| c.count != 0);
+            }
+            causes.push(Cause { count, ..first.clone() });
+        }
+    }
+    causes.sort_by_key(|c| std::cmp::Reverse(c.count.abs()));
+    let verdict = overall_verdict(&analysis, &campaigns, &causes, &wording, ads.is_empty());
     let mut notes = analysis.notes.clone();
     if ads.is_empty() {
         notes.push("the project holds no ad data: import an ad-platform export to compare clicks with sessions".into());
@@ -333,6 +460,8 @@ pub fn discrepancy(
         }
     }
     Ok(DiscrepancyReport {
+        verdict,
+        causes,
         preset: rules.preset.as_str().to_string(),
         time_zone: rules.time_zone.clone(),
         rule_hash: rules.hash(),
@@ -341,12 +470,44 @@ pub fn discrepancy(
         by: options.by,
         rows,
         waterfall: analysis.overall.clone(),
-        campaigns: analysis.campaign_reports(&index, options.band),
-        unmatched: analysis.unmatched(&index, table),
+        campaigns,
+        unmatched,
         unmatched_utm: analysis.unmatched_utm.clone(),
         time_zones,
         notes,
     })
+}
+
+/// The report's verdict: all campaigns' clicks against their sessions, then the campaigns
+/// outside the band.
+fn overall_verdict(
+    analysis: &waterfall::Analysis,
+    campaigns: &[CampaignReport],
+    causes: &[Cause],
+    wording: &verdict::Wording<'_>,
+    no_ads: bool,
+) -> String {
+    if no_ads {
+        return "No ad data yet: import a Google Ads, Microsoft Advertising or Meta report to compare its clicks with \
+                the sessions."
+            .into();
+    }
+    let t = &analysis.overall_tally;
+    let mut text = verdict::verdict("All campaigns", t.clicks, t.sessions, causes, wording);
+    let outside: Vec<String> = campaigns
+        .iter()
+        .filter(|c| c.outside_band)
+        .map(|c| format!("{} ({:.0} per 100)", c.campaign, c.ratio.unwrap_or(0.0) * 100.0))
+        .collect();
+    let with_clicks = campaigns.iter().filter(|c| c.clicks > 0).count();
+    if !outside.is_empty() {
+        text.push_str(&format!(
+            " {} of {with_clicks} campaigns are outside the usual range: {}.",
+            outside.len(),
+            outside.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    text
 }
 
 /// One campaign under two rule sets.

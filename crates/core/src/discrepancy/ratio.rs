@@ -7,40 +7,48 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::index::AdIndex;
-use super::waterfall::Analysis;
+use super::verdict::{causes, Subject, Wording};
+use super::waterfall::{Analysis, Tally};
 use super::{Band, Breakdown, RatioRow};
 
-pub(crate) fn rows(by: Breakdown, band: Band, index: &AdIndex<'_>, analysis: &Analysis) -> Vec<RatioRow> {
-    // (campaign or NONE, date or None) → (clicks, sessions)
-    let mut cells: BTreeMap<(Option<u32>, Option<NaiveDate>), (i64, i64)> = BTreeMap::new();
-    let key = |campaign: u32, date: NaiveDate| match by {
-        Breakdown::Campaign => (Some(campaign), None),
-        Breakdown::Day => (None, Some(date)),
-        Breakdown::CampaignDay => (Some(campaign), Some(date)),
-    };
-    for (&(campaign, date), &clicks) in &analysis.clicks_by_day {
-        cells.entry(key(campaign, date)).or_default().0 += clicks;
+/// The rows of `by`, each with its causes; `subject` says what is known of a campaign.
+pub(crate) fn rows<'a>(
+    by: Breakdown,
+    band: Band,
+    index: &AdIndex<'_>,
+    analysis: &Analysis,
+    wording: &Wording<'_>,
+    subject: impl Fn(u32) -> Subject<'a>,
+) -> Vec<RatioRow> {
+    // (campaign or none, day or none) → its cells
+    let mut groups: BTreeMap<(Option<u32>, Option<NaiveDate>), Vec<&Tally>> = BTreeMap::new();
+    for (&(campaign, day), tally) in &analysis.cells {
+        let key = match by {
+            Breakdown::Campaign => (Some(campaign), None),
+            Breakdown::Day => (None, day),
+            Breakdown::CampaignDay => (Some(campaign), day),
+        };
+        groups.entry(key).or_default().push(tally);
     }
-    for (&(campaign, date), &sessions) in &analysis.sessions_by_day {
-        cells.entry(key(campaign, date)).or_default().1 += sessions;
-    }
-    let mut out: Vec<RatioRow> = cells
+    let mut out: Vec<RatioRow> = groups
         .into_iter()
-        .filter(|(_, (clicks, sessions))| *clicks != 0 || *sessions != 0)
-        .map(|((campaign, date), (clicks, sessions))| {
+        .map(|(key, parts)| (key, Tally::sum(parts, 0)))
+        .filter(|(_, t)| t.clicks != 0 || t.sessions != 0)
+        .map(|((campaign, date), t)| {
             let ad = campaign.map(|c| &index.campaigns[c as usize]);
-            let ratio = (clicks > 0).then(|| sessions as f64 / clicks as f64);
+            let ratio = (t.clicks > 0).then(|| t.sessions as f64 / t.clicks as f64);
             let outside_band = ratio.is_some_and(|r| !band.contains(r));
             RatioRow {
                 campaign: ad.map(|a| a.name.clone()),
                 platform: ad.map(|a| a.platform.clone()),
                 date,
-                clicks,
-                sessions,
+                clicks: t.clicks,
+                sessions: t.sessions,
                 ratio,
                 outside_band,
                 control_flag: false,
                 flagged: outside_band,
+                causes: causes(&t, campaign.map(&subject).unwrap_or_default(), wording),
             }
         })
         .collect();
@@ -102,6 +110,7 @@ mod tests {
             outside_band: false,
             control_flag: false,
             flagged: false,
+            causes: Vec::new(),
         }
     }
 

@@ -359,6 +359,19 @@ impl<'a> Story<'a> {
         e
     }
 
+    /// A session that arrived from the ad network with no tags on one of the campaign's landing
+    /// pages while the campaign was short of landings.
+    pub fn tags_lost(&self, campaign: u32, s: u32, referrer: &str, page: &str) -> Example {
+        let summary = format!(
+            "a visit from {referrer} landed on {page} at {} with no utm tags and no click id, on a day the campaign \
+             had clicks without a tagged landing",
+            self.clock.date_time(self.session(s).start_ms)
+        );
+        let mut e = self.example(campaign, summary, Some(s), Vec::new());
+        e.timeline = self.timeline(&[s], Vec::new());
+        e
+    }
+
     pub fn bot_landing(&self, campaign: u32, hit: u32) -> Example {
         let i = hit as usize;
         let agent = &self.table.dict.user_agents[self.table.user_agent[i] as usize];

@@ -16,34 +16,58 @@
 //! totals, tagged landings stand in for clicks: landings that did not start a session are
 //! folded, and clicks minus landings is the residual. Either way clicks plus the steps equals
 //! the campaign's sessions.
+//!
+//! Everything is counted per cell: a campaign on one day of its ad account's calendar (or over
+//! the period, for a campaign reported in period totals), so a day's row has its own causes.
+//! Clicks still short of a landing on a day are then matched against visits that came from the
+//! ad network's own site with no tags at all, on pages where the campaign's tagged visits land:
+//! those are tags lost on the way (a redirect that drops the query string), the rest had no
+//! landing anyone can see.
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::index::{AdIndex, EntryRow, NONE};
 use super::story::Story;
+use super::verdict::{causes, verdict, Subject, Wording};
 use super::{Band, CampaignReport, Example, MatchedBy, MatchedName, Step, UnmatchedCampaign, UnmatchedUtm, Waterfall};
 use crate::classify::{Classifier, Referrer};
-use crate::import::urlparts::host;
+use crate::import::urlparts::{host, path};
 use crate::metrics::{DateRange, ViewClock};
-use crate::model::HitType;
-use crate::sessionize::{HitTable, Sessionized, StartReason, NO_SESSION};
+use crate::model::{platform, HitType};
+use crate::sessionize::{HitTable, Session, Sessionized, StartReason, NO_SESSION};
 
-const NO_LANDING: usize = 0;
-const FOLDED: usize = 1;
-const EXTRA: usize = 2;
-const WITHOUT_CLICK: usize = 3;
-const BOT_LANDINGS: usize = 4;
-const BOT_SESSIONS: usize = 5;
-const RESIDUAL: usize = 6;
-const STEPS: usize = 7;
+pub(crate) const NO_LANDING: usize = 0;
+pub(crate) const TAGS_LOST: usize = 1;
+pub(crate) const FOLDED: usize = 2;
+pub(crate) const EXTRA: usize = 3;
+pub(crate) const WITHOUT_CLICK: usize = 4;
+pub(crate) const BOT_LANDINGS: usize = 5;
+pub(crate) const BOT_SESSIONS: usize = 6;
+pub(crate) const RESIDUAL: usize = 7;
+const STEPS: usize = 8;
 
-/// One campaign's counts: clicks, each step's effect, sessions, and examples per step.
+/// A campaign on one day of its account's calendar, or over the period (`None`) for a campaign
+/// reported in period totals.
+pub(crate) type Cell = (u32, Option<NaiveDate>);
+
+/// The counts of a cell, a campaign or the whole report: clicks, each step's effect, sessions,
+/// and examples per step.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Tally {
     pub clicks: i64,
     pub steps: [i64; STEPS],
     pub sessions: i64,
+    /// With daily totals: clicks with no tagged landing (the residual's negative part, after
+    /// the tags lost) and tagged landings with no click (its positive part).
+    pub residual_short: i64,
+    pub residual_over: i64,
+    /// Sessions counted on an account day that fall on another day of the view's time zone.
+    pub shifted: i64,
+    /// Landing paths where tags were lost, with how many.
+    pub lost_on: BTreeMap<String, i64>,
     pub examples: [Vec<Example>; STEPS],
 }
 
@@ -53,13 +77,53 @@ impl Tally {
             self.examples[step].push(make());
         }
     }
+
+    /// The sum of `parts`, with examples taken round-robin so one busy part does not fill the list.
+    pub fn sum<'t>(parts: impl IntoIterator<Item = &'t Tally>, limit: usize) -> Tally {
+        let parts: Vec<&Tally> = parts.into_iter().collect();
+        let mut sum = Tally::default();
+        for t in &parts {
+            sum.clicks += t.clicks;
+            sum.sessions += t.sessions;
+            sum.residual_short += t.residual_short;
+            sum.residual_over += t.residual_over;
+            sum.shifted += t.shifted;
+            for step in 0..STEPS {
+                sum.steps[step] += t.steps[step];
+            }
+            for (page, n) in &t.lost_on {
+                *sum.lost_on.entry(page.clone()).or_default() += n;
+            }
+        }
+        for step in 0..STEPS {
+            for round in 0.. {
+                let before = sum.examples[step].len();
+                for t in &parts {
+                    if let Some(e) = t.examples[step].get(round).filter(|_| sum.examples[step].len() < limit) {
+                        sum.examples[step].push(e.clone());
+                    }
+                }
+                if sum.examples[step].len() == before || sum.examples[step].len() >= limit {
+                    break;
+                }
+            }
+        }
+        sum
+    }
+
+    /// The landing path where most tags were lost.
+    pub fn main_lost_page(&self) -> Option<&str> {
+        self.lost_on.iter().max_by_key(|(page, n)| (**n, std::cmp::Reverse(*page))).map(|(page, _)| page.as_str())
+    }
 }
 
 pub(crate) struct Analysis {
+    /// Every cell with clicks or sessions, in campaign and day order.
+    pub cells: BTreeMap<Cell, Tally>,
+    /// Per campaign, the sum of its cells.
     pub tallies: Vec<Tally>,
     pub overall: Waterfall,
-    pub clicks_by_day: FxHashMap<(u32, NaiveDate), i64>,
-    pub sessions_by_day: FxHashMap<(u32, NaiveDate), i64>,
+    pub overall_tally: Tally,
     pub matched: Vec<Vec<MatchedName>>,
     pub unmatched_utm: Vec<UnmatchedUtm>,
     pub notes: Vec<String>,
@@ -72,6 +136,432 @@ struct Landings {
     bot: i64,
 }
 
+/// The ad network's own sites, whose referrals an ad click brings when its tags are lost:
+/// the referrer's source as the site lists name it, or an ad-serving host.
+fn network_of(p: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match p {
+        platform::GOOGLE => (&["google"], &["googleadservices.com", "doubleclick.net", "googlesyndication.com"]),
+        platform::MICROSOFT => (&["bing"], &["bat.bing.com"]),
+        platform::META => (&["facebook", "instagram"], &["fb.me", "l.facebook.com", "l.instagram.com"]),
+        _ => (&[], &[]),
+    }
+}
+
+/// Sorts clicks and sessions into cells; each phase of [`analyse`] is one method.
+struct Sorter<'a> {
+    table: &'a HitTable,
+    sessions: &'a Sessionized,
+    index: &'a AdIndex<'a>,
+    story: Story<'a>,
+    clock: ViewClock,
+    period: Option<DateRange>,
+    limit: usize,
+    cells: BTreeMap<Cell, Tally>,
+    /// Per click group: its clicks in the period and the cell they are on.
+    group_clicks: Vec<i64>,
+    group_cell: Vec<Option<Cell>>,
+    /// Per session: its entrance hit (the first hit carrying its campaign), or NONE.
+    entrance: Vec<u32>,
+    bot_hit: Vec<bool>,
+    bot_session: Vec<bool>,
+    group_landings: Vec<Landings>,
+    group_arrivals: Vec<Vec<u32>>,
+    tagged_landings: FxHashMap<Cell, Landings>,
+    /// Tagged landings (daily totals) that did not start their session, by campaign and session.
+    folded_landings: FxHashMap<(u32, u32), Vec<u32>>,
+    started_by_group: Vec<Vec<u32>>,
+    started_tagged: FxHashMap<Cell, i64>,
+    unmatched_utm: FxHashMap<(String, String, String), i64>,
+    /// Tagged sessions per (platform, landing path).
+    ad_pages: FxHashMap<(String, String), i64>,
+}
+
+impl<'a> Sorter<'a> {
+    fn in_period(&self, day: NaiveDate) -> bool {
+        self.period.is_none_or(|p| p.contains(day))
+    }
+
+    /// The cell of campaign `a` at instant `ms`, if that day is in the period.
+    fn cell_at(&self, a: u32, ms: i64) -> Option<Cell> {
+        let campaign = &self.index.campaigns[a as usize];
+        let day = campaign.clock.date(ms);
+        self.in_period(day).then(|| (a, campaign.day_key(day)))
+    }
+
+    fn cell(&mut self, cell: Cell) -> &mut Tally {
+        self.cells.entry(cell).or_default()
+    }
+
+    /// Clicks of the period, per cell and per click group.
+    fn count_clicks(&mut self) {
+        let index = self.index;
+        let mut group_of_click_row = vec![NONE; index.ads.clicks.len()];
+        for (g, group) in index.groups.iter().enumerate() {
+            for &r in &group.rows {
+                group_of_click_row[r as usize] = g as u32;
+            }
+        }
+        for e in &index.entries {
+            if !(self.in_period(e.days.from) && self.in_period(e.days.to)) {
+                continue;
+            }
+            let cell = (e.campaign, index.campaigns[e.campaign as usize].day_key(e.days.from));
+            self.cell(cell).clicks += e.clicks;
+            if let EntryRow::Click(r) = e.row {
+                if let Some(&g) = group_of_click_row.get(r as usize).filter(|&&g| g != NONE) {
+                    self.group_clicks[g as usize] += e.clicks;
+                    self.group_cell[g as usize].get_or_insert(cell);
+                }
+            }
+        }
+    }
+
+    fn group_in_scope(&self, g: u32) -> bool {
+        self.group_clicks[g as usize] > 0
+    }
+
+    /// Each session's entrance hit, and which hits and sessions are bots'.
+    fn find_entrances_and_bots(&mut self) {
+        let (table, sessions) = (self.table, self.sessions);
+        for (s, session) in sessions.sessions.iter().enumerate() {
+            let wanted = session.entrance_campaign;
+            if wanted != 0 {
+                self.entrance[s] = self
+                    .story
+                    .hits(s as u32)
+                    .iter()
+                    .copied()
+                    .find(|&i| table.campaign[i as usize] == wanted)
+                    .unwrap_or(NONE);
+            }
+        }
+        for &i in &sessions.bot_hits {
+            self.bot_hit[i as usize] = true;
+        }
+        self.bot_session =
+            sessions.sessions.iter().map(|s| sessions.devices[s.device as usize].device == "bot").collect();
+    }
+
+    /// Landings: page views with a campaign value (and entrance hits of any type), per click
+    /// group, or per cell for campaigns with daily totals.
+    fn count_landings(&mut self) {
+        let (table, index, limit) = (self.table, self.index, self.limit);
+        for (i, &value) in table.campaign.iter().enumerate() {
+            if value == 0 {
+                continue;
+            }
+            let a = index.campaign_of[value as usize];
+            if a == NONE {
+                continue;
+            }
+            let session = self.sessions.hit_session[i];
+            let bot = self.bot_hit[i] || (session != NO_SESSION && self.bot_session[session as usize]);
+            let is_entrance = session != NO_SESSION && self.entrance[session as usize] == i as u32;
+            if (session == NO_SESSION && !bot) || (table.hit_type[i] != HitType::PageView && !is_entrance) {
+                continue;
+            }
+            let g = index.group_of[value as usize];
+            if g != NONE {
+                if !self.group_in_scope(g) {
+                    continue;
+                }
+                let l = &mut self.group_landings[g as usize];
+                if bot {
+                    l.bot += 1;
+                } else {
+                    l.human += 1;
+                }
+                if self.group_arrivals[g as usize].len() < 10 {
+                    self.group_arrivals[g as usize].push(i as u32);
+                }
+                if bot {
+                    let cell = self.group_cell[g as usize].unwrap_or((a, None));
+                    let example = self.story.bot_landing(a, i as u32);
+                    self.cell(cell).example(BOT_LANDINGS, limit, || example);
+                }
+                continue;
+            }
+            if index.campaigns[a as usize].click_level {
+                continue;
+            }
+            let Some(cell) = self.cell_at(a, table.ts_ms[i]) else { continue };
+            let l = self.tagged_landings.entry(cell).or_default();
+            if bot {
+                l.bot += 1;
+                let example = self.story.bot_landing(a, i as u32);
+                self.cell(cell).example(BOT_LANDINGS, limit, || example);
+            } else {
+                l.human += 1;
+                if !is_entrance {
+                    self.folded_landings.entry((a, session)).or_default().push(i as u32);
+                }
+            }
+        }
+    }
+
+    /// Did session `k` go on from an earlier visit (split by a rule, or starting on an internal
+    /// page or with an event) rather than arrive?
+    fn went_on(&self, k: u32, s: &Session) -> bool {
+        let table = self.table;
+        let first = self.story.hits(k).first().map_or(0, |&i| i as usize);
+        match s.start_reason {
+            StartReason::Midnight
+            | StartReason::MaxLength
+            | StartReason::MaxHits
+            | StartReason::Burst
+            | StartReason::Hour
+            | StartReason::UserChange => true,
+            _ => {
+                table.hit_type[first] != HitType::PageView
+                    || matches!(
+                        Classifier::shared().referrer(
+                            &table.dict.referrers[table.referrer[first] as usize],
+                            host(&table.dict.urls[table.url[first] as usize]),
+                            &self.sessions.rules.referral_exclusions,
+                        ),
+                        Referrer::Internal
+                    )
+            }
+        }
+    }
+
+    /// Every session of an ad campaign into its cell and step.
+    fn sort_sessions(&mut self) {
+        let (table, index, sessions, limit) = (self.table, self.index, self.sessions, self.limit);
+        let campaigns = &index.campaigns;
+        let timeout_s = sessions.rules.inactivity_timeout_s;
+        let mut scope = vec![false; sessions.sessions.len()];
+        for (k, s) in sessions.sessions.iter().enumerate() {
+            let k = k as u32;
+            let value = s.entrance_campaign;
+            let a = if value == 0 { NONE } else { index.campaign_of[value as usize] };
+            if a == NONE || campaigns[a as usize].stand_in {
+                let c = &table.dict.campaigns[value as usize];
+                if !c.name.is_empty() && self.in_period(self.clock.date(s.start_ms)) {
+                    *self.unmatched_utm.entry((c.name.clone(), c.source.clone(), c.medium.clone())).or_default() += 1;
+                }
+            }
+            if a == NONE {
+                continue;
+            }
+            let h = self.entrance[k as usize];
+            let g = if h == NONE { NONE } else { index.group_of[value as usize] };
+            let bot = self.bot_session[k as usize];
+            let went_on = h == NONE && !bot && self.went_on(k, s);
+            // A click's session counts with the click; a visit that went on counts on its own
+            // day when the session it continues counts (a midnight split may start the day
+            // after the period).
+            let campaign = &campaigns[a as usize];
+            let day = campaign.clock.date(s.start_ms);
+            let own_cell = (a, campaign.day_key(day));
+            let cell = if g != NONE {
+                self.group_cell[g as usize].filter(|_| self.group_in_scope(g))
+            } else if went_on {
+                match self.story.previous_session(k) {
+                    Some(p) if index.campaign_of[sessions.sessions[p as usize].entrance_campaign as usize] == a => {
+                        scope[p as usize].then_some(own_cell)
+                    }
+                    _ => self.in_period(day).then_some(own_cell),
+                }
+            } else {
+                self.in_period(day).then_some(own_cell)
+            };
+            let Some(cell) = cell else { continue };
+            scope[k as usize] = true;
+            if h != NONE && !bot {
+                let landing = &table.dict.urls[s.landing_url as usize];
+                *self.ad_pages.entry((campaign.platform.clone(), path(landing).to_string())).or_default() += 1;
+            }
+            let shifted = campaign.own_zone && day != self.clock.date(s.start_ms);
+            let story = &self.story;
+            let tally = self.cells.entry(cell).or_default();
+            tally.sessions += 1;
+            tally.shifted += i64::from(shifted);
+            if bot {
+                tally.steps[BOT_SESSIONS] += 1;
+                tally.example(BOT_SESSIONS, limit, || story.bot_session(a, k));
+            } else if g != NONE {
+                self.started_by_group[g as usize].push(k);
+            } else if h != NONE && !campaign.click_level {
+                *self.started_tagged.entry(cell).or_default() += 1;
+            } else if h != NONE {
+                tally.steps[WITHOUT_CLICK] += 1;
+                tally.example(WITHOUT_CLICK, limit, || story.without_click(a, k, false));
+            } else if went_on {
+                tally.steps[EXTRA] += 1;
+                tally.example(EXTRA, limit, || story.continuation(a, k, timeout_s));
+            } else {
+                tally.steps[WITHOUT_CLICK] += 1;
+                tally.example(WITHOUT_CLICK, limit, || story.without_click(a, k, true));
+            }
+        }
+    }
+
+    /// Click ids: landed, folded, extra, no landing.
+    fn settle_click_groups(&mut self) {
+        let limit = self.limit;
+        for g in 0..self.index.groups.len() {
+            let k = self.group_clicks[g];
+            let Some(cell) = self.group_cell[g].filter(|_| k > 0) else { continue };
+            let l = self.group_landings[g];
+            let started = &self.started_by_group[g];
+            let human_landed = k.min(l.human);
+            let bot_landed = (k - human_landed).min(l.bot);
+            let missing = k - human_landed - bot_landed;
+            let kept = human_landed.min(started.len() as i64);
+            let folded = human_landed - kept;
+            let extra = started.len() as i64 - kept;
+            let story = &self.story;
+            let arrivals = &self.group_arrivals[g];
+            let tally = self.cells.entry(cell).or_default();
+            tally.steps[NO_LANDING] -= missing;
+            tally.steps[BOT_LANDINGS] -= bot_landed;
+            tally.steps[FOLDED] -= folded;
+            tally.steps[EXTRA] += extra;
+            if missing > 0 {
+                tally.example(NO_LANDING, limit, || story.no_landing(g as u32, missing));
+            }
+            if folded > 0 {
+                tally.example(FOLDED, limit, || story.group_folded(g as u32, arrivals, started, folded));
+            }
+            if extra > 0 {
+                tally.example(EXTRA, limit, || story.group_extra(g as u32, started, extra));
+            }
+        }
+    }
+
+    /// Daily totals: tagged landings stand in for clicks, cell by cell.
+    fn settle_daily_totals(&mut self) {
+        let campaigns = &self.index.campaigns;
+        for (cell, tally) in self.cells.iter_mut() {
+            if campaigns[cell.0 as usize].click_level {
+                continue;
+            }
+            let l = self.tagged_landings.get(cell).copied().unwrap_or_default();
+            let started = self.started_tagged.get(cell).copied().unwrap_or(0);
+            let residual = l.human + l.bot - tally.clicks;
+            tally.steps[RESIDUAL] += residual;
+            tally.residual_short += (-residual).max(0);
+            tally.residual_over += residual.max(0);
+            tally.steps[BOT_LANDINGS] -= l.bot;
+            tally.steps[FOLDED] -= l.human - started;
+        }
+        let mut folded: Vec<(&(u32, u32), &Vec<u32>)> = self.folded_landings.iter().collect();
+        folded.sort_by_key(|((a, s), hits)| (*a, std::cmp::Reverse(hits.len()), *s));
+        for ((a, s), hits) in folded {
+            let Some(cell) = self.cell_at(*a, self.table.ts_ms[hits[0] as usize]) else { continue };
+            let story = &self.story;
+            self.cells.entry(cell).or_default().example(FOLDED, self.limit, || story.tagged_folded(*a, *s, hits));
+        }
+    }
+
+    /// Ad landing pages: where at least half of the (human) sessions that start there carry
+    /// the platform's campaigns. Organic visits land all over a site; a page that mostly ad
+    /// clicks reach is where an untagged arrival from the ad network is a click that lost its
+    /// tags.
+    fn ad_landing_pages(&self) -> FxHashSet<(String, String)> {
+        let table = self.table;
+        let mut entrances: FxHashMap<&str, i64> = FxHashMap::default();
+        for (k, s) in self.sessions.sessions.iter().enumerate() {
+            if !self.bot_session[k] {
+                *entrances.entry(path(&table.dict.urls[s.landing_url as usize])).or_default() += 1;
+            }
+        }
+        self.ad_pages
+            .iter()
+            .filter(|((_, page), tagged)| 2 * **tagged >= entrances.get(page.as_str()).copied().unwrap_or(0))
+            .map(|(key, _)| key.clone())
+            .collect()
+    }
+
+    /// Clicks still short of a landing, matched to visits from the ad network's own site with no
+    /// tags, on the platform's ad landing pages, in the same cell.
+    fn find_lost_tags(&mut self) {
+        let (table, sessions, index, limit) = (self.table, self.sessions, self.index, self.limit);
+        let classifier = Classifier::shared();
+        let ad_pages = self.ad_landing_pages();
+        // Untagged arrivals from each platform's network on its ad landing pages, by start time.
+        let mut arrivals: FxHashMap<&str, Vec<(i64, u32, String, String)>> = FxHashMap::default();
+        for (k, s) in sessions.sessions.iter().enumerate() {
+            if s.entrance_campaign != 0 || self.bot_session[k] {
+                continue;
+            }
+            let landing = &table.dict.urls[s.landing_url as usize];
+            let referrer = &table.dict.referrers[s.entrance_referrer as usize];
+            let from = match classifier.referrer(referrer, host(landing), &sessions.rules.referral_exclusions) {
+                Referrer::Known(site) => Some((site.source, String::new())),
+                Referrer::Other(h) => Some(("", h.into_owned())),
+                _ => None,
+            };
+            let Some((source, other_host)) = from else { continue };
+            for campaign in &index.campaigns {
+                let (sources, hosts) = network_of(&campaign.platform);
+                let from_network = sources.contains(&source)
+                    || hosts.iter().any(|h| other_host == *h || other_host.ends_with(&format!(".{h}")));
+                let page = path(landing).to_string();
+                if from_network && ad_pages.contains(&(campaign.platform.clone(), page.clone())) {
+                    let list = arrivals.entry(platform_key(&campaign.platform)).or_default();
+                    if list.last().is_none_or(|last| last.1 != k as u32) {
+                        list.push((s.start_ms, k as u32, page, host(referrer).to_string()));
+                    }
+                }
+            }
+        }
+        for list in arrivals.values_mut() {
+            list.sort_unstable_by_key(|a| (a.0, a.1));
+        }
+        let mut used: FxHashSet<u32> = FxHashSet::default();
+        let cells: Vec<Cell> = self.cells.keys().copied().collect();
+        for cell in cells {
+            let campaign = &index.campaigns[cell.0 as usize];
+            let Some(list) = arrivals.get(platform_key(&campaign.platform)) else { continue };
+            let tally = &self.cells[&cell];
+            let short = if campaign.click_level { -tally.steps[NO_LANDING] } else { tally.residual_short };
+            if short <= 0 {
+                continue;
+            }
+            let (from, to) = match cell.1 {
+                Some(day) => ViewClock::day_span(campaign.clock.tz, day),
+                None => self.period.map_or((i64::MIN, i64::MAX), |p| {
+                    (ViewClock::day_span(campaign.clock.tz, p.from).0, ViewClock::day_span(campaign.clock.tz, p.to).1)
+                }),
+            };
+            let start = list.partition_point(|a| a.0 < from);
+            let mut found = Vec::new();
+            for (ms, k, page, referrer) in list[start..].iter().take_while(|a| a.0 < to) {
+                if found.len() as i64 >= short {
+                    break;
+                }
+                if self.cell_at(cell.0, *ms) == Some(cell) && used.insert(*k) {
+                    found.push((*k, page, referrer));
+                }
+            }
+            let n = found.len() as i64;
+            if n == 0 {
+                continue;
+            }
+            let story = &self.story;
+            let tally = self.cells.get_mut(&cell).expect("the cell exists");
+            tally.steps[TAGS_LOST] -= n;
+            if campaign.click_level {
+                tally.steps[NO_LANDING] += n;
+            } else {
+                tally.steps[RESIDUAL] += n;
+                tally.residual_short -= n;
+            }
+            for (k, page, referrer) in found {
+                *tally.lost_on.entry(page.clone()).or_default() += 1;
+                tally.example(TAGS_LOST, limit, || story.tags_lost(cell.0, k, referrer, page));
+            }
+        }
+    }
+}
+
+/// The platform name as a key that lives as long as the analysis (the known platforms, or "").
+fn platform_key(p: &str) -> &'static str {
+    [platform::GOOGLE, platform::MICROSOFT, platform::META].into_iter().find(|known| *known == p).unwrap_or("")
+}
+
 pub(crate) fn analyse(
     table: &HitTable,
     sessions: &Sessionized,
@@ -80,234 +570,43 @@ pub(crate) fn analyse(
     period: Option<DateRange>,
     limit: usize,
 ) -> Analysis {
-    let story = Story::new(table, sessions, index, clock);
-    let in_period = |date: NaiveDate| !matches!(period, Some(p) if !p.contains(date));
+    let groups = index.groups.len();
+    let mut sorter = Sorter {
+        table,
+        sessions,
+        index,
+        story: Story::new(table, sessions, index, clock),
+        clock,
+        period,
+        limit,
+        cells: BTreeMap::new(),
+        group_clicks: vec![0; groups],
+        group_cell: vec![None; groups],
+        entrance: vec![NONE; sessions.sessions.len()],
+        bot_hit: vec![false; table.len()],
+        bot_session: Vec::new(),
+        group_landings: vec![Landings::default(); groups],
+        group_arrivals: vec![Vec::new(); groups],
+        tagged_landings: FxHashMap::default(),
+        folded_landings: FxHashMap::default(),
+        started_by_group: vec![Vec::new(); groups],
+        started_tagged: FxHashMap::default(),
+        unmatched_utm: FxHashMap::default(),
+        ad_pages: FxHashMap::default(),
+    };
+    sorter.count_clicks();
+    sorter.find_entrances_and_bots();
+    sorter.count_landings();
+    sorter.sort_sessions();
+    sorter.settle_click_groups();
+    sorter.settle_daily_totals();
+    sorter.find_lost_tags();
+
     let campaigns = &index.campaigns;
-    let mut tallies = vec![Tally::default(); campaigns.len()];
-
-    // Clicks in the period, per campaign and view day, and per click id.
-    let mut clicks_by_day: FxHashMap<(u32, NaiveDate), i64> = FxHashMap::default();
-    let mut group_of_click_row = vec![NONE; index.ads.clicks.len()];
-    for (g, group) in index.groups.iter().enumerate() {
-        for &r in &group.rows {
-            group_of_click_row[r as usize] = g as u32;
-        }
-    }
-    let mut group_clicks = vec![0i64; index.groups.len()];
-    for e in index.entries.iter().filter(|e| in_period(e.view_date)) {
-        tallies[e.campaign as usize].clicks += e.clicks;
-        *clicks_by_day.entry((e.campaign, e.view_date)).or_default() += e.clicks;
-        if let EntryRow::Click(r) = e.row {
-            if let Some(&g) = group_of_click_row.get(r as usize).filter(|&&g| g != NONE) {
-                group_clicks[g as usize] += e.clicks;
-            }
-        }
-    }
-    let group_in_scope = |g: u32| group_clicks[g as usize] > 0;
-
-    // Each session's entrance hit: its first hit carrying the campaign it is attributed to.
-    let n_sessions = sessions.sessions.len();
-    let mut entrance = vec![NONE; n_sessions];
-    for s in 0..n_sessions as u32 {
-        let wanted = sessions.sessions[s as usize].entrance_campaign;
-        if wanted != 0 {
-            entrance[s as usize] =
-                story.hits(s).iter().copied().find(|&i| table.campaign[i as usize] == wanted).unwrap_or(NONE);
-        }
-    }
-    let mut bot_hit = vec![false; table.len()];
-    for &i in &sessions.bot_hits {
-        bot_hit[i as usize] = true;
-    }
-    let bot_session: Vec<bool> =
-        sessions.sessions.iter().map(|s| sessions.devices[s.device as usize].device == "bot").collect();
-
-    // Landings: page views with a campaign value (and entrance hits of any type).
-    let mut group_landings = vec![Landings::default(); index.groups.len()];
-    let mut group_arrivals: Vec<Vec<u32>> = vec![Vec::new(); index.groups.len()];
-    let mut tagged_landings = vec![Landings::default(); campaigns.len()];
-    // Tagged landings (daily totals) that did not start their session, by campaign and session.
-    let mut folded_landings: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
-    for (i, &value) in table.campaign.iter().enumerate() {
-        if value == 0 {
-            continue;
-        }
-        let a = index.campaign_of[value as usize];
-        if a == NONE {
-            continue;
-        }
-        let session = sessions.hit_session[i];
-        let bot = bot_hit[i] || (session != NO_SESSION && bot_session[session as usize]);
-        let is_entrance = session != NO_SESSION && entrance[session as usize] == i as u32;
-        if (session == NO_SESSION && !bot) || (table.hit_type[i] != HitType::PageView && !is_entrance) {
-            continue;
-        }
-        let g = index.group_of[value as usize];
-        if g != NONE {
-            if group_in_scope(g) {
-                let l = &mut group_landings[g as usize];
-                if bot {
-                    l.bot += 1;
-                } else {
-                    l.human += 1;
-                }
-                if group_arrivals[g as usize].len() < 10 {
-                    group_arrivals[g as usize].push(i as u32);
-                }
-            }
-            if bot && group_in_scope(g) {
-                tallies[a as usize].example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
-            }
-            continue;
-        }
-        if campaigns[a as usize].click_level || !in_period(clock.date(table.ts_ms[i])) {
-            continue;
-        }
-        let l = &mut tagged_landings[a as usize];
-        if bot {
-            l.bot += 1;
-            tallies[a as usize].example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
-        } else {
-            l.human += 1;
-            if !is_entrance {
-                folded_landings.entry((a, session)).or_default().push(i as u32);
-            }
-        }
-    }
-
-    // Sessions.
-    let rules = &sessions.rules;
-    let classifier = Classifier::shared();
-    let mut sessions_by_day: FxHashMap<(u32, NaiveDate), i64> = FxHashMap::default();
-    let mut started_by_group: Vec<Vec<u32>> = vec![Vec::new(); index.groups.len()];
-    let mut started_tagged = vec![0i64; campaigns.len()];
-    let mut unmatched_utm: FxHashMap<(String, String, String), i64> = FxHashMap::default();
-    let mut scope = vec![false; n_sessions];
-    for (k, s) in sessions.sessions.iter().enumerate() {
-        let k = k as u32;
-        let value = s.entrance_campaign;
-        let a = if value == 0 { NONE } else { index.campaign_of[value as usize] };
-        let date = clock.date(s.start_ms);
-        if a == NONE || campaigns[a as usize].stand_in {
-            let c = &table.dict.campaigns[value as usize];
-            if !c.name.is_empty() && in_period(date) {
-                *unmatched_utm.entry((c.name.clone(), c.source.clone(), c.medium.clone())).or_default() += 1;
-            }
-        }
-        if a == NONE {
-            continue;
-        }
-        let h = entrance[k as usize];
-        let g = if h == NONE { NONE } else { index.group_of[value as usize] };
-        let bot = bot_session[k as usize];
-        let went_on = h == NONE && !bot && {
-            let first = story.hits(k).first().map_or(0, |&i| i as usize);
-            match s.start_reason {
-                StartReason::Midnight
-                | StartReason::MaxLength
-                | StartReason::MaxHits
-                | StartReason::Burst
-                | StartReason::Hour
-                | StartReason::UserChange => true,
-                _ => {
-                    table.hit_type[first] != HitType::PageView
-                        || matches!(
-                            classifier.referrer(
-                                &table.dict.referrers[table.referrer[first] as usize],
-                                host(&table.dict.urls[table.url[first] as usize]),
-                                &rules.referral_exclusions,
-                            ),
-                            Referrer::Internal
-                        )
-                }
-            }
-        };
-        // A click's session counts with the click; a visit that went on counts with the
-        // session it continues (a midnight split may start the day after the period).
-        let in_scope = if g != NONE {
-            group_in_scope(g)
-        } else if went_on {
-            match story.previous_session(k) {
-                Some(p) if index.campaign_of[sessions.sessions[p as usize].entrance_campaign as usize] == a => {
-                    scope[p as usize]
-                }
-                _ => in_period(date),
-            }
-        } else {
-            in_period(date)
-        };
-        scope[k as usize] = in_scope;
-        if !in_scope {
-            continue;
-        }
-        let tally = &mut tallies[a as usize];
-        tally.sessions += 1;
-        *sessions_by_day.entry((a, date)).or_default() += 1;
-        if bot {
-            tally.steps[BOT_SESSIONS] += 1;
-            tally.example(BOT_SESSIONS, limit, || story.bot_session(a, k));
-        } else if g != NONE {
-            started_by_group[g as usize].push(k);
-        } else if h != NONE && !campaigns[a as usize].click_level {
-            started_tagged[a as usize] += 1;
-        } else if h != NONE {
-            tally.steps[WITHOUT_CLICK] += 1;
-            tally.example(WITHOUT_CLICK, limit, || story.without_click(a, k, false));
-        } else if went_on {
-            tally.steps[EXTRA] += 1;
-            tally.example(EXTRA, limit, || story.continuation(a, k, rules.inactivity_timeout_s));
-        } else {
-            tally.steps[WITHOUT_CLICK] += 1;
-            tally.example(WITHOUT_CLICK, limit, || story.without_click(a, k, true));
-        }
-    }
-
-    // Click ids: landed, folded, extra.
-    for (g, group) in index.groups.iter().enumerate() {
-        let k = group_clicks[g];
-        if k <= 0 {
-            continue;
-        }
-        let l = group_landings[g];
-        let started = &started_by_group[g];
-        let human_landed = k.min(l.human);
-        let bot_landed = (k - human_landed).min(l.bot);
-        let missing = k - human_landed - bot_landed;
-        let kept = human_landed.min(started.len() as i64);
-        let folded = human_landed - kept;
-        let extra = started.len() as i64 - kept;
-        let a = group.campaign;
-        let tally = &mut tallies[a as usize];
-        tally.steps[NO_LANDING] -= missing;
-        tally.steps[BOT_LANDINGS] -= bot_landed;
-        tally.steps[FOLDED] -= folded;
-        tally.steps[EXTRA] += extra;
-        if missing > 0 {
-            tally.example(NO_LANDING, limit, || story.no_landing(g as u32, missing));
-        }
-        if folded > 0 {
-            tally.example(FOLDED, limit, || story.group_folded(g as u32, &group_arrivals[g], started, folded));
-        }
-        if extra > 0 {
-            tally.example(EXTRA, limit, || story.group_extra(g as u32, started, extra));
-        }
-    }
-
-    // Daily totals: tagged landings stand in for clicks.
-    for (a, tally) in tallies.iter_mut().enumerate() {
-        if campaigns[a].click_level {
-            continue;
-        }
-        let l = tagged_landings[a];
-        tally.steps[RESIDUAL] -= tally.clicks - (l.human + l.bot);
-        tally.steps[BOT_LANDINGS] -= l.bot;
-        tally.steps[FOLDED] -= l.human - started_tagged[a];
-    }
-    let mut folded_examples: Vec<(&(u32, u32), &Vec<u32>)> = folded_landings.iter().collect();
-    folded_examples.sort_by_key(|((a, s), hits)| (*a, std::cmp::Reverse(hits.len()), *s));
-    for ((a, s), hits) in folded_examples {
-        tallies[*a as usize].example(FOLDED, limit, || story.tagged_folded(*a, *s, hits));
-    }
+    let cells = sorter.cells;
+    let tallies: Vec<Tally> = (0..campaigns.len() as u32)
+        .map(|a| Tally::sum(cells.range((a, None)..=(a, Some(NaiveDate::MAX))).map(|(_, t)| t), limit))
+        .collect();
 
     let mut notes = Vec::new();
     for (a, c) in campaigns.iter().enumerate() {
@@ -319,42 +618,17 @@ pub(crate) fn analyse(
             ));
         }
     }
-    let mut unmatched_utm: Vec<UnmatchedUtm> = unmatched_utm
+    let mut unmatched_utm: Vec<UnmatchedUtm> = sorter
+        .unmatched_utm
         .into_iter()
         .map(|((utm_campaign, source, medium), sessions)| UnmatchedUtm { utm_campaign, source, medium, sessions })
         .collect();
     unmatched_utm.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.utm_campaign.cmp(&b.utm_campaign)));
 
-    let overall = {
-        let mut sum = Tally::default();
-        for t in &tallies {
-            sum.clicks += t.clicks;
-            sum.sessions += t.sessions;
-            for step in 0..STEPS {
-                sum.steps[step] += t.steps[step];
-            }
-        }
-        for step in 0..STEPS {
-            // Examples round-robin over campaigns, so one busy campaign does not fill the list.
-            let mut round = 0;
-            while sum.examples[step].len() < limit {
-                let before = sum.examples[step].len();
-                for t in &tallies {
-                    if let Some(e) = t.examples[step].get(round) {
-                        if sum.examples[step].len() < limit {
-                            sum.examples[step].push(e.clone());
-                        }
-                    }
-                }
-                if sum.examples[step].len() == before {
-                    break;
-                }
-                round += 1;
-            }
-        }
-        let all_click_level = campaigns.iter().zip(&tallies).all(|(c, t)| c.click_level || t.clicks + t.sessions == 0);
-        waterfall(&sum, all_click_level, rules.bot_filter)
-    };
+    let rules = &sessions.rules;
+    let overall_tally = Tally::sum(&tallies, limit);
+    let all_click_level = campaigns.iter().zip(&tallies).all(|(c, t)| c.click_level || t.clicks + t.sessions == 0);
+    let overall = waterfall(&overall_tally, all_click_level, rules.bot_filter);
 
     let mut matched: Vec<Vec<MatchedName>> = vec![Vec::new(); campaigns.len()];
     for (value, &a) in index.campaign_of.iter().enumerate() {
@@ -372,16 +646,7 @@ pub(crate) fn analyse(
     for list in &mut matched {
         list.sort_by(|a, b| a.utm_campaign.cmp(&b.utm_campaign));
     }
-    Analysis {
-        tallies,
-        overall,
-        clicks_by_day,
-        sessions_by_day,
-        matched,
-        unmatched_utm,
-        notes,
-        bot_filter: rules.bot_filter,
-    }
+    Analysis { cells, tallies, overall, overall_tally, matched, unmatched_utm, notes, bot_filter: rules.bot_filter }
 }
 
 /// A tally as a waterfall; `click_level` says every step is known on its own.
@@ -404,6 +669,14 @@ fn waterfall(t: &Tally, click_level: bool, bot_filter: bool) -> Waterfall {
                 if click_level { "" } else { hidden }
             ),
             click_level,
+        ),
+        tags_lost: step(
+            TAGS_LOST,
+            "Clicks whose tags were lost on the way: visits from the ad network's own site with no utm tags and no \
+             click id, on pages where the campaign's tagged visits land, on days the campaign had clicks without a \
+             tagged landing (a redirect that drops the query string, or a link without them)."
+                .into(),
+            true,
         ),
         folded_into_open_session: step(
             FOLDED,
@@ -468,7 +741,14 @@ fn waterfall(t: &Tally, click_level: bool, bot_filter: bool) -> Waterfall {
 }
 
 impl Analysis {
-    pub fn campaign_reports(&self, index: &AdIndex<'_>, band: Band) -> Vec<CampaignReport> {
+    /// Every campaign with clicks or sessions, most clicks first, with its causes and verdict.
+    pub fn campaign_reports<'a>(
+        &self,
+        index: &AdIndex<'_>,
+        band: Band,
+        wording: &Wording<'_>,
+        subject: impl Fn(u32) -> Subject<'a>,
+    ) -> Vec<CampaignReport> {
         let mut out: Vec<CampaignReport> = index
             .campaigns
             .iter()
@@ -477,7 +757,9 @@ impl Analysis {
             .filter(|(_, (_, t))| t.clicks != 0 || t.sessions != 0)
             .map(|(a, (c, t))| {
                 let ratio = (t.clicks > 0).then(|| t.sessions as f64 / t.clicks as f64);
+                let causes = causes(t, subject(a as u32), wording);
                 CampaignReport {
+                    verdict: verdict(&c.name, t.clicks, t.sessions, &causes, wording),
                     platform: c.platform.clone(),
                     campaign: c.name.clone(),
                     campaign_id: c.campaign_id.clone(),
@@ -488,6 +770,7 @@ impl Analysis {
                     sessions: t.sessions,
                     ratio,
                     outside_band: ratio.is_some_and(|r| !band.contains(r)),
+                    causes,
                     waterfall: waterfall(t, c.click_level, self.bot_filter),
                 }
             })

@@ -66,6 +66,7 @@ fn stat(campaign: &str, day: &str, clicks: i64, tz: &str) -> AdStat {
         campaign: campaign.into(),
         ad_group: String::new(),
         date: date(day),
+        last_date: date(day),
         device: "desktop".into(),
         impressions: clicks * 10,
         clicks,
@@ -106,11 +107,13 @@ fn report(rows: &[HitRow<'_>], ads: &AdData, preset: Preset) -> DiscrepancyRepor
     discrepancy(&table, &sessions, ads, &DiscrepancyOptions::default()).unwrap()
 }
 
-/// (clicks, no landing, folded, extra, without click, bot landings, bot sessions, residual, sessions)
-fn steps(w: &Waterfall) -> [i64; 9] {
+/// (clicks, no landing, tags lost, folded, extra, without click, bot landings, bot sessions,
+/// residual, sessions)
+fn steps(w: &Waterfall) -> [i64; 10] {
     [
         w.clicks,
         w.no_landing_hit.count,
+        w.tags_lost.count,
         w.folded_into_open_session.count,
         w.extra_sessions_from_one_click.count,
         w.sessions_without_click.count,
@@ -123,7 +126,7 @@ fn steps(w: &Waterfall) -> [i64; 9] {
 
 fn adds_up(w: &Waterfall) {
     let s = steps(w);
-    assert_eq!(s[..8].iter().sum::<i64>(), s[8], "clicks plus every step is the sessions: {s:?}");
+    assert_eq!(s[..9].iter().sum::<i64>(), s[9], "clicks plus every step is the sessions: {s:?}");
 }
 
 /// Seven click ids of one campaign (8 clicks) and what became of each.
@@ -169,7 +172,7 @@ fn click_export_under_universal_analytics_every_step_is_known() {
     let r = report(&hits, &ads, Preset::UniversalAnalytics);
     // 8 clicks − G3 − G7's second click + v2's timeout split + v3's midnight split + v4's
     // bookmark − the crawler = 8 sessions.
-    assert_eq!(steps(&r.waterfall), [8, -1, -1, 2, 1, -1, 0, 0, 8]);
+    assert_eq!(steps(&r.waterfall), [8, -1, 0, -1, 2, 1, -1, 0, 0, 8]);
     adds_up(&r.waterfall);
     assert!(r.waterfall.no_landing_hit.separable && r.waterfall.residual.separable);
     let c = &r.campaigns[0];
@@ -201,7 +204,7 @@ fn the_same_clicks_under_ga4_fold_more_and_split_less() {
     let (hits, ads) = click_export_scenario();
     let ga4 = report(&hits, &ads, Preset::Ga4);
     // G2 lands inside v1's open session; no timeout or midnight session keeps the campaign.
-    assert_eq!(steps(&ga4.waterfall), [8, -1, -2, 0, 1, -1, 0, 0, 5]);
+    assert_eq!(steps(&ga4.waterfall), [8, -1, 0, -2, 0, 1, -1, 0, 0, 5]);
     adds_up(&ga4.waterfall);
     let g2 = ga4.waterfall.folded_into_open_session.examples.iter().find(|e| e.click_ids == ["G2"]).unwrap();
     assert_eq!(
@@ -230,7 +233,7 @@ fn with_the_bot_filter_off_a_crawler_s_landing_is_a_bot_session() {
     let sessions = sessionize(&table, &unfiltered).unwrap();
     let r = discrepancy(&table, &sessions, &ads, &DiscrepancyOptions::default()).unwrap();
     // The click landed only as a bot (−1), and the bot's session is counted (+1).
-    assert_eq!(steps(&r.waterfall), [1, 0, 0, 0, 0, -1, 1, 0, 1]);
+    assert_eq!(steps(&r.waterfall), [1, 0, 0, 0, 0, 0, -1, 1, 0, 1]);
     assert!(r.waterfall.bot_sessions.explanation.contains("the bot filter is off"));
     assert!(r.waterfall.bot_sessions.examples[0].summary.contains("bot user agent"));
 }
@@ -247,7 +250,7 @@ fn repeat_clicks_with_manual_tags_within_30_minutes_make_one_session() {
     for preset in [Preset::UniversalAnalytics, Preset::Ga4] {
         let r = report(&hits, &ads, preset);
         // Daily totals: 3 clicks, 3 tagged landings, 2 of them inside the open session.
-        assert_eq!(steps(&r.waterfall), [3, 0, -2, 0, 0, 0, 0, 0, 1], "{preset:?}");
+        assert_eq!(steps(&r.waterfall), [3, 0, 0, -2, 0, 0, 0, 0, 0, 1], "{preset:?}");
         assert!(!r.waterfall.no_landing_hit.separable && !r.waterfall.residual.separable);
         let e = &r.waterfall.folded_into_open_session.examples[0];
         assert_eq!(
@@ -275,11 +278,11 @@ fn with_daily_totals_a_missing_landing_and_a_bookmark_are_one_residual() {
     ];
     let ads = AdData { stats: vec![stat(SPRING, "2024-03-01", 5, LONDON)], ..Default::default() };
     let ua = report(&hits, &ads, Preset::UniversalAnalytics);
-    assert_eq!(steps(&ua.waterfall), [5, 0, 0, 0, 1, 0, 0, -2, 4]);
+    assert_eq!(steps(&ua.waterfall), [5, 0, 0, 0, 0, 1, 0, 0, -2, 4]);
     adds_up(&ua.waterfall);
     assert!(ua.waterfall.sessions_without_click.examples[0].summary.starts_with("a direct return at 2024-03-01 18:00"));
     let ga4 = report(&hits, &ads, Preset::Ga4);
-    assert_eq!(steps(&ga4.waterfall), [5, 0, 0, 0, 0, 0, 0, -2, 3]);
+    assert_eq!(steps(&ga4.waterfall), [5, 0, 0, 0, 0, 0, 0, 0, -2, 3]);
 }
 
 #[test]
@@ -326,8 +329,52 @@ fn a_new_york_account_with_a_london_view_moves_the_evening_clicks() {
     let z = &r.time_zones[0];
     assert_eq!((z.per_click_times, z.clicks_moved, z.estimated_clicks_moved), (true, Some(1), None));
     assert!(z.explanation.contains("exactly 1 of 2 clicks"), "{}", z.explanation);
+    // Both clicks and both sessions are on 1 March in New York, the account's calendar the
+    // comparison uses; the late session is on 2 March in London, a day shift of one session.
     let by_day: Vec<(Option<NaiveDate>, i64, i64)> = r.rows.iter().map(|x| (x.date, x.clicks, x.sessions)).collect();
-    assert_eq!(by_day, [(Some(date("2024-03-01")), 1, 1), (Some(date("2024-03-02")), 1, 1)]);
+    assert_eq!(by_day, [(Some(date("2024-03-01")), 2, 2)]);
+    let shift: Vec<(CauseKind, i64)> = r.rows[0].causes.iter().map(|c| (c.kind, c.count)).collect();
+    assert_eq!(shift, [(CauseKind::DayShift, 1)]);
+    assert_eq!(z.sessions_on_another_view_day, Some(1));
+}
+
+#[test]
+fn a_new_york_account_against_utc_traffic_compares_on_the_account_s_days() {
+    // 10 clicks a day in New York; every click lands. Half of 1 March's landings are in the
+    // New York evening, already 2 March in UTC: compared on UTC days that read 10 → 5 and
+    // 10 → 15; on the account's days it is 10 → 10 both days, with the shift as its own cause.
+    let ny = "America/New_York";
+    let ads = AdData {
+        stats: vec![stat(SPRING, "2024-03-01", 10, ny), stat(SPRING, "2024-03-02", 10, ny)],
+        ..Default::default()
+    };
+    let visitors: Vec<String> = (0..20).map(|i| format!("v{i}")).collect();
+    let mut hits = Vec::new();
+    for (i, v) in visitors.iter().enumerate() {
+        let time = match i {
+            0..=4 => format!("2024-03-01T15:{:02}:00Z", i), // 10:0x in New York
+            5..=9 => format!("2024-03-02T01:{:02}:00Z", i), // 20:0x on 1 March in New York
+            _ => format!("2024-03-02T16:{:02}:00Z", i),     // 11:xx on 2 March in New York
+        };
+        hits.push(utm(&time, Box::leak(v.clone().into_boxed_str()), SPRING));
+    }
+    let mut b = HitTableBuilder::new();
+    hits.iter().for_each(|h| {
+        b.push(h);
+    });
+    let table = b.finish();
+    let rules = RuleSet { time_zone: "UTC".into(), ..RuleSet::preset(Preset::Ga4) };
+    let sessions = sessionize(&table, &rules).unwrap();
+    let options = DiscrepancyOptions { by: Breakdown::CampaignDay, ..Default::default() };
+    let r = discrepancy(&table, &sessions, &ads, &options).unwrap();
+    let rows: Vec<(Option<NaiveDate>, i64, i64, bool)> =
+        r.rows.iter().map(|x| (x.date, x.clicks, x.sessions, x.flagged)).collect();
+    assert_eq!(rows, [(Some(date("2024-03-01")), 10, 10, false), (Some(date("2024-03-02")), 10, 10, false)]);
+    let first_day: Vec<(CauseKind, i64)> = r.rows[0].causes.iter().map(|c| (c.kind, c.count)).collect();
+    assert_eq!(first_day, [(CauseKind::DayShift, 5)]);
+    assert!(r.rows[0].causes[0].action.contains("America/New_York"), "{}", r.rows[0].causes[0].action);
+    assert!(r.rows[1].causes.is_empty(), "{:?}", r.rows[1].causes);
+    assert!(r.verdict.starts_with("All campaigns: 20 clicks → 20 GA4 sessions (100 per 100), within the usual 80–120"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Cause 6: the ad account's days against the view's. Per ad account (platform, account, zone):
-//! does its zone differ from the view's, and how many clicks land on another view day than the
-//! account day they are reported under? With click times that count is exact; with daily
+//! does its zone differ from the view's; how many of its campaigns' sessions fall on another
+//! view day than the account day they are compared on (exact, from the hits); and how many
+//! clicks would land on another view day. With click times that count is exact; with daily
 //! totals it cannot be known, and the report gives what can be: the hours of each account day
 //! that fall on another view day, an estimate if clicks were spread evenly over the day, and
 //! the most it could be.
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::index::{AdIndex, EntryRow};
+use super::waterfall::Analysis;
 use super::AccountTimeZone;
 use crate::metrics::{DateRange, ViewClock};
 
@@ -25,10 +27,16 @@ struct Account {
     first_date: Option<NaiveDate>,
 }
 
-pub(crate) fn account_zones(index: &AdIndex<'_>, clock: ViewClock, period: Option<DateRange>) -> Vec<AccountTimeZone> {
+pub(crate) fn account_zones(
+    index: &AdIndex<'_>,
+    analysis: &Analysis,
+    clock: ViewClock,
+    period: Option<DateRange>,
+) -> Vec<AccountTimeZone> {
     let ads = index.ads;
+    let in_period = |day| period.is_none_or(|p: DateRange| p.contains(day));
     let mut accounts: BTreeMap<(String, String, Option<String>), Account> = BTreeMap::new();
-    for e in index.entries.iter().filter(|e| !matches!(period, Some(p) if !p.contains(e.view_date))) {
+    for e in index.entries.iter().filter(|e| in_period(e.days.from) && in_period(e.days.to)) {
         if e.clicks == 0 {
             continue;
         }
@@ -45,7 +53,7 @@ pub(crate) fn account_zones(index: &AdIndex<'_>, clock: ViewClock, period: Optio
         let acc = accounts.entry((platform.clone(), account.clone(), zone_name.clone())).or_default();
         acc.clicks += e.clicks;
         acc.first_date = Some(acc.first_date.map_or(date, |d| d.min(date)));
-        let Some(tz) = index.zone_of(e.row) else { continue };
+        let (Some(tz), Some(view_date)) = (index.zone_of(e.row), e.view_date) else { continue };
         if let Some(ts) = ts {
             acc.timed += e.clicks;
             if clock.date(ts) != date {
@@ -55,7 +63,7 @@ pub(crate) fn account_zones(index: &AdIndex<'_>, clock: ViewClock, period: Optio
         }
         // The account day's span, and how much of it lies outside the view day it is put on.
         let (start, end) = ViewClock::day_span(tz, date);
-        let (view_start, view_end) = ViewClock::day_span(clock.tz, e.view_date);
+        let (view_start, view_end) = ViewClock::day_span(clock.tz, view_date);
         let overlap = (end.min(view_end) - start.max(view_start)).max(0);
         let length = (end - start).max(1);
         let other = length - overlap;
@@ -77,13 +85,24 @@ pub(crate) fn account_zones(index: &AdIndex<'_>, clock: ViewClock, period: Optio
             });
             let differs = tz.is_some_and(|tz| tz != clock.tz) && (offset != Some(0.0) || acc.other_hours > 0.0);
             let per_click_times = acc.clicks > 0 && acc.timed == acc.clicks;
+            let sessions_shifted: i64 = index
+                .campaigns
+                .iter()
+                .zip(&analysis.tallies)
+                .filter(|(c, _)| c.platform == platform && tz.is_some_and(|tz| c.own_zone && c.clock.tz == tz))
+                .map(|(_, t)| t.shifted)
+                .sum();
+            let compared = format!(
+                " The comparison counts sessions on the account's days: {sessions_shifted} of its campaigns' \
+                 sessions fall on another {view} day."
+            );
             let explanation = match (&time_zone, tz) {
                 (None, _) => format!("the export does not state the account's time zone; its days are taken as {view} days"),
                 (Some(z), None) => format!("the export names the time zone '{z}', which is not an IANA zone; its days are taken as {view} days"),
                 (Some(z), Some(_)) if !differs => format!("the account's days ({z}) are the view's days ({view}): no click changes day"),
                 (Some(z), Some(_)) if per_click_times => format!(
                     "the account's days ({z}) are not the view's ({view}); from the click times, exactly {} of {} clicks \
-                     fall on another {view} day than the account day they are reported under",
+                     fall on another {view} day than the account day they are reported under.{compared}",
                     acc.moved_exact, acc.clicks
                 ),
                 (Some(z), Some(_)) => format!(
@@ -99,7 +118,7 @@ pub(crate) fn account_zones(index: &AdIndex<'_>, clock: ViewClock, period: Optio
                     } else {
                         String::new()
                     }
-                ),
+                ) + "." + &compared,
             };
             AccountTimeZone {
                 platform,
@@ -113,6 +132,7 @@ pub(crate) fn account_zones(index: &AdIndex<'_>, clock: ViewClock, period: Optio
                 clicks_moved: (tz.is_some() && acc.timed > 0).then_some(acc.moved_exact),
                 estimated_clicks_moved: (tz.is_some() && !per_click_times).then_some(acc.estimated),
                 max_clicks_moved: (tz.is_some() && !per_click_times).then_some(acc.max_moved),
+                sessions_on_another_view_day: differs.then_some(sessions_shifted),
                 explanation,
             }
         })

@@ -22,7 +22,7 @@
 //!   `control_flag`, `flagged`, `band_low`, `band_high`, `time_zone` (campaign or date empty as
 //!   the breakdown has none);
 //! - `campaigns`: `platform`, `campaign`, `campaign_id`, `matched_utm_campaigns`, `click_level`,
-//!   `clicks`, the waterfall steps `no_landing_hit`, `folded_into_open_session`,
+//!   `clicks`, the waterfall steps `tags_lost`, `no_landing_hit`, `folded_into_open_session`,
 //!   `extra_sessions_from_one_click`, `sessions_without_click`, `bot_landings`, `bot_sessions`,
 //!   `residual`, then `sessions`, `ratio`, `outside_band`, `period_start`, `period_end`,
 //!   `time_zone`;
@@ -35,7 +35,7 @@ use std::io::Write;
 use std::str::FromStr;
 
 use super::{Column, CsvExport};
-use crate::discrepancy::{DiscrepancyReport, Step, Waterfall};
+use crate::discrepancy::DiscrepancyReport;
 use crate::error::{Error, Result};
 use crate::metrics::{DateRange, MetricChanges, MetricValues, MetricsReport};
 
@@ -225,13 +225,14 @@ const RATIO_COLUMNS: [Column; 12] = [
     col("time_zone", "the view time zone"),
 ];
 
-const CAMPAIGN_COLUMNS: [Column; 19] = [
+const CAMPAIGN_COLUMNS: [Column; 20] = [
     col("platform", "ad platform"),
     col("campaign", "ad campaign name"),
     col("campaign_id", "the platform's campaign id"),
     col("matched_utm_campaigns", "utm_campaign values matched to it, separated by '; '"),
     col("click_level", "true when matched click by click through a click export"),
     col("clicks", "ad clicks"),
+    col("tags_lost", "waterfall step: clicks whose tags a redirect or link lost (negative)"),
     col("no_landing_hit", "waterfall step: clicks no hit arrived for (negative)"),
     col("folded_into_open_session", "waterfall step: clicks inside a session already open (negative)"),
     col("extra_sessions_from_one_click", "waterfall step: more than one session from a click"),
@@ -266,19 +267,6 @@ const UNMATCHED_COLUMNS: [Column; 9] = [
     col("source", "utm_source (utm_campaign rows)"),
     col("medium", "utm_medium (utm_campaign rows)"),
 ];
-
-/// The steps of a waterfall in order, with their machine names (the `campaigns` table's columns).
-pub fn waterfall_steps(w: &Waterfall) -> [(&'static str, &Step); 7] {
-    [
-        ("no_landing_hit", &w.no_landing_hit),
-        ("folded_into_open_session", &w.folded_into_open_session),
-        ("extra_sessions_from_one_click", &w.extra_sessions_from_one_click),
-        ("sessions_without_click", &w.sessions_without_click),
-        ("bot_landings", &w.bot_landings),
-        ("bot_sessions", &w.bot_sessions),
-        ("residual", &w.residual),
-    ]
-}
 
 /// One table of `report` as CSV; returns the row count.
 pub fn write_discrepancy<W: Write>(
@@ -325,7 +313,7 @@ pub fn write_discrepancy<W: Write>(
                     c.click_level.to_string(),
                     c.clicks.to_string(),
                 ];
-                cells.extend(waterfall_steps(&c.waterfall).iter().map(|(_, s)| s.count.to_string()));
+                cells.extend(c.waterfall.steps().iter().map(|s| s.step.count.to_string()));
                 cells.extend([c.sessions.to_string(), opt(c.ratio), c.outside_band.to_string()]);
                 cells.extend(period.iter().cloned());
                 put(csv, cells)?;
@@ -337,11 +325,12 @@ pub fn write_discrepancy<W: Write>(
                 vec![name.into(), count.to_string(), "true".into(), explanation.into(), String::new()]
             };
             put(csv, total("clicks", w.clicks, "ad clicks reported by the ad platforms"))?;
-            for (name, step) in waterfall_steps(w) {
+            for named in w.steps() {
+                let step = named.step;
                 put(
                     csv,
                     vec![
-                        name.to_string(),
+                        named.id.to_string(),
                         step.count.to_string(),
                         step.separable.to_string(),
                         step.explanation.clone(),

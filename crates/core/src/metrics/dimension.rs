@@ -152,7 +152,7 @@ impl KeyContext<'_> {
         let defaults = platform_defaults(&campaign.platform);
         let ads = self.index.ads;
         Some(match d {
-            Dimension::Day | Dimension::Week | Dimension::Month => date_key(d, shifted(e.view_date, shift_days)),
+            Dimension::Day | Dimension::Week | Dimension::Month => date_key(d, shifted(e.view_date?, shift_days)),
             Dimension::HourOfDay | Dimension::LandingPage | Dimension::ExitPage => return None,
             Dimension::Channel => defaults.2.to_string(),
             Dimension::SourceMedium => format!("{} / {}", defaults.0, defaults.1),

@@ -17,6 +17,7 @@ mod conversion;
 mod dimension;
 mod period;
 
+use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
@@ -236,10 +237,16 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
     let mut notes = Vec::new();
     let ads_keyed = !ads.is_empty() && dims.iter().all(|d| d.has_ads());
     let mut currencies: Vec<&str> = Vec::new();
+    let mut period_total_clicks = 0;
     for e in &index.entries {
-        let (slot, shift_days) = if in_period(e.view_date) {
+        // A one-day row by its view day; period totals when the whole period lies inside.
+        let within = |test: &dyn Fn(NaiveDate) -> bool| match e.view_date {
+            Some(day) => test(day),
+            None => test(e.days.from) && test(e.days.to),
+        };
+        let (slot, shift_days) = if within(&in_period) {
             (0, 0)
-        } else if in_previous(e.view_date) {
+        } else if within(&in_previous) {
             (1, shift)
         } else {
             continue;
@@ -252,6 +259,9 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
         }
         totals[slot].clicks += e.clicks;
         totals[slot].cost_micros += e.cost_micros;
+        if e.view_date.is_none() && slot == 0 {
+            period_total_clicks += e.clicks;
+        }
         if !ads_keyed {
             continue;
         }
@@ -271,6 +281,12 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
         notes.push(format!(
             "ad clicks and cost have no {} (ad platforms report none); they appear in the totals only",
             without.join(" or ")
+        ));
+    }
+    if period_total_clicks > 0 && dims.iter().any(|d| d.is_time()) {
+        notes.push(format!(
+            "{period_total_clicks} clicks come from ad reports without a day column (totals over their period): \
+             they appear in the totals, not on days"
         ));
     }
     if dims.iter().any(|d| matches!(d, Dimension::Channel | Dimension::SourceMedium)) && ads_keyed {
@@ -325,7 +341,11 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
 /// First and last view day with a session or an ad entry.
 fn data_span(ctx: &KeyContext<'_>) -> Option<DateRange> {
     let sessions = ctx.sessions.sessions.iter().map(|s| ctx.clock.date(s.start_ms));
-    let dates = || sessions.clone().chain(ctx.index.entries.iter().map(|e| e.view_date));
+    let entries = ctx.index.entries.iter().flat_map(|e| match e.view_date {
+        Some(day) => [day, day],
+        None => [e.days.from, e.days.to],
+    });
+    let dates = || sessions.clone().chain(entries.clone());
     Some(DateRange { from: dates().min()?, to: dates().max()? })
 }
 

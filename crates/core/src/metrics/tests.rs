@@ -72,6 +72,7 @@ fn stat(day: &str, clicks: i64, cost_eur: i64) -> AdStat {
         campaign: "Spring Sale".into(),
         ad_group: String::new(),
         date: date(day),
+        last_date: date(day),
         device: "desktop".into(),
         impressions: 100,
         clicks,

@@ -315,6 +315,20 @@ impl Preset {
         }
     }
 
+    /// The platform's name as a sentence uses it: "389 GA4 sessions".
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Preset::UniversalAnalytics => "UA",
+            Preset::Ga4 => "GA4",
+            Preset::Adobe => "Adobe",
+            Preset::Matomo => "Matomo",
+            Preset::Plausible => "Plausible",
+            Preset::PostHog => "PostHog",
+            Preset::Mixpanel => "Mixpanel",
+            Preset::ServerLog => "server-log",
+        }
+    }
+
     /// The platform's name for people.
     pub fn title(self) -> &'static str {
         match self {
@@ -341,9 +355,10 @@ impl FromStr for Preset {
 }
 
 impl Default for RuleSet {
-    /// Matomo's defaults, as docs/session-rules.md names them the default preset.
+    /// GA4's rules: what most marketers' analytics count today (Universal Analytics stopped
+    /// processing data in 2023–2024).
     fn default() -> Self {
-        RuleSet::preset(Preset::Matomo)
+        RuleSet::preset(Preset::Ga4)
     }
 }
 

@@ -12,7 +12,8 @@ use super::Project;
 use crate::error::{Error, Result};
 use crate::metrics::ConversionGoals;
 
-/// Daily figures of one (platform, account, campaign, ad group, date, device).
+/// Figures of one (platform, account, campaign, ad group, days, device): one day, or the
+/// period of a report without a day column.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AdStat {
     pub platform: String,
@@ -20,9 +21,12 @@ pub struct AdStat {
     pub campaign_id: String,
     pub campaign: String,
     pub ad_group: String,
-    /// The day in the ad account's time zone.
+    /// The first day the row covers, in the ad account's time zone.
     #[serde(serialize_with = "crate::metrics::iso_date::serialize")]
     pub date: NaiveDate,
+    /// The last day it covers: `date` for a daily row.
+    #[serde(serialize_with = "crate::metrics::iso_date::serialize")]
+    pub last_date: NaiveDate,
     pub device: String,
     pub impressions: i64,
     pub clicks: i64,
@@ -88,7 +92,7 @@ impl Project {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT a.platform, a.account, a.campaign_id, a.campaign, a.ad_group, a.date, a.device, a.impressions,
-                    a.clicks, a.cost_micros, a.currency, f.time_zone
+                    a.clicks, a.cost_micros, a.currency, f.time_zone, coalesce(a.last_date, a.date)
              FROM ad_stat a JOIN source_file f ON f.id = a.file_id ORDER BY a.id",
         )?;
         let mut stats = Vec::new();
@@ -101,6 +105,7 @@ impl Project {
                 campaign: r.get(3)?,
                 ad_group: r.get(4)?,
                 date: date(r.get(5)?)?,
+                last_date: date(r.get(12)?)?,
                 device: r.get(6)?,
                 impressions: r.get(7)?,
                 clicks: r.get(8)?,

@@ -539,9 +539,9 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
     let mut insert_hit = conn.prepare(&insert_hits_sql(1))?;
     let mut insert_hits = conn.prepare(&insert_hits_sql(HITS_PER_INSERT))?;
     let mut insert_stat = conn.prepare(
-        "INSERT INTO ad_stat (file_id, platform, account, campaign_id, campaign, ad_group, date, device,
+        "INSERT INTO ad_stat (file_id, platform, account, campaign_id, campaign, ad_group, date, last_date, device,
                               impressions, clicks, cost_micros, currency)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     let mut insert_click = conn.prepare(
         "INSERT INTO ad_click (file_id, platform, account, campaign_id, campaign, ad_group, date, ts_ms,
@@ -574,6 +574,7 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
                 r.campaign,
                 r.ad_group,
                 r.date.to_string(),
+                r.last_date.to_string(),
                 r.device,
                 r.impressions,
                 r.clicks,

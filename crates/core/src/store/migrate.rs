@@ -10,6 +10,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../../migrations/0001_initial.sql")),
     (2, "sessions", include_str!("../../migrations/0002_sessions.sql")),
     (3, "campaign_mapping", include_str!("../../migrations/0003_campaign_mapping.sql")),
+    (5, "ad_period_totals", include_str!("../../migrations/0005_ad_period_totals.sql")),
 ];
 
 /// The schema version this build writes.

@@ -163,3 +163,82 @@ fn an_export_without_account_or_time_zone_is_named_by_its_platform_alone() {
         assert!(note.ends_with("taken as Europe/London days"), "{note}");
     }
 }
+
+/// The demo shop through a project file, as the app builds it: every cause the demo is made to
+/// show is found, with its count, under the default rules (GA4).
+#[test]
+fn the_demo_shop_shows_lost_tags_repeat_clicks_and_the_day_shift() {
+    use sessionlens_core::discrepancy::CauseKind;
+    use sessionlens_core::synth::demo_shop::{demo_shop, ACCOUNT_TIME_ZONE};
+
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let shop = demo_shop();
+    let traffic = scratch.write("traffic.csv", &shop.traffic_csv);
+    let ads = scratch.write("google-ads.csv", &shop.ads_csv);
+    import(&mut project, &traffic).unwrap();
+    import_in(&mut project, ads.to_str().unwrap(), ACCOUNT_TIME_ZONE);
+    let table = project.load_hits().unwrap();
+    let rules = RuleSet::default();
+    assert_eq!(rules.preset, Preset::Ga4, "the default rules are GA4's");
+    let sessions = sessionize(&table, &rules).unwrap();
+    let options = DiscrepancyOptions { by: Breakdown::CampaignDay, ..Default::default() };
+    let r = discrepancy(&table, &sessions, &project.load_ads().unwrap(), &options).unwrap();
+
+    let campaign = |name: &str| r.campaigns.iter().find(|c| c.campaign == name).unwrap();
+    let count =
+        |name: &str, kind: CauseKind| campaign(name).causes.iter().find(|c| c.kind == kind).map_or(0, |c| c.count);
+    let brand = campaign("Brand - Exact");
+    assert!(brand.outside_band, "{}", brand.verdict);
+    assert!(brand.verdict.starts_with("Brand - Exact: "), "{}", brand.verdict);
+    assert!(brand.verdict.contains("below the usual 80–120"), "{}", brand.verdict);
+    assert!(brand.verdict.contains("What to do: fix the redirect on /promo"), "{}", brand.verdict);
+    assert_eq!(brand.causes[0].kind, CauseKind::TagsLost, "{:?}", brand.causes);
+    assert!(count("Brand - Exact", CauseKind::TagsLost) < -100, "{:?}", brand.causes);
+    assert!(
+        count("Spring Sale - Search", CauseKind::RepeatClicks) < -50,
+        "{:?}",
+        campaign("Spring Sale - Search").causes
+    );
+    assert_eq!(count("Spring Sale - Search", CauseKind::TagsLost), 0, "its landing page gets no untagged ad visits");
+    assert!(count("Retargeting - Display", CauseKind::SessionsWithoutClick) > 5);
+    for name in ["Brand - Exact", "Spring Sale - Search", "Retargeting - Display"] {
+        assert!(count(name, CauseKind::DayShift) > 20, "{name}: evening visits are the next UTC day");
+        let c = campaign(name);
+        let gap: i64 = c.causes.iter().filter(|k| k.kind != CauseKind::DayShift).map(|k| k.count).sum();
+        assert_eq!(gap, c.sessions - c.clicks, "{name}: the causes add up to the difference");
+    }
+    assert!(r.verdict.starts_with("All campaigns: "), "{}", r.verdict);
+    assert!(r.verdict.contains("Brand - Exact"), "the campaigns outside the band are named: {}", r.verdict);
+    // Days are New York days: 30 per campaign.
+    let brand_days = r.rows.iter().filter(|x| x.campaign.as_deref() == Some("Brand - Exact")).count();
+    assert_eq!(brand_days, 30);
+}
+
+/// A Google Ads report without a Day column (the default download) against traffic: compared
+/// per campaign over the report's period.
+#[test]
+fn period_totals_compare_per_campaign_over_the_report_s_period() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    import_in(&mut project, &fixture("google_ads_campaign_report_period.csv"), "UTC");
+    let mut traffic = String::from(HEADER);
+    for i in 0..500 {
+        // 500 tagged Brand - Exact landings over the week (567 clicks), one in October.
+        let day = if i == 0 { "2026-10-31".to_string() } else { format!("2026-11-0{}", 1 + i % 7) };
+        let url = "https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand_exact";
+        traffic.push_str(&line(&format!("{day}T12:{:02}:00Z", i % 60), &format!("b{i}"), url, ""));
+    }
+    let csv = scratch.write("hits.csv", traffic);
+    import(&mut project, &csv).unwrap();
+    let table = project.load_hits().unwrap();
+    let sessions = sessionize(&table, &RuleSet::default()).unwrap();
+    let options = DiscrepancyOptions { by: Breakdown::CampaignDay, ..Default::default() };
+    let r = discrepancy(&table, &sessions, &project.load_ads().unwrap(), &options).unwrap();
+    let period = r.period.unwrap();
+    assert_eq!((period.from.to_string(), period.to.to_string()), ("2026-11-01".into(), "2026-11-07".into()));
+    let brand = r.rows.iter().find(|x| x.campaign.as_deref() == Some("Brand - Exact")).unwrap();
+    assert_eq!((brand.date, brand.clicks, brand.sessions), (None, 567, 499), "one row for the period");
+    let spring = r.rows.iter().find(|x| x.campaign.as_deref() == Some("Spring Sale - Search")).unwrap();
+    assert_eq!((spring.clicks, spring.sessions, spring.flagged), (912, 0, true));
+}

@@ -2,7 +2,8 @@
 //! "CSV for Excel"/TSV (UTF-16LE, tab-separated). Report-title lines (`Campaign report`,
 //! `1 March 2024 - 31 March 2024`) sit above the header and `Total: ...` rows below the data;
 //! neither is a row. Figures are as displayed: `1,234`, `€1,204.50`, `1.033,90 €`, `--` for none.
-//! The report must be segmented by day (a `Day` or `Date` column).
+//! A report segmented by day (a `Day` or `Date` column) gives daily rows; without one (the
+//! default download) each row is the campaign's total over the date-range line's period.
 
 use super::{read_export, Col, ColumnTable, FoundHeader, RowKind, Shape};
 use crate::error::Result;
@@ -15,7 +16,7 @@ const SHAPE: Shape = Shape {
     platform: platform::GOOGLE,
     columns: COLUMNS,
     rows: RowKind::Stats,
-    expects: "a 'Day' and a 'Clicks' column (a Google Ads report segmented by day)",
+    expects: "a 'Clicks' column and a 'Campaign' or 'Day' column",
     nameless_rows_are_summaries: false,
 };
 
@@ -72,7 +73,7 @@ impl Format for GoogleAdsReport {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{detected, detected_text, own_fixture, read_path};
+    use super::super::test_support::{detected, detected_text, own_fixture, read_bytes, read_path};
     use super::*;
     use chrono::NaiveDate;
 
@@ -97,6 +98,39 @@ mod tests {
         assert_eq!((empty.impressions, empty.clicks, empty.cost_micros), (512, 0, 0), "'--' is none");
         let total_clicks: i64 = sink.ad_stats.iter().map(|s| s.clicks).sum();
         assert_eq!(total_clicks, 1263, "equals the file's own Total row");
+    }
+
+    #[test]
+    fn the_default_download_without_days_holds_period_totals_in_csv_and_utf16_tsv() {
+        let nov = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        for name in ["google_ads_campaign_report_period.csv", "google_ads_campaign_report_period_excel.tsv"] {
+            let path = own_fixture(name);
+            assert_eq!(detected(&path), "google-ads-report", "{name}");
+            let sink = read_path(&GoogleAdsReport, &path).unwrap();
+            assert!(sink.rejects.is_empty(), "Total rows are neither rows nor rejects: {:?}", sink.rejects);
+            let rows: Vec<_> = sink
+                .ad_stats
+                .iter()
+                .map(|s| (s.campaign.as_str(), s.date, s.last_date, s.clicks, s.cost_micros, s.currency.as_str()))
+                .collect();
+            assert_eq!(
+                rows,
+                [
+                    ("Brand - Exact", nov(1), nov(7), 567, 351_540_000, "USD"),
+                    ("Spring Sale - Search", nov(1), nov(7), 912, 829_920_000, "USD"),
+                    ("Retargeting - Display", nov(1), nov(7), 88, 30_800_000, "USD"),
+                ],
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_report_without_days_or_a_date_range_line_is_refused_with_what_to_do() {
+        let text = "Campaign,Currency code,Impr.,Clicks,Cost\nBrand,USD,10,2,1.00\n";
+        let err = read_bytes(&GoogleAdsReport, text.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("no day column and no date-range line"), "{err}");
+        assert!(err.contains("add the Day segment"), "{err}");
     }
 
     #[test]
@@ -135,14 +169,5 @@ mod tests {
         );
         assert_eq!(GoogleAdsReport.sniff(&Head::from_text("x.csv", "timestamp,url,campaign\n")), 0);
         assert_eq!(detected_text("timestamp,client_id,url\n2024-03-01T10:00:00Z,1,/a\n"), "csv");
-    }
-
-    #[test]
-    fn a_report_without_a_day_column_is_one_clear_error() {
-        let text = "Campaign report\nCampaign,Impr.,Clicks,Cost\nA,1,1,€1.00\n";
-        let err = super::super::test_support::read_bytes(&GoogleAdsReport, text.as_bytes()).unwrap_err();
-        assert_eq!(err.code(), "unreadable_file");
-        assert!(err.to_string().contains("segmented by day"), "{err}");
-        assert!(err.to_string().contains("Campaign,Impr.,Clicks,Cost"), "{err}");
     }
 }

@@ -9,8 +9,8 @@
 //! and "see more" clicks that never leave Meta, so only link clicks compare with landing
 //! sessions and with other platforms' clicks. A file without a link-clicks column is refused.
 //!
-//! Ad sets are stored as ad groups. A row covering more than one day (no "Day" breakdown, and
-//! "Reporting starts" differs from "Reporting ends") is rejected rather than put on one day.
+//! Ad sets are stored as ad groups. Without a "Day" breakdown a row holds the totals of its
+//! "Reporting starts" to "Reporting ends" period.
 
 use super::{read_export, Col, ColumnTable, FoundHeader, RowKind, Shape};
 use crate::error::Result;
@@ -120,14 +120,31 @@ mod tests {
     }
 
     #[test]
-    fn a_row_over_several_days_is_rejected_and_one_day_ranges_are_read() {
+    fn a_row_over_several_days_holds_the_totals_of_its_reporting_period() {
         let text = "Reporting starts,Reporting ends,Campaign name,Link clicks,Amount spent (USD)\n\
                     2024-03-01,2024-03-01,A,5,1.00\n\
-                    2024-03-01,2024-03-31,A,90,30.00\n";
+                    2024-03-01,2024-03-31,A,90,30.00\n\
+                    2024-03-31,2024-03-01,A,1,1.00\n";
         let sink = read_bytes(&MetaAds, text.as_bytes()).unwrap();
-        assert_eq!(sink.ad_stats.len(), 1);
-        assert_eq!((sink.ad_stats[0].date, sink.ad_stats[0].currency.as_str()), (date(2024, 3, 1), "USD"));
-        assert!(sink.rejects[0].reason.contains("covers 2024-03-01 to 2024-03-31"), "{}", sink.rejects[0].reason);
+        let days: Vec<_> = sink.ad_stats.iter().map(|s| (s.date, s.last_date, s.clicks)).collect();
+        assert_eq!(days, [(date(2024, 3, 1), date(2024, 3, 1), 5), (date(2024, 3, 1), date(2024, 3, 31), 90)]);
+        assert_eq!(sink.ad_stats[0].currency, "USD");
+        assert_eq!(sink.rejects.len(), 1);
+        assert_eq!(sink.rejects[0].reason, "the reporting end 2024-03-01 is before its start 2024-03-31");
+    }
+
+    #[test]
+    fn an_export_without_a_day_breakdown_holds_totals_and_skips_its_summary_row() {
+        let path = own_fixture("meta_ads_manager_period.csv");
+        assert_eq!(detected(&path), "meta-ads");
+        let sink = read_path(&MetaAds, &path).unwrap();
+        assert!(sink.rejects.is_empty(), "{:?}", sink.rejects);
+        let rows: Vec<_> = sink.ad_stats.iter().map(|s| (s.campaign.as_str(), s.date, s.last_date, s.clicks)).collect();
+        let (first, last) = (date(2026, 11, 1), date(2026, 11, 7));
+        assert_eq!(
+            rows,
+            [("Spring Sale - Prospecting", first, last, 640), ("Spring Sale - Retargeting", first, last, 382)]
+        );
     }
 
     #[test]

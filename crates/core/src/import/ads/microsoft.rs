@@ -101,6 +101,18 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_report_holds_totals_over_its_report_time() {
+        let path = own_fixture("microsoft_ads_campaign_summary.csv");
+        assert_eq!(detected(&path), "microsoft-ads");
+        let sink = read_path(&MicrosoftAds, &path).unwrap();
+        assert!(sink.rejects.is_empty(), "{:?}", sink.rejects);
+        assert_eq!(sink.time_zone.map(|tz| tz.name()), Some("America/New_York"));
+        let rows: Vec<_> = sink.ad_stats.iter().map(|s| (s.campaign.as_str(), s.date, s.last_date, s.clicks)).collect();
+        let (first, last) = (date(2026, 11, 1), date(2026, 11, 7));
+        assert_eq!(rows, [("Brand - Exact", first, last, 214), ("Spring Sale - Search", first, last, 301)]);
+    }
+
+    #[test]
     fn web_download_with_preamble_time_zone_total_and_copyright_footer() {
         let path = own_fixture("microsoft_ads_campaign_report.csv");
         let sink = read_path(&MicrosoftAds, &path).unwrap();

@@ -6,8 +6,11 @@
 //! [`Sink::reject`] with its line and reason and goes on.
 //!
 //! Dates are the ad account's own days, stored as written (the account's time zone, when the
-//! file states one, goes to [`Sink::file_time_zone`]). Counts and money accept thousands
-//! separators, currency signs and `--`; an empty or `--` cell counts as zero.
+//! file states one, goes to [`Sink::file_time_zone`]). A report without a day column holds
+//! period totals: each row covers the period its date-range line states (`November 1, 2026 -
+//! November 7, 2026`, Microsoft's `Report Time: 3/1/2024 - 3/31/2024`), or its own reporting
+//! start and end columns (Meta). Counts and money accept thousands separators, currency signs
+//! and `--`; an empty or `--` cell counts as zero.
 
 mod google_api;
 mod google_clicks;
@@ -158,13 +161,14 @@ impl AdColumns {
         self.get(Col::Date).or(self.get(Col::RangeStart))
     }
 
-    /// Enough columns to read the shape's rows from.
+    /// Enough columns to read the shape's rows from. Stats without a date column are period
+    /// totals, whose period the date-range line above the header gives; they need a column
+    /// naming the campaign (or account, ad group, ad) instead.
     fn complete_for(&self, rows: RowKind) -> bool {
-        self.date_column().is_some()
-            && match rows {
-                RowKind::Stats => self.has(Col::Clicks),
-                RowKind::Clicks => self.has(Col::ClickId),
-            }
+        match rows {
+            RowKind::Stats => self.has(Col::Clicks) && (self.date_column().is_some() || self.has_identity()),
+            RowKind::Clicks => self.date_column().is_some() && self.has(Col::ClickId),
+        }
     }
 }
 
@@ -254,10 +258,18 @@ pub(super) fn read_export(shape: &Shape, input: &mut Input, ctx: &Context, sink:
         let col = found.columns.date_column()?;
         DateOrder::detect(ahead.iter().filter_map(|r| r.as_ref().ok()?.get(col)))
     });
+    let period = found.preamble.iter().find_map(|line| date_range_in(line, ctx.options.date_order.or(order)));
+    if found.columns.date_column().is_none() && period.is_none() {
+        return Err(ctx.unreadable(
+            "the report has no day column and no date-range line above its header, so its days are unknown: \
+             download it again with the date range line (the default), or add the Day segment",
+        ));
+    }
     let rules = RowRules {
         columns: &found.columns,
         order: order.unwrap_or_default(),
         tz: stated_zone.unwrap_or_else(|| ctx.time_zone()),
+        period,
     };
 
     let width = found.header.len();
@@ -315,12 +327,39 @@ fn is_total_or_footer(record: &StringRecord) -> bool {
     total || footer
 }
 
+/// The first and last day of a report's date-range line: `November 1, 2026 - November 7, 2026`,
+/// `Fri, Mar 1, 2024 - Sun, Mar 3, 2024`, `Report Time: 3/1/2024 - 3/31/2024`, `2024-03-01 –
+/// 2024-03-31`, or a single day. A label before a colon is skipped; `None` when the line is not
+/// a range of dates (a report title, "All time").
+fn date_range_in(line: &str, order: Option<DateOrder>) -> Option<(NaiveDate, NaiveDate)> {
+    let text = line.trim().trim_matches('"').trim();
+    let text = match text.split_once(": ") {
+        Some((label, rest)) if label.chars().all(|c| c.is_alphabetic() || c == ' ') => rest.trim(),
+        _ => text,
+    };
+    let parse = |part: &str, order: DateOrder| parse_date(part.trim().trim_matches(','), order);
+    let read = |order: DateOrder| -> Option<(NaiveDate, NaiveDate)> {
+        for separator in [" - ", " – ", " — ", " to ", "–", "-"] {
+            if let Some((from, to)) = text.split_once(separator) {
+                if let (Some(from), Some(to)) = (parse(from, order), parse(to, order)) {
+                    return (from <= to).then_some((from, to));
+                }
+            }
+        }
+        parse(text, order).map(|day| (day, day))
+    };
+    let order = order.or_else(|| DateOrder::detect(text.split(['-', '–', '—']).map(str::trim)));
+    read(order.unwrap_or_default())
+}
+
 /// How every row of one file is read.
 struct RowRules<'a> {
     columns: &'a AdColumns,
     order: DateOrder,
     /// The zone click times are in: the file's stated zone, else the user's.
     tz: Tz,
+    /// The report's period from its date-range line, for rows without days of their own.
+    period: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// One data row, read by its header's columns.
@@ -365,24 +404,27 @@ impl<'r> Row<'r> {
         IDENTITY.iter().all(|c| self.get(*c).is_empty())
     }
 
-    fn date(&self) -> Result<NaiveDate, String> {
+    /// The first and last day the row covers: its day, its reporting start and end, or the
+    /// report's period.
+    fn days(&self) -> Result<(NaiveDate, NaiveDate), String> {
         let read = |col: Col, what: &str| {
             let text = self.get(col);
             parse_date(text, self.rules.order).ok_or_else(|| format!("{what} '{text}' is not a date"))
         };
-        if self.rules.columns.has(Col::Date) {
-            return read(Col::Date, "the day");
+        let columns = self.rules.columns;
+        if columns.has(Col::Date) {
+            let day = read(Col::Date, "the day")?;
+            return Ok((day, day));
         }
-        let start = read(Col::RangeStart, "the reporting start")?;
-        if self.rules.columns.has(Col::RangeEnd) {
-            let end = read(Col::RangeEnd, "the reporting end")?;
-            if end != start {
-                return Err(format!(
-                    "the row covers {start} to {end}, not one day; export it with a daily breakdown (by day)"
-                ));
+        if columns.has(Col::RangeStart) {
+            let start = read(Col::RangeStart, "the reporting start")?;
+            let end = if columns.has(Col::RangeEnd) { read(Col::RangeEnd, "the reporting end")? } else { start };
+            if end < start {
+                return Err(format!("the reporting end {end} is before its start {start}"));
             }
+            return Ok((start, end));
         }
-        Ok(start)
+        self.rules.period.ok_or_else(|| "the row has no day and the report states no period".to_string())
     }
 
     fn count(&self, col: Col, what: &str) -> Result<i64, String> {
@@ -409,13 +451,15 @@ impl<'r> Row<'r> {
     }
 
     fn stat(&self, platform: &'static str) -> Result<AdStatRow<'r>, String> {
+        let (date, last_date) = self.days()?;
         Ok(AdStatRow {
             platform,
             account: self.account(),
             campaign_id: self.identity(Col::CampaignId),
             campaign: self.name_or_id(Col::Campaign, Col::CampaignId),
             ad_group: self.name_or_id(Col::AdGroup, Col::AdGroupId),
-            date: self.date()?,
+            date,
+            last_date,
             device: device_category(self.get(Col::Device)),
             impressions: self.count(Col::Impressions, "impressions")?,
             clicks: self.count(Col::Clicks, "clicks")?,
@@ -425,7 +469,10 @@ impl<'r> Row<'r> {
     }
 
     fn click(&self, platform: &'static str) -> Result<AdClickRow<'r>, String> {
-        let date = self.date()?;
+        let (date, last_date) = self.days()?;
+        if last_date != date {
+            return Err(format!("the click row covers {date} to {last_date}, not one day"));
+        }
         let click_id = self.get(Col::ClickId);
         Ok(AdClickRow {
             platform,
@@ -570,6 +617,30 @@ mod tests {
         assert!(is_total_or_footer(&row(&["©2024 Microsoft Corporation. All rights reserved. "])));
         assert!(!is_total_or_footer(&row(&["Total Gym Spring", "2024-03-01", "12"])));
         assert!(!is_total_or_footer(&row(&["Spring sale", "2024-03-01", "12"])));
+    }
+
+    #[test]
+    fn date_range_lines_of_every_platform_give_their_first_and_last_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let cases = [
+            ("November 1, 2026 - November 7, 2026", Some((d(2026, 11, 1), d(2026, 11, 7)))),
+            ("\"Fri, Mar 1, 2024 - Sun, Mar 3, 2024\"", Some((d(2024, 3, 1), d(2024, 3, 3)))),
+            ("1 March 2024 - 31 March 2024", Some((d(2024, 3, 1), d(2024, 3, 31)))),
+            ("Report Time: 3/1/2024 - 3/31/2024", Some((d(2024, 3, 1), d(2024, 3, 31)))),
+            ("2024-03-01 – 2024-03-31", Some((d(2024, 3, 1), d(2024, 3, 31)))),
+            ("Date range: 2026-11-03", Some((d(2026, 11, 3), d(2026, 11, 3)))),
+            ("Campaign report", None),
+            ("All time", None),
+            ("Report Name: Campaign performance, March", None),
+            ("March 31, 2024 - March 1, 2024", None),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(date_range_in(line, None), expected, "{line}");
+        }
+        assert_eq!(
+            date_range_in("03/04/2024 - 05/04/2024", Some(DateOrder::DayFirst)),
+            Some((d(2024, 4, 3), d(2024, 4, 5)))
+        );
     }
 
     #[test]

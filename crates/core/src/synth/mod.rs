@@ -1,7 +1,10 @@
-//! Seeded synthetic website traffic for benchmarks and tests of any size: visitors who come
+//! Seeded synthetic website traffic for benchmarks and tests of any size ([`demo_shop`] is the
+//! app's demo month, made to tell the discrepancy story): visitors who come
 //! back, sessions of page views with realistic pauses (some past 30 minutes), entrances from
 //! direct, organic search, paid search with a gclid per click, social and e-mail campaigns.
 //! The same seed always gives the same file.
+
+pub mod demo_shop;
 
 use std::io::{self, Write};
 
