@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the seed corpora in fuzz/corpus/<target>/ from the test fixtures (crates/core/tests/
-# fixtures and, when present, the shared real-world fixtures), sliced to a few dozen lines so
+# fixtures and the real-world ones in tests/fixtures), sliced to a few dozen lines so
 # each seed stays small. Nothing here is committed: the corpora are rebuilt on every run and
 # grow with what the fuzzer finds. Hand-made seeds live in fuzz/seeds/<target>/ (committed).
 #
@@ -17,7 +17,10 @@ corpus=corpus
 # after the settings byte (octal, or "" for targets without one).
 seed() {
   local target=$1 name=$2 settings=$3 file=$4 lines=${5:-}
-  [ -e "$file" ] || return 0
+  [ -e "$file" ] || {
+    echo "seed: $file is missing: a fixture was moved or renamed without fuzz/seed.sh" >&2
+    exit 1
+  }
   mkdir -p "$corpus/$target"
   {
     [ -z "$settings" ] || printf "\\$settings"
@@ -82,28 +85,24 @@ done
 
 # Encodings and compression: the same text as gzip, bzip2, UTF-16LE/BE with and without BOM,
 # UTF-8 with BOM, Windows-1252.
-mkdir -p "$corpus/text_input"
-if [ -f "$hits" ]; then
-  # Each tool is optional: a machine without bzip2 or iconv still gets the other seeds.
-  gzip -c "$hits" >"$corpus/text_input/hits.csv.gz" && cp "$corpus/text_input/hits.csv.gz" "$corpus/import_any/"
-  bzip2 -c "$hits" >"$corpus/text_input/hits.csv.bz2" 2>/dev/null || rm -f "$corpus/text_input/hits.csv.bz2"
-  for encoding in UTF-16LE UTF-16BE UTF-16; do
-    iconv -f UTF-8 -t $encoding "$hits" >"$corpus/text_input/hits-$encoding.csv" 2>/dev/null ||
-      rm -f "$corpus/text_input/hits-$encoding.csv"
-  done
-  { printf '\xef\xbb\xbf'; cat "$hits"; } >"$corpus/text_input/hits-utf8-bom.csv"
-  iconv -f UTF-8 -t WINDOWS-1252//TRANSLIT "$core/ads/meta_ads_manager_export.csv" \
-    >"$corpus/text_input/meta-cp1252.csv" 2>/dev/null || rm -f "$corpus/text_input/meta-cp1252.csv"
-fi
+mkdir -p "$corpus/text_input" "$corpus/import_any"
+# Each tool is optional: a machine without bzip2 or iconv still gets the other seeds.
+gzip -c "$hits" >"$corpus/text_input/hits.csv.gz" && cp "$corpus/text_input/hits.csv.gz" "$corpus/import_any/"
+bzip2 -c "$hits" >"$corpus/text_input/hits.csv.bz2" 2>/dev/null || rm -f "$corpus/text_input/hits.csv.bz2"
+for encoding in UTF-16LE UTF-16BE UTF-16; do
+  iconv -f UTF-8 -t $encoding "$hits" >"$corpus/text_input/hits-$encoding.csv" 2>/dev/null ||
+    rm -f "$corpus/text_input/hits-$encoding.csv"
+done
+{ printf '\xef\xbb\xbf'; cat "$hits"; } >"$corpus/text_input/hits-utf8-bom.csv"
+iconv -f UTF-8 -t WINDOWS-1252//TRANSLIT "$core/ads/meta_ads_manager_export.csv" \
+  >"$corpus/text_input/meta-cp1252.csv" 2>/dev/null || rm -f "$corpus/text_input/meta-cp1252.csv"
 
 # User agents and URLs from the real access log (distinct ones, a few hundred).
-if [ -f "$shared/access-logs/basjes-hackers-access.log" ]; then
-  mkdir -p "$corpus/user_agent" "$corpus/url_parts"
-  awk -F'"' 'NF >= 6 { print $6 }' "$shared/access-logs/basjes-hackers-access.log" | sort -u | head -n 300 |
-    split -l 1 -a 4 - "$corpus/user_agent/basjes-"
-  awk -F'"' 'NF >= 6 { print $4 }' "$shared/access-logs/basjes-hackers-access.log" | sort -u | head -n 150 |
-    split -l 1 -a 4 - "$corpus/url_parts/basjes-referrer-"
-fi
+mkdir -p "$corpus/user_agent" "$corpus/url_parts"
+awk -F'"' 'NF >= 6 { print $6 }' "$shared/access-logs/basjes-hackers-access.log" | sort -u | head -n 300 |
+  split -l 1 -a 4 - "$corpus/user_agent/basjes-"
+awk -F'"' 'NF >= 6 { print $4 }' "$shared/access-logs/basjes-hackers-access.log" | sort -u | head -n 150 |
+  split -l 1 -a 4 - "$corpus/url_parts/basjes-referrer-"
 for file in "$core"/*/*; do
   grep -ohE 'https?://[^",[:space:]]+' "$file" 2>/dev/null || true
 done | sort -u | head -n 150 | split -l 1 -a 4 - "$corpus/url_parts/fixture-url-"

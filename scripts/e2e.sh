@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # End-to-end test of the built desktop app: builds it (debug, no bundle; reuses
 # CARGO_TARGET_DIR if set), starts a virtual display and tauri-driver (WebDriver for Tauri,
-# over WebKitWebDriver), runs tests/e2e with node's test runner, and saves screenshots to
-# docs/screenshots/. Needs Debian's xvfb, webkit2gtk-driver, xdotool and imagemagick, and
-# tauri-driver (installed here with cargo if missing).
+# over WebKitWebDriver), runs tests/e2e with node's test runner, and saves its screenshots to
+# SCREENSHOT_DIR (default: e2e-screenshots/ in the build folder, which git ignores; the folder
+# is printed at the end). A test run changes no tracked file: scripts/screenshots.sh runs this
+# with SCREENSHOT_DIR=docs/screenshots to refresh the committed ones on purpose. Needs Debian's
+# xvfb, webkit2gtk-driver, xdotool and imagemagick, and tauri-driver (installed here with cargo
+# if missing).
 #
 # `scripts/e2e.sh bench` builds the release app instead and prints its performance figures
 # (tests/e2e/bench-app.mjs): first screen, toggle redraw, progress during a 1M-hit import
 # (BENCH_HITS sets the size).
 set -euo pipefail
 mode=${1:-test}
+screenshots=${SCREENSHOT_DIR:-}
+# A relative SCREENSHOT_DIR is taken from where the script was started.
+[ -z "$screenshots" ] || [[ $screenshots == /* ]] || screenshots=$PWD/$screenshots
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 target=${CARGO_TARGET_DIR:-$repo/target}
+[[ $target == /* ]] || target=$repo/$target
+screenshots=${screenshots:-$target/e2e-screenshots}
 port=${E2E_WEBDRIVER_PORT:-4444}
 fixtures=${SESSIONLENS_FIXTURES:-$repo/tests/fixtures}
 
@@ -71,10 +79,11 @@ status=0
 SESSIONLENS_APP="$app" \
 SESSIONLENS_FIXTURES="$fixtures" \
 WEBDRIVER_URL="http://127.0.0.1:$port" \
-SCREENSHOT_DIR="$repo/docs/screenshots" \
+SCREENSHOT_DIR="$screenshots" \
   node --test tests/e2e/ || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- tauri-driver log" >&2
   tail -n 50 "$work/driver.log" >&2
 fi
+echo "e2e: screenshots in $screenshots"
 exit "$status"

@@ -26,9 +26,10 @@ fi
 
 if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
   echo "setup: installing npm packages"
-  # `npm install`, not `npm ci`: with this machine's omit-lockfile-registry-resolved setting the
-  # lock file leaves out other platforms' optional packages, which `npm ci` then refuses.
-  npm install --no-audit --no-fund --loglevel=error
+  # `npm ci`: exactly what the lock file says, and it never rewrites the lock (`npm install`
+  # may). It refuses a lock out of step with package.json, or one missing other platforms'
+  # optional packages: after changing the dependencies, `npm install` and commit the lock.
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then

@@ -24,10 +24,8 @@ pub const DEMO_FILES: [(&str, &[u8]); 2] = [
     ("google-ads-campaigns-2024-03.csv", include_bytes!("../demo/google-ads-campaigns-2024-03.csv")),
 ];
 
-/// The demo project's path in `data_dir`, created and filled on first use.
-///
-/// A file the core cannot import yet is left out rather than failing the demo: the demo shows
-/// whatever this build reads.
+/// The demo project's path in `data_dir`, created and filled on first use. Both files import
+/// (the test below builds it); if one did not, that is the demo's error, not a file left out.
 pub fn ensure_project(data_dir: &Path) -> Result<PathBuf, AppError> {
     let folder = data_dir.join("demo");
     let project_path = folder.join(format!("Demo shop v{DEMO_VERSION}.sessionlens"));
@@ -48,10 +46,7 @@ pub fn ensure_project(data_dir: &Path) -> Result<PathBuf, AppError> {
         for (name, content) in DEMO_FILES {
             let file = folder.join(name);
             std::fs::write(&file, content).map_err(|e| AppError::io(&file, e))?;
-            match project.import(&file, &ImportOptions::default(), ImportControl::default()) {
-                Ok(_) | Err(sessionlens_core::Error::UnreadableFile { .. }) => {}
-                Err(e) => return Err(e.into()),
-            }
+            project.import(&file, &ImportOptions::default(), ImportControl::default())?;
         }
     } // The connection closes here, folding its write-ahead log into the file.
     std::fs::rename(&partial, &project_path).map_err(|e| AppError::io(&project_path, e))?;
@@ -80,6 +75,8 @@ mod tests {
         // 2024-03-01T00:00Z .. before 2024-04-01T00:00Z
         assert!(traffic.first_ts_ms.unwrap() >= 1_709_251_200_000);
         assert!(traffic.last_ts_ms.unwrap() < 1_711_929_600_000);
+        let ads = info.files.iter().find(|f| f.name == "google-ads-campaigns-2024-03.csv").unwrap();
+        assert_eq!(ads.kind, "ads");
         // A second call reuses the project.
         let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
         assert_eq!(ensure_project(dir.path()).unwrap(), path);

@@ -1,6 +1,8 @@
 // End to end: the built app under Xvfb, driven through tauri-driver and WebKitWebDriver.
 // Run by scripts/e2e.sh, which builds the app, starts the display and the driver, and sets
-// SESSIONLENS_APP, SESSIONLENS_FIXTURES, WEBDRIVER_URL and SCREENSHOT_DIR.
+// SESSIONLENS_APP, SESSIONLENS_FIXTURES, WEBDRIVER_URL and SCREENSHOT_DIR (a folder git ignores,
+// or docs/screenshots when scripts/screenshots.sh refreshes the committed ones; without it, a
+// new temp folder).
 //
 // Screenshots are taken of the X display (ImageMagick's `import`): WebKitWebDriver's own
 // screenshot command never answers under Xvfb. The native file dialogs are real GTK windows,
@@ -18,7 +20,7 @@ import { WebDriver } from './webdriver.mjs';
 
 const app = process.env.SESSIONLENS_APP;
 const accessLog = path.join(process.env.SESSIONLENS_FIXTURES ?? '', 'access-logs/basjes-hackers-access.log');
-const screenshots = process.env.SCREENSHOT_DIR;
+const screenshots = process.env.SCREENSHOT_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'sessionlens-e2e-screenshots-'));
 
 let driver;
 

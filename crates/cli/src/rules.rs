@@ -1,6 +1,6 @@
-//! The rule-set flags every analysing command shares (`sessionize`, `export`, `compare`, and
-//! later `metrics`, `discrepancy`, `report`): flatten [`RuleArgs`] into a command's arguments
-//! and call [`RuleArgs::rule_set`]. A preset sets every rule; each flag given then overrides one.
+//! The rule-set flags every analysing command shares (`sessionize`, `export`, `compare`,
+//! `metrics`, `discrepancy`, `report`): flatten [`RuleArgs`] into a command's arguments and
+//! call [`RuleArgs::rule_set`]. A preset sets every rule; each flag given then overrides one.
 
 use clap::ValueEnum;
 use sessionlens_core::sessionize::{BounceRule, BurstCut, DurationRule, Identity, Preset, RuleSet};

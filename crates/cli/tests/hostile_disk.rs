@@ -5,7 +5,8 @@
 //! The full disk is real to the program: the CLI runs in a shell with its file size limit
 //! (`ulimit -f`) below what the import needs and SIGXFSZ ignored, so writes past the limit fail
 //! with EFBIG as they do on a full disk. Read-only permissions do not stop root, so when the
-//! tests run as root the CLI runs as the unprivileged user `nobody` (via `setpriv`).
+//! tests run as root the CLI runs as the unprivileged user `nobody` (via `setpriv`), which root
+//! needs for these tests: without it they fail saying so rather than pass without checking.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -101,11 +102,22 @@ struct Cli {
 }
 
 impl Cli {
-    /// As it is for a normal user; as `nobody` for root. `None` (and why) if neither can be done.
-    fn unprivileged(setup: &Setup) -> Option<Cli> {
-        let uid = Command::new("id").arg("-u").output().ok()?;
+    /// As it is for a normal user; as `nobody` for root. Panics, saying how to provide it, when
+    /// root cannot run it as `nobody`: root ignores read-only permissions, so the tests would
+    /// check nothing.
+    fn unprivileged(setup: &Setup) -> Cli {
+        let uid = Command::new("id").arg("-u").output().expect("`id -u` runs");
         if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
-            return Some(Cli { program: env!("CARGO_BIN_EXE_sessionlens").into(), prefix: Vec::new() });
+            return Cli { program: env!("CARGO_BIN_EXE_sessionlens").into(), prefix: Vec::new() };
+        }
+        for folder in setup.dir.path().ancestors() {
+            let mode = std::fs::metadata(folder).unwrap().permissions().mode();
+            assert!(
+                mode & 0o001 != 0,
+                "running as root, this test runs the CLI as nobody ({NOBODY}), who cannot enter {}: set TMPDIR \
+                 to a folder every user can enter, or run the tests as a normal user",
+                folder.display()
+            );
         }
         // A link to (or else a copy of) the binary, since the build folder may be private to root.
         let copy = setup.dir.path().join("sessionlens");
@@ -121,15 +133,18 @@ impl Cli {
                 .to_vec(),
         };
         match cli.command().arg("--version").output() {
-            Ok(out) if out.status.success() => Some(cli),
-            Ok(out) => {
-                println!("skipped: setpriv cannot run the CLI as nobody: {}", String::from_utf8_lossy(&out.stderr));
-                None
-            }
-            Err(e) => {
-                println!("skipped: running as root without setpriv ({e}), so read-only files are writable");
-                None
-            }
+            Ok(out) if out.status.success() => cli,
+            Ok(out) => panic!(
+                "running as root, this test runs the CLI as nobody ({NOBODY}) with setpriv, and `{} --version` \
+                 failed that way ({}): run the tests as a normal user, or where setpriv can switch users",
+                copy.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => panic!(
+                "running as root, this test needs setpriv ({e}) to run the CLI as nobody, since root can write \
+                 read-only files: install util-linux (apt-get install util-linux), or run the tests as a \
+                 normal user"
+            ),
         }
     }
 
@@ -167,7 +182,7 @@ fn writes_are_refused(setup: &Setup, cli: &Cli) {
 #[test]
 fn a_read_only_project_file_is_refused_clearly_and_not_changed() {
     let setup = Setup::new();
-    let Some(cli) = Cli::unprivileged(&setup) else { return };
+    let cli = Cli::unprivileged(&setup);
     std::fs::set_permissions(&setup.project, std::fs::Permissions::from_mode(0o444)).unwrap();
     writes_are_refused(&setup, &cli);
 }
@@ -175,7 +190,7 @@ fn a_read_only_project_file_is_refused_clearly_and_not_changed() {
 #[test]
 fn a_project_in_a_read_only_folder_is_refused_clearly_and_not_changed() {
     let setup = Setup::new();
-    let Some(cli) = Cli::unprivileged(&setup) else { return };
+    let cli = Cli::unprivileged(&setup);
     // The file itself stays writable for whoever runs the CLI; its folder does not.
     if cli.runs_as_nobody() {
         std::os::unix::fs::chown(&setup.project, Some(NOBODY), None).unwrap();

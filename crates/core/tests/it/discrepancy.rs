@@ -1,5 +1,5 @@
 //! The discrepancy report through a real project file: a Google Ads click performance report
-//! (the shared test fixture, exported in New York) and tagged traffic imported from CSV, the
+//! (crates/core/tests/fixtures/ads, exported in New York) and tagged traffic imported from CSV, the
 //! campaign mapping stored in the project, and a campaign report with daily totals.
 
 use sessionlens_core::discrepancy::{discrepancy, Breakdown, DiscrepancyOptions, MatchedBy};
