@@ -169,7 +169,7 @@ fn print_text(r: &DiscrepancyReport) {
     println!();
     println!("  {:<40}{:>8}", "clicks", w.clicks);
     for named in w.steps() {
-        if named.step.count != 0 || !named.step.separable {
+        if named.step.count != 0 {
             print_step(named.label, named.step);
         }
     }

@@ -502,8 +502,9 @@ fn overall_verdict(
     let with_clicks = campaigns.iter().filter(|c| c.clicks > 0).count();
     if !outside.is_empty() {
         text.push_str(&format!(
-            " {} of {with_clicks} campaigns are outside the usual range: {}.",
+            " {} of {with_clicks} campaigns {} outside the usual range: {}.",
             outside.len(),
+            if outside.len() == 1 { "is" } else { "are" },
             outside.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
         ));
     }

@@ -13,8 +13,9 @@
 //! - Clicks run from 7:00 to 23:00 New York time, so the evening's visits fall on the next
 //!   UTC day (the day shift).
 //!
-//! Around them, organic, social and direct visits browse the shop's other pages. The same
-//! build always writes the same bytes.
+//! Around them, organic, social and direct visits browse the shop's other pages, and three
+//! broken rows give the rejects list something to show. The same build always writes the same
+//! bytes.
 
 use std::io;
 
@@ -29,6 +30,14 @@ pub const ACCOUNT_TIME_ZONE: &str = "America/New_York";
 pub const FIRST_DAY: (i32, u32, u32) = (2026, 11, 1);
 pub const DAYS: u32 = 30;
 const SEED: u64 = 20_261_101;
+
+/// Rows a real export sometimes holds, appended to the traffic file: each must be rejected
+/// (and the last must stay text when the rejects are exported to a spreadsheet).
+pub const BROKEN_ROWS: [&str; 3] = [
+    "2026-11-31T10:00:00Z,1200000001.1761955201,https://shop.example/shop,,Mozilla/5.0,page_view",
+    "yesterday,1200000002.1761955202,https://shop.example/cart,,Mozilla/5.0,page_view",
+    "=HYPERLINK(\"http://evil.example\"),1200000003.1761955203,https://shop.example/,,Mozilla/5.0,page_view",
+];
 
 /// The demo's two files.
 pub struct DemoShop {
@@ -218,7 +227,12 @@ fn traffic_csv(hits: &[Hit]) -> io::Result<Vec<u8>> {
             "page_view",
         ])?;
     }
-    out.into_inner().map_err(|e| e.into_error())
+    let mut bytes = out.into_inner().map_err(|e| e.into_error())?;
+    for row in BROKEN_ROWS {
+        bytes.extend_from_slice(row.as_bytes());
+        bytes.push(b'\n');
+    }
+    Ok(bytes)
 }
 
 /// A Google Ads campaign report as the web interface downloads it: a title line, the date
