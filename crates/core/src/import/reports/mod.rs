@@ -76,11 +76,15 @@ pub(super) struct Shape {
     pub expects: &'static str,
     /// Which dimension a [`Col::Label`] column at the given index holds, decided from the header
     /// and the first rows (for shapes that have one).
-    pub label_means: Option<fn(&StringRecord, &[StringRecord], usize) -> Col>,
+    pub label_means: Option<LabelMeans>,
     /// Dimension values the tool writes for what the others write differently
     /// (Matomo's `Others` truncation row is GA4's `(other)`).
     pub renamed_values: &'static [(&'static str, &'static str)],
 }
+
+/// Decides which dimension the label column at the given index holds, from the header and the
+/// first rows.
+pub(super) type LabelMeans = fn(&StringRecord, &[StringRecord], usize) -> Col;
 
 /// Column indexes resolved from a header row.
 #[derive(Clone, Debug)]
@@ -213,7 +217,7 @@ pub(super) fn parse_period(text: &str) -> Option<(NaiveDate, NaiveDate)> {
 /// 20261107`, or a line that is a period alone (Universal Analytics' `# 20200101-20200131`).
 pub(super) fn preamble_period(preamble: &[String]) -> Option<(NaiveDate, NaiveDate)> {
     let lines: Vec<String> = preamble.iter().map(|l| l.trim().trim_start_matches('#').trim().to_lowercase()).collect();
-    let labelled = |label: &str| lines.iter().find_map(|l| l.strip_prefix(label).and_then(|d| parse_period(d)));
+    let labelled = |label: &str| lines.iter().find_map(|l| l.strip_prefix(label).and_then(parse_period));
     if let (Some((start, _)), Some((_, end))) = (labelled("start date:"), labelled("end date:")) {
         return (start <= end).then_some((start, end));
     }
