@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use chrono_tz::Tz;
 use sessionlens_core::import::{read_file, DateOrder, Format, Head, ImportOptions, Input, MemorySink};
+use sessionlens_core::model::Kind;
 
 /// The scratch file of this process: `$SESSIONLENS_FUZZ_DIR`, else `/dev/shm` (memory, no disk
 /// writes), else the system temp dir. `scripts/fuzz.sh` points the variable at a directory it
@@ -70,7 +71,7 @@ impl Imported {
     /// Rows and rejects together.
     pub fn records(&self) -> usize {
         let s = &self.sink;
-        s.hits.len() + s.ad_stats.len() + s.ad_clicks.len() + s.rejects.len()
+        s.hits.len() + s.ad_stats.len() + s.ad_clicks.len() + s.reported.len() + s.rejects.len()
     }
 }
 
@@ -128,8 +129,8 @@ pub fn decoded_lines(path: &Path) -> Lines {
 /// What holds for any import of any input:
 /// - a reject names a line of the file (1-based, counting a lone `\r` as a line end too, as the
 ///   CSV-based readers do) and says why;
-/// - every row is of the format's kind, and its timestamp is one chrono can show (the store
-///   and the reports turn it into a date).
+/// - every row is of the format's kind, its timestamp is one chrono can show (the store and the
+///   reports turn it into a date), and a reported period does not end before it starts.
 pub fn check_import(format: &dyn Format, imported: &Imported) {
     let sink = &imported.sink;
     for reject in &sink.rejects {
@@ -142,10 +143,17 @@ pub fn check_import(format: &dyn Format, imported: &Imported) {
         );
         assert!(!reject.reason.trim().is_empty(), "{}: a reject without a reason: {reject:?}", format.id());
     }
-    let kind = format.kind().as_str();
-    match kind {
-        "traffic" => assert!(sink.ad_stats.is_empty() && sink.ad_clicks.is_empty(), "{}: ad rows", format.id()),
-        _ => assert!(sink.hits.is_empty(), "{}: a {kind} format wrote hits", format.id()),
+    let kind = format.kind();
+    let written = [
+        (Kind::Traffic, !sink.hits.is_empty()),
+        (Kind::Ads, !sink.ad_stats.is_empty() || !sink.ad_clicks.is_empty()),
+        (Kind::Report, !sink.reported.is_empty()),
+    ];
+    for (other, wrote) in written.into_iter().filter(|(k, _)| *k != kind) {
+        assert!(!wrote, "{}: a {} format wrote {} rows", format.id(), kind.as_str(), other.as_str());
+    }
+    for r in &sink.reported {
+        assert!(r.first_date <= r.last_date, "{}: a period that ends before it starts: {r:?}", format.id());
     }
     for hit in &sink.hits {
         assert!(

@@ -53,7 +53,7 @@ pub struct SourceFile {
     pub size: i64,
     /// Format id, e.g. `csv`, `combined`, `google-ads-ui`.
     pub format: String,
-    /// `traffic` or `ads`.
+    /// `traffic`, `ads` or `report`.
     pub kind: String,
     pub encoding: String,
     pub time_zone: Option<String>,
@@ -144,7 +144,7 @@ pub struct FormatInfo {
     /// Stable id, as stored with each imported file.
     pub id: String,
     pub description: String,
-    /// `traffic` or `ads`.
+    /// `traffic`, `ads` or `report`.
     pub kind: String,
 }
 
@@ -153,7 +153,7 @@ pub struct FormatInfo {
 #[serde(rename_all = "camelCase")]
 pub struct FileDeleted {
     pub name: String,
-    /// `traffic` or `ads`.
+    /// `traffic`, `ads` or `report`.
     pub kind: String,
     /// Hits, or ad rows.
     pub rows_removed: u64,

@@ -57,7 +57,7 @@ pub struct ImportPreview {
     /// The detected (or chosen) format's id and description; null when none fits.
     pub format: Option<String>,
     pub description: Option<String>,
-    /// `traffic` or `ads`.
+    /// `traffic`, `ads` or `report`.
     pub kind: Option<String>,
     pub encoding: Option<String>,
     pub compression: Option<String>,
@@ -282,6 +282,41 @@ fn table(p: &Preview) -> PreviewTable {
                         c.device.clone(),
                         c.click_id.clone(),
                         c.clicks.to_string(),
+                    ]
+                })
+                .collect(),
+        )
+    } else if !p.reported.is_empty() {
+        let optional = |n: Option<String>| n.unwrap_or_default();
+        (
+            &[
+                ("First day", false),
+                ("Last day", false),
+                ("Platform", false),
+                ("Campaign", false),
+                ("Source", false),
+                ("Medium", false),
+                ("Channel", false),
+                ("Sessions", true),
+                ("Engaged sessions", true),
+                ("Key events", true),
+                ("Users", true),
+            ],
+            p.reported
+                .iter()
+                .map(|r| {
+                    vec![
+                        day(&r.first_date),
+                        day(&r.last_date),
+                        r.platform.clone(),
+                        r.campaign.clone(),
+                        r.source.clone(),
+                        r.medium.clone(),
+                        r.channel.clone(),
+                        r.sessions.to_string(),
+                        optional(r.engaged_sessions.map(|n| n.to_string())),
+                        optional(r.key_events.map(|n| n.to_string())),
+                        optional(r.users.map(|n| n.to_string())),
                     ]
                 })
                 .collect(),

@@ -27,7 +27,11 @@ pub fn run(args: Args) -> Result<()> {
         output::print_json(&deleted);
         return Ok(());
     }
-    let what = if deleted.kind == "traffic" { "hits" } else { "ad rows" };
+    let what = match deleted.kind.as_str() {
+        "traffic" => "hits",
+        "report" => "reported-sessions rows",
+        _ => "ad rows",
+    };
     println!("removed #{} {} ({})", deleted.file_id, deleted.name, deleted.kind);
     println!("  {} {what}, {} rejected rows", deleted.rows_removed, deleted.rejects_removed);
     if deleted.session_runs_removed > 0 {

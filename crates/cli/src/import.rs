@@ -25,7 +25,7 @@ pub struct Args {
     /// Use this format instead of sniffing it (e.g. csv, combined, google-ads-ui).
     #[arg(long)]
     format: Option<String>,
-    /// Expect this kind of data; a file of the other kind is refused.
+    /// Expect this kind of data (traffic, ads or report); a file of another kind is refused.
     #[arg(long, value_parser = parse_kind)]
     kind: Option<Kind>,
     /// IANA time zone of timestamps without an offset, and of ad accounts' dates.
@@ -143,11 +143,7 @@ fn new_bar(file: &std::path::Path) -> ProgressBar {
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
-    match s {
-        "traffic" => Ok(Kind::Traffic),
-        "ads" => Ok(Kind::Ads),
-        _ => Err("expected traffic or ads".into()),
-    }
+    Kind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| "expected traffic, ads or report".into())
 }
 
 pub fn parse_tz(s: &str) -> Result<Tz, String> {

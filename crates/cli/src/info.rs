@@ -25,8 +25,9 @@ pub fn run(args: Args) -> Result<()> {
     println!("{} (schema version {})", args.project.display(), info.schema_version);
     println!("files: {}", info.files.len());
     for f in &info.files {
-        let range = match (f.first_ts_ms, f.last_ts_ms) {
-            (Some(a), Some(b)) => format!(", {} .. {}", iso(a), iso(b)),
+        let range = match (f.first_ts_ms, f.last_ts_ms, &f.first_date, &f.last_date) {
+            (Some(a), Some(b), _, _) => format!(", {} .. {}", iso(a), iso(b)),
+            (_, _, Some(a), Some(b)) => format!(", {a} .. {b}"),
             _ => String::new(),
         };
         let tz = f.time_zone.as_deref().map(|t| format!(", time zone {t}")).unwrap_or_default();
@@ -45,6 +46,12 @@ pub fn run(args: Args) -> Result<()> {
     );
     if let (Some(a), Some(b)) = (&info.first_ad_date, &info.last_ad_date) {
         println!("ad days from {a} to {b}");
+    }
+    if info.reported_session_rows > 0 {
+        println!("reported sessions: {} in {} rows", info.reported_sessions, info.reported_session_rows);
+    }
+    if let (Some(a), Some(b)) = (&info.first_report_date, &info.last_report_date) {
+        println!("reported days from {a} to {b}");
     }
     if !info.time_zones.is_empty() {
         println!("time zones: {}", info.time_zones.join(", "));

@@ -5,19 +5,24 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// What a file holds: website traffic (hits) or ad-platform data (clicks, cost).
+/// What a file holds: website traffic (hits), ad-platform data (clicks, cost) or an analytics
+/// tool's own report (sessions it counted, by campaign, source/medium, channel or day).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Traffic,
     Ads,
+    Report,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Traffic, Kind::Ads, Kind::Report];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Traffic => "traffic",
             Kind::Ads => "ads",
+            Kind::Report => "report",
         }
     }
 }
@@ -109,6 +114,36 @@ pub struct AdClickRow<'a> {
     /// How many clicks the row stands for (Google issues one gclid per impression, so a gclid
     /// may carry several clicks).
     pub clicks: i64,
+}
+
+/// Sessions an analytics tool reported for one combination of the report's dimensions over one
+/// period: a day when the report has a date column, else the report's whole period. A dimension
+/// the report does not have is empty.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReportedSessionsRow<'a> {
+    /// The tool that counted them: one of [`reporting_platform`]'s names.
+    pub platform: &'a str,
+    /// First and last day the row covers (equal for a daily row), in the property's time zone.
+    pub first_date: NaiveDate,
+    pub last_date: NaiveDate,
+    pub campaign: &'a str,
+    pub source: &'a str,
+    pub medium: &'a str,
+    /// The tool's channel grouping (`Paid Search`, `Organic Search`, `Direct`, ...).
+    pub channel: &'a str,
+    pub sessions: i64,
+    pub engaged_sessions: Option<i64>,
+    /// GA4 key events, Universal Analytics goal completions, Matomo conversions.
+    pub key_events: Option<f64>,
+    pub users: Option<i64>,
+}
+
+/// Analytics tools whose reports are read, as stored.
+pub mod reporting_platform {
+    pub const GA4: &str = "ga4";
+    pub const UNIVERSAL_ANALYTICS: &str = "ua";
+    pub const MATOMO: &str = "matomo";
+    pub const PLAUSIBLE: &str = "plausible";
 }
 
 /// Ad platforms, as stored.

@@ -6,7 +6,7 @@ import type { ProjectView } from "./ProjectView";
  */
 export type FileDeleted = { name: string, 
 /**
- * `traffic` or `ads`.
+ * `traffic`, `ads` or `report`.
  */
 kind: string, 
 /**

@@ -9,6 +9,6 @@ export type FormatInfo = {
  */
 id: string, description: string, 
 /**
- * `traffic` or `ads`.
+ * `traffic`, `ads` or `report`.
  */
 kind: string, };

@@ -13,7 +13,7 @@ export type ImportPreview = { path: string, name: string,
  */
 format: string | null, description: string | null, 
 /**
- * `traffic` or `ads`.
+ * `traffic`, `ads` or `report`.
  */
 kind: string | null, encoding: string | null, compression: string | null, 
 /**

@@ -9,7 +9,7 @@ export type SourceFile = { id: number, name: string, path: string, size: number,
  */
 format: string, 
 /**
- * `traffic` or `ads`.
+ * `traffic`, `ads` or `report`.
  */
 kind: string, encoding: string, timeZone: string | null, rowsImported: number, rowsRejected: number, rowsDuplicate: number, 
 /**

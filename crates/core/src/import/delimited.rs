@@ -1,5 +1,6 @@
-//! Delimited text (CSV, TSV, `;` and `|` separated): finding the separator, and reading
-//! records with their line numbers. Shared by the traffic and the ad-export importers.
+//! Delimited text (CSV, TSV, `;` and `|` separated): finding the separator, reading records
+//! with their line numbers, and telling the rows of a downloaded report that are not data (blank,
+//! totals, footers). Shared by the traffic, ad-export and analytics-report importers.
 
 use std::io::{self, BufRead, Read};
 
@@ -151,6 +152,27 @@ impl Read for QuotedFieldBound<'_> {
     }
 }
 
+/// A record of empty or blank cells only.
+pub fn is_blank(record: &csv::StringRecord) -> bool {
+    record.iter().all(|c| c.trim().is_empty())
+}
+
+/// Rows that are part of a downloaded report but not data: "Total: Account", "Grand total" and
+/// the like (Google, Microsoft, GA4), and a lone copyright line (Microsoft's `©2024 Microsoft
+/// Corporation. All rights reserved.`).
+pub fn is_total_or_footer(record: &csv::StringRecord) -> bool {
+    let mut cells = record.iter().map(str::trim).filter(|c| !c.is_empty());
+    let Some(first) = cells.next() else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    let total = ["total", "totals", "grand total"].contains(&lower.as_str())
+        || ["total:", "totals:", "total -"].iter().any(|p| lower.starts_with(p));
+    let footer = cells.next().is_none()
+        && (first.contains('©') || lower.starts_with("copyright") || lower.contains("all rights reserved"));
+    total || footer
+}
+
 /// A record's fields joined again, for the rejects list.
 pub fn raw_text(record: &csv::StringRecord, delimiter: u8) -> String {
     let sep = (delimiter as char).to_string();
@@ -206,6 +228,17 @@ mod tests {
             error.contains("the quoted field that opens on line 3 does not close within 4 MiB (is a \" missing?)"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn total_and_copyright_rows_are_recognised_and_campaigns_named_total_are_not() {
+        let row = |cells: &[&str]| csv::StringRecord::from(cells.to_vec());
+        assert!(is_total_or_footer(&row(&["Total: Account", "--", "1,234"])));
+        assert!(is_total_or_footer(&row(&["", "Total", "12"])));
+        assert!(is_total_or_footer(&row(&["Grand total", "", "1,234"])));
+        assert!(is_total_or_footer(&row(&["©2024 Microsoft Corporation. All rights reserved. "])));
+        assert!(!is_total_or_footer(&row(&["Total Gym Spring", "2024-03-01", "12"])));
+        assert!(!is_total_or_footer(&row(&["Spring sale", "2024-03-01", "12"])));
     }
 
     #[test]

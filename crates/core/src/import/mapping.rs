@@ -276,6 +276,26 @@ pub fn normalise(header: &str) -> String {
     header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
+/// Header cells assigned to columns by synonyms: for each column of `table` in order, the first
+/// of its names (preferred first) that `names` says some cell not taken yet is called. Shared by
+/// the exports whose columns are found by name (ad platforms, analytics reports).
+pub(crate) fn assign_by_synonyms<C: Copy>(
+    cells: usize,
+    table: &[(C, &[&str])],
+    names: impl Fn(usize, &str) -> bool,
+) -> Vec<(C, usize)> {
+    let mut used = vec![false; cells];
+    let mut assigned = Vec::new();
+    for (col, synonyms) in table {
+        let found = synonyms.iter().find_map(|name| (0..cells).find(|&i| !used[i] && names(i, name)));
+        if let Some(i) = found {
+            used[i] = true;
+            assigned.push((*col, i));
+        }
+    }
+    assigned
+}
+
 /// Column index per field, after resolving a header.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Columns([Option<usize>; Field::ALL.len()]);

@@ -15,6 +15,7 @@ pub mod mapped;
 pub mod mapping;
 pub mod number;
 pub mod preview;
+pub mod reports;
 pub mod snowplow;
 pub mod text;
 pub mod timestamp;
@@ -27,7 +28,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::model::{AdClickRow, AdStatRow, HitRow, Kind};
+use crate::model::{AdClickRow, AdStatRow, HitRow, Kind, ReportedSessionsRow};
+use crate::store::reports::ReportedSessions;
 pub use mapping::{Field, Mapping};
 pub use preview::{preview, Preview};
 pub use text::{Head, Input};
@@ -52,6 +54,7 @@ pub trait Sink {
     fn hit(&mut self, row: &HitRow<'_>) -> Result<()>;
     fn ad_stat(&mut self, row: &AdStatRow<'_>) -> Result<()>;
     fn ad_click(&mut self, row: &AdClickRow<'_>) -> Result<()>;
+    fn reported_sessions(&mut self, row: &ReportedSessionsRow<'_>) -> Result<()>;
     /// A row that could not be read: 1-based line number, its raw text, and why.
     fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()>;
     /// The file states the time zone its dates are in (an ad account's zone, say).
@@ -140,11 +143,19 @@ pub struct Detected {
 /// specific ones 50 or more; a tie goes to the earlier one in this list.
 pub fn formats() -> &'static [&'static dyn Format] {
     static ALL: std::sync::LazyLock<Vec<&'static dyn Format>> = std::sync::LazyLock::new(|| {
-        [ga4::FORMATS, ua::FORMATS, snowplow::FORMATS, logs::FORMATS, ads::FORMATS, json_traffic::FORMATS]
-            .concat()
-            .into_iter()
-            .chain([&csv_traffic::CsvTraffic as &dyn Format])
-            .collect()
+        [
+            ga4::FORMATS,
+            ua::FORMATS,
+            snowplow::FORMATS,
+            logs::FORMATS,
+            ads::FORMATS,
+            reports::FORMATS,
+            json_traffic::FORMATS,
+        ]
+        .concat()
+        .into_iter()
+        .chain([&csv_traffic::CsvTraffic as &dyn Format])
+        .collect()
     });
     &ALL
 }
@@ -178,7 +189,8 @@ pub fn detect(path: &Path, options: &ImportOptions) -> Result<(&'static dyn Form
                     path,
                     "not a format SessionLens recognises; expected a CSV/TSV or JSON export with a \
                      timestamp column, a GA4/Universal Analytics/Snowplow export, a web-server \
-                     access log or a Google/Microsoft/Meta Ads export (use --format to choose one)",
+                     access log, a Google/Microsoft/Meta Ads export or a GA4/Universal Analytics/\
+                     Matomo/Plausible report download (use --format to choose one)",
                 )
             })?
         }
@@ -228,6 +240,7 @@ pub struct MemorySink {
     pub hits: Vec<OwnedHit>,
     pub ad_stats: Vec<OwnedAdStat>,
     pub ad_clicks: Vec<OwnedAdClick>,
+    pub reported: Vec<ReportedSessions>,
     pub rejects: Vec<Reject>,
     pub time_zone: Option<Tz>,
     pub columns: Vec<(Field, String)>,
@@ -358,6 +371,11 @@ impl Sink for MemorySink {
             click_id: r.click_id.into(),
             clicks: r.clicks,
         });
+        Ok(())
+    }
+
+    fn reported_sessions(&mut self, r: &ReportedSessionsRow<'_>) -> Result<()> {
+        self.reported.push(r.into());
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! A look at a file before it is imported: the format [`detect`] finds (or the one the user
-//! forced), the first rows exactly as that format's own reader turns them into hits or ad rows,
-//! the first rejects with their reasons, and for column-mapped formats the file's header and
-//! the column each field was taken from. Reading stops as soon as enough rows are seen, so a
+//! forced), the first rows exactly as that format's own reader turns them into hits, ad rows or
+//! reported sessions, the first rejects with their reasons, and for column-mapped formats the
+//! file's header and the column each field was taken from. Reading stops as soon as enough rows are seen, so a
 //! preview of a large file costs about as much as one of a small file.
 //!
 //! Nothing is written anywhere: the rows go to an in-memory sink.
@@ -16,7 +16,8 @@ use super::{
     detect, read_file, Detected, ImportOptions, MemorySink, OwnedAdClick, OwnedAdStat, OwnedHit, Reject, Sink,
 };
 use crate::error::{Error, Result};
-use crate::model::{AdClickRow, AdStatRow, HitRow};
+use crate::model::{AdClickRow, AdStatRow, HitRow, ReportedSessionsRow};
+use crate::store::reports::ReportedSessions;
 
 /// What a file would import as, from its first rows.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ pub struct Preview {
     pub hits: Vec<OwnedHit>,
     pub ad_stats: Vec<OwnedAdStat>,
     pub ad_clicks: Vec<OwnedAdClick>,
+    pub reported: Vec<ReportedSessions>,
     /// Up to `rows` rows the format could not use among the first ones read.
     pub rejects: Vec<Reject>,
     /// The time zone the file itself states (an ad account's), which wins over the user's.
@@ -66,6 +68,7 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
         hits: sink.hits,
         ad_stats: sink.ad_stats,
         ad_clicks: sink.ad_clicks,
+        reported: sink.reported,
         rejects: sink.rejects,
         file_time_zone: sink.time_zone,
         date_order_matters,
@@ -107,7 +110,8 @@ struct LimitedSink {
 
 impl LimitedSink {
     fn room(&mut self) -> Result<()> {
-        let kept = self.rows.hits.len() + self.rows.ad_stats.len() + self.rows.ad_clicks.len();
+        let rows = &self.rows;
+        let kept = rows.hits.len() + rows.ad_stats.len() + rows.ad_clicks.len() + rows.reported.len();
         if kept >= self.limit || self.rows.rejects.len() >= self.limit {
             self.full = true;
             return Err(Error::Cancelled);
@@ -132,6 +136,11 @@ impl Sink for LimitedSink {
         self.rows.ad_click(row)
     }
 
+    fn reported_sessions(&mut self, row: &ReportedSessionsRow<'_>) -> Result<()> {
+        self.room()?;
+        self.rows.reported_sessions(row)
+    }
+
     fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()> {
         self.room()?;
         self.rows.reject(line, raw, reason)
@@ -153,7 +162,11 @@ impl Sink for LimitedSink {
 
 /// Did two readings of the same rows (under different date orders) give the same result?
 fn same_rows(a: &MemorySink, b: &MemorySink) -> bool {
-    a.hits == b.hits && a.ad_stats == b.ad_stats && a.ad_clicks == b.ad_clicks && a.rejects == b.rejects
+    a.hits == b.hits
+        && a.ad_stats == b.ad_stats
+        && a.ad_clicks == b.ad_clicks
+        && a.reported == b.reported
+        && a.rejects == b.rejects
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Removing one imported file's data from a project: its hits or ad rows, its rejects, its file
-//! record, the dictionary strings only it used, and the stored sessions computed from it, in one
-//! transaction; then the project file is compacted so the removed bytes are gone from disk.
+//! Removing one imported file's data from a project: its hits, ad rows or reported sessions, its
+//! rejects, its file record, the dictionary strings only it used, and the stored sessions
+//! computed from it, in one transaction; then the project file is compacted so the removed bytes
+//! are gone from disk.
 
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -27,7 +28,8 @@ pub struct DeletedFile {
     pub file_id: i64,
     pub name: String,
     pub kind: String,
-    /// Hits (traffic files) or ad stat and click rows (ad files).
+    /// Hits (traffic files), ad stat and click rows (ad files) or reported-sessions rows
+    /// (report files).
     pub rows_removed: u64,
     pub rejects_removed: u64,
     /// Stored sessionizations dropped because they were computed from the file's hits.
@@ -79,7 +81,8 @@ impl Project {
         let delete = |sql: &str| -> Result<u64> { Ok(conn.execute(sql, [file_id])? as u64) };
         let rows_removed = delete("DELETE FROM hit WHERE file_id = ?1")?
             + delete("DELETE FROM ad_stat WHERE file_id = ?1")?
-            + delete("DELETE FROM ad_click WHERE file_id = ?1")?;
+            + delete("DELETE FROM ad_click WHERE file_id = ?1")?
+            + delete("DELETE FROM reported_session WHERE file_id = ?1")?;
         let rejects_removed = delete("DELETE FROM reject WHERE file_id = ?1")?;
         delete("DELETE FROM source_file WHERE id = ?1")?;
         let mut deleted = DeletedFile {

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, Statement};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -21,7 +22,8 @@ use crate::error::{Error, Result};
 use crate::import::text::LongLines;
 use crate::import::urlparts::url_tags;
 use crate::import::{self, Field, ImportOptions, Input, IpPolicy, OwnedAdClick, OwnedAdStat, Reject, Sink};
-use crate::model::{AdClickRow, AdStatRow, HitRow, HitType, Kind};
+use crate::model::{AdClickRow, AdStatRow, HitRow, HitType, Kind, ReportedSessionsRow};
+use crate::store::reports::ReportedSessions;
 
 /// How often (in rows) the encoder checks for cancellation and reports progress.
 const CHECK_EVERY: u64 = 4096;
@@ -58,7 +60,8 @@ pub struct ImportReport {
     pub kind: Kind,
     pub encoding: &'static str,
     pub compression: Option<&'static str>,
-    /// Hits for traffic files; stat and click rows for ad files.
+    /// Hits for traffic files; stat and click rows for ad files; reported-sessions rows for
+    /// report files.
     pub rows_imported: u64,
     pub rows_rejected: u64,
     /// Events dropped because their event id was seen before in the file.
@@ -126,7 +129,8 @@ impl Project {
             let time_zone = summary.time_zone.or(options.time_zone).map(|tz| tz.name().to_string());
             self.conn.execute(
                 "UPDATE source_file SET rows_imported = ?2, rows_rejected = ?3, rows_duplicate = ?4,
-                        first_ts_ms = ?5, last_ts_ms = ?6, time_zone = ?7, mapping = ?8
+                        first_ts_ms = ?5, last_ts_ms = ?6, time_zone = ?7, mapping = ?8,
+                        first_date = ?9, last_date = ?10
                  WHERE id = ?1",
                 params![
                     file_id,
@@ -137,6 +141,8 @@ impl Project {
                     summary.last_ts,
                     time_zone,
                     serde_json::to_string(&summary.columns).expect("a mapping serialises"),
+                    summary.first_date.map(|d| d.to_string()),
+                    summary.last_date.map(|d| d.to_string()),
                 ],
             )?;
             Ok(ImportReport {
@@ -266,12 +272,13 @@ struct Batch {
     hits: Vec<EncodedHit>,
     stats: Vec<OwnedAdStat>,
     clicks: Vec<OwnedAdClick>,
+    reported: Vec<ReportedSessions>,
     rejects: Vec<Reject>,
 }
 
 impl Batch {
     fn rows(&self) -> usize {
-        self.hits.len() + self.stats.len() + self.clicks.len() + self.rejects.len()
+        self.hits.len() + self.stats.len() + self.clicks.len() + self.reported.len() + self.rejects.len()
     }
 }
 
@@ -281,8 +288,20 @@ struct Summary {
     duplicates: u64,
     first_ts: Option<i64>,
     last_ts: Option<i64>,
+    /// First and last day of the dated rows (ad days, report periods).
+    first_date: Option<NaiveDate>,
+    last_date: Option<NaiveDate>,
     time_zone: Option<Tz>,
     columns: Vec<(Field, String)>,
+}
+
+impl Summary {
+    /// A row covering `first..=last` was written.
+    fn dated_row(&mut self, first: NaiveDate, last: NaiveDate) {
+        self.rows += 1;
+        self.first_date = Some(self.first_date.map_or(first, |d| d.min(first)));
+        self.last_date = Some(self.last_date.map_or(last, |d| d.max(last)));
+    }
 }
 
 /// The import thread's half: turns rows into integer-encoded batches.
@@ -332,6 +351,8 @@ impl<'a> Encoder<'a> {
                 duplicates: 0,
                 first_ts: None,
                 last_ts: None,
+                first_date: None,
+                last_date: None,
                 time_zone: None,
                 columns: Vec::new(),
             },
@@ -499,7 +520,7 @@ impl<'a> Sink for Encoder<'a> {
         let mut owned = import::MemorySink::default();
         owned.ad_stat(row)?;
         self.batch.stats.extend(owned.ad_stats);
-        self.summary.rows += 1;
+        self.summary.dated_row(row.date, row.date);
         self.row_added()
     }
 
@@ -507,7 +528,13 @@ impl<'a> Sink for Encoder<'a> {
         let mut owned = import::MemorySink::default();
         owned.ad_click(row)?;
         self.batch.clicks.extend(owned.ad_clicks);
-        self.summary.rows += 1;
+        self.summary.dated_row(row.date, row.date);
+        self.row_added()
+    }
+
+    fn reported_sessions(&mut self, row: &ReportedSessionsRow<'_>) -> Result<()> {
+        self.batch.reported.push(row.into());
+        self.summary.dated_row(row.first_date, row.last_date);
         self.row_added()
     }
 
@@ -546,6 +573,11 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
     let mut insert_click = conn.prepare(
         "INSERT INTO ad_click (file_id, platform, account, campaign_id, campaign, ad_group, date, ts_ms,
                                device, click_id_param, click_id, clicks)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut insert_reported = conn.prepare(
+        "INSERT INTO reported_session (file_id, platform, first_date, last_date, campaign, source, medium, channel,
+                                       sessions, engaged_sessions, key_events, users)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     let mut insert_reject = conn.prepare("INSERT INTO reject (file_id, line, raw, reason) VALUES (?1, ?2, ?3, ?4)")?;
@@ -596,6 +628,22 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
                 r.click_id_param,
                 r.click_id,
                 r.clicks
+            ])?;
+        }
+        for r in &batch.reported {
+            insert_reported.execute(params![
+                file_id,
+                r.platform,
+                r.first_date.to_string(),
+                r.last_date.to_string(),
+                r.campaign,
+                r.source,
+                r.medium,
+                r.channel,
+                r.sessions,
+                r.engaged_sessions,
+                r.key_events,
+                r.users
             ])?;
         }
         for r in &batch.rejects {

@@ -1,5 +1,9 @@
 //! Numbered `.sql` migrations embedded at build time. `schema_migration` records which ran;
 //! opening a file migrates it forward, and a file from a newer build is refused.
+//!
+//! Migrations run with foreign keys off, so one can rebuild a table that others refer to
+//! (SQLite's way to change a constraint: create, copy, drop, rename) without its drop deleting
+//! the rows that refer to it; each checks every reference before it commits.
 
 use rusqlite::Connection;
 
@@ -10,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../../migrations/0001_initial.sql")),
     (2, "sessions", include_str!("../../migrations/0002_sessions.sql")),
     (3, "campaign_mapping", include_str!("../../migrations/0003_campaign_mapping.sql")),
+    (4, "reported_sessions", include_str!("../../migrations/0004_reported_sessions.sql")),
     (5, "ad_period_totals", include_str!("../../migrations/0005_ad_period_totals.sql")),
 ];
 
@@ -29,16 +34,26 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     if current > SCHEMA_VERSION {
         return Err(Error::ProjectTooNew { found: current, supported: SCHEMA_VERSION });
     }
-    for (version, name, sql) in MIGRATIONS.iter().filter(|(v, _, _)| *v > current) {
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let migrated = MIGRATIONS.iter().filter(|(v, _, _)| *v > current).try_for_each(|(version, name, sql)| {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if broken > 0 {
+            return Err(Error::InvalidInput(format!(
+                "migration {version} ({name}) would leave {broken} rows referring to rows that do not exist"
+            )));
+        }
         tx.execute(
             "INSERT INTO schema_migration (version, name, applied_at) VALUES (?1, ?2, datetime('now'))",
             (version, name),
         )?;
         tx.commit()?;
-    }
-    Ok(())
+        Ok(())
+    });
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    migrated
 }
 
 pub fn current_version(conn: &Connection) -> Result<i64> {

@@ -11,6 +11,7 @@ mod hits;
 mod loader;
 mod migrate;
 mod query;
+pub mod reports;
 mod sessions;
 
 use std::path::{Path, PathBuf};

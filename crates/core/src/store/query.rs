@@ -20,8 +20,12 @@ pub struct FileInfo {
     pub rows_imported: i64,
     pub rows_rejected: i64,
     pub rows_duplicate: i64,
+    /// First and last hit (traffic files), UTC ms.
     pub first_ts_ms: Option<i64>,
     pub last_ts_ms: Option<i64>,
+    /// First and last day of the rows (ad and report files), `YYYY-MM-DD`.
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
     pub imported_at: String,
 }
 
@@ -41,6 +45,12 @@ pub struct ProjectInfo {
     /// First and last ad day (account time zone), `YYYY-MM-DD`.
     pub first_ad_date: Option<String>,
     pub last_ad_date: Option<String>,
+    /// Rows of imported analytics reports and the sessions they add up to.
+    pub reported_session_rows: i64,
+    pub reported_sessions: i64,
+    /// First and last day the reports cover, `YYYY-MM-DD`.
+    pub first_report_date: Option<String>,
+    pub last_report_date: Option<String>,
     /// Every time zone stated for an imported file.
     pub time_zones: Vec<String>,
 }
@@ -59,7 +69,7 @@ impl Project {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT id, name, path, size, format, kind, encoding, time_zone, rows_imported, rows_rejected,
-                    rows_duplicate, first_ts_ms, last_ts_ms, imported_at
+                    rows_duplicate, first_ts_ms, last_ts_ms, first_date, last_date, imported_at
              FROM source_file ORDER BY id",
         )?;
         let files = stmt
@@ -78,7 +88,9 @@ impl Project {
                     rows_duplicate: r.get(10)?,
                     first_ts_ms: r.get(11)?,
                     last_ts_ms: r.get(12)?,
-                    imported_at: r.get(13)?,
+                    first_date: r.get(13)?,
+                    last_date: r.get(14)?,
+                    imported_at: r.get(15)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -90,6 +102,11 @@ impl Project {
             "SELECT min(d), max(d) FROM (SELECT date AS d FROM ad_stat UNION ALL SELECT date FROM ad_click)",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (reported_session_rows, reported_sessions, first_report_date, last_report_date) = conn.query_row(
+            "SELECT count(*), coalesce(sum(sessions), 0), min(first_date), max(last_date) FROM reported_session",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         let mut time_zones: Vec<String> = files.iter().filter_map(|f| f.time_zone.clone()).collect();
         time_zones.sort();
@@ -106,6 +123,10 @@ impl Project {
             last_hit_ms,
             first_ad_date,
             last_ad_date,
+            reported_session_rows,
+            reported_sessions,
+            first_report_date,
+            last_report_date,
             time_zones,
         })
     }

@@ -150,8 +150,8 @@ fn a_mapping_stored_in_the_project_matches_a_renamed_campaign() {
 fn an_export_without_account_or_time_zone_is_named_by_its_platform_alone() {
     let scratch = Scratch::default();
     let mut project = scratch.project();
-    // The demo's Google Ads campaign report: no account column, no time zone line.
-    let campaigns = format!("{}/../../src-tauri/demo/google-ads-campaigns-2024-03.csv", env!("CARGO_MANIFEST_DIR"));
+    // A Google Ads campaign report with no account column and no time zone line.
+    let campaigns = fixture("google_ads_campaign_report.csv");
     project.import(campaigns.as_ref(), &ImportOptions::default(), ImportControl::default()).unwrap();
     let table = project.load_hits().unwrap();
     let sessions = sessionize(&table, &london(Preset::Ga4)).unwrap();

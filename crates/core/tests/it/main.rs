@@ -6,6 +6,7 @@ mod import;
 mod metrics;
 mod pathological;
 mod project;
+mod reports;
 mod sessions;
 
 use std::path::{Path, PathBuf};

@@ -23,8 +23,8 @@ use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use csv::StringRecord;
 
-use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, raw_text};
-use super::mapping::normalise;
+use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, is_blank, is_total_or_footer, raw_text};
+use super::mapping::{assign_by_synonyms, normalise};
 use super::number::{parse_count, parse_money_micros};
 use super::timestamp::{local_to_utc_ms, parse_date, DateOrder, TimestampParser};
 use super::{Context, Format, Head, Input, Sink};
@@ -123,21 +123,16 @@ impl AdColumns {
             .into_iter()
             .map(|h| (normalise(h), currency_suffix(h).map(|(name, code)| (normalise(name), code))))
             .collect();
-        let mut used = vec![false; cells.len()];
         let mut columns = AdColumns { index: [None; COLS], cost_currency: String::new() };
-        for (col, names) in table {
-            let found = names.iter().find_map(|name| {
-                cells.iter().enumerate().position(|(i, (full, stripped))| {
-                    !used[i] && (full == name || stripped.as_ref().is_some_and(|(s, _)| s == name))
-                })
-            });
-            if let Some(i) = found {
-                used[i] = true;
-                columns.index[*col as usize] = Some(i);
-                if matches!(col, Col::Cost) {
-                    if let Some((_, code)) = &cells[i].1 {
-                        columns.cost_currency = (*code).to_string();
-                    }
+        let names = |i: usize, name: &str| {
+            let (full, stripped) = &cells[i];
+            full == name || stripped.as_ref().is_some_and(|(s, _)| s == name)
+        };
+        for (col, i) in assign_by_synonyms(cells.len(), table, names) {
+            columns.index[col as usize] = Some(i);
+            if matches!(col, Col::Cost) {
+                if let Some((_, code)) = &cells[i].1 {
+                    columns.cost_currency = (*code).to_string();
                 }
             }
         }
@@ -305,26 +300,6 @@ pub(super) fn read_export(shape: &Shape, input: &mut Input, ctx: &Context, sink:
         }
     }
     Ok(())
-}
-
-fn is_blank(record: &StringRecord) -> bool {
-    record.iter().all(|c| c.trim().is_empty())
-}
-
-/// Rows that are part of the report but not data: "Total: Account" and the like below the
-/// data (Google, Microsoft), and a lone copyright line (Microsoft's `©2024 Microsoft
-/// Corporation. All rights reserved.`).
-fn is_total_or_footer(record: &StringRecord) -> bool {
-    let mut cells = record.iter().map(str::trim).filter(|c| !c.is_empty());
-    let Some(first) = cells.next() else {
-        return false;
-    };
-    let lower = first.to_lowercase();
-    let total = ["total", "totals", "grand total"].contains(&lower.as_str())
-        || ["total:", "totals:", "total -"].iter().any(|p| lower.starts_with(p));
-    let footer = cells.next().is_none()
-        && (first.contains('©') || lower.starts_with("copyright") || lower.contains("all rights reserved"));
-    total || footer
 }
 
 /// The first and last day of a report's date-range line: `November 1, 2026 - November 7, 2026`,
@@ -607,16 +582,6 @@ mod tests {
         assert_eq!(columns.get(Col::Cost), Some(2));
         assert_eq!(columns.cost_currency, "EUR");
         assert_eq!(columns.get(Col::Clicks), None, "'Clicks (all)' is not 'Clicks'");
-    }
-
-    #[test]
-    fn total_and_copyright_rows_are_recognised_and_campaigns_named_total_are_not() {
-        let row = |cells: &[&str]| StringRecord::from(cells.to_vec());
-        assert!(is_total_or_footer(&row(&["Total: Account", "--", "1,234"])));
-        assert!(is_total_or_footer(&row(&["", "Total", "12"])));
-        assert!(is_total_or_footer(&row(&["©2024 Microsoft Corporation. All rights reserved. "])));
-        assert!(!is_total_or_footer(&row(&["Total Gym Spring", "2024-03-01", "12"])));
-        assert!(!is_total_or_footer(&row(&["Spring sale", "2024-03-01", "12"])));
     }
 
     #[test]
