@@ -704,23 +704,11 @@ fn data_span(sessions: &Sessionized) -> Result<Option<DayRange>, AppError> {
         .map(|(first, last)| DayRange { from: clock.date(first).to_string(), to: clock.date(last).to_string() }))
 }
 
-/// The waterfall's steps with their names, in the order the chart draws them.
-fn named_steps(w: &Waterfall) -> [(&'static str, &Step); 7] {
-    [
-        ("No landing hit", &w.no_landing_hit),
-        ("Folded into an open session", &w.folded_into_open_session),
-        ("Extra sessions from one click", &w.extra_sessions_from_one_click),
-        ("Campaign sessions without a click", &w.sessions_without_click),
-        ("Bot landings", &w.bot_landings),
-        ("Bot sessions", &w.bot_sessions),
-        ("Residual (daily totals)", &w.residual),
-    ]
-}
-
 fn step_views(w: &Waterfall) -> Vec<StepView> {
-    named_steps(w)
+    w.steps()
         .into_iter()
-        .filter(|(_, s)| s.count != 0 || !s.separable || !s.examples.is_empty())
+        .filter(|named| named.step.count != 0 || !named.step.separable || !named.step.examples.is_empty())
+        .map(|named| (named.label, named.step))
         .map(|(label, s)| StepView {
             label: label.into(),
             count: s.count,
@@ -769,10 +757,11 @@ pub fn discrepancy_view(
         title: "From ad clicks to sessions".into(),
         start_label: "Ad clicks".into(),
         start_value: w.clicks as f64,
-        steps: named_steps(w)
+        steps: w
+            .steps()
             .into_iter()
-            .filter(|(_, s)| s.count != 0)
-            .map(|(label, s)| WaterfallStep { label: label.into(), value: s.count as f64 })
+            .filter(|named| named.step.count != 0)
+            .map(|named| WaterfallStep { label: named.label.into(), value: named.step.count as f64 })
             .collect(),
         end_label: "Sessions".into(),
     };

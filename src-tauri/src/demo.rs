@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use sessionlens_core::import::ImportOptions;
 use sessionlens_core::store::ImportControl;
-use sessionlens_core::synth::demo_shop::ACCOUNT_TIME_ZONE;
 #[cfg(doc)]
 use sessionlens_core::synth::demo_shop::demo_shop;
+use sessionlens_core::synth::demo_shop::ACCOUNT_TIME_ZONE;
 use sessionlens_core::Project;
 
 use crate::error::AppError;
