@@ -8,6 +8,7 @@
 pub mod ads;
 pub mod csv_traffic;
 pub mod delimited;
+pub mod fit;
 pub mod ga4;
 pub mod json_traffic;
 pub mod logs;
