@@ -475,6 +475,7 @@ function failedPreview(path: string, error: unknown): ImportPreview {
     path,
     name: path.split(/[\\/]/).pop() ?? path,
     format: null,
+    formatName: null,
     description: null,
     kind: null,
     encoding: null,
@@ -487,6 +488,7 @@ function failedPreview(path: string, error: unknown): ImportPreview {
     dateOrderMatters: false,
     complete: false,
     error: { code, message: error instanceof Error ? error.message : String(error) },
+    warnings: [],
   };
 }
 
