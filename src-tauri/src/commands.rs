@@ -52,10 +52,11 @@ pub async fn project_info(app: AppHandle) -> Result<ProjectView, AppError> {
     blocking(app, |ws| ws.project_info()).await
 }
 
-/// What each file would import as under the user's choices (format, first rows, mapping).
+/// What each file would import as under the user's choices (format, first rows, mapping), and
+/// how it fits the open project.
 #[tauri::command]
 pub async fn preview_import(app: AppHandle, files: Vec<FileImportOptions>) -> Result<Vec<ImportPreview>, AppError> {
-    blocking(app, move |ws| Ok(ws.preview_import(&files))).await
+    blocking(app, move |ws| ws.preview_import(&files)).await
 }
 
 /// Import `files`, each under its own options, into the open project; progress arrives on

@@ -7,6 +7,7 @@
 //! UTC milliseconds stay far below 2^53.
 
 use serde::{Deserialize, Serialize};
+use sessionlens_core::import;
 use sessionlens_core::store::{DeletedFile, FileInfo, ImportReport, Progress, ProjectInfo, StoredReject};
 use ts_rs::TS;
 
@@ -51,8 +52,11 @@ pub struct SourceFile {
     pub name: String,
     pub path: String,
     pub size: i64,
-    /// Format id, e.g. `csv`, `combined`, `google-ads-ui`.
+    /// Format id, e.g. `csv`, `apache-combined`, `google-ads-report`.
     pub format: String,
+    /// The format's name for people, e.g. "Google Ads report" (the id, for a format this
+    /// build no longer reads).
+    pub format_name: String,
     /// `traffic`, `ads` or `report`.
     pub kind: String,
     pub encoding: String,
@@ -96,7 +100,9 @@ pub struct FileOutcome {
 #[serde(rename_all = "camelCase")]
 pub struct ImportedFile {
     pub format: String,
-    /// The format in words, e.g. "CSV traffic export".
+    /// The format's name, e.g. "CSV/TSV traffic export".
+    pub format_name: String,
+    /// The format in full words.
     pub description: String,
     pub kind: String,
     pub encoding: String,
@@ -143,6 +149,9 @@ pub struct RejectedRow {
 pub struct FormatInfo {
     /// Stable id, as stored with each imported file.
     pub id: String,
+    /// A short name, e.g. "Google Ads report".
+    pub name: String,
+    /// What the format is, in full.
     pub description: String,
     /// `traffic`, `ads` or `report`.
     pub kind: String,
@@ -209,6 +218,7 @@ impl From<FileInfo> for SourceFile {
             name: f.name,
             path: f.path,
             size: f.size,
+            format_name: import::format_name(&f.format).to_string(),
             format: f.format,
             kind: f.kind,
             encoding: f.encoding,
@@ -227,6 +237,7 @@ impl From<ImportReport> for ImportedFile {
     fn from(r: ImportReport) -> Self {
         ImportedFile {
             format: r.format.to_string(),
+            format_name: import::format_name(r.format).to_string(),
             description: r.description.to_string(),
             kind: r.kind.as_str().to_string(),
             encoding: r.encoding.to_string(),

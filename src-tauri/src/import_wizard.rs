@@ -1,11 +1,13 @@
 //! The import wizard's side of the transfer types: what the UI says about each file before it
 //! is imported ([`FileImportOptions`], turned into the core's `ImportOptions`), and what a file
 //! would import as ([`ImportPreview`], from `sessionlens_core::import::preview`) with its first
-//! rows as a table of text.
+//! rows as a table of text, and warnings when it does not fit the open project
+//! (`sessionlens_core::import::fit`).
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use sessionlens_core::import::fit::{self, Coverage};
 use sessionlens_core::import::{self, DateOrder, Field, ImportOptions, IpPolicy, Mapping, Preview};
 use ts_rs::TS;
 
@@ -54,8 +56,9 @@ pub struct ColumnChoice {
 pub struct ImportPreview {
     pub path: String,
     pub name: String,
-    /// The detected (or chosen) format's id and description; null when none fits.
+    /// The detected (or chosen) format's id, name and description; null when none fits.
     pub format: Option<String>,
+    pub format_name: Option<String>,
     pub description: Option<String>,
     /// `traffic`, `ads` or `report`.
     pub kind: Option<String>,
@@ -77,6 +80,9 @@ pub struct ImportPreview {
     pub complete: bool,
     /// Why the file cannot be imported as it is (unreadable, no format fits, no timestamp column).
     pub error: Option<AppError>,
+    /// Why the file may not fit the open project (another site, days far from the project's),
+    /// in plain words; it can still be imported.
+    pub warnings: Vec<String>,
 }
 
 /// Rows of text under column titles.
@@ -126,14 +132,16 @@ impl FileImportOptions {
     }
 }
 
-/// Preview one file under the user's choices; every problem lands in the preview's `error`.
-pub fn preview_file(file: &FileImportOptions) -> ImportPreview {
+/// Preview one file under the user's choices, checked against `project` (what the open project
+/// covers) when there is one; every problem lands in the preview's `error`.
+pub fn preview_file(file: &FileImportOptions, project: Option<&Coverage>) -> ImportPreview {
     let path = Path::new(&file.path);
     let name = path.file_name().map_or_else(|| file.path.clone(), |n| n.to_string_lossy().into_owned());
     let mut shown = ImportPreview {
         path: file.path.clone(),
         name,
         format: None,
+        format_name: None,
         description: None,
         kind: None,
         encoding: None,
@@ -146,6 +154,7 @@ pub fn preview_file(file: &FileImportOptions) -> ImportPreview {
         date_order_matters: false,
         complete: false,
         error: None,
+        warnings: Vec::new(),
     };
     let preview = match file.to_import_options().and_then(|o| Ok(import::preview(path, &o, PREVIEW_ROWS)?)) {
         Ok(preview) => preview,
@@ -156,6 +165,7 @@ pub fn preview_file(file: &FileImportOptions) -> ImportPreview {
     };
     let d = &preview.detected;
     shown.format = Some(d.format.to_string());
+    shown.format_name = Some(import::format_name(d.format).to_string());
     shown.description = Some(d.description.to_string());
     shown.kind = Some(d.kind.as_str().to_string());
     shown.encoding = Some(d.encoding.to_string());
@@ -180,6 +190,7 @@ pub fn preview_file(file: &FileImportOptions) -> ImportPreview {
     shown.date_order_matters = preview.date_order_matters;
     shown.complete = preview.complete;
     shown.error = preview.problem.map(AppError::from);
+    shown.warnings = project.map(|p| fit::warnings(&preview.coverage, preview.complete, p)).unwrap_or_default();
     shown
 }
 
@@ -387,7 +398,7 @@ mod tests {
 
     #[test]
     fn an_access_log_previews_as_a_table_of_its_first_hits() {
-        let p = preview_file(&options(Path::new(ACCESS_LOG)));
+        let p = preview_file(&options(Path::new(ACCESS_LOG)), None);
         assert!(p.error.is_none(), "{:?}", p.error);
         assert_eq!((p.kind.as_deref(), p.name.as_str()), (Some("traffic"), "basjes-hackers-access.log"));
         assert_eq!(p.table.rows.len(), PREVIEW_ROWS);
@@ -402,12 +413,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("hits.csv");
         std::fs::write(&path, "when,visitor,page\n03/04/2024 10:00,v1,/a\n").unwrap();
-        let undetected = preview_file(&options(&path));
+        let undetected = preview_file(&options(&path), None);
         assert_eq!(undetected.error.as_ref().unwrap().code, "unreadable_file");
         assert_eq!(undetected.format, None);
 
         let as_csv = FileImportOptions { format: Some("csv".into()), ..options(&path) };
-        let no_time = preview_file(&as_csv);
+        let no_time = preview_file(&as_csv, None);
         assert_eq!(no_time.headers, ["when", "visitor", "page"]);
         assert!(no_time.error.as_ref().unwrap().message.contains("no timestamp column"));
         let visitor = no_time.mapping.iter().find(|c| c.field == "client_id").unwrap();
@@ -419,7 +430,7 @@ mod tests {
             time_zone: Some("Europe/Berlin".into()),
             ..as_csv
         };
-        let p = preview_file(&mapped);
+        let p = preview_file(&mapped, None);
         assert!(p.error.is_none(), "{:?}", p.error);
         assert!(p.date_order_matters);
         // 4 March 10:00 in Berlin (month first when nothing decides).
@@ -428,7 +439,7 @@ mod tests {
 
     #[test]
     fn an_ad_export_previews_its_numbers_right_aligned() {
-        let p = preview_file(&options(Path::new(GOOGLE_ADS)));
+        let p = preview_file(&options(Path::new(GOOGLE_ADS)), None);
         assert_eq!(p.kind.as_deref(), Some("ads"));
         let clicks = p.table.columns.iter().position(|c| c == "Clicks").unwrap();
         assert!(p.table.numeric[clicks]);
@@ -438,7 +449,7 @@ mod tests {
 
     #[test]
     fn a_missing_file_says_so_in_its_preview() {
-        let p = preview_file(&options(Path::new("/nonexistent/traffic.csv")));
+        let p = preview_file(&options(Path::new("/nonexistent/traffic.csv")), None);
         assert_eq!((p.error.unwrap().code.as_str(), p.name.as_str()), ("io", "traffic.csv"));
     }
 }

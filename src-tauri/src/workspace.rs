@@ -116,9 +116,11 @@ impl Workspace {
     }
 
     /// What each file would import as under the user's choices: its format, first rows and
-    /// mapping, or why it cannot be imported. Reads only the start of each file; writes nothing.
-    pub fn preview_import(&self, files: &[FileImportOptions]) -> Vec<ImportPreview> {
-        files.iter().map(import_wizard::preview_file).collect()
+    /// mapping, or why it cannot be imported, and how it fits the open project (if any). Reads
+    /// only the start of each file; writes nothing.
+    pub fn preview_import(&self, files: &[FileImportOptions]) -> Result<Vec<ImportPreview>, AppError> {
+        let project = lock(&self.open).as_ref().map(|open| open.project.coverage()).transpose()?;
+        Ok(files.iter().map(|file| import_wizard::preview_file(file, project.as_ref())).collect())
     }
 
     /// Import `files` one after another into the open project, each under its own options,
@@ -246,6 +248,7 @@ impl Workspace {
             .iter()
             .map(|f| FormatInfo {
                 id: f.id().to_string(),
+                name: f.name().to_string(),
                 description: f.description().to_string(),
                 kind: f.kind().as_str().to_string(),
             })
@@ -503,6 +506,9 @@ mod tests {
         assert_eq!(third.error.as_ref().unwrap().code, "io");
         assert_eq!(summary.project.info.hits, 3_000);
         assert_eq!(summary.project.info.files.len(), 1);
+        let listed = &summary.project.info.files[0];
+        assert_eq!((listed.format.as_str(), listed.format_name.as_str()), ("csv", "CSV/TSV traffic export"));
+        assert_eq!(imported.format_name, listed.format_name);
 
         // Each file starts at zero; the first ends with all its bytes read.
         let first_file: Vec<_> = progress.iter().filter(|p| p.file_index == 0).collect();
@@ -527,7 +533,7 @@ mod tests {
             date_order: Some(sessionlens_core::import::DateOrder::DayFirst),
             ..Default::default()
         };
-        let previews = s.ws.preview_import(std::slice::from_ref(&chosen));
+        let previews = s.ws.preview_import(std::slice::from_ref(&chosen)).unwrap();
         assert!(previews[0].error.is_none(), "{:?}", previews[0].error);
         assert_eq!(previews[0].table.rows[0][0], "2024-04-03 09:00:00");
 
@@ -541,6 +547,33 @@ mod tests {
         assert_eq!((imported.rows_imported, imported.time_zone.as_deref()), (2, Some("Europe/Berlin")));
         // 3 April 11:00 in Berlin (day first, as chosen).
         assert_eq!(summary.project.info.first_hit_ms, Some(1_712_134_800_000));
+    }
+
+    #[test]
+    fn a_preview_warns_when_a_file_is_for_another_site_or_far_from_the_projects_days() {
+        let s = setup();
+        let old_log = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/access-logs/basjes-hackers-access.log");
+        let other_site = s.path("other-site.csv");
+        std::fs::write(&other_site, "timestamp,client_id,url\n2024-03-05T10:00:00Z,a,https://www.example.org/\n")
+            .unwrap();
+        let files = as_found(&[PathBuf::from(old_log), other_site, s.demo_ads("ads.csv")]);
+        let no_project = s.ws.preview_import(&files).unwrap();
+        assert!(no_project.iter().all(|p| p.warnings.is_empty()), "without a project there is nothing to fit");
+
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        s.ws.import_files(&as_found(&[s.demo_traffic("traffic.csv")]), |_| {}).unwrap();
+        let [old, other, ads] = &s.ws.preview_import(&files).unwrap()[..] else { panic!() };
+        assert_eq!(
+            old.warnings,
+            ["This file starts in Oct 2015; the project's data covers Mar 2024: nothing will line up."]
+        );
+        assert_eq!(
+            other.warnings,
+            ["This file's traffic is for www.example.org; the project's traffic is for shop.example. \
+              Check that it is the site you meant."]
+        );
+        assert!(ads.warnings.is_empty(), "{:?}", ads.warnings);
+        assert_eq!(ads.format_name.as_deref(), Some("Google Ads report"));
     }
 
     #[test]
@@ -665,7 +698,7 @@ mod tests {
     fn supported_formats_list_traffic_and_ads_once_each() {
         let formats = setup().ws.supported_formats();
         let csv = formats.iter().find(|f| f.id == "csv").unwrap();
-        assert_eq!(csv.kind, "traffic");
+        assert_eq!((csv.kind.as_str(), csv.name.as_str()), ("traffic", "CSV/TSV traffic export"));
         assert!(formats.iter().any(|f| f.kind == "ads"), "{formats:?}");
         let mut ids: Vec<_> = formats.iter().map(|f| f.id.as_str()).collect();
         ids.sort();

@@ -43,9 +43,9 @@ test('start screen offers open, new, demo and the recent projects', async () => 
   assert.ok(await page.getByRole('button', { name: /Old was moved or deleted/ }).isDisabled());
   const formats = page.getByRole('region', { name: 'What you can import' });
   assert.deepEqual(await formats.locator('li').allTextContents(), [
-    'CSV traffic export',
-    'Apache/NCSA combined log',
-    'Google Ads report download',
+    'CSV/TSV traffic export (one hit per row)',
+    "Apache/NCSA combined log (nginx's default log format)",
+    'Google Ads report downloaded from the web interface (CSV or CSV for Excel)',
   ]);
   await shop.click();
   await page.getByRole('heading', { name: 'Shop', level: 1 }).waitFor();
@@ -54,16 +54,16 @@ test('start screen offers open, new, demo and the recent projects', async () => 
   await page.close();
 });
 
-test('opening the demo lists its files with format, kind, rows, dates and time zone', async () => {
+test("opening the demo lists its files with the format's name, kind, rows, dates and time zone", async () => {
   const { page, problems } = await openApp(browser.context, server.url);
   await openDemo(page);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Demo shop v1Demo');
   const rows = page.locator('#files-table tbody tr');
   assert.equal(await rows.count(), 2);
   const traffic = (await rows.nth(0).locator('td').allTextContents()).slice(0, 7);
-  assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'csv', 'traffic', '3,000', '3', '2024-03-01 – 2024-03-31', '—']);
+  assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'CSV/TSV traffic export', 'traffic', '3,000', '3', '2024-03-01 – 2024-03-31', '—']);
   const ads = (await rows.nth(1).locator('td').allTextContents()).slice(0, 7);
-  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'google-ads-ui', 'ads', '31', '0', '—', 'Europe/Berlin']);
+  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'Google Ads report', 'ads', '31', '0', '—', 'Europe/Berlin']);
   const stats = await page.locator('.stat').allTextContents();
   assert.ok(stats.includes('Hits3,000'), stats.join('|'));
   assert.ok(stats.includes('Ad clicks712'), stats.join('|'));
@@ -92,7 +92,7 @@ test('an import shows progress, then its summary, and the new rejects', async ()
   await summary.waitFor();
   assert.equal(await summary.locator('h2').textContent(), 'Import finished: 1 file not imported');
   const outcomes = await summary.locator('li').allTextContents();
-  assert.match(outcomes[0], /access\.log — Apache\/nginx combined access log: 5,000 hits imported, 2 rejected/);
+  assert.match(outcomes[0], /access\.log — Apache\/nginx access log \(combined\): 5,000 hits imported, 2 rejected/);
   assert.match(outcomes[1], /access-copy\.log — already in this project/);
   assert.equal(await page.locator('#files-table tbody tr').count(), 3);
   await page.locator('#rejects-table tbody tr').nth(4).waitFor();

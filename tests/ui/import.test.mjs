@@ -1,7 +1,9 @@
 // The import wizard against the mocked backend: each chosen file previewed with its format and
 // first rows, a file that cannot be read shown with what to do, a CSV's columns mapped and the
-// mapping, time zone, date order and IP policy sent with the import; files dropped on the
-// window; and the project tabs driven by keyboard. SCREENSHOTS=dir saves screenshots.
+// mapping, time zone, date order and IP policy sent with the import; formats by their names;
+// warnings for a file that does not fit the project; where to get each kind of file; files
+// dropped on the window; and the project tabs driven by keyboard. SCREENSHOTS=dir saves
+// screenshots.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -52,7 +54,7 @@ test('the wizard previews each file, shows a file it cannot read with what to do
 
   const log = card(page, 'access.log');
   await log.locator('.preview-table').waitFor();
-  assert.equal(await log.locator('.detected').textContent(), 'Apache/NCSA combined log · traffic · UTF-8');
+  assert.equal(await log.locator('.detected').textContent(), 'Apache/nginx access log (combined) · traffic · UTF-8');
   assert.deepEqual(await log.locator('.preview-table th').allTextContents(), ['Time (UTC)', 'Event', 'URL', 'Referrer', 'User agent']);
   assert.equal(await log.locator('.preview-table tbody tr').count(), 3);
   assert.equal(await log.locator('.preview-table tbody tr td').first().textContent(), '2015-10-25 03:11:20');
@@ -269,6 +271,102 @@ test("deleting a file's data asks first, says what goes and that it cannot be un
   const stats = await page.locator('.stat').allTextContents();
   assert.ok(stats.includes('Hits0') && stats.includes('Rejected rows0'), stats.join('|'));
   assert.equal(await page.locator('#rejects-title .count-badge').textContent(), '0');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('"Where do I get these files?" opens by keyboard onto each platform\'s menu steps, in the wizard and in an empty project', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { emptyProject: true });
+  await page.getByRole('button', { name: 'Open demo project' }).click();
+  const files = page.locator('#panel-files');
+  await files.getByText('No files yet.').waitFor();
+  const emptyHelp = files.locator('.file-help');
+  assert.equal(await emptyHelp.count(), 1, 'an empty project shows where to get files');
+  assert.equal(await emptyHelp.getAttribute('open'), null, 'closed until asked for');
+
+  await page.getByRole('button', { name: 'Import files…' }).click();
+  const wizard = page.locator('#import-wizard');
+  await card(page, 'access.log').locator('.preview-table').waitFor();
+  const help = wizard.locator('.file-help');
+  const summary = help.locator('> summary');
+  assert.equal(await summary.textContent(), 'Where do I get these files?');
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await help.getAttribute('open'), '', 'Enter opens it');
+  const titles = await help.locator('.file-source > summary').allTextContents();
+  assert.deepEqual(titles, [
+    'Google Ads: campaign report',
+    'Google Ads: click performance report',
+    'Google Analytics 4: traffic acquisition',
+    'Meta (Facebook, Instagram): Ads Manager export',
+    'Microsoft Advertising: campaign report',
+    'Web server access logs (nginx, Apache)',
+  ]);
+  const focusStyle = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(focusStyle, 'solid', 'the focused summary shows it');
+
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  const googleAds = help.locator('[data-source="google-ads-campaigns"]');
+  assert.equal(await googleAds.getAttribute('open'), '', 'Tab then Enter opens the first platform');
+  const steps = await googleAds.locator('.file-source-steps li').allTextContents();
+  assert.match(steps[0], /open Campaigns/);
+  assert.match(steps[2], /Segment, then Time → Day/);
+  assert.match(steps[3], /Download .*\.csv/);
+  assert.deepEqual(await googleAds.locator('.file-source-steps li').nth(2).locator('strong').allTextContents(), ['Segment', 'Time', 'Day']);
+  assert.match(await googleAds.locator('.file-source-notes').textContent(), /auto-tagging on/);
+  assert.ok(await help.locator('[data-source="ga4-traffic-acquisition"] .file-source-steps').isHidden(), 'other platforms stay closed');
+
+  await help.locator('[data-source="ga4-traffic-acquisition"] > summary').click();
+  const ga4 = await help.locator('[data-source="ga4-traffic-acquisition"]').textContent();
+  assert.match(ga4, /Reports → Acquisition → Traffic acquisition/);
+  assert.match(ga4, /Share this report.*Download File/);
+  assert.match(ga4, /SessionLens cannot import it/, 'says plainly what the download is not');
+  await screenshot(page, 'import-help.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('format names are readable in the wizard: the detected format and the format menu', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { importPaths: ['/home/user/data/ads-march.csv'] });
+  await openDemo(page);
+  await page.getByRole('button', { name: 'Import files…' }).click();
+  const ads = card(page, 'ads-march.csv');
+  await ads.locator('.preview-table').waitFor();
+  assert.equal(await ads.locator('.detected strong').textContent(), 'Google Ads report');
+  const menu = ads.getByLabel('Format');
+  assert.deepEqual(await menu.locator('option').allTextContents(), [
+    'Detect automatically',
+    'CSV/TSV traffic export',
+    'Apache/nginx access log (combined)',
+    'Google Ads report',
+  ]);
+  assert.equal(await menu.locator('option[value="google-ads-report"]').getAttribute('title'), 'Google Ads report downloaded from the web interface (CSV or CSV for Excel)');
+  const shown = await page.locator('#import-wizard').textContent();
+  assert.ok(!/google-ads-report|apache-combined/.test(shown), 'no format id is shown as text');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a file that does not fit the project says why: another site, or days nowhere near the project', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, {
+    importPaths: ['/home/user/logs/access.log', '/home/user/logs/www-example-org.log', '/home/user/data/ads-march.csv'],
+  });
+  await openDemo(page);
+  await page.getByRole('button', { name: 'Import files…' }).click();
+  const old = card(page, 'access.log').locator('.file-warning');
+  await old.waitFor();
+  assert.deepEqual(await old.locator('p').allTextContents(), [
+    'Check this file before importing it:',
+    "This file starts in Oct 2015; the project's data covers Mar 2024: nothing will line up.",
+  ]);
+  const other = card(page, 'www-example-org.log').locator('.file-warning');
+  await other.waitFor();
+  assert.match(await other.textContent(), /This file's traffic is for www\.example\.org; the project's traffic is for shop\.example\./);
+  await card(page, 'ads-march.csv').locator('.preview-table').waitFor();
+  assert.equal(await card(page, 'ads-march.csv').locator('.file-warning').count(), 0, 'a file that fits has no warning');
+  assert.equal(await page.locator('#start-import').textContent(), 'Import 3 files', 'a warning does not stop the import');
+  await screenshot(page, 'import-warnings.png');
   assert.deepEqual(problems, []);
   await page.close();
 });

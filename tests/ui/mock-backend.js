@@ -1,7 +1,8 @@
 // A stand-in for the Rust side in UI tests, loaded before the app's own script. It answers
 // the app's commands (and the dialog plugin's) from an in-memory project, records every call
 // in window.__slCalls, and lets a test hold an import open (window.__slReleaseImport) to look
-// at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data.
+// at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data
+// (`emptyProject`: the demo holds no files yet).
 
 import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
 
@@ -12,6 +13,15 @@ window.__slCalls = [];
 const DAY = 86_400_000;
 const MARCH_1 = Date.UTC(2024, 2, 1);
 
+// The formats `supported_formats` lists; names and descriptions as the core gives them.
+const FORMATS = [
+  { id: 'csv', name: 'CSV/TSV traffic export', description: 'CSV/TSV traffic export (one hit per row)', kind: 'traffic' },
+  { id: 'apache-combined', name: 'Apache/nginx access log (combined)', description: "Apache/NCSA combined log (nginx's default log format)", kind: 'traffic' },
+  { id: 'google-ads-report', name: 'Google Ads report', description: 'Google Ads report downloaded from the web interface (CSV or CSV for Excel)', kind: 'ads' },
+];
+const formatName = (id) => FORMATS.find((f) => f.id === id)?.name ?? id;
+const describe = (id) => ({ format: id, formatName: formatName(id), description: FORMATS.find((f) => f.id === id)?.description ?? id });
+
 function file(id, name, format, kind, rowsImported, rowsRejected, first, last, timeZone) {
   return {
     id,
@@ -19,6 +29,7 @@ function file(id, name, format, kind, rowsImported, rowsRejected, first, last, t
     path: `/home/user/data/${name}`,
     size: 1024 * (rowsImported + rowsRejected),
     format,
+    formatName: formatName(format),
     kind,
     encoding: 'UTF-8',
     timeZone,
@@ -35,7 +46,7 @@ const project = {
   open: false,
   files: [
     file(1, 'shop-traffic-2024-03.csv', 'csv', 'traffic', 3000, 3, MARCH_1, MARCH_1 + 30 * DAY + 3_600_000, null),
-    file(2, 'google-ads-campaigns-2024-03.csv', 'google-ads-ui', 'ads', 31, 0, null, null, 'Europe/Berlin'),
+    file(2, 'google-ads-campaigns-2024-03.csv', 'google-ads-report', 'ads', 31, 0, null, null, 'Europe/Berlin'),
   ],
   rejects: [
     { file: 'shop-traffic-2024-03.csv', line: 3002, raw: '2024-03-32T10:00:00Z,1000000001.1700000001,,https://shop.example/shop', reason: 'no valid timestamp' },
@@ -44,8 +55,14 @@ const project = {
   ],
 };
 
+if (scenario.emptyProject) {
+  project.files = [];
+  project.rejects = [];
+}
+
 function view() {
   const traffic = project.files.filter((f) => f.kind === 'traffic');
+  const ads = project.files.some((f) => f.kind === 'ads');
   return {
     path: '/home/user/.local/share/app.sessionlens.desktop/demo/Demo shop v1.sessionlens',
     name: 'Demo shop v1',
@@ -53,15 +70,15 @@ function view() {
     info: {
       files: project.files,
       hits: traffic.reduce((n, f) => n + f.rowsImported, 0),
-      adStatRows: 31,
+      adStatRows: ads ? 31 : 0,
       adClickRows: 0,
-      adClicks: 712,
+      adClicks: ads ? 712 : 0,
       rejects: project.rejects.length,
       firstHitMs: traffic.length ? Math.min(...traffic.map((f) => f.firstTsMs)) : null,
       lastHitMs: traffic.length ? Math.max(...traffic.map((f) => f.lastTsMs)) : null,
-      firstAdDate: '2024-03-01',
-      lastAdDate: '2024-03-31',
-      timeZones: ['Europe/Berlin'],
+      firstAdDate: ads ? '2024-03-01' : null,
+      lastAdDate: ads ? '2024-03-31' : null,
+      timeZones: ads ? ['Europe/Berlin'] : [],
     },
   };
 }
@@ -214,29 +231,35 @@ function discrepancyView({ rules: input, range }) {
   };
 }
 
-// The import wizard's previews, by file name: *.log an access log, *ads*.csv an ad report that
+// The import wizard's previews, by file name: *.log an access log from 2015 (far from the
+// project's March 2024; *example-org* also for another site), *ads*.csv an ad report that
 // states its zone, *broken* an unrecognised file, any other .csv a traffic table whose time
 // column is found only once the user maps it (to `when`).
 function preview(file) {
   const name = file.path.split('/').pop();
-  const base = { path: file.path, name, encoding: 'UTF-8', compression: null, rejects: [], headers: [], mapping: [], fileTimeZone: null, dateOrderMatters: false, complete: false, error: null };
+  const base = { path: file.path, name, encoding: 'UTF-8', compression: null, rejects: [], headers: [], mapping: [], fileTimeZone: null, dateOrderMatters: false, complete: false, error: null, warnings: [] };
   const table = (columns, rows) => ({ columns, numeric: columns.map((c) => c === 'Clicks'), rows });
   if (name.includes('broken') && !file.format) {
-    return { ...base, format: null, description: null, kind: null, encoding: null, table: table([], []), error: { code: 'unreadable_file', message: `${file.path}: not a format SessionLens recognises` } };
+    return { ...base, format: null, formatName: null, description: null, kind: null, encoding: null, table: table([], []), error: { code: 'unreadable_file', message: `${file.path}: not a format SessionLens recognises` } };
   }
   if (name.endsWith('.log')) {
-    const hit = (i) => [`2015-10-25 03:11:2${i}`, 'page_view', `http://howto.basjes.nl/page-${i}`, 'http://howto.basjes.nl/', 'Mozilla/5.0 (Windows NT 5.1; rv:35.0)'];
-    return { ...base, format: 'apache-combined', description: 'Apache/NCSA combined log', kind: 'traffic', table: table(['Time (UTC)', 'Event', 'URL', 'Referrer', 'User agent'], [0, 1, 2].map(hit)) };
+    const host = name.includes('example-org') ? 'www.example.org' : 'howto.basjes.nl';
+    const hit = (i) => [`2015-10-25 03:11:2${i}`, 'page_view', `http://${host}/page-${i}`, `http://${host}/`, 'Mozilla/5.0 (Windows NT 5.1; rv:35.0)'];
+    const warnings = [
+      ...(host === 'www.example.org' ? ["This file's traffic is for www.example.org; the project's traffic is for shop.example. Check that it is the site you meant."] : []),
+      "This file starts in Oct 2015; the project's data covers Mar 2024: nothing will line up.",
+    ];
+    return { ...base, ...describe('apache-combined'), kind: 'traffic', warnings: project.open && project.files.length > 0 ? warnings : [], table: table(['Time (UTC)', 'Event', 'URL', 'Referrer', 'User agent'], [0, 1, 2].map(hit)) };
   }
   if (name.includes('ads')) {
-    return { ...base, format: 'google-ads-report', description: 'Google Ads report download', kind: 'ads', fileTimeZone: 'America/New_York', complete: true, table: table(['Date', 'Campaign', 'Clicks'], [['2024-03-01', 'spring_sale', '49']]) };
+    return { ...base, ...describe('google-ads-report'), kind: 'ads', fileTimeZone: 'America/New_York', complete: true, table: table(['Date', 'Campaign', 'Clicks'], [['2024-03-01', 'spring_sale', '49']]) };
   }
   const headers = ['when', 'visitor', 'page', 'ref'];
   const sniffed = { client_id: 'visitor', url: 'page', referrer: 'ref' };
   const fields = ['timestamp', 'date', 'time', 'client_id', 'user_id', 'url', 'referrer', 'ip'];
   const chosen = Object.fromEntries(file.mapping.map((c) => [c.field, c.column]));
   const mapping = fields.map((field) => ({ field, column: field in chosen ? chosen[field] : (sniffed[field] ?? null) }));
-  const csv = { ...base, format: 'csv', description: 'CSV traffic export', kind: 'traffic', headers, mapping, dateOrderMatters: true };
+  const csv = { ...base, ...describe('csv'), kind: 'traffic', headers, mapping, dateOrderMatters: true };
   if (!mapping.find((c) => c.field === 'timestamp').column) {
     return { ...csv, table: table([], []), error: { code: 'unreadable_file', message: `${file.path}: no timestamp column; expected a column like 'timestamp' (the columns are: when, visitor, page, ref)` } };
   }
@@ -261,7 +284,7 @@ function importFiles({ files, onProgress }) {
       }
       const hostile = scenario.hostile === true;
       const fileName = hostile ? `campaign-${HOSTILE}.csv` : name;
-      project.files.push(file(3, fileName, 'combined', 'traffic', 5000, 2, MARCH_1, MARCH_1 + DAY, null));
+      project.files.push(file(3, fileName, 'apache-combined', 'traffic', 5000, 2, MARCH_1, MARCH_1 + DAY, null));
       project.rejects.push(
         { file: fileName, line: 17, raw: `GET /?utm_campaign=${HOSTILE} HTTP/1.1`, reason: `unparseable request ${HOSTILE}` },
         { file: fileName, line: 99, raw: '- - [bad date]', reason: 'no valid timestamp' },
@@ -278,8 +301,8 @@ function importFiles({ files, onProgress }) {
             path: paths[0],
             name: fileName,
             imported: {
-              format: 'combined',
-              description: hostile ? `Access log ${HOSTILE}` : 'Apache/nginx combined access log',
+              ...describe('apache-combined'),
+              ...(hostile ? { formatName: `Access log ${HOSTILE}` } : {}),
               kind: 'traffic',
               encoding: 'UTF-8',
               rowsImported: 5000,
@@ -315,11 +338,7 @@ mockIPC((cmd, args) => {
     case 'recent_projects':
       return scenario.recent ?? [];
     case 'supported_formats':
-      return [
-        { id: 'csv', description: 'CSV traffic export', kind: 'traffic' },
-        { id: 'apache-combined', description: 'Apache/NCSA combined log', kind: 'traffic' },
-        { id: 'google-ads-report', description: 'Google Ads report download', kind: 'ads' },
-      ];
+      return FORMATS;
     case 'open_demo_project':
       project.open = true;
       return view();

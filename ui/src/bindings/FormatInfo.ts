@@ -7,7 +7,15 @@ export type FormatInfo = {
 /**
  * Stable id, as stored with each imported file.
  */
-id: string, description: string, 
+id: string, 
+/**
+ * A short name, e.g. "Google Ads report".
+ */
+name: string, 
+/**
+ * What the format is, in full.
+ */
+description: string, 
 /**
  * `traffic`, `ads` or `report`.
  */

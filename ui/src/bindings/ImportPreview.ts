@@ -9,9 +9,9 @@ import type { PreviewTable } from "./PreviewTable";
  */
 export type ImportPreview = { path: string, name: string, 
 /**
- * The detected (or chosen) format's id and description; null when none fits.
+ * The detected (or chosen) format's id, name and description; null when none fits.
  */
-format: string | null, description: string | null, 
+format: string | null, formatName: string | null, description: string | null, 
 /**
  * `traffic`, `ads` or `report`.
  */
@@ -47,4 +47,9 @@ complete: boolean,
 /**
  * Why the file cannot be imported as it is (unreadable, no format fits, no timestamp column).
  */
-error: AppError | null, };
+error: AppError | null, 
+/**
+ * Why the file may not fit the open project (another site, days far from the project's),
+ * in plain words; it can still be imported.
+ */
+warnings: Array<string>, };

@@ -5,6 +5,10 @@
  */
 export type ImportedFile = { format: string, 
 /**
- * The format in words, e.g. "CSV traffic export".
+ * The format's name, e.g. "CSV/TSV traffic export".
+ */
+formatName: string, 
+/**
+ * The format in full words.
  */
 description: string, kind: string, encoding: string, rowsImported: number, rowsRejected: number, rowsDuplicate: number, timeZone: string | null, };

@@ -5,9 +5,14 @@
  */
 export type SourceFile = { id: number, name: string, path: string, size: number, 
 /**
- * Format id, e.g. `csv`, `combined`, `google-ads-ui`.
+ * Format id, e.g. `csv`, `apache-combined`, `google-ads-report`.
  */
 format: string, 
+/**
+ * The format's name for people, e.g. "Google Ads report" (the id, for a format this
+ * build no longer reads).
+ */
+formatName: string, 
 /**
  * `traffic`, `ads` or `report`.
  */

@@ -1,7 +1,9 @@
 // The import wizard: for each chosen or dropped file, what it was detected as (with a format
-// override), its first rows as they will be imported, the column mapping of CSV/TSV traffic
-// files, its time zone and date order; for all files, what happens to IP addresses. Every
-// change previews the file again. Also: files dropped on the window, with a visible drop zone.
+// override), warnings when it does not fit the project (another site, far-off days), its first
+// rows as they will be imported, the column mapping of CSV/TSV traffic files, its time zone
+// and date order; for all files, what happens to IP addresses, and where each kind of file
+// comes from. Every change previews the file again. Also: files dropped on the window, with a
+// visible drop zone.
 
 import './import.css';
 
@@ -9,6 +11,7 @@ import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import { button, h, replace, type Child } from '../dom';
 import * as fmt from '../format';
+import { fileSourcesHelp } from '../help/file-help';
 import {
   api,
   type ColumnChoice,
@@ -140,6 +143,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
       { class: 'muted small' },
       'Check how each file will be read before anything is imported. Changes below preview the file again.',
     ),
+    fileSourcesHelp(),
     list,
     ipFieldset,
     h(
@@ -240,7 +244,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
         h(
           'optgroup',
           { attrs: { label: kind === 'traffic' ? 'Traffic' : 'Ad platforms' } },
-          ...opts.formats.filter((f) => f.kind === kind).map((f) => h('option', { attrs: { value: f.id } }, f.description)),
+          ...opts.formats.filter((f) => f.kind === kind).map((f) => h('option', { attrs: { value: f.id, title: f.description } }, f.name)),
         ),
       ),
     );
@@ -300,7 +304,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
         { class: 'detected', id: id('detected') },
         ...(p?.format
           ? [
-              h('strong', {}, p.description ?? p.format),
+              h('strong', { attrs: { title: p.description ?? undefined } }, p.formatName ?? p.format),
               ` · ${p.kind === 'ads' ? 'ad data' : 'traffic'} · ${p.encoding ?? ''}`,
               p.compression ? ` · ${p.compression}` : '',
             ]
@@ -320,6 +324,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
             )
           : null,
       ),
+      p && p.warnings.length > 0 ? fitWarnings(file, p) : null,
       p?.error ? problem(file, p) : null,
       p && p.mapping.length > 0 ? mappingEditor(file, p) : null,
       p && !p.error ? rowsPreview(p) : null,
@@ -346,6 +351,16 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
       { class: 'file-problem', id: `imp-${file.key}-problem` },
       h('p', {}, h('strong', {}, 'This file cannot be imported as it is: '), error.message),
       h('p', { class: 'file-todo' }, todo),
+    );
+  }
+
+  /** Why the file may not line up with the project; it can still be imported. */
+  function fitWarnings(file: FileState, p: ImportPreview): HTMLElement {
+    return h(
+      'div',
+      { class: 'file-warning', id: `imp-${file.key}-warnings` },
+      h('p', {}, h('strong', {}, 'Check this file before importing it:')),
+      ...p.warnings.map((warning) => h('p', {}, warning)),
     );
   }
 
@@ -475,6 +490,7 @@ function failedPreview(path: string, error: unknown): ImportPreview {
     path,
     name: path.split(/[\\/]/).pop() ?? path,
     format: null,
+    formatName: null,
     description: null,
     kind: null,
     encoding: null,
@@ -487,6 +503,7 @@ function failedPreview(path: string, error: unknown): ImportPreview {
     dateOrderMatters: false,
     complete: false,
     error: { code, message: error instanceof Error ? error.message : String(error) },
+    warnings: [],
   };
 }
 

@@ -1,8 +1,9 @@
 // The project screen: tabs for its files (what the project holds, importing more through the
 // import wizard (./import.ts) with progress and cancel, the last import's summary, the rejected
-// rows with an export to CSV) and for the analysis views (dashboard, discrepancy, compare; see
-// ./analysis.ts). The tabs follow the WAI-ARIA tabs pattern: arrow keys, Home and End move
-// between them. Each file's data can be deleted from the project, after a confirmation.
+// rows with an export to CSV; while it holds none, where to get them) and for the analysis
+// views (dashboard, discrepancy, compare; see ./analysis.ts). The tabs follow the WAI-ARIA tabs
+// pattern: arrow keys, Home and End move between them. Each file's data can be deleted from the
+// project, after a confirmation.
 
 import './project.css';
 
@@ -21,6 +22,7 @@ import {
   type RejectedRow,
   type SourceFile,
 } from '../ipc';
+import { fileSourcesHelp } from '../help/file-help';
 import type { Shell } from '../main';
 import { createAnalysis, type AnalysisView } from './analysis';
 import { createImportWizard, setDropTarget, type ImportWizard } from './import';
@@ -342,9 +344,10 @@ function stat(label: string, value: string): HTMLElement {
 function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): HTMLElement {
   if (files.length === 0) {
     return h(
-      'p',
-      { class: 'empty' },
-      'No files yet. Import analytics exports (CSV, JSON, GA4), server access logs or ad-platform reports.',
+      'div',
+      {},
+      h('p', { class: 'empty' }, 'No files yet. Import analytics exports (CSV, JSON, GA4), server access logs or ad-platform reports.'),
+      fileSourcesHelp(),
     );
   }
   return table(
@@ -354,7 +357,7 @@ function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): 
     [false, false, false, true, true, false, false, true, false],
     files.map((f) => [
       h('span', { class: 'file-name', attrs: { title: f.path } }, f.name),
-      f.format,
+      f.formatName,
       f.kind,
       fmt.count(f.rowsImported),
       f.rowsRejected > 0 ? h('span', { class: 'warn' }, fmt.count(f.rowsRejected)) : '0',
@@ -507,7 +510,7 @@ function outcomeItem(outcome: FileOutcome): HTMLElement {
         'span',
         {},
         name,
-        ` — ${f.description}: ${rows} imported, ${fmt.count(f.rowsRejected)} rejected`,
+        ` — ${f.formatName}: ${rows} imported, ${fmt.count(f.rowsRejected)} rejected`,
         f.rowsDuplicate > 0 ? `, ${fmt.plural(f.rowsDuplicate, 'duplicate event', 'duplicate events')} dropped` : '',
       ),
     );

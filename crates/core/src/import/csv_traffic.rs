@@ -23,6 +23,10 @@ impl Format for CsvTraffic {
         "csv"
     }
 
+    fn name(&self) -> &'static str {
+        "CSV/TSV traffic export"
+    }
+
     fn description(&self) -> &'static str {
         "CSV/TSV traffic export (one hit per row)"
     }

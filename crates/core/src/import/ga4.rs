@@ -39,6 +39,10 @@ impl Format for Ga4Export {
         "ga4"
     }
 
+    fn name(&self) -> &'static str {
+        "GA4 BigQuery export"
+    }
+
     fn description(&self) -> &'static str {
         "GA4 BigQuery export (events as JSON/NDJSON)"
     }

@@ -46,6 +46,10 @@ impl Format for JsonTraffic {
         "json"
     }
 
+    fn name(&self) -> &'static str {
+        "JSON traffic export"
+    }
+
     fn description(&self) -> &'static str {
         "JSON or NDJSON traffic export (one hit per object)"
     }

@@ -8,6 +8,7 @@
 pub mod ads;
 pub mod csv_traffic;
 pub mod delimited;
+pub mod fit;
 pub mod ga4;
 pub mod json_traffic;
 pub mod logs;
@@ -39,7 +40,11 @@ pub use timestamp::DateOrder;
 pub trait Format: Sync {
     /// Stable identifier, used by `--format` and stored with each imported file.
     fn id(&self) -> &'static str;
-    /// What the format is, for people ("Apache/NCSA combined log").
+    /// A short name for people, where the format is named in passing: a table cell, a menu
+    /// ("Apache/nginx access log (combined)").
+    fn name(&self) -> &'static str;
+    /// What the format is, for people, in full ("Apache/NCSA combined log (nginx's default
+    /// log format)").
     fn description(&self) -> &'static str;
     fn kind(&self) -> Kind;
     /// How well the start of a file fits this format: 0 is "not this format", higher is surer.
@@ -162,6 +167,12 @@ pub fn formats() -> &'static [&'static dyn Format] {
 
 pub fn format_by_id(id: &str) -> Option<&'static dyn Format> {
     formats().iter().copied().find(|f| f.id() == id)
+}
+
+/// The [`Format::name`] of the format `id`; the id itself for one this build does not know
+/// (stored with a file by an older build, say).
+pub fn format_name(id: &str) -> &str {
+    format_by_id(id).map_or(id, |f| f.name())
 }
 
 /// Find the format of a file, or say clearly why none fits.
@@ -392,5 +403,24 @@ impl Sink for MemorySink {
     fn columns(&mut self, mapping: &[(Field, String)]) -> Result<()> {
         self.columns = mapping.to_vec();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_has_its_own_id_and_a_short_name() {
+        let mut ids: Vec<_> = formats().iter().map(|f| f.id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), formats().len(), "ids are unique");
+        for f in formats() {
+            assert!(!f.name().is_empty() && f.name().len() <= 40, "{}: {:?}", f.id(), f.name());
+            assert_eq!(format_name(f.id()), f.name());
+        }
+        assert_eq!(format_name("apache-combined"), "Apache/nginx access log (combined)");
+        assert_eq!(format_name("retired-format"), "retired-format", "an unknown id is shown as it is");
     }
 }

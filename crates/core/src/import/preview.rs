@@ -1,7 +1,9 @@
 //! A look at a file before it is imported: the format [`detect`] finds (or the one the user
 //! forced), the first rows exactly as that format's own reader turns them into hits, ad rows or
 //! reported sessions, the first rejects with their reasons, and for column-mapped formats the
-//! file's header and the column each field was taken from. Reading stops as soon as enough rows are seen, so a
+//! file's header and the column each field was taken from, and the days and sites those rows
+//! cover (to check the file against its project with [`fit::warnings`](super::fit::warnings)).
+//! Reading stops as soon as enough rows are seen, so a
 //! preview of a large file costs about as much as one of a small file.
 //!
 //! Nothing is written anywhere: the rows go to an in-memory sink.
@@ -10,6 +12,7 @@ use std::path::Path;
 
 use chrono_tz::Tz;
 
+use super::fit::Coverage;
 use super::mapping::Field;
 use super::timestamp::DateOrder;
 use super::{
@@ -35,6 +38,8 @@ pub struct Preview {
     pub reported: Vec<ReportedSessions>,
     /// Up to `rows` rows the format could not use among the first ones read.
     pub rejects: Vec<Reject>,
+    /// The days and sites of the rows read (of the whole file only when [`Preview::complete`]).
+    pub coverage: Coverage,
     /// The time zone the file itself states (an ad account's), which wins over the user's.
     pub file_time_zone: Option<Tz>,
     /// The previewed rows read differently day-first and month-first: the file has dates like
@@ -63,6 +68,7 @@ pub fn preview(path: &Path, options: &ImportOptions, rows: usize) -> Result<Prev
     let PartialRead { rows: sink, headers, complete, problem } = first;
     Ok(Preview {
         detected,
+        coverage: Coverage::of_rows(&sink.hits, &sink.ad_stats, &sink.ad_clicks),
         headers,
         columns: sink.columns,
         hits: sink.hits,
@@ -196,6 +202,8 @@ mod tests {
         assert!(first.url.ends_with("/linux/doing-pxe-without-dhcp-control"), "{}", first.url);
         assert_eq!(first.referrer, "http://howto.basjes.nl/");
         assert!(!p.date_order_matters, "log timestamps name their month");
+        let oct_25 = chrono::NaiveDate::from_ymd_opt(2015, 10, 25).unwrap();
+        assert_eq!(p.coverage.days, Some((oct_25, oct_25)));
     }
 
     #[test]

@@ -178,6 +178,10 @@ impl Format for SnowplowEnriched {
         "snowplow"
     }
 
+    fn name(&self) -> &'static str {
+        "Snowplow enriched events"
+    }
+
     fn description(&self) -> &'static str {
         "Snowplow enriched events (canonical TSV, or with a header row)"
     }

@@ -45,6 +45,10 @@ impl Format for UaSessions {
         "ua"
     }
 
+    fn name(&self) -> &'static str {
+        "Universal Analytics BigQuery export"
+    }
+
     fn description(&self) -> &'static str {
         "Universal Analytics BigQuery export (ga_sessions rows as JSON/NDJSON)"
     }

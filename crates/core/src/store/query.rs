@@ -1,10 +1,13 @@
 //! Read-only questions about a project: what files it holds, their counts and date ranges,
-//! and the rejected rows.
+//! the days and sites its data covers, and the rejected rows.
 
+use chrono::NaiveDate;
+use rusqlite::Connection;
 use serde::Serialize;
 
 use super::Project;
 use crate::error::Result;
+use crate::import::fit::Coverage;
 
 /// One imported file, as recorded.
 #[derive(Clone, Debug, Serialize)]
@@ -98,11 +101,7 @@ impl Project {
         let hits = files.iter().filter(|f| f.kind == "traffic").map(|f| f.rows_imported).sum();
         let (first_hit_ms, last_hit_ms) =
             (files.iter().filter_map(|f| f.first_ts_ms).min(), files.iter().filter_map(|f| f.last_ts_ms).max());
-        let (first_ad_date, last_ad_date) = conn.query_row(
-            "SELECT min(d), max(d) FROM (SELECT date AS d FROM ad_stat UNION ALL SELECT date FROM ad_click)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (first_ad_date, last_ad_date) = ad_days(conn)?;
         let (reported_session_rows, reported_sessions, first_report_date, last_report_date) = conn.query_row(
             "SELECT count(*), coalesce(sum(sessions), 0), min(first_date), max(last_date) FROM reported_session",
             [],
@@ -131,6 +130,33 @@ impl Project {
         })
     }
 
+    /// The days the project's hits (UTC) and ad rows (the account's days) cover, and the hosts
+    /// of its page URLs: what a file about to be imported is checked against.
+    pub fn coverage(&self) -> Result<Coverage> {
+        let conn = self.conn();
+        let (first_hit_ms, last_hit_ms): (Option<i64>, Option<i64>) = conn.query_row(
+            "SELECT min(first_ts_ms), max(last_ts_ms) FROM source_file WHERE kind = 'traffic'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let hit_days = [first_hit_ms, last_hit_ms]
+            .into_iter()
+            .flatten()
+            .filter_map(|ms| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.date_naive()));
+        let (first_ad, last_ad) = ad_days(conn)?;
+        let ad_days = [first_ad, last_ad].into_iter().flatten().filter_map(|d| d.parse::<NaiveDate>().ok());
+        // One URL at a time: a project may hold millions of them.
+        let mut stmt = conn.prepare("SELECT value FROM url")?;
+        let mut failed = None;
+        let urls =
+            stmt.query_map([], |r| r.get::<_, String>(0))?.map_while(|url| url.map_err(|e| failed = Some(e)).ok());
+        let coverage = Coverage::new(hit_days.chain(ad_days), urls);
+        match failed {
+            Some(e) => Err(e.into()),
+            None => Ok(coverage),
+        }
+    }
+
     /// Every rejected row, file by file, in line order.
     pub fn rejects(&self) -> Result<Vec<StoredReject>> {
         let mut stmt = self.conn().prepare(
@@ -144,4 +170,14 @@ impl Project {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
+}
+
+/// The first and last ad day (stat or click rows), `YYYY-MM-DD`.
+fn ad_days(conn: &Connection) -> Result<(Option<String>, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT min(d), max(d) FROM (SELECT date AS d FROM ad_stat UNION ALL SELECT coalesce(last_date, date) FROM ad_stat
+                                     UNION ALL SELECT date FROM ad_click)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
 }

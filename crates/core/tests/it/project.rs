@@ -78,3 +78,25 @@ fn project_files_from_every_released_schema_version_open_and_keep_their_data() {
         assert_eq!(client, "1443685882.1682380031");
     }
 }
+
+#[test]
+fn coverage_spans_traffic_and_ad_days_and_names_the_pages_hosts() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    assert_eq!(project.coverage().unwrap(), Default::default(), "an empty project covers nothing");
+    let hits = scratch.write(
+        "hits.csv",
+        "timestamp,client_id,url\n\
+         2024-03-01T10:00:00Z,a,https://Shop.Example.com/a\n\
+         2024-03-09T10:00:00Z,b,/no-host\n\
+         2024-03-05T10:00:00Z,c,https://blog.example.com/b?x=1\n",
+    );
+    import(&mut project, &hits).unwrap();
+    let ads = scratch
+        .write("google-ads.csv", "Campaign report\nDay,Campaign,Clicks,Impr.,Cost\n2024-03-12,spring,3,40,1.50\n");
+    import(&mut project, &ads).unwrap();
+    let c = project.coverage().unwrap();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2024, 3, d).unwrap();
+    assert_eq!(c.days, Some((day(1), day(12))));
+    assert_eq!(c.hosts, ["blog.example.com", "shop.example.com"]);
+}

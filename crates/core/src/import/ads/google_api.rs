@@ -45,6 +45,10 @@ impl Format for GoogleAdsApi {
         "google-ads-api"
     }
 
+    fn name(&self) -> &'static str {
+        "Google Ads API stats"
+    }
+
     fn description(&self) -> &'static str {
         "Google Ads API stats (cost_micros; Fivetran campaign/ad stats tables)"
     }

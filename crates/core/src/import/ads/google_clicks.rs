@@ -42,6 +42,10 @@ impl Format for GoogleAdsClicks {
         "google-ads-clicks"
     }
 
+    fn name(&self) -> &'static str {
+        "Google Ads click performance report"
+    }
+
     fn description(&self) -> &'static str {
         "Google Ads click performance report (one row per click, with GCLID)"
     }

@@ -43,6 +43,10 @@ impl Format for GoogleAdsReport {
         "google-ads-report"
     }
 
+    fn name(&self) -> &'static str {
+        "Google Ads report"
+    }
+
     fn description(&self) -> &'static str {
         "Google Ads report downloaded from the web interface (CSV or CSV for Excel)"
     }

@@ -50,6 +50,10 @@ impl Format for MetaAds {
         "meta-ads"
     }
 
+    fn name(&self) -> &'static str {
+        "Meta Ads report"
+    }
+
     fn description(&self) -> &'static str {
         "Meta ads report (Ads Manager export or Insights API; clicks are link clicks)"
     }

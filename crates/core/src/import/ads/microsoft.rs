@@ -62,6 +62,10 @@ impl Format for MicrosoftAds {
         "microsoft-ads"
     }
 
+    fn name(&self) -> &'static str {
+        "Microsoft Advertising report"
+    }
+
     fn description(&self) -> &'static str {
         "Microsoft Advertising performance report (web download or API-shaped)"
     }

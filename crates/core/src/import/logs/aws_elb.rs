@@ -38,6 +38,13 @@ impl Format for AwsElb {
         }
     }
 
+    fn name(&self) -> &'static str {
+        match self.balancer {
+            Balancer::Application => "AWS Application Load Balancer log",
+            Balancer::Classic => "AWS Classic Load Balancer log",
+        }
+    }
+
     fn description(&self) -> &'static str {
         match self.balancer {
             Balancer::Application => "AWS Application Load Balancer access log",

@@ -24,6 +24,10 @@ impl Format for CaddyJson {
         "caddy-json"
     }
 
+    fn name(&self) -> &'static str {
+        "Caddy JSON access log"
+    }
+
     fn description(&self) -> &'static str {
         "Caddy JSON access log"
     }

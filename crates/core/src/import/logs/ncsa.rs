@@ -49,6 +49,14 @@ impl Format for Ncsa {
         }
     }
 
+    fn name(&self) -> &'static str {
+        match self.layout {
+            Layout::Common => "Apache/nginx access log (common)",
+            Layout::Combined => "Apache/nginx access log (combined)",
+            Layout::VhostCombined => "Apache/nginx access log (vhost combined)",
+        }
+    }
+
     fn description(&self) -> &'static str {
         match self.layout {
             Layout::Common => "Apache/NCSA common log",

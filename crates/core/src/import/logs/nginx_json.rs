@@ -27,6 +27,10 @@ impl Format for NginxJson {
         "nginx-json"
     }
 
+    fn name(&self) -> &'static str {
+        "nginx JSON access log"
+    }
+
     fn description(&self) -> &'static str {
         "nginx JSON access log (log_format escape=json)"
     }

@@ -101,6 +101,13 @@ impl Format for W3c {
         }
     }
 
+    fn name(&self) -> &'static str {
+        match self.flavor {
+            Flavor::Iis => "IIS / W3C extended log",
+            Flavor::CloudFront => "Amazon CloudFront log",
+        }
+    }
+
     fn description(&self) -> &'static str {
         match self.flavor {
             Flavor::Iis => "IIS / W3C extended log",

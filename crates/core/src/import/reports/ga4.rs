@@ -75,6 +75,10 @@ impl Format for Ga4Report {
         "ga4-report"
     }
 
+    fn name(&self) -> &'static str {
+        "GA4 report download"
+    }
+
     fn description(&self) -> &'static str {
         "GA4 report or exploration downloaded as CSV (sessions by campaign, source/medium, channel or day)"
     }

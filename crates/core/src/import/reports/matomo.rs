@@ -68,6 +68,10 @@ impl Format for MatomoReport {
         "matomo-report"
     }
 
+    fn name(&self) -> &'static str {
+        "Matomo report export"
+    }
+
     fn description(&self) -> &'static str {
         "Matomo report exported as CSV or TSV (visits by campaign, channel type or referrer, per period)"
     }

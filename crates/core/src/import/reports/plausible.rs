@@ -37,6 +37,10 @@ impl Format for PlausibleVisitors {
         "plausible-visitors"
     }
 
+    fn name(&self) -> &'static str {
+        "Plausible visitors export"
+    }
+
     fn description(&self) -> &'static str {
         "Plausible dashboard export's visitors.csv (visits per day)"
     }

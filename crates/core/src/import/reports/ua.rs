@@ -43,6 +43,10 @@ impl Format for UniversalAnalyticsReport {
         "ua-report"
     }
 
+    fn name(&self) -> &'static str {
+        "Universal Analytics report download"
+    }
+
     fn description(&self) -> &'static str {
         "Universal Analytics report exported as CSV (sessions by source/medium, campaign, channel or day)"
     }
