@@ -168,8 +168,7 @@ fn bad_rules_and_missing_projects_fail_with_a_json_error() {
 
 #[test]
 fn a_real_access_log_sessionizes_under_every_preset() {
-    let log =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/access-logs/basjes-hackers-access.log");
+    let log = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/access-logs/basjes-hackers-access.log");
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("log.sessionlens");
     let out = sessionlens(&["import", project.to_str().unwrap(), log.to_str().unwrap()]);

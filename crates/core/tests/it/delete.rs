@@ -29,8 +29,7 @@ fn marked_csv() -> String {
     csv
 }
 
-const ADS: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/ad-exports/google_ads_campaign_stats.csv");
+const ADS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/ad-exports/google_ads_campaign_stats.csv");
 
 fn synthetic(scratch: &Scratch, name: &str, hits: usize) -> std::path::PathBuf {
     let path = scratch.path(name);

@@ -340,8 +340,7 @@ pub(super) mod tests {
 
     #[test]
     fn each_fixture_is_claimed_by_its_own_format_only() {
-        let real =
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/access-logs/basjes-hackers-access.log");
+        let real = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/access-logs/basjes-hackers-access.log");
         let cases = [
             (fixture("apache-common.log"), "apache-common"),
             (fixture("nginx-combined.log"), "apache-combined"),
