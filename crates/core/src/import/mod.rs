@@ -16,6 +16,7 @@ pub mod mapping;
 pub mod number;
 pub mod preview;
 pub mod snowplow;
+mod spreadsheet;
 pub mod text;
 pub mod timestamp;
 pub mod ua;
