@@ -7,6 +7,7 @@ mod metrics;
 mod pathological;
 mod project;
 mod sessions;
+mod spreadsheets;
 
 use std::path::{Path, PathBuf};
 
