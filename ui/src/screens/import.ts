@@ -301,8 +301,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
         ...(p?.format
           ? [
               h('strong', {}, p.description ?? p.format),
-              ` · ${p.kind === 'ads' ? 'ad data' : 'traffic'} · ${p.encoding ?? ''}`,
-              p.compression ? ` · ${p.compression}` : '',
+              ` · ${p.kind === 'ads' ? 'ad data' : 'traffic'} · ${fmt.container(p.encoding, p.compression)}`,
             ]
           : [h('span', { class: 'muted' }, p ? 'Format not recognised' : 'Reading the start of the file…')]),
       ),
