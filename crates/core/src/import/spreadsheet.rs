@@ -166,7 +166,7 @@ fn invalid(message: impl Into<String>) -> io::Error {
 }
 
 fn damaged(e: impl Display) -> io::Error {
-    invalid(format!("the workbook cannot be read; it may be damaged or truncated ({e})"))
+    invalid(format!("the workbook cannot be read; it may be damaged, truncated or protected by a password ({e})"))
 }
 
 fn no_table() -> io::Error {
@@ -445,7 +445,7 @@ mod tests {
     }
 
     #[test]
-    fn a_workbook_without_a_table_a_truncated_one_and_other_zips_are_clear_errors() {
+    fn a_workbook_without_a_table_a_truncated_one_and_other_containers_are_clear_errors() {
         let (dir, empty) = xlsx(|book| {
             book.add_worksheet();
             book.add_worksheet().write_string(3, 3, " ").unwrap();
@@ -469,6 +469,11 @@ mod tests {
         zip.finish().unwrap();
         let err = Input::open(&other).err().expect("an error").to_string();
         assert!(err.contains("not an Excel (.xlsx) or OpenDocument (.ods) workbook"), "{err}");
+
+        let not_xls = dir.path().join("not.xls");
+        std::fs::write(&not_xls, [CFB_MAGIC, &[0; 2000]].concat()).unwrap();
+        let err = Input::open(&not_xls).err().expect("an error").to_string();
+        assert!(err.contains("not.xls: the workbook cannot be read; it may be damaged"), "{err}");
     }
 
     #[test]
