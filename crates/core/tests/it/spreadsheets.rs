@@ -1,14 +1,14 @@
 //! Spreadsheets import exactly as their CSV form: each ad fixture, and a Google Ads report in
 //! its "CSV for Excel" form (UTF-16 TSV), written again as an .xlsx from the same cells (plain
 //! numbers as number cells, ISO days as date cells), gives the same rows, rejects (by line and
-//! reason) and time zone; traffic keeps text identifiers exact and reads date cells; a workbook
+//! reason) and time zone; traffic keeps text identifiers exact and reads date cells, in the import preview too; a workbook
 //! without a table or cut short is one clear error naming the file.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter as xw;
-use sessionlens_core::import::{ImportOptions, MemorySink};
+use sessionlens_core::import::{preview, ImportOptions, MemorySink};
 
 use crate::{import, Scratch};
 
@@ -166,6 +166,10 @@ fn a_traffic_table_keeps_text_ids_and_reads_numbers_and_date_cells() {
     let first = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap().and_hms_opt(10, 0, 0).unwrap().and_utc();
     assert_eq!(sink.hits[0].ts_ms, first.timestamp_millis());
     assert_eq!(sink.hits[1].ts_ms - sink.hits[0].ts_ms, 5 * 60 * 1000);
+
+    let preview = preview(&path, &ImportOptions::default(), 10).unwrap();
+    assert_eq!((preview.detected.compression, preview.hits.len()), (Some("xlsx"), 2));
+    assert_eq!(preview.headers, ["timestamp", "client_id", "user_id", "url"]);
 
     let mut project = scratch.project();
     let report = import(&mut project, &path).unwrap();
