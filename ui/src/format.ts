@@ -26,6 +26,18 @@ export function bytes(n: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
+const WORKBOOKS: Record<string, string> = {
+  xlsx: 'Excel workbook',
+  xls: 'Excel 97-2003 workbook',
+  ods: 'OpenDocument spreadsheet',
+};
+
+/** How a file was read, after its format: "UTF-8", "UTF-16LE · gzip", or "Excel workbook" (whose text has no encoding of its own). */
+export function container(encoding: string | null, compression: string | null): string {
+  if (compression && compression in WORKBOOKS) return WORKBOOKS[compression];
+  return [encoding ?? '', compression].filter(Boolean).join(' · ');
+}
+
 /** A UTC millisecond timestamp as its UTC day, `YYYY-MM-DD`. */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -69,4 +81,9 @@ export function points(x: number): string {
 /** A signed count, "+12" / "−3". */
 export function signedCount(n: number): string {
   return `${n >= 0 ? '+' : '−'}${count(Math.abs(n))}`;
+}
+
+/** What a file holds, in words: `traffic`, `ads` or `report`. */
+export function kindName(kind: string): string {
+  return ({ traffic: 'traffic', ads: 'ad data', report: 'analytics report' } as Record<string, string>)[kind] ?? kind;
 }

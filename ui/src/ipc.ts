@@ -141,7 +141,7 @@ export const dialogs = {
       filters: [
         {
           name: 'Traffic and ad exports',
-          extensions: ['csv', 'tsv', 'txt', 'json', 'ndjson', 'jsonl', 'log', 'gz', 'bz2'],
+          extensions: ['csv', 'tsv', 'txt', 'xlsx', 'xls', 'ods', 'json', 'ndjson', 'jsonl', 'log', 'gz', 'bz2'],
         },
         { name: 'All files', extensions: ['*'] },
       ],

@@ -57,6 +57,8 @@ struct FileResult {
     rows_rejected: u64,
     rows_duplicate: u64,
     encoding: &'static str,
+    /// `gzip`, `bzip2`, or the workbook a sheet was read from (`xlsx`, `xls`, `ods`).
+    compression: Option<&'static str>,
     time_zone: Option<String>,
 }
 
@@ -102,6 +104,7 @@ pub fn run(args: Args) -> Result<()> {
             rows_rejected: report.rows_rejected,
             rows_duplicate: report.rows_duplicate,
             encoding: report.encoding,
+            compression: report.compression,
             time_zone: report.time_zone,
         };
         if !args.json {
@@ -120,6 +123,9 @@ fn print_text(r: &FileResult, description: &str) {
     println!("{}", r.path);
     println!("  format:   {} ({description})", r.format);
     println!("  kind:     {}", r.kind.as_str());
+    if let Some(container) = r.compression {
+        println!("  read from: {container}");
+    }
     println!("  imported: {} {what}", r.rows_imported);
     println!(
         "  rejected: {}{}",

@@ -1,6 +1,7 @@
 //! The `sessionlens` command end to end on the real public fixtures in `tests/fixtures`: every file imports
-//! with the right format and row count, `info` and `rejects` report it, and failures give a
-//! non-zero exit code with a JSON error document.
+//! with the right format and row count (and an .xlsx report written at test time imports like its
+//! CSV), `info` and `rejects` report it, and failures give a non-zero exit code with a JSON error
+//! document.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -99,4 +100,45 @@ fn failures_exit_non_zero_with_a_message() {
     let output = sessionlens(&["import", project.to_str().unwrap(), missing.to_str().unwrap(), "--tz", "Mars/Base"]);
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("IANA time zone"));
+}
+
+#[test]
+fn an_xlsx_report_imports_like_its_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.sessionlens");
+    let path = dir.path().join("Campaign report.xlsx");
+    let rows: [&[&str]; 6] = [
+        &["Campaign report"],
+        &["November 1, 2026 - November 7, 2026"],
+        &["Day", "Campaign", "Campaign state", "Clicks", "Impr.", "Currency code", "Cost"],
+        &["2026-11-01", "Winter Sale - Search", "Enabled", "87", "1204", "EUR", "61.35"],
+        &["2026-11-02", "Winter Sale - Search", "Enabled", "142", "3310", "EUR", "118.02"],
+        &["Total: Campaigns", "", "", "229", "4514", "EUR", "179.37"],
+    ];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(number) => sheet.write_number(r as u32, c as u16, number),
+                Err(_) => sheet.write_string(r as u32, c as u16, *cell),
+            }
+            .unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+
+    let output = sessionlens(&["import", project.to_str().unwrap(), path.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let file = &json(&output)["files"][0];
+    assert_eq!(
+        (&file["format"], &file["kind"], &file["compression"], &file["rows_imported"], &file["rows_rejected"]),
+        (
+            &Value::from("google-ads-report"),
+            &Value::from("ads"),
+            &Value::from("xlsx"),
+            &Value::from(2),
+            &Value::from(0)
+        )
+    );
 }

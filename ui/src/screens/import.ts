@@ -305,8 +305,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
         ...(p?.format
           ? [
               h('strong', { attrs: { title: p.description ?? undefined } }, p.formatName ?? p.format),
-              ` · ${p.kind === 'ads' ? 'ad data' : 'traffic'} · ${p.encoding ?? ''}`,
-              p.compression ? ` · ${p.compression}` : '',
+              ` · ${fmt.kindName(p.kind)} · ${fmt.container(p.encoding, p.compression)}`,
             ]
           : [h('span', { class: 'muted' }, p ? 'Format not recognised' : 'Reading the start of the file…')]),
       ),

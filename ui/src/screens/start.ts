@@ -131,6 +131,6 @@ function formatLists(formats: FormatInfo[]): HTMLElement[] {
       list('traffic', 'Website traffic'),
       list('ads', 'Ad platforms'),
     ),
-    h('p', { class: 'muted small' }, 'Compressed files (.gz, .bz2) are read directly; the format is recognised from the content.'),
+    h('p', { class: 'muted small' }, 'Spreadsheets (.xlsx, .xls, .ods) and compressed files (.gz, .bz2) are read directly; the format is recognised from the content.'),
   ];
 }

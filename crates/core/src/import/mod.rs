@@ -18,6 +18,7 @@ pub mod number;
 pub mod preview;
 pub mod reports;
 pub mod snowplow;
+mod spreadsheet;
 pub mod text;
 pub mod timestamp;
 pub mod ua;

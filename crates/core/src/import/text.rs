@@ -1,21 +1,24 @@
 //! Opening a file as text: transparent gzip/bzip2 decompression (with a bound on expansion),
+//! spreadsheets (`.xlsx`, `.xls`, `.ods`) read as tab-separated text (see [`super::spreadsheet`]),
 //! encoding detection (UTF-8 with or without BOM, UTF-16LE/BE with or without BOM, and a
 //! Windows-1252 fallback), a byte counter that import progress reads, and a bound on the length
 //! of a line for line-based readers ([`MAX_LINE_BYTES`]): a longer line is skipped without being
 //! held and becomes a reject ([`Input::long_lines`]).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::spreadsheet::{first_table_as_text, Workbook};
 use super::Reject;
 use crate::error::{Error, Result};
 
 /// How much of a file sniffing looks at.
 const HEAD_BYTES: usize = 64 * 1024;
-/// A compressed file may expand to at most this many times its size (or [`MIN_EXPANSION_LIMIT`]).
+/// A compressed file (or a workbook) may expand to at most this many times its size (or
+/// [`MIN_EXPANSION_LIMIT`]).
 const MAX_EXPANSION_RATIO: u64 = 1000;
 const MIN_EXPANSION_LIMIT: u64 = 1 << 30;
 /// The buffer between the decoder and the readers. It must not exceed [`MAX_LINE_BYTES`]: the
@@ -73,9 +76,9 @@ impl Input {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
         let raw_bytes_read = Arc::new(AtomicU64::new(0));
-        let counted = CountingReader { inner: file, count: raw_bytes_read.clone() };
-        let (decompressed, compression) = decompress(counted, size).map_err(|e| Error::io(path, e))?;
-        let (reader, encoding) = decode(decompressed).map_err(|e| Error::io(path, e))?;
+        let counted = CountingReader { inner: file, position: 0, furthest: raw_bytes_read.clone() };
+        let (reader, encoding, compression) =
+            open_text(BufReader::new(counted), size).map_err(|e| Error::io(path, e))?;
         Ok(Input {
             reader: LineGuard::new(BufReader::with_capacity(BUFFER_BYTES, reader)),
             raw_bytes_read,
@@ -107,7 +110,8 @@ impl Input {
         self.reader.long_lines.clone()
     }
 
-    /// A counter of the file's bytes read so far (compressed bytes for compressed files).
+    /// A counter of the file's bytes read so far (compressed bytes for compressed files; for a
+    /// workbook, how far into the file its reader has gone).
     pub fn progress_counter(&self) -> Arc<AtomicU64> {
         self.raw_bytes_read.clone()
     }
@@ -372,16 +376,27 @@ impl Head {
     }
 }
 
+/// Counts how far into the file reading has gone (the furthest position read, so that a reader
+/// that seeks back, as a workbook's does, is not counted twice).
 struct CountingReader<R> {
     inner: R,
-    count: Arc<AtomicU64>,
+    position: u64,
+    furthest: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        self.position += n as u64;
+        self.furthest.fetch_max(self.position, Ordering::Relaxed);
         Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for CountingReader<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.position = self.inner.seek(pos)?;
+        Ok(self.position)
     }
 }
 
@@ -394,25 +409,49 @@ struct ExpansionLimit<R> {
 impl<R: Read> Read for ExpansionLimit<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "the compressed file expands to more than {MAX_EXPANSION_RATIO} times its size; \
-                     it looks like a decompression bomb, so it was not imported"
-                ),
-            )
-        })?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(expansion_error)?;
         Ok(n)
     }
 }
 
+/// How many bytes a file of `size` bytes may expand to.
+fn expansion_limit(size: u64) -> u64 {
+    size.saturating_mul(MAX_EXPANSION_RATIO).max(MIN_EXPANSION_LIMIT)
+}
+
+/// The error for a file that expands beyond [`expansion_limit`].
+pub(super) fn expansion_error() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "the compressed file expands to more than {MAX_EXPANSION_RATIO} times its size; \
+             it looks like a decompression bomb, so it was not imported"
+        ),
+    )
+}
+
 type BoxRead = Box<dyn Read + Send>;
 
-fn decompress<R: Read + Send + 'static>(raw: R, size: u64) -> io::Result<(BoxRead, Option<&'static str>)> {
-    let mut raw = BufReader::new(raw);
+/// The file's text, its encoding, and its container: a compression or a workbook.
+fn open_text<R>(mut raw: BufReader<R>, size: u64) -> io::Result<(BoxRead, &'static str, Option<&'static str>)>
+where
+    R: Read + Seek + Send + 'static,
+{
+    let limit = expansion_limit(size);
+    if let Some(workbook) = Workbook::sniff(&mut raw, limit)? {
+        let text = ExpansionLimit { inner: first_table_as_text(raw, workbook)?, left: limit };
+        return Ok((Box::new(text), "UTF-8", Some(workbook.name())));
+    }
+    let (decompressed, compression) = decompress(raw, limit)?;
+    let (reader, encoding) = decode(decompressed)?;
+    Ok((reader, encoding, compression))
+}
+
+fn decompress<R: Read + Send + 'static>(
+    mut raw: BufReader<R>,
+    limit: u64,
+) -> io::Result<(BoxRead, Option<&'static str>)> {
     let magic = raw.fill_buf()?;
-    let limit = (size.saturating_mul(MAX_EXPANSION_RATIO)).max(MIN_EXPANSION_LIMIT);
     Ok(if magic.starts_with(&[0x1f, 0x8b]) {
         let inner = flate2::bufread::MultiGzDecoder::new(raw);
         (Box::new(ExpansionLimit { inner, left: limit }), Some("gzip"))

@@ -8,6 +8,7 @@ mod pathological;
 mod project;
 mod reports;
 mod sessions;
+mod spreadsheets;
 
 use std::path::{Path, PathBuf};
 
