@@ -13,7 +13,7 @@ use sessionlens_charts::{
     control_chart_svg, time_series_svg, waterfall_svg, ControlChart, DailyCounts, RatioPoint, TimeSeriesChart,
     WaterfallChart, WaterfallStep,
 };
-use sessionlens_core::discrepancy::{discrepancy, Breakdown, DiscrepancyOptions, Example, Step, Waterfall};
+use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Step, Waterfall};
 use sessionlens_core::metrics::{
     metrics, ConversionGoals, DateRange, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport, ViewClock,
 };
@@ -287,10 +287,35 @@ pub struct StepView {
     pub examples: Vec<ExampleView>,
 }
 
+/// One reason clicks and sessions differ, with its count and what to do.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CauseView {
+    /// `tags_lost`, `no_landing`, `repeat_clicks`, `extra_sessions`, `sessions_without_click`,
+    /// `bot_landings`, `bot_sessions`, `day_shift` or `name_mismatch`.
+    pub kind: String,
+    /// In plain words.
+    pub cause: String,
+    /// Its effect on sessions against clicks (negative: fewer sessions); for the day shift, the
+    /// sessions it moves to another day.
+    pub count: i64,
+    pub action: String,
+}
+
+impl From<&Cause> for CauseView {
+    fn from(c: &Cause) -> Self {
+        CauseView { kind: c.kind.as_str().into(), cause: c.cause.clone(), count: c.count, action: c.action.clone() }
+    }
+}
+
 /// One ad campaign: its clicks against its sessions.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CampaignLine {
+    /// The campaign's answer in plain words.
+    pub verdict: String,
+    /// Largest first.
+    pub causes: Vec<CauseView>,
     pub platform: String,
     pub campaign: String,
     pub clicks: i64,
@@ -319,6 +344,10 @@ pub struct UnmatchedLine {
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DiscrepancyView {
+    /// The whole answer in plain words, shown first.
+    pub verdict: String,
+    /// Largest first, over all campaigns.
+    pub causes: Vec<CauseView>,
     pub rules: EffectiveRules,
     pub period: Option<DayRange>,
     /// The expected sessions per click, as fractions.
@@ -785,6 +814,8 @@ pub fn discrepancy_view(
                     && !matches!(r.platform.as_deref(), Some(p) if p != c.platform)
             });
             CampaignLine {
+                verdict: c.verdict.clone(),
+                causes: c.causes.iter().map(CauseView::from).collect(),
                 platform: c.platform.clone(),
                 campaign: c.campaign.clone(),
                 clicks: c.clicks,
@@ -799,6 +830,8 @@ pub fn discrepancy_view(
     let mut notes: Vec<String> = report.time_zones.iter().map(|z| z.explanation.clone()).collect();
     notes.extend(report.notes.iter().cloned());
     Ok(DiscrepancyView {
+        verdict: report.verdict.clone(),
+        causes: report.causes.iter().map(CauseView::from).collect(),
         rules: rules.into(),
         period: report.period.map(day_range),
         band_low: report.band.low,

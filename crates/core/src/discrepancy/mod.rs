@@ -240,7 +240,7 @@ pub struct MatchedName {
 
 /// Why clicks and sessions differ, one reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(into = "&'static str")]
 pub enum CauseKind {
     TagsLost,
     NoLanding,
@@ -255,9 +255,30 @@ pub enum CauseKind {
 }
 
 impl CauseKind {
+    /// Its JSON name, `tags_lost`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CauseKind::TagsLost => "tags_lost",
+            CauseKind::NoLanding => "no_landing",
+            CauseKind::RepeatClicks => "repeat_clicks",
+            CauseKind::ExtraSessions => "extra_sessions",
+            CauseKind::SessionsWithoutClick => "sessions_without_click",
+            CauseKind::BotLandings => "bot_landings",
+            CauseKind::BotSessions => "bot_sessions",
+            CauseKind::DayShift => "day_shift",
+            CauseKind::NameMismatch => "name_mismatch",
+        }
+    }
+
     /// Is there something to repair (rather than a difference in what is counted)?
     pub fn needs_a_fix(self) -> bool {
         matches!(self, CauseKind::TagsLost | CauseKind::NameMismatch | CauseKind::BotSessions)
+    }
+}
+
+impl From<CauseKind> for &'static str {
+    fn from(kind: CauseKind) -> Self {
+        kind.as_str()
     }
 }
 
