@@ -159,3 +159,67 @@ fn metrics_by_campaign_and_by_day_against_the_previous_period() {
     let text = sessionlens(&["metrics", p, "--by", "browser"]);
     assert!(String::from_utf8_lossy(&text.stderr).contains("unknown dimension 'browser'"));
 }
+
+/// The contract other tools read: the verdict first, then rows per campaign (and account day)
+/// with clicks, sessions, ratio, flag and causes, each cause with its count and action. Here
+/// with the files a marketer downloads: a Google Ads report without a Day column and GA4's
+/// Traffic acquisition CSV.
+#[test]
+fn discrepancy_json_leads_with_the_verdict_and_gives_causes_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures");
+    let project = dir.path().join("p.sessionlens");
+    let p = project.to_str().unwrap();
+    let ads = fixtures.join("ads/google_ads_campaign_report_period.csv");
+    let ga4 = fixtures.join("reports/ga4_traffic_acquisition_session_campaign.csv");
+    assert!(sessionlens(&["import", p, ads.to_str().unwrap(), ga4.to_str().unwrap()]).status.success());
+
+    let out = sessionlens(&["discrepancy", p, "--by", "campaign", "--json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.trim_start().trim_start_matches('{').trim_start().starts_with("\"verdict\""), "{text}");
+    let gap = json(&out);
+    assert!(gap["verdict"].as_str().unwrap().starts_with("All campaigns: 1,567 clicks → 1,263 GA4 sessions"));
+    let rows = gap["rows"].as_array().unwrap();
+    let brand = rows.iter().find(|r| r["campaign"] == "Brand - Exact").unwrap();
+    assert_eq!(
+        (brand["clicks"].as_i64(), brand["sessions"].as_i64(), brand["flagged"].as_bool()),
+        (Some(567), Some(1263), Some(true))
+    );
+    assert!(brand["date"].is_null(), "period totals have no day");
+    assert!((brand["ratio"].as_f64().unwrap() - 1263.0 / 567.0).abs() < 1e-12);
+    let spring = rows.iter().find(|r| r["campaign"] == "Spring Sale - Search").unwrap();
+    let cause = &spring["causes"][0];
+    assert_eq!((cause["count"].as_i64(), cause["kind"].as_str()), (Some(-912), Some("name_mismatch")));
+    assert!(cause["cause"].as_str().unwrap().contains("matches no utm_campaign"));
+    assert!(cause["action"].as_str().unwrap().contains("'Spring Sale'"));
+
+    // By campaign and day: one row per campaign and account day where both sides have days.
+    let traffic = dir.path().join("hits.csv");
+    let url = "https://shop.example/?utm_source=google&utm_medium=cpc&utm_campaign=brand";
+    let hits: String = ["2024-03-01T10:00:00Z", "2024-03-02T10:00:00Z"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| line(t, &format!("v{i}"), url, "", "page_view"))
+        .collect();
+    std::fs::write(&traffic, format!("{HEADER}{hits}")).unwrap();
+    let daily = dir.path().join("daily.sessionlens");
+    let d = daily.to_str().unwrap();
+    let report = dir.path().join("days.csv");
+    std::fs::write(
+        &report,
+        "Campaign report\n1 March 2024 - 2 March 2024\nDay,Campaign,Currency code,Clicks,Cost\n\
+         2024-03-01,Brand,EUR,1,1.00\n2024-03-02,Brand,EUR,2,1.00\n",
+    )
+    .unwrap();
+    assert!(sessionlens(&["import", d, traffic.to_str().unwrap(), report.to_str().unwrap()]).status.success());
+    let gap = json(&sessionlens(&["discrepancy", d, "--by", "campaign,day", "--json"]));
+    let days: Vec<(String, i64, i64)> = gap["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (r["date"].as_str().unwrap().to_string(), r["clicks"].as_i64().unwrap(), r["sessions"].as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(days, [("2024-03-01".to_string(), 1, 1), ("2024-03-02".to_string(), 2, 1)]);
+}

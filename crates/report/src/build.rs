@@ -391,7 +391,7 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-/// The discrepancy in words: the totals, the largest waterfall steps with what they mean, what is flagged.
+/// The discrepancy in words: the verdict, each flagged campaign's verdict, the flagged days and the notes.
 fn gap_summary(gap: &DiscrepancyReport, period: ViewDays, rules: &RuleSet) -> String {
     let w = &gap.waterfall;
     if w.clicks == 0 && w.sessions == 0 {
@@ -405,56 +405,15 @@ fn gap_summary(gap: &DiscrepancyReport, period: ViewDays, rules: &RuleSet) -> St
         }
         return text;
     }
-    let mut paragraphs = Vec::new();
-    let ratio = (w.clicks > 0).then(|| w.sessions as f64 / w.clicks as f64);
-    let verdict = match ratio {
-        Some(r) if gap.band.contains(r) => format!("within the expected {}", band_text(gap.band)),
-        Some(r) if r < gap.band.low => format!("below the expected {}", band_text(gap.band)),
-        Some(_) => format!("above the expected {}", band_text(gap.band)),
-        None => "with no clicks to compare against".to_string(),
-    };
-    paragraphs.push(format!(
-        "From {} to {} the ad platforms reported {} clicks, and the site recorded {} sessions for the same campaigns \
-         under the {} rules: {} sessions per click, {verdict}.",
+    // The core's verdicts, the report's and each flagged campaign's, with the period and rules.
+    let mut paragraphs = vec![format!(
+        "{} to {}, {} rules. {}",
         long_date(period.from),
         long_date(period.to),
-        format_number(w.clicks as f64),
-        format_number(w.sessions as f64),
         rule_set_name(rules),
-        ratio.map_or("–".to_string(), |r| format_percent(r * 100.0)),
-    ));
-    let mut steps: Vec<_> = w.steps().into_iter().filter(|s| s.step.count != 0).collect();
-    steps.sort_by_key(|s| std::cmp::Reverse(s.step.count.unsigned_abs()));
-    if steps.is_empty() {
-        paragraphs.push("Every click became exactly one session.".to_string());
-    } else {
-        let causes: Vec<String> = steps
-            .iter()
-            .take(3)
-            .map(|named| {
-                let s = named.step;
-                let hidden = if s.separable || named.id == "residual" {
-                    ""
-                } else {
-                    " (an estimate: daily totals hide part of it in the residual)"
-                };
-                format!("{} ({}){hidden}: {}", named.label, format_signed(s.count as f64), s.explanation)
-            })
-            .collect();
-        let lead = if causes.len() == 1 { "The cause:" } else { "The largest causes, in order:" };
-        paragraphs.push(format!("{lead} {}", causes.join(" ")));
-    }
-    let flagged: Vec<String> = campaign_rows(gap)
-        .into_iter()
-        .filter_map(|c| c.flag.map(|f| format!("{} ({})", c.campaign, f.to_lowercase())))
-        .collect();
-    if !flagged.is_empty() {
-        paragraphs.push(format!(
-            "{} need a look: {}.",
-            if flagged.len() == 1 { "One campaign".to_string() } else { format!("{} campaigns", flagged.len()) },
-            and_list(&flagged)
-        ));
-    }
+        gap.verdict
+    )];
+    paragraphs.extend(gap.campaigns.iter().filter(|c| c.outside_band).take(5).map(|c| c.verdict.clone()));
     let days: Vec<String> = gap.rows.iter().filter(|r| r.control_flag).filter_map(|r| r.date).map(long_date).collect();
     if !days.is_empty() {
         paragraphs.push(format!(

@@ -26,7 +26,7 @@ use super::names::normalise_campaign;
 use crate::metrics::{DateRange, ViewClock};
 use crate::model::platform;
 use crate::sessionize::HitTable;
-use crate::store::ads::AdData;
+use crate::store::ads::{AdData, CampaignMapping};
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -115,6 +115,58 @@ pub(crate) struct AdIndex<'a> {
     pub click_zone: Vec<Option<Tz>>,
 }
 
+/// The ad campaigns by the names a utm_campaign value (or a reported campaign) may give them:
+/// the user's mapping, the normalised name, or the campaign id.
+pub(crate) struct CampaignNames {
+    by_mapping: FxHashMap<String, Vec<u32>>,
+    by_name: FxHashMap<String, Vec<u32>>,
+    by_id: FxHashMap<String, Vec<u32>>,
+}
+
+impl CampaignNames {
+    pub fn new(campaigns: &[AdCampaign], mappings: &[CampaignMapping]) -> CampaignNames {
+        let mut by_mapping: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for m in mappings {
+            let ad = normalise_campaign(&m.ad_campaign);
+            for (c, campaign) in campaigns.iter().enumerate() {
+                let platform_fits = m.platform.is_empty() || m.platform == campaign.platform;
+                if platform_fits && normalise_campaign(&campaign.name) == ad {
+                    by_mapping.entry(normalise_campaign(&m.utm_campaign)).or_default().push(c as u32);
+                }
+            }
+        }
+        let mut by_name: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut by_id: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (c, campaign) in campaigns.iter().enumerate() {
+            by_name.entry(normalise_campaign(&campaign.name)).or_default().push(c as u32);
+            if !campaign.campaign_id.is_empty() {
+                by_id.entry(campaign.campaign_id.clone()).or_default().push(c as u32);
+            }
+        }
+        CampaignNames { by_mapping, by_name, by_id }
+    }
+
+    /// The ad campaign `name` stands for, preferring one of the `hint` platform, and how it was found.
+    pub fn find(&self, name: &str, hint: Option<&str>, campaigns: &[AdCampaign]) -> Option<(u32, MatchedBy)> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let pick = |candidates: &Vec<u32>| -> u32 {
+            let fits = |&&c: &&u32| hint.is_some_and(|p| campaigns[c as usize].platform == p);
+            candidates.iter().find(fits).or(candidates.first()).copied().unwrap_or(NONE)
+        };
+        let normal = normalise_campaign(name);
+        [
+            (self.by_mapping.get(&normal), MatchedBy::Mapping),
+            (self.by_name.get(&normal).filter(|_| !normal.is_empty()), MatchedBy::Name),
+            (self.by_id.get(name), MatchedBy::CampaignId),
+        ]
+        .into_iter()
+        .find_map(|(candidates, how)| candidates.map(|c| (pick(c), how)))
+    }
+}
+
 /// The ad platform whose auto-tagging adds this click-id parameter.
 pub(crate) fn platform_of_click_param(param: &str) -> Option<&'static str> {
     match param {
@@ -126,7 +178,7 @@ pub(crate) fn platform_of_click_param(param: &str) -> Option<&'static str> {
 }
 
 /// The ad platform a utm_source names, when it names one.
-fn platform_of_source(source: &str) -> Option<&'static str> {
+pub(crate) fn platform_of_source(source: &str) -> Option<&'static str> {
     match source.to_ascii_lowercase().as_str() {
         "google" | "adwords" | "google_ads" | "googleads" => Some(platform::GOOGLE),
         "bing" | "microsoft" | "msn" | "microsoft_ads" => Some(platform::MICROSOFT),
@@ -260,24 +312,7 @@ impl<'a> AdIndex<'a> {
 
     /// Which ad campaign each campaign value of the hit table stands for.
     fn resolve(&mut self, table: &HitTable, group_by_id: &FxHashMap<&str, u32>, view_clock: &ViewClock) {
-        let mut by_mapping: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        for m in &self.ads.mappings {
-            let ad = normalise_campaign(&m.ad_campaign);
-            for (c, campaign) in self.campaigns.iter().enumerate() {
-                let platform_fits = m.platform.is_empty() || m.platform == campaign.platform;
-                if platform_fits && normalise_campaign(&campaign.name) == ad {
-                    by_mapping.entry(normalise_campaign(&m.utm_campaign)).or_default().push(c as u32);
-                }
-            }
-        }
-        let mut by_name: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        let mut by_id: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-        for (c, campaign) in self.campaigns.iter().enumerate() {
-            by_name.entry(normalise_campaign(&campaign.name)).or_default().push(c as u32);
-            if !campaign.campaign_id.is_empty() {
-                by_id.entry(campaign.campaign_id.clone()).or_default().push(c as u32);
-            }
-        }
+        let names = CampaignNames::new(&self.campaigns, &self.ads.mappings);
         let platforms: Vec<String> = {
             let mut p: Vec<String> = self.campaigns.iter().map(|c| c.platform.clone()).collect();
             p.sort();
@@ -296,25 +331,10 @@ impl<'a> AdIndex<'a> {
                 continue;
             }
             let hint = platform_of_click_param(&value.click_id_param).or_else(|| platform_of_source(&value.source));
-            let name = value.name.trim();
-            let pick = |candidates: &Vec<u32>| -> u32 {
-                let fits = |&&c: &&u32| hint.is_some_and(|p| self.campaigns[c as usize].platform == p);
-                candidates.iter().find(fits).or(candidates.first()).copied().unwrap_or(NONE)
-            };
-            if !name.is_empty() {
-                let normal = normalise_campaign(name);
-                let found = [
-                    (by_mapping.get(&normal), MatchedBy::Mapping),
-                    (by_name.get(&normal).filter(|_| !normal.is_empty()), MatchedBy::Name),
-                    (by_id.get(name), MatchedBy::CampaignId),
-                ]
-                .into_iter()
-                .find_map(|(candidates, how)| candidates.map(|c| (pick(c), how)));
-                if let Some((c, how)) = found {
-                    campaign_of[id] = c;
-                    matched_by[id] = how;
-                    continue;
-                }
+            if let Some((c, how)) = names.find(&value.name, hint, &self.campaigns) {
+                campaign_of[id] = c;
+                matched_by[id] = how;
+                continue;
             }
             let Some(p) = platform_of_click_param(&value.click_id_param) else { continue };
             if !platforms.iter().any(|known| known == p) || value.click_id.is_empty() {

@@ -34,6 +34,7 @@
 pub(crate) mod index;
 pub mod names;
 mod ratio;
+mod reported;
 mod story;
 mod verdict;
 mod waterfall;
@@ -252,6 +253,8 @@ pub enum CauseKind {
     /// Sessions that the view's time zone puts on another day than the ad account's.
     DayShift,
     NameMismatch,
+    /// With an analytics tool's reported totals, the whole difference, which they cannot split.
+    NotSeparable,
 }
 
 impl CauseKind {
@@ -267,6 +270,7 @@ impl CauseKind {
             CauseKind::BotSessions => "bot_sessions",
             CauseKind::DayShift => "day_shift",
             CauseKind::NameMismatch => "name_mismatch",
+            CauseKind::NotSeparable => "not_separable",
         }
     }
 
@@ -423,11 +427,23 @@ pub fn discrepancy(
         let firsts = || index.entries.iter().map(|e| e.days.from);
         Some(DateRange { from: firsts().min()?, to: index.entries.iter().map(|e| e.days.to).max()? })
     });
-    let analysis = waterfall::analyse(table, sessions, &index, clock, period, options.examples);
+    // Without hits, the sessions an analytics tool reported stand in for the re-sessionized ones.
+    let tool = reported::chosen_tool(&ads.reported).filter(|_| table.len() == 0);
+    let (analysis, unmatched) = match tool {
+        Some(_) => {
+            let analysis = reported::analyse(&index, &ads.reported, period, options.examples);
+            let unmatched = analysis.unmatched(&index, ads.reported.iter().map(|r| r.campaign.as_str()));
+            (analysis, unmatched)
+        }
+        None => {
+            let analysis = waterfall::analyse(table, sessions, &index, clock, period, options.examples);
+            let unmatched = analysis.unmatched(&index, table.dict.campaigns.iter().map(|c| c.name.as_str()));
+            (analysis, unmatched)
+        }
+    };
     let time_zones = zones::account_zones(&index, &analysis, clock, period);
-    let unmatched = analysis.unmatched(&index, table);
     let wording = verdict::Wording {
-        sessions_label: format!("{} sessions", rules.preset.short_title()),
+        sessions_label: format!("{} sessions", tool.map_or(rules.preset.short_title(), |(_, name)| name)),
         band: options.band,
         timeout_minutes: rules.inactivity_timeout_s / 60,
         bot_filter: rules.bot_filter,
@@ -453,7 +469,8 @@ pub fn discrepancy(
         if let Some(first) = of_kind.next() {
             let count = first.count + of_kind.map(|c| c.count).sum::<i64>();
             if kind == CauseKind::NameMismatch {
-                if let Some(unseen) = causes.iter_mut().find(|c| c.kind == CauseKind::NoLanding) {
+                let unexplained = [CauseKind::NoLanding, CauseKind::NotSeparable];
+                if let Some(unseen) = causes.iter_mut().find(|c| unexplained.contains(&c.kind)) {
                     unseen.count -= count;
                 }
                 causes.retain(|c| c.count != 0);

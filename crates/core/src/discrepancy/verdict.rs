@@ -61,6 +61,18 @@ pub(crate) fn causes(t: &Tally, subject: Subject<'_>, wording: &Wording<'_>) -> 
         }
     };
     let unseen = t.steps[NO_LANDING] - t.residual_short;
+    if t.from_reports && subject.unmatched.is_none() {
+        add(
+            CauseKind::NotSeparable,
+            t.residual_over - t.residual_short,
+            "The difference reported totals cannot split: repeat clicks, lost tags, declined consent, bots or \
+             bookmarks"
+                .into(),
+            "Import the raw events (GA4 BigQuery export) or the site's access log to see which of these it is".into(),
+        );
+        out.sort_by_key(|c| std::cmp::Reverse(c.count.abs()));
+        return out;
+    }
     match subject.unmatched {
         Some(suggestion) => add(
             CauseKind::NameMismatch,

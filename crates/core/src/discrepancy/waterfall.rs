@@ -66,6 +66,9 @@ pub(crate) struct Tally {
     pub residual_over: i64,
     /// Sessions counted on an account day that fall on another day of the view's time zone.
     pub shifted: i64,
+    /// The sessions are an analytics tool's reported totals: the difference has no causes
+    /// of its own.
+    pub from_reports: bool,
     /// Landing paths where tags were lost, with how many.
     pub lost_on: BTreeMap<String, i64>,
     pub examples: [Vec<Example>; STEPS],
@@ -88,6 +91,7 @@ impl Tally {
             sum.residual_short += t.residual_short;
             sum.residual_over += t.residual_over;
             sum.shifted += t.shifted;
+            sum.from_reports |= t.from_reports;
             for step in 0..STEPS {
                 sum.steps[step] += t.steps[step];
             }
@@ -127,7 +131,7 @@ pub(crate) struct Analysis {
     pub matched: Vec<Vec<MatchedName>>,
     pub unmatched_utm: Vec<UnmatchedUtm>,
     pub notes: Vec<String>,
-    bot_filter: bool,
+    pub bot_filter: bool,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -650,7 +654,7 @@ pub(crate) fn analyse(
 }
 
 /// A tally as a waterfall; `click_level` says every step is known on its own.
-fn waterfall(t: &Tally, click_level: bool, bot_filter: bool) -> Waterfall {
+pub(crate) fn waterfall(t: &Tally, click_level: bool, bot_filter: bool) -> Waterfall {
     let step = |k: usize, explanation: String, separable: bool| Step {
         count: t.steps[k],
         separable,
@@ -779,11 +783,11 @@ impl Analysis {
         out
     }
 
-    /// Ad campaigns with clicks in the period that no utm_campaign or click id matched.
-    pub fn unmatched(&self, index: &AdIndex<'_>, table: &HitTable) -> Vec<UnmatchedCampaign> {
+    /// Ad campaigns with clicks in the period that no utm_campaign or click id matched, each
+    /// with the closest of `names` (the campaign names the sessions carry) to map it to.
+    pub fn unmatched<'n>(&self, index: &AdIndex<'_>, names: impl Iterator<Item = &'n str>) -> Vec<UnmatchedCampaign> {
         let utm_names: Vec<&str> = {
-            let mut v: Vec<&str> =
-                table.dict.campaigns.iter().map(|c| c.name.as_str()).filter(|n| !n.is_empty()).collect();
+            let mut v: Vec<&str> = names.filter(|n| !n.is_empty()).collect();
             v.sort_unstable();
             v.dedup();
             v

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use super::reports::ReportedSessions;
 use super::Project;
 use crate::error::{Error, Result};
 use crate::metrics::ConversionGoals;
@@ -67,12 +68,14 @@ pub struct CampaignMapping {
     pub utm_campaign: String,
 }
 
-/// Every ad row of a project and the user's campaign mapping.
+/// Every ad row of a project, the user's campaign mapping, and the sessions analytics tools
+/// reported (what the clicks are compared with when the project holds no hits).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct AdData {
     pub stats: Vec<AdStat>,
     pub clicks: Vec<AdClick>,
     pub mappings: Vec<CampaignMapping>,
+    pub reported: Vec<ReportedSessions>,
 }
 
 impl AdData {
@@ -87,7 +90,8 @@ fn date(text: String) -> Result<NaiveDate> {
 }
 
 impl Project {
-    /// Every ad stat and click row with its file's time zone, and the campaign mapping.
+    /// Every ad stat and click row with its file's time zone, the campaign mapping, and the
+    /// reported sessions.
     pub fn load_ads(&self) -> Result<AdData> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
@@ -137,7 +141,7 @@ impl Project {
                 time_zone: r.get(11)?,
             });
         }
-        Ok(AdData { stats, clicks, mappings: self.campaign_mappings()? })
+        Ok(AdData { stats, clicks, mappings: self.campaign_mappings()?, reported: self.reported_sessions()? })
     }
 
     /// The user's ad-campaign → utm_campaign mapping, sorted.

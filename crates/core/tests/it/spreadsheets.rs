@@ -83,6 +83,11 @@ fn every_ad_fixture_imports_the_same_from_an_xlsx_of_its_cells() {
         "google_ads_click_performance.csv",
         "meta_ads_manager_export.csv",
         "microsoft_ads_campaign_report.csv",
+        // Reports without a Day column: totals over their period.
+        "google_ads_campaign_report_period.csv",
+        "google_ads_campaign_report_period_excel.tsv",
+        "microsoft_ads_campaign_summary.csv",
+        "meta_ads_manager_period.csv",
     ] {
         let workbook = scratch.path(&format!("{name}.xlsx"));
         write_xlsx(&workbook, &cells_of(&ad_fixture(name)));
@@ -196,4 +201,61 @@ fn workbooks_without_a_table_or_cut_short_are_one_clear_error() {
     let err = import(&mut project, &truncated).unwrap_err().to_string();
     assert!(err.contains("truncated.xlsx") && err.contains("cannot be read; is it truncated?"), "{err}");
     assert!(project.info().unwrap().files.is_empty());
+}
+
+/// The two files a marketer has on a Monday: the Google Ads campaign report over a week as
+/// .xlsx (no Day column) and GA4's Traffic acquisition download by session campaign. Per
+/// campaign: clicks against GA4's sessions with a verdict; a name GA4 spells differently is a
+/// mapping to make, and once made the campaign compares.
+#[test]
+fn a_google_ads_week_as_xlsx_and_a_ga4_traffic_acquisition_csv_give_verdicts_per_campaign() {
+    use sessionlens_core::discrepancy::{discrepancy, Breakdown, CauseKind, DiscrepancyOptions};
+    use sessionlens_core::sessionize::{sessionize, RuleSet};
+    use sessionlens_core::store::ads::CampaignMapping;
+
+    let scratch = Scratch::default();
+    let workbook = scratch.path("campaigns.xlsx");
+    write_xlsx(&workbook, &cells_of(&ad_fixture("google_ads_campaign_report_period.csv")));
+    let ga4 = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/reports/ga4_traffic_acquisition_session_campaign.csv");
+    let mut project = scratch.project();
+    import(&mut project, &workbook).unwrap();
+    import(&mut project, &ga4).unwrap();
+    let report = |project: &sessionlens_core::Project| {
+        let table = project.load_hits().unwrap();
+        let sessions = sessionize(&table, &RuleSet::default()).unwrap();
+        let options = DiscrepancyOptions { by: Breakdown::CampaignDay, ..Default::default() };
+        discrepancy(&table, &sessions, &project.load_ads().unwrap(), &options).unwrap()
+    };
+
+    let r = report(&project);
+    let row = |name: &str| r.rows.iter().find(|x| x.campaign.as_deref() == Some(name)).unwrap();
+    let brand = row("Brand - Exact");
+    assert_eq!((brand.date, brand.clicks, brand.sessions, brand.flagged), (None, 567, 1263, true));
+    assert_eq!(brand.causes[0].kind, CauseKind::NotSeparable);
+    let campaign = r.campaigns.iter().find(|c| c.campaign == "Brand - Exact").unwrap();
+    assert!(
+        campaign
+            .verdict
+            .starts_with("Brand - Exact: 567 clicks → 1,263 GA4 sessions (223 per 100), above the usual 80–120."),
+        "{}",
+        campaign.verdict
+    );
+    let spring = row("Spring Sale - Search");
+    assert_eq!((spring.clicks, spring.sessions), (912, 0));
+    assert_eq!((spring.causes[0].kind, spring.causes[0].count), (CauseKind::NameMismatch, -912));
+    assert!(spring.causes[0].action.contains("utm_campaign 'Spring Sale'"), "{}", spring.causes[0].action);
+    let placeholders: Vec<&str> = r.unmatched_utm.iter().map(|u| u.utm_campaign.as_str()).collect();
+    assert_eq!(placeholders, ["Spring Sale"], "(organic), (direct), (referral), (not set) are not campaigns");
+    assert!(r.verdict.starts_with("All campaigns: 1,567 clicks → 1,263 GA4 sessions"), "{}", r.verdict);
+
+    let mapping = CampaignMapping {
+        platform: "google_ads".into(),
+        ad_campaign: "Spring Sale - Search".into(),
+        utm_campaign: "Spring Sale".into(),
+    };
+    project.add_campaign_mapping(&mapping).unwrap();
+    let r = report(&project);
+    let spring = r.rows.iter().find(|x| x.campaign.as_deref() == Some("Spring Sale - Search")).unwrap();
+    assert_eq!((spring.clicks, spring.sessions, spring.flagged), (912, 1031, false));
 }
