@@ -240,7 +240,7 @@ mod tests {
     #[test]
     fn csv_tables_hold_the_figures_the_screens_show() {
         let d = demo();
-        let range = DayRange { from: "2024-03-04".into(), to: "2024-03-17".into() };
+        let range = DayRange { from: "2026-11-09".into(), to: "2026-11-22".into() };
         let dashboard = d.ws.dashboard(&d.rules, Some(&range)).unwrap();
         let gap = d.ws.discrepancy(&d.rules, Some(&range)).unwrap();
         assert!(dashboard.kpis.sessions > 0 && gap.clicks > 0, "the demo has sessions and clicks in {range:?}");

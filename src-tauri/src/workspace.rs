@@ -438,6 +438,9 @@ mod tests {
     use crate::error::NO_PROJECT;
     use crate::import_wizard::ColumnChoice;
 
+    /// The hits of the demo's traffic file (every line but the header and the 3 broken rows).
+    const DEMO_HITS: u64 = 9_815;
+
     struct Setup {
         dir: tempfile::TempDir,
         ws: Workspace,
@@ -466,7 +469,7 @@ mod tests {
             path
         }
 
-        /// The demo's traffic file (3,000 hits and 3 broken rows) written under `name`.
+        /// The demo's traffic file ([`DEMO_HITS`] hits and 3 broken rows) written under `name`.
         fn demo_traffic(&self, name: &str) -> PathBuf {
             let path = self.path(name);
             std::fs::write(&path, demo::DEMO_FILES[0].1).unwrap();
@@ -500,11 +503,11 @@ mod tests {
         assert!(!summary.cancelled);
         let [first, second, third] = &summary.files[..] else { panic!("{:?}", summary.files) };
         let imported = first.imported.as_ref().unwrap();
-        assert_eq!((imported.rows_imported, imported.rows_rejected, imported.kind.as_str()), (3_000, 3, "traffic"));
+        assert_eq!((imported.rows_imported, imported.rows_rejected, imported.kind.as_str()), (DEMO_HITS, 3, "traffic"));
         assert_eq!(second.error.as_ref().unwrap().code, "duplicate_file");
         assert_eq!(second.name, "copy.csv");
         assert_eq!(third.error.as_ref().unwrap().code, "io");
-        assert_eq!(summary.project.info.hits, 3_000);
+        assert_eq!(summary.project.info.hits, DEMO_HITS as i64);
         assert_eq!(summary.project.info.files.len(), 1);
         let listed = &summary.project.info.files[0];
         assert_eq!((listed.format.as_str(), listed.format_name.as_str()), ("csv", "CSV/TSV traffic export"));
@@ -554,7 +557,7 @@ mod tests {
         let s = setup();
         let old_log = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/access-logs/basjes-hackers-access.log");
         let other_site = s.path("other-site.csv");
-        std::fs::write(&other_site, "timestamp,client_id,url\n2024-03-05T10:00:00Z,a,https://www.example.org/\n")
+        std::fs::write(&other_site, "timestamp,client_id,url\n2026-11-05T10:00:00Z,a,https://www.example.org/\n")
             .unwrap();
         let files = as_found(&[PathBuf::from(old_log), other_site, s.demo_ads("ads.csv")]);
         let no_project = s.ws.preview_import(&files).unwrap();
@@ -565,7 +568,7 @@ mod tests {
         let [old, other, ads] = &s.ws.preview_import(&files).unwrap()[..] else { panic!() };
         assert_eq!(
             old.warnings,
-            ["This file starts in Oct 2015; the project's data covers Mar 2024: nothing will line up."]
+            ["This file starts in Oct 2015; the project's data covers Nov – Dec 2026: nothing will line up."]
         );
         assert_eq!(
             other.warnings,
@@ -587,7 +590,10 @@ mod tests {
         assert!(s.ws.dashboard(&rules, None).unwrap().kpis.sessions > 0);
 
         let deleted = s.ws.delete_file(traffic_id).unwrap();
-        assert_eq!((deleted.name.as_str(), deleted.rows_removed, deleted.rejects_removed), ("traffic.csv", 3_000, 3));
+        assert_eq!(
+            (deleted.name.as_str(), deleted.rows_removed, deleted.rejects_removed),
+            ("traffic.csv", DEMO_HITS, 3)
+        );
         let info = &deleted.project.info;
         assert_eq!((info.hits, info.rejects, info.files.len()), (0, 0, 1));
         assert_eq!(s.ws.list_rejects(0, 10).unwrap().total, 0);
@@ -641,7 +647,8 @@ mod tests {
 
         let page = s.ws.list_rejects(1, 1).unwrap();
         assert_eq!((page.total, page.offset, page.rows.len()), (3, 1, 1));
-        assert_eq!((page.rows[0].file.as_str(), page.rows[0].line), ("traffic.csv", 3_003));
+        // The broken rows follow the hits and the header: the second is on line DEMO_HITS + 3.
+        assert_eq!((page.rows[0].file.as_str(), page.rows[0].line), ("traffic.csv", DEMO_HITS as i64 + 3));
         assert!(page.rows[0].raw.starts_with("yesterday,"));
         assert_eq!(s.ws.list_rejects(0, 10_000).unwrap().rows.len(), 3);
 

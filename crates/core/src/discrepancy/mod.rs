@@ -463,7 +463,8 @@ pub fn discrepancy(
     let rows = ratio::rows(options.by, options.band, &index, &analysis, &wording, subject);
     let campaigns = analysis.campaign_reports(&index, options.band, &wording, subject);
     let mut causes = verdict::causes(&analysis.overall_tally, verdict::Subject::default(), &wording);
-    // Unmatched names and day shifts belong to campaigns; the overall causes gather them.
+    // Unmatched names and day shifts belong to campaigns (their words name the campaign's zone
+    // and mapping); the overall causes gather them.
     for kind in [CauseKind::NameMismatch, CauseKind::DayShift] {
         let mut of_kind = campaigns.iter().flat_map(|c| &c.causes).filter(|c| c.kind == kind);
         if let Some(first) = of_kind.next() {
@@ -475,10 +476,11 @@ pub fn discrepancy(
                 }
                 causes.retain(|c| c.count != 0);
             }
+            causes.retain(|c| c.kind != kind);
             causes.push(Cause { count, ..first.clone() });
         }
     }
-    causes.sort_by_key(|c| std::cmp::Reverse(c.count.abs()));
+    verdict::sort_causes(&mut causes);
     let verdict = overall_verdict(&analysis, &campaigns, &causes, &wording, ads.is_empty());
     let mut notes = analysis.notes.clone();
     if ads.is_empty() {

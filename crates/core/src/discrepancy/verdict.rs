@@ -52,7 +52,7 @@ fn click_id_name(p: Option<&str>) -> &'static str {
     }
 }
 
-/// The causes of a tally, largest first (by size, whatever the sign); causes with no count are left out.
+/// The causes of a tally in [`sort_causes`] order; causes with no count are left out.
 pub(crate) fn causes(t: &Tally, subject: Subject<'_>, wording: &Wording<'_>) -> Vec<Cause> {
     let mut out = Vec::new();
     let mut add = |kind: CauseKind, count: i64, cause: String, action: String| {
@@ -70,7 +70,7 @@ pub(crate) fn causes(t: &Tally, subject: Subject<'_>, wording: &Wording<'_>) -> 
                 .into(),
             "Import the raw events (GA4 BigQuery export) or the site's access log to see which of these it is".into(),
         );
-        out.sort_by_key(|c| std::cmp::Reverse(c.count.abs()));
+        sort_causes(&mut out);
         return out;
     }
     match subject.unmatched {
@@ -163,8 +163,14 @@ pub(crate) fn causes(t: &Tally, subject: Subject<'_>, wording: &Wording<'_>) -> 
         ),
         format!("Set the analytics property's time zone to the ad account's ({zone}) so daily reports line up"),
     );
-    out.sort_by_key(|c| std::cmp::Reverse(c.count.abs()));
+    sort_causes(&mut out);
     out
+}
+
+/// Largest first, by size whatever the sign; the day shift, which moves sessions between days
+/// without changing the gap, last.
+pub(crate) fn sort_causes(causes: &mut [Cause]) {
+    causes.sort_by_key(|c| (c.kind == CauseKind::DayShift, std::cmp::Reverse(c.count.abs())));
 }
 
 /// "Brand - Exact: 567 clicks → 389 GA4 sessions (69 per 100), below the usual 80–120. Likely
