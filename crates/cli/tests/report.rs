@@ -74,8 +74,9 @@ fn import(project: &Path, files: &[PathBuf], extra: &[&str]) {
 
 fn demo_project(dir: &Path) -> PathBuf {
     let project = dir.join("demo.sessionlens");
-    let files = ["shop-traffic-2024-03.csv", "google-ads-campaigns-2024-03.csv"].map(|f| PathBuf::from(DEMO).join(f));
-    import(&project, &files, &[]);
+    let files = ["shop-traffic-2026-11.csv", "google-ads-campaigns-2026-11.csv"].map(|f| PathBuf::from(DEMO).join(f));
+    // The demo's ad account runs on New York time (the traffic's timestamps carry their offset).
+    import(&project, &files, &["--tz", "America/New_York"]);
     project
 }
 
@@ -102,7 +103,7 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
     let out = pdf.to_str().unwrap();
     ok(sessionlens(&[&["report", p, "--out", out, "--client", "Demo Shop GmbH"][..], &RULES].concat()));
 
-    assert_eq!(pdf_info(&pdf, "Pages"), "5");
+    assert_eq!(pdf_info(&pdf, "Pages"), "6");
     assert!(pdf_info(&pdf, "Page size").contains("(A4)"));
     assert_fonts_embedded(&pdf);
     let text = pdf_text(&pdf);
@@ -110,8 +111,9 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
     let metrics = json(&[&["metrics", p, "--compare", "previous", "--json"][..], &RULES].concat());
     let totals = &metrics["totals"];
     let period = &metrics["period"];
-    assert_eq!((period["from"].as_str(), period["to"].as_str()), (Some("2024-03-01"), Some("2024-04-01")));
-    let gap = json(&[&["discrepancy", p, "--from", "2024-03-01", "--to", "2024-04-01", "--json"][..], &RULES].concat());
+    // The last New York evening of November is 1 December in Berlin.
+    assert_eq!((period["from"].as_str(), period["to"].as_str()), (Some("2026-11-01"), Some("2026-12-01")));
+    let gap = json(&[&["discrepancy", p, "--from", "2026-11-01", "--to", "2026-12-01", "--json"][..], &RULES].concat());
     let (clicks, sessions) =
         (gap["waterfall"]["clicks"].as_i64().unwrap(), gap["waterfall"]["sessions"].as_i64().unwrap());
     let kpis = [
@@ -127,34 +129,33 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
             grouped(totals["clicks"].as_i64().unwrap()),
             sessions as f64 / clicks as f64 * 100.0
         ),
-        format!(
-            "the ad platforms reported {} clicks, and the site recorded {} sessions",
-            grouped(clicks),
-            grouped(sessions)
-        ),
+        format!("All campaigns: {} clicks → {} GA4 sessions", grouped(clicks), grouped(sessions)),
     ];
     for expected in kpis.iter().map(String::as_str).chain([
         "Demo Shop GmbH",
-        "1 March 2024 – 1 April 2024 (Europe/Berlin)",
+        "1 November 2026 – 1 December 2026 (Europe/Berlin)",
         "Google Analytics 4",
         // The charts, drawn as vector graphics with their own text: time axis, legends, the waterfall's bars.
         "Sessions and ad clicks per day",
-        "Mar 1",
+        "Nov 1",
         "Expected band",
         "Mean ± 3σ",
-        "Residual of daily totals",
+        "Tags lost on the way",
         // Tables and the appendix.
-        "Channel Sessions vs previous Users Bounce rate Conversions Ad clicks Cost (EUR)",
-        "spring_sale",
+        "Channel Sessions vs previous Users Bounce rate Conversions Ad clicks Cost (USD)",
+        "Brand - Exact",
         "Google Ads",
         "Session timeout 30 minutes without a hit ends the session",
-        "shop-traffic-2024-03.csv",
+        "shop-traffic-2026-11.csv",
         "google-ads-report",
-        "3,000 3 0.1 %",
-        "Page 5 of 5",
+        "9,815 3 < 0.1 %",
+        "Page 6 of 6",
     ]) {
         assert!(text.contains(expected), "{expected:?} missing from the PDF text:\n{text}");
     }
+    // The answer in plain words leads the discrepancy page, as the core words it.
+    let verdict: String = gap["verdict"].as_str().unwrap().chars().take(60).collect();
+    assert!(text.contains(&verdict), "{verdict:?} missing:\n{text}");
     // Every channel row of the engine is in the channel table with its sessions.
     let channels = json(&[&["metrics", p, "--by", "channel", "--json"][..], &RULES].concat());
     for row in channels["rows"].as_array().unwrap() {
@@ -266,7 +267,7 @@ fn csv_exports_round_trip_to_the_engines_values() {
         assert_eq!((cost * 1e6).round() as i64, v["cost_micros"].as_i64().unwrap());
         assert_eq!(cell(&header, row, "previous_sessions"), want["previous"]["sessions"].to_string());
         assert_eq!(cell(&header, row, "time_zone"), "Europe/Berlin");
-        assert_eq!(cell(&header, row, "currency"), "EUR");
+        assert_eq!(cell(&header, row, "currency"), "USD");
     }
 
     // The campaign waterfall: negative steps read back as numbers, and the row adds up.
@@ -314,7 +315,7 @@ fn csv_exports_round_trip_to_the_engines_values() {
         assert_eq!(cell(&header, row, "sessions"), want["sessions"].to_string());
         assert_eq!(cell(&header, row, "control_flag"), want["control_flag"].to_string());
     }
-    assert_eq!(cell(&header, &rows[0], "date"), "2024-03-01");
+    assert_eq!(cell(&header, &rows[0], "date"), "2026-11-01");
     let out = dir.path().join("sessions.csv");
     ok(sessionlens(&[&["export", "sessions", p, "--out", out.to_str().unwrap()][..], &RULES].concat()));
     let (header, rows) = read_csv(&out);
@@ -323,7 +324,7 @@ fn csv_exports_round_trip_to_the_engines_values() {
         json(&[&["sessionize", p, "--json"][..], &RULES].concat())["sessions"].as_i64().unwrap()
     );
     let start = cell(&header, &rows[0], "start");
-    assert!(start.starts_with("2024-03-01T") && start.ends_with("+01:00"), "{start}");
+    assert!(start.starts_with("2026-11-01T") && start.ends_with("+01:00"), "{start}");
 }
 
 #[test]
