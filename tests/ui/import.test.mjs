@@ -321,7 +321,9 @@ test('"Where do I get these files?" opens by keyboard onto each platform\'s menu
   const ga4 = await help.locator('[data-source="ga4-traffic-acquisition"]').textContent();
   assert.match(ga4, /Reports → Acquisition → Traffic acquisition/);
   assert.match(ga4, /Share this report.*Download File/);
-  assert.match(ga4, /SessionLens cannot import it/, 'says plainly what the download is not');
+  assert.match(ga4, /imports as GA4’s reported sessions: one total per campaign/, 'says plainly what the download gives');
+  assert.match(await googleAds.locator('.file-source-notes').textContent(), /The Day segment is optional\. Without it .* imports as totals/);
+  assert.ok(!/cannot be read|cannot import|is needed/.test(await help.textContent()), 'no feature is said to be missing that exists');
   await screenshot(page, 'import-help.png');
   assert.deepEqual(problems, []);
   await page.close();
