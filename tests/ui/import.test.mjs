@@ -342,7 +342,12 @@ test('format names are readable in the wizard: the detected format and the forma
     'CSV/TSV traffic export',
     'Apache/nginx access log (combined)',
     'Google Ads report',
+    'GA4 report download',
   ]);
+  assert.deepEqual(
+    await menu.locator('optgroup').evaluateAll((groups) => groups.map((g) => `${g.label}: ${g.children.length}`)),
+    ['Website traffic: 2', 'Ad platforms: 1', 'Analytics reports: 1'],
+  );
   assert.equal(await menu.locator('option[value="google-ads-report"]').getAttribute('title'), 'Google Ads report downloaded from the web interface (CSV or CSV for Excel)');
   const shown = await page.locator('#import-wizard').textContent();
   assert.ok(!/google-ads-report|apache-combined/.test(shown), 'no format id is shown as text');

@@ -2,7 +2,7 @@
 // the app's commands (and the dialog plugin's) from an in-memory project, records every call
 // in window.__slCalls, and lets a test hold an import open (window.__slReleaseImport) to look
 // at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data
-// (`emptyProject`: the demo holds no files yet).
+// (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download).
 
 import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
 
@@ -18,6 +18,7 @@ const FORMATS = [
   { id: 'csv', name: 'CSV/TSV traffic export', description: 'CSV/TSV traffic export (one hit per row)', kind: 'traffic' },
   { id: 'apache-combined', name: 'Apache/nginx access log (combined)', description: "Apache/NCSA combined log (nginx's default log format)", kind: 'traffic' },
   { id: 'google-ads-report', name: 'Google Ads report', description: 'Google Ads report downloaded from the web interface (CSV or CSV for Excel)', kind: 'ads' },
+  { id: 'ga4-report', name: 'GA4 report download', description: 'GA4 report or exploration downloaded as CSV (sessions by campaign, source/medium, channel or day)', kind: 'report' },
 ];
 const formatName = (id) => FORMATS.find((f) => f.id === id)?.name ?? id;
 const describe = (id) => ({ format: id, formatName: formatName(id), description: FORMATS.find((f) => f.id === id)?.description ?? id });
@@ -53,7 +54,13 @@ const project = {
     { file: 'shop-traffic-2024-03.csv', line: 3003, raw: 'yesterday,1000000002.1700000002,,https://shop.example/cart', reason: 'no valid timestamp' },
     { file: 'shop-traffic-2024-03.csv', line: 3004, raw: '=HYPERLINK("http://evil.example"),1000000003', reason: 'no valid timestamp' },
   ],
+  /** The campaign mappings stored with `map_campaign`, as [platform, ad campaign, utm_campaign]. */
+  mappings: [],
 };
+
+if (scenario.withReport) {
+  project.files.push(file(4, 'ga4-traffic-acquisition-2024-03.csv', 'ga4-report', 'report', 12, 0, null, null, null));
+}
 
 if (scenario.emptyProject) {
   project.files = [];

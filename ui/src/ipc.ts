@@ -140,7 +140,7 @@ export const dialogs = {
       directory: false,
       filters: [
         {
-          name: 'Traffic and ad exports',
+          name: 'Traffic, ad and analytics exports',
           extensions: ['csv', 'tsv', 'txt', 'xlsx', 'xls', 'ods', 'json', 'ndjson', 'jsonl', 'log', 'gz', 'bz2'],
         },
         { name: 'All files', extensions: ['*'] },
