@@ -13,7 +13,7 @@ use sessionlens_charts::{
     control_chart_svg, time_series_svg, waterfall_svg, ControlChart, DailyCounts, RatioPoint, TimeSeriesChart,
     WaterfallChart, WaterfallStep,
 };
-use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Step, Waterfall};
+use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall};
 use sessionlens_core::metrics::{
     metrics, ConversionGoals, DateRange, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport, ViewClock,
 };
