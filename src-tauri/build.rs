@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "import_files",
     "cancel_import",
     "delete_file",
+    "map_campaign",
     "list_rejects",
     "export_rejects",
     "recent_projects",

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use sessionlens_core::store::ads::CampaignMapping;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
@@ -80,6 +81,18 @@ pub async fn import_files(
 #[tauri::command]
 pub async fn delete_file(app: AppHandle, file_id: i64) -> Result<FileDeleted, AppError> {
     blocking(app, move |ws| ws.delete_file(file_id)).await
+}
+
+/// Store in the open project that the ad campaign `ad_campaign` of `platform` (empty: any)
+/// stands for `utm_campaign`; the analysis screens read the project again afterwards.
+#[tauri::command]
+pub async fn map_campaign(
+    app: AppHandle,
+    platform: String,
+    ad_campaign: String,
+    utm_campaign: String,
+) -> Result<(), AppError> {
+    blocking(app, move |ws| ws.map_campaign(&CampaignMapping { platform, ad_campaign, utm_campaign })).await
 }
 
 #[tauri::command]

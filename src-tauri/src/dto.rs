@@ -164,7 +164,7 @@ pub struct FileDeleted {
     pub name: String,
     /// `traffic`, `ads` or `report`.
     pub kind: String,
-    /// Hits, or ad rows.
+    /// Hits, ad rows or reported-session rows, by the file's kind.
     pub rows_removed: u64,
     pub rejects_removed: u64,
     pub project: ProjectView,

@@ -40,6 +40,7 @@ pub fn run() {
             commands::import_files,
             commands::cancel_import,
             commands::delete_file,
+            commands::map_campaign,
             commands::list_rejects,
             commands::export_rejects,
             commands::recent_projects,

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use sessionlens_core::export;
+use sessionlens_core::store::ads::CampaignMapping;
 use sessionlens_core::store::{CancelToken, ImportControl, Progress};
 use sessionlens_core::Project;
 
@@ -198,6 +199,18 @@ impl Workspace {
         let deleted = open.project.delete_file(file_id)?;
         open.data = None;
         Ok(FileDeleted::new(deleted, view(open)?))
+    }
+
+    /// Store a campaign mapping in the open project (an ad campaign whose name matches no
+    /// utm_campaign, and the utm_campaign standing for it). Refused while an import runs. The
+    /// analysis screens read the project again afterwards, so the mapping counts at once.
+    pub fn map_campaign(&self, mapping: &CampaignMapping) -> Result<(), AppError> {
+        self.refuse_while_importing()?;
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(AppError::no_project)?;
+        open.project.add_campaign_mapping(mapping)?;
+        open.data = None;
+        Ok(())
     }
 
     /// Stop the running import, if any. It returns (with `cancelled`) once it has rolled back.
@@ -602,6 +615,39 @@ mod tests {
         assert_eq!(s.ws.delete_file(traffic_id).unwrap_err().code, "invalid_input");
         s.ws.close_project().unwrap();
         assert_eq!(s.ws.delete_file(traffic_id).unwrap_err().code, NO_PROJECT);
+    }
+
+    #[test]
+    fn mapping_an_unmatched_campaign_stores_it_and_the_next_discrepancy_uses_it() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        // The demo's ad report with its brand campaign renamed, so it matches no utm_campaign.
+        let renamed = s.path("renamed-campaign.csv");
+        let report = String::from_utf8_lossy(demo::DEMO_FILES[1].1).replace("Brand - Exact", "Brand 2025");
+        std::fs::write(&renamed, report).unwrap();
+        s.ws.import_files(&as_found(&[s.demo_traffic("traffic.csv"), renamed]), |_| {}).unwrap();
+        let rules = RulesInput { preset: "ga4".into(), ..Default::default() };
+        let before = s.ws.discrepancy(&rules, None).unwrap();
+        let unmatched: Vec<_> = before.unmatched.iter().map(|u| (u.platform.as_str(), u.campaign.as_str())).collect();
+        assert_eq!(unmatched, [("google_ads", "Brand 2025")]);
+
+        let mapping = CampaignMapping {
+            platform: "google_ads".into(),
+            ad_campaign: "Brand 2025".into(),
+            utm_campaign: " brand_exact ".into(),
+        };
+        s.ws.map_campaign(&mapping).unwrap();
+        let stored = lock(&s.ws.open).as_ref().unwrap().project.load_ads().unwrap().mappings;
+        assert_eq!(stored, [CampaignMapping { utm_campaign: "brand_exact".into(), ..mapping.clone() }]);
+        let after = s.ws.discrepancy(&rules, None).unwrap();
+        assert!(after.unmatched.is_empty(), "the cached analysis data was dropped: {:?}", after.unmatched);
+        let line = after.campaigns.iter().find(|c| c.campaign == "Brand 2025").unwrap();
+        assert!(line.sessions > 0, "its clicks now meet brand_exact's sessions");
+
+        let blank = CampaignMapping { utm_campaign: " ".into(), ..mapping.clone() };
+        assert_eq!(s.ws.map_campaign(&blank).unwrap_err().code, "invalid_input");
+        s.ws.close_project().unwrap();
+        assert_eq!(s.ws.map_campaign(&mapping).unwrap_err().code, NO_PROJECT);
     }
 
     #[test]

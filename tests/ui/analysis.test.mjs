@@ -1,6 +1,7 @@
 // The analysis screens against the mocked backend: the rules panel recomputes the dashboard,
-// headers sort the breakdowns, the discrepancy table drills into a campaign, compare shows
-// differences, and a hostile campaign name stays text everywhere. SCREENSHOTS=dir saves PNGs.
+// headers sort the breakdowns, the discrepancy answers in plain words first, drills into a
+// campaign and maps an unmatched one, compare shows differences, and a hostile campaign name
+// stays text everywhere. SCREENSHOTS=dir saves PNGs.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -125,23 +126,100 @@ test('breakdown tables switch by dimension and sort by clicking a header', async
   await page.close();
 });
 
-test('the discrepancy view lists campaigns with flags and explains one on click', async () => {
+test('the discrepancy view answers first: the verdict, then the causes with their counts and what to do', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Discrepancy');
+  const verdict = page.locator('#verdict');
+  await verdict.waitFor();
+  const said = await verdict.textContent();
+  assert.match(said, /^All campaigns: 5,010 clicks → 3,656 GA4 sessions \(73 per 100\), below the usual 80–120\. Likely causes, largest first: tags lost on the way to \/promo \(1,060\);/);
+  assert.match(said, /2 of 3 campaigns are outside the usual range: brand \(73 per 100\), Brand - Exact \(0 per 100\)\.$/);
+  const text = (await page.locator('#discrepancy').innerText()).trim();
+  assert.ok(text.startsWith(said), `the verdict is the view's first text, not: ${text.slice(0, 80)}`);
+  assert.ok(parseFloat(await verdict.evaluate((el) => getComputedStyle(el).fontSize)) >= 17, 'larger than body text');
+
+  const causes = page.locator('#discrepancy > .answer .cause');
+  assert.equal(await page.locator('#causes-title').textContent(), 'Why, largest first');
+  assert.deepEqual(await causes.locator('.cause-count').allTextContents(), ['−1,060', '419moved to another day', '−179', '−61', '−54']);
+  const first = causes.first();
+  assert.match(await first.locator('.cause-text').textContent(), /^Tags lost on the way to \/promo/);
+  assert.equal(await first.locator('.cause-action').textContent(), "What to do: Fix the redirect on /promo: it must keep the query string (utm tags and gclid); check the ads' final URLs and that auto-tagging is on");
+  assert.equal(await causes.nth(1).getAttribute('data-kind'), 'day_shift');
+  assert.match(await causes.nth(1).getAttribute('class'), /cause-info/, 'the day shift reads as information');
+  const [plain, detail] = await Promise.all([page.locator('#discrepancy > .answer').boundingBox(), page.locator('.chart-pair').boundingBox()]);
+  assert.ok(plain.y < detail.y, 'plain words above the charts');
+  await screenshot(page, 'discrepancy-verdict.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the discrepancy view lists campaigns with flags and explains one on click with its verdict', async () => {
   const { page, problems } = await openApp(browser.context, server.url);
   await openTab(page, 'Discrepancy');
   await page.locator('#discrepancy-table').waitFor();
   const rows = page.locator('#discrepancy-table tbody tr');
   assert.deepEqual(await rows.nth(0).locator('td').allTextContents(), ['spring_sale', 'google_ads', '149', '136', '91 per 100', 'ok']);
-  assert.deepEqual(await rows.nth(1).locator('td').allTextContents(), ['brand', 'google_ads', '40', '12', '30 per 100', 'outside band, outside 3σ']);
+  assert.deepEqual(await rows.nth(1).locator('td').allTextContents(), ['brand', 'google_ads', '4,800', '3,520', '73 per 100', 'below 80–120']);
+  assert.deepEqual(await rows.nth(2).locator('td').allTextContents(), ['Brand - Exact', 'google_ads', '61', '0', '0 per 100', 'below 80–120, outside ±3σ']);
+  assert.equal(await rows.nth(1).locator('.flag.bad').count(), 1);
   assert.equal(await page.locator('.discrepancy .chart svg').count(), 2);
   assert.ok(await page.locator('#campaign-detail').isHidden());
+
+  await page.getByRole('button', { name: 'brand', exact: true }).click();
+  const brand = page.locator('#campaign-detail');
+  await brand.locator('#campaign-verdict').waitFor();
+  assert.match(await brand.locator('#campaign-verdict').textContent(), /^brand: 4,800 clicks → 3,520 GA4 sessions \(73 per 100\), below the usual 80–120\./);
+  assert.equal(await brand.locator('.flag.bad').textContent(), 'Outside the usual 80–120 sessions per 100 clicks');
+  assert.deepEqual(await brand.locator('.cause-count').allTextContents(), ['−1,060', '412moved to another day', '−170', '−50']);
+  assert.equal(await brand.locator('.cause-action').count(), 4);
+
   await page.getByRole('button', { name: 'spring_sale' }).click();
   const detail = page.locator('#campaign-detail');
-  await detail.getByText('Daily totals only: clicks minus tagged landings').waitFor();
+  await detail.locator('#campaign-verdict', { hasText: 'spring_sale: 149 clicks → 136 GA4 sessions (91 per 100), within the usual 80–120: nothing needs fixing.' }).waitFor();
+  assert.equal(await detail.locator('.flag.bad').count(), 0, 'a campaign within the band is not flagged');
   assert.match(await detail.locator('h2').textContent(), /Why spring_sale has 136 sessions from 149 clicks/);
+  // The steps are the analyst's detail, folded under the plain words.
+  assert.ok(await detail.getByText('Daily totals only: clicks minus tagged landings').isHidden());
+  await detail.getByText('Step by step, with examples').click();
   assert.deepEqual(await detail.locator('.step-count').allTextContents(), ['149', '−13', '136']);
   await detail.getByText('2 clicks, 1 session').click();
   assert.ok(await detail.getByText('session starts on /sale').isVisible());
   await screenshot(page, 'discrepancy-drill.png');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('an unmatched ad campaign is mapped to the closest utm_campaign in one click, or to one typed in', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Discrepancy');
+  const unmatched = page.getByRole('region', { name: 'Ad campaigns matching no utm_campaign' });
+  await unmatched.waitFor();
+  assert.match(await unmatched.locator('.unmatched').textContent(), /Brand - Exact \(google_ads\): 61 clicks — closest utm_campaign “brand_exact”/);
+  const before = await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'discrepancy').length);
+  await unmatched.getByRole('button', { name: "Map to 'brand_exact'" }).click();
+  await page.locator('.notice', { hasText: "Mapped Brand - Exact (google_ads) to utm_campaign 'brand_exact'." }).waitFor();
+  assert.deepEqual(await lastArgs(page, 'map_campaign'), { platform: 'google_ads', adCampaign: 'Brand - Exact', utmCampaign: 'brand_exact' });
+  // The view is computed again: the campaign now meets its sessions and the list is gone.
+  await unmatched.waitFor({ state: 'detached' });
+  assert.ok((await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'discrepancy').length)) > before);
+  assert.deepEqual(await page.locator('#discrepancy-table tbody tr').nth(2).locator('td').allTextContents(), ['Brand - Exact', 'google_ads', '61', '52', '85 per 100', 'ok']);
+  assert.doesNotMatch(await page.locator('#verdict').textContent(), /no session carries this campaign/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a utm_campaign typed in maps the campaign; an empty one sends nothing', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Discrepancy');
+  const field = page.getByLabel('utm_campaign for Brand - Exact');
+  await field.waitFor();
+  await page.getByRole('button', { name: 'Map Brand - Exact to the utm_campaign typed' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), await field.getAttribute('id'), 'empty: the field gets focus');
+  assert.ok(!(await page.evaluate(() => window.__slCalls.some((c) => c.cmd === 'map_campaign'))));
+  await field.fill('  brand-exact-2024 ');
+  await field.press('Enter');
+  await page.locator('.notice', { hasText: "to utm_campaign 'brand-exact-2024'" }).waitFor();
+  assert.deepEqual(await lastArgs(page, 'map_campaign'), { platform: 'google_ads', adCampaign: 'Brand - Exact', utmCampaign: 'brand-exact-2024' });
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -170,12 +248,13 @@ test('a hostile campaign name stays text on every analysis screen', async () => 
   await page.locator('#breakdown-campaign').getByText(HOSTILE).waitFor();
   await page.getByRole('tab', { name: 'Discrepancy' }).click();
   await page.locator('#discrepancy-table').getByText(HOSTILE).waitFor();
-  await page.getByRole('button', { name: HOSTILE }).click();
+  await page.getByRole('button', { name: HOSTILE, exact: true }).click();
   await page.locator('#campaign-detail').getByText(HOSTILE).first().waitFor();
   // The chart's label arrived escaped and is drawn as SVG text, not markup.
   assert.equal(await page.locator('.discrepancy .chart svg text').first().textContent(), HOSTILE);
   assert.equal(await page.locator('img[src=x]').count(), 0);
-  assert.ok((await page.locator('.discrepancy').textContent()).includes(`perhaps “${HOSTILE}”?`));
+  assert.ok((await page.locator('.discrepancy').textContent()).includes(`closest utm_campaign “${HOSTILE}”`));
+  assert.ok(await page.getByRole('button', { name: `Map to '${HOSTILE}'` }).isVisible());
   assert.deepEqual(problems, []);
   await page.close();
 });

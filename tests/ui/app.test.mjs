@@ -27,6 +27,31 @@ async function openDemo(page) {
   await page.locator('#files-table').waitFor();
 }
 
+test('an analytics report file is listed, asked about and deleted in the words of its kind', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { withReport: true });
+  await openDemo(page);
+  const row = page.locator('#files-table tbody tr', { hasText: 'ga4-traffic-acquisition-2024-03.csv' });
+  assert.deepEqual((await row.locator('td').allTextContents()).slice(0, 7), [
+    'ga4-traffic-acquisition-2024-03.csv',
+    'GA4 report download',
+    'analytics report',
+    '12 reported-session rows',
+    '0',
+    '—',
+    '—',
+  ]);
+  await page.getByRole('button', { name: 'Delete the data of ga4-traffic-acquisition-2024-03.csv…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete the data of ga4-traffic-acquisition-2024-03.csv?' });
+  await dialog.waitFor();
+  const asked = await dialog.textContent();
+  assert.match(asked, /This removes its 12 reported-session rows and 0 rejected rows from the project\. This cannot be undone\./);
+  await dialog.getByRole('button', { name: 'Delete data' }).click();
+  await page.getByText('Deleted the data of ga4-traffic-acquisition-2024-03.csv: 12 reported-session rows and 0 rejected rows removed.').waitFor();
+  assert.equal(await page.locator('#files-table tbody tr').count(), 2);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('start screen offers open, new, demo and the recent projects', async () => {
   const { page, problems } = await openApp(browser.context, server.url, {
     recent: [
@@ -46,7 +71,9 @@ test('start screen offers open, new, demo and the recent projects', async () => 
     'CSV/TSV traffic export (one hit per row)',
     "Apache/NCSA combined log (nginx's default log format)",
     'Google Ads report downloaded from the web interface (CSV or CSV for Excel)',
+    'GA4 report or exploration downloaded as CSV (sessions by campaign, source/medium, channel or day)',
   ]);
+  assert.deepEqual(await formats.locator('h3').allTextContents(), ['Website traffic', 'Ad platforms', 'Analytics reports']);
   await shop.click();
   await page.getByRole('heading', { name: 'Shop', level: 1 }).waitFor();
   assert.deepEqual((await calls(page)).sort(), ['list_rejects', 'open_project', 'recent_projects', 'startup_project', 'supported_formats']);
@@ -61,9 +88,9 @@ test("opening the demo lists its files with the format's name, kind, rows, dates
   const rows = page.locator('#files-table tbody tr');
   assert.equal(await rows.count(), 2);
   const traffic = (await rows.nth(0).locator('td').allTextContents()).slice(0, 7);
-  assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'CSV/TSV traffic export', 'traffic', '3,000', '3', '2024-03-01 – 2024-03-31', '—']);
+  assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'CSV/TSV traffic export', 'traffic', '3,000 hits', '3', '2024-03-01 – 2024-03-31', '—']);
   const ads = (await rows.nth(1).locator('td').allTextContents()).slice(0, 7);
-  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'Google Ads report', 'ads', '31', '0', '—', 'Europe/Berlin']);
+  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'Google Ads report', 'ad data', '31 ad rows', '0', '—', 'Europe/Berlin']);
   const stats = await page.locator('.stat').allTextContents();
   assert.ok(stats.includes('Hits3,000'), stats.join('|'));
   assert.ok(stats.includes('Ad clicks712'), stats.join('|'));

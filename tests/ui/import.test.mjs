@@ -321,7 +321,9 @@ test('"Where do I get these files?" opens by keyboard onto each platform\'s menu
   const ga4 = await help.locator('[data-source="ga4-traffic-acquisition"]').textContent();
   assert.match(ga4, /Reports → Acquisition → Traffic acquisition/);
   assert.match(ga4, /Share this report.*Download File/);
-  assert.match(ga4, /SessionLens cannot import it/, 'says plainly what the download is not');
+  assert.match(ga4, /imports as GA4’s reported sessions: one total per campaign/, 'says plainly what the download gives');
+  assert.match(await googleAds.locator('.file-source-notes').textContent(), /The Day segment is optional\. Without it .* imports as totals/);
+  assert.ok(!/cannot be read|cannot import|is needed/.test(await help.textContent()), 'no feature is said to be missing that exists');
   await screenshot(page, 'import-help.png');
   assert.deepEqual(problems, []);
   await page.close();
@@ -340,7 +342,12 @@ test('format names are readable in the wizard: the detected format and the forma
     'CSV/TSV traffic export',
     'Apache/nginx access log (combined)',
     'Google Ads report',
+    'GA4 report download',
   ]);
+  assert.deepEqual(
+    await menu.locator('optgroup').evaluateAll((groups) => groups.map((g) => `${g.label}: ${g.children.length}`)),
+    ['Website traffic: 2', 'Ad platforms: 1', 'Analytics reports: 1'],
+  );
   assert.equal(await menu.locator('option[value="google-ads-report"]').getAttribute('title'), 'Google Ads report downloaded from the web interface (CSV or CSV for Excel)');
   const shown = await page.locator('#import-wizard').textContent();
   assert.ok(!/google-ads-report|apache-combined/.test(shown), 'no format id is shown as text');

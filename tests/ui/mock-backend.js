@@ -2,7 +2,7 @@
 // the app's commands (and the dialog plugin's) from an in-memory project, records every call
 // in window.__slCalls, and lets a test hold an import open (window.__slReleaseImport) to look
 // at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data
-// (`emptyProject`: the demo holds no files yet).
+// (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download).
 
 import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
 
@@ -18,6 +18,7 @@ const FORMATS = [
   { id: 'csv', name: 'CSV/TSV traffic export', description: 'CSV/TSV traffic export (one hit per row)', kind: 'traffic' },
   { id: 'apache-combined', name: 'Apache/nginx access log (combined)', description: "Apache/NCSA combined log (nginx's default log format)", kind: 'traffic' },
   { id: 'google-ads-report', name: 'Google Ads report', description: 'Google Ads report downloaded from the web interface (CSV or CSV for Excel)', kind: 'ads' },
+  { id: 'ga4-report', name: 'GA4 report download', description: 'GA4 report or exploration downloaded as CSV (sessions by campaign, source/medium, channel or day)', kind: 'report' },
 ];
 const formatName = (id) => FORMATS.find((f) => f.id === id)?.name ?? id;
 const describe = (id) => ({ format: id, formatName: formatName(id), description: FORMATS.find((f) => f.id === id)?.description ?? id });
@@ -53,7 +54,13 @@ const project = {
     { file: 'shop-traffic-2024-03.csv', line: 3003, raw: 'yesterday,1000000002.1700000002,,https://shop.example/cart', reason: 'no valid timestamp' },
     { file: 'shop-traffic-2024-03.csv', line: 3004, raw: '=HYPERLINK("http://evil.example"),1000000003', reason: 'no valid timestamp' },
   ],
+  /** The campaign mappings stored with `map_campaign`, as [platform, ad campaign, utm_campaign]. */
+  mappings: [],
 };
+
+if (scenario.withReport) {
+  project.files.push(file(4, 'ga4-traffic-acquisition-2024-03.csv', 'ga4-report', 'report', 12, 0, null, null, null));
+}
 
 if (scenario.emptyProject) {
   project.files = [];
@@ -192,13 +199,65 @@ function dashboard({ rules: input, range }) {
   };
 }
 
+// The discrepancy's causes in the core's words, by kind.
+const CAUSE_WORDS = {
+  name_mismatch: ['No session carries this campaign: its name matches no utm_campaign', "Map this campaign to utm_campaign 'brand_exact' (Discrepancy → Unmatched campaigns)"],
+  tags_lost: [
+    'Tags lost on the way to /promo: visits from the ad network arrived with no utm tags and no gclid',
+    "Fix the redirect on /promo: it must keep the query string (utm tags and gclid); check the ads' final URLs and that auto-tagging is on",
+  ],
+  repeat_clicks: ['Repeat clicks inside one visit: the same visitor clicked again within 30 minutes', 'Nothing to fix: the ad platform counts every click, analytics one visit'],
+  no_landing: [
+    'Clicks with no landing we can see: tag blocked, consent declined, or the visitor left before the page loaded',
+    'Up to 10–20 % is usual. If more, check landing-page speed, that the analytics tag loads on every landing page, and how many visitors decline consent',
+  ],
+  extra_sessions: ['Visits that went on past the 30-minute timeout or midnight, or came back through the same ad link', 'Nothing to fix: one click can start more than one session'],
+  day_shift: [
+    "Sessions on another day in the analytics time zone (UTC) than in the ad account's (Europe/Berlin); they are compared here on the account's days",
+    "Set the analytics property's time zone to the ad account's (Europe/Berlin) so daily reports line up",
+  ],
+};
+const NEEDS_A_FIX = ['tags_lost', 'name_mismatch', 'bot_sessions'];
+const thousands = (n) => `${n < 0 ? '−' : ''}${Math.abs(n).toLocaleString('en-US')}`;
+const lowerFirst = (t) => t.charAt(0).toLowerCase() + t.slice(1);
+
+/** The causes of the given counts, largest first, with the core's words; zero counts left out. */
+function causes(counts) {
+  return Object.entries(counts)
+    .filter(([, count]) => count !== 0)
+    .map(([kind, count]) => ({ kind, cause: CAUSE_WORDS[kind][0], count, action: CAUSE_WORDS[kind][1] }))
+    .sort((a, b) => Math.abs(b.count) - Math.abs(a.count));
+}
+
+/** A verdict worded as the core words it (src: crates/core/src/discrepancy/verdict.rs). */
+function verdict(subject, clicks, sessions, list) {
+  const ratio = sessions / clicks;
+  const head = `${subject}: ${thousands(clicks)} clicks → ${thousands(sessions)} GA4 sessions (${Math.round(ratio * 100)} per 100)`;
+  const fix = list.find((c) => NEEDS_A_FIX.includes(c.kind));
+  if (ratio >= 0.8 && ratio <= 1.2) {
+    return fix ? `${head}, within the usual 80–120. Still worth fixing: ${lowerFirst(fix.action)}.` : `${head}, within the usual 80–120: nothing needs fixing.`;
+  }
+  const pushing = list.filter((c) => c.kind !== 'day_shift' && c.count < 0 === ratio < 0.8).slice(0, 3);
+  const named = pushing.map((c) => `${lowerFirst(c.cause.split(':')[0])} (${thousands(Math.abs(c.count))})`);
+  return `${head}, ${ratio < 0.8 ? 'below' : 'above'} the usual 80–120. Likely causes, largest first: ${named.join('; ')}. What to do: ${lowerFirst((fix ?? pushing[0]).action)}.`;
+}
+
+function campaignLine(platform, campaign, clicks, sessions, counts, steps) {
+  const list = causes(counts);
+  const ratio = sessions / clicks;
+  return { verdict: verdict(campaign, clicks, sessions, list), causes: list, platform, campaign, clicks, sessions, ratio, outsideBand: ratio < 0.8 || ratio > 1.2, controlFlag: ratio < 0.5, steps };
+}
+
+// Three Google Ads campaigns: spring_sale within the band (its sessions follow the rules),
+// brand losing its tags on a redirect, and "Brand - Exact" matching no utm_campaign until it
+// is mapped to brand_exact.
 function discrepancyView({ rules: input, range }) {
   const rules = effectiveRules(input);
-  const sessions = 136 + sessionsUnder(rules) - 754;
+  const springSessions = 136 + sessionsUnder(rules) - 754;
   const steps = [
     {
       label: 'Residual (daily totals)',
-      count: sessions - 149,
+      count: springSessions - 149,
       separable: false,
       explanation: `Daily totals only: clicks minus tagged landings ${scenario.hostile ? HOSTILE : ''}`.trim(),
       examples: [
@@ -212,19 +271,41 @@ function discrepancyView({ rules: input, range }) {
       ],
     },
   ];
+  const springGap = springSessions - 149;
+  const spring = campaignLine('google_ads', CAMPAIGN(), 149, springSessions, {
+    repeat_clicks: -9,
+    [springGap + 9 < 0 ? 'no_landing' : 'extra_sessions']: springGap + 9,
+    day_shift: 7,
+  }, steps);
+  const brand = campaignLine('google_ads', 'brand', 4_800, 3_520, { tags_lost: -1_060, repeat_clicks: -170, no_landing: -50, day_shift: 412 }, []);
+  const exactMapped = project.mappings.some(([, ad]) => ad === 'Brand - Exact');
+  const exact = exactMapped
+    ? campaignLine('google_ads', 'Brand - Exact', 61, 52, { repeat_clicks: -6, no_landing: -3 }, [])
+    : campaignLine('google_ads', 'Brand - Exact', 61, 0, { name_mismatch: -61 }, []);
+  const campaigns = [spring, brand, exact];
+  const clicks = campaigns.reduce((n, c) => n + c.clicks, 0);
+  const sessions = campaigns.reduce((n, c) => n + c.sessions, 0);
+  const overall = {};
+  for (const c of campaigns) for (const k of c.causes) overall[k.kind] = (overall[k.kind] ?? 0) + k.count;
+  const list = causes(overall);
+  const outside = campaigns.filter((c) => c.outsideBand);
+  const outsideText = outside.length
+    ? ` ${outside.length} of ${campaigns.length} campaigns ${outside.length === 1 ? 'is' : 'are'} outside the usual range: ${outside.map((c) => `${c.campaign} (${Math.round(c.ratio * 100)} per 100)`).join(', ')}.`
+    : '';
+  const unmatched = exactMapped ? [] : [{ platform: 'google_ads', campaign: 'Brand - Exact', clicks: 61, suggestion: 'brand_exact' }];
+  if (scenario.hostile) unmatched.push({ platform: 'google_ads', campaign: HOSTILE, clicks: 3, suggestion: HOSTILE });
   return {
+    verdict: `${verdict('All campaigns', clicks, sessions, list)}${outsideText}`,
+    causes: list,
     rules,
     period: range ?? { from: '2024-03-01', to: '2024-03-31' },
     bandLow: 0.8,
     bandHigh: 1.2,
-    clicks: 149,
+    clicks,
     sessions,
-    steps,
-    campaigns: [
-      { platform: 'google_ads', campaign: CAMPAIGN(), clicks: 149, sessions, ratio: sessions / 149, outsideBand: sessions / 149 > 1.2, controlFlag: false, steps },
-      { platform: 'google_ads', campaign: 'brand', clicks: 40, sessions: 12, ratio: 0.3, outsideBand: true, controlFlag: true, steps: [] },
-    ],
-    unmatched: scenario.hostile ? [{ platform: 'google_ads', campaign: HOSTILE, clicks: 3, suggestion: HOSTILE }] : [],
+    steps: [{ ...steps[0], count: sessions - clicks }],
+    campaigns,
+    unmatched,
     waterfallSvg: chartSvg('From ad clicks to sessions', [CAMPAIGN()]),
     controlSvg: chartSvg('Sessions per 100 clicks, by day', []),
     notes: ["the export does not state the account's time zone; its days are taken as UTC days"],
@@ -397,6 +478,12 @@ mockIPC((cmd, args) => {
       return dashboard(args);
     case 'discrepancy':
       return discrepancyView(args);
+    case 'map_campaign':
+      if (!args.adCampaign.trim() || !args.utmCampaign.trim()) {
+        return fail('invalid_input', "a campaign mapping needs both the ad campaign's name and the utm_campaign value");
+      }
+      project.mappings.push([args.platform, args.adCampaign, args.utmCampaign]);
+      return null;
     case 'compare_rules':
       return { period: args.range ?? { from: '2024-03-01', to: '2024-03-31' }, left: { rules: effectiveRules(args.left), kpis: kpis(effectiveRules(args.left)) }, right: { rules: effectiveRules(args.right), kpis: kpis(effectiveRules(args.right)) } };
     case 'plugin:dialog|open':

@@ -87,3 +87,17 @@ export function signedCount(n: number): string {
 export function kindName(kind: string): string {
   return ({ traffic: 'traffic', ads: 'ad data', report: 'analytics report' } as Record<string, string>)[kind] ?? kind;
 }
+
+/** An imported file's rows in the words of its kind: "3,000 hits", "31 ad rows", "12 reported-session rows". */
+export function kindRows(kind: string, n: number): string {
+  if (kind === 'traffic') return plural(n, 'hit', 'hits');
+  if (kind === 'report') return plural(n, 'reported-session row', 'reported-session rows');
+  return plural(n, 'ad row', 'ad rows');
+}
+
+/** The kinds of file in the order the UI lists them, each with the title of its group of formats. */
+export const FORMAT_GROUPS = [
+  { kind: 'traffic', title: 'Website traffic' },
+  { kind: 'ads', title: 'Ad platforms' },
+  { kind: 'report', title: 'Analytics reports' },
+] as const;

@@ -32,10 +32,12 @@ export type { CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices
 export type { ChartFormat, CsvTable, ReportSettings, SavedFile };
 export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
+export type { CauseView } from './bindings/CauseView';
 export type { EffectiveRules } from './bindings/EffectiveRules';
 export type { KpiChanges } from './bindings/KpiChanges';
 export type { Kpis } from './bindings/Kpis';
 export type { StepView } from './bindings/StepView';
+export type { UnmatchedLine } from './bindings/UnmatchedLine';
 export type { FileOutcome } from './bindings/FileOutcome';
 export type { RejectedRow } from './bindings/RejectedRow';
 export type { ColumnChoice, FileDeleted, FileImportOptions, ImportPreview };
@@ -108,6 +110,9 @@ export const api = {
   /** Re-sessionizes under `rules` (in memory, off the UI thread); `range` null is every day. */
   dashboard: (rules: RulesInput, range: DayRange | null) => call<DashboardView>('dashboard', { rules, range }),
   discrepancy: (rules: RulesInput, range: DayRange | null) => call<DiscrepancyView>('discrepancy', { rules, range }),
+  /** Stores in the project that the ad campaign's clicks land as `utmCampaign`; the next analysis uses it. */
+  mapCampaign: (platform: string, adCampaign: string, utmCampaign: string) =>
+    call<void>('map_campaign', { platform, adCampaign, utmCampaign }),
   compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
     call<CompareView>('compare_rules', { left, right, range }),
   /** Writes the PDF report of `rules` over `range` to `path` (from a save dialog). */
@@ -140,7 +145,7 @@ export const dialogs = {
       directory: false,
       filters: [
         {
-          name: 'Traffic and ad exports',
+          name: 'Traffic, ad and analytics exports',
           extensions: ['csv', 'tsv', 'txt', 'xlsx', 'xls', 'ods', 'json', 'ndjson', 'jsonl', 'log', 'gz', 'bz2'],
         },
         { name: 'All files', extensions: ['*'] },

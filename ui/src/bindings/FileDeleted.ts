@@ -10,6 +10,6 @@ export type FileDeleted = { name: string,
  */
 kind: string, 
 /**
- * Hits, or ad rows.
+ * Hits, ad rows or reported-session rows, by the file's kind.
  */
 rowsRemoved: number, rejectsRemoved: number, project: ProjectView, };

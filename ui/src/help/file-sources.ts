@@ -20,15 +20,15 @@ export const FILE_SOURCES: FileSource[] = [
   {
     id: 'google-ads-campaigns',
     title: 'Google Ads: campaign report',
-    gives: 'Clicks, impressions and cost per campaign and day, to compare with the visits they brought.',
+    gives: 'Clicks, impressions and cost per campaign, per day or in total over the report’s dates, to compare with the visits they brought.',
     steps: [
       'Sign in to Google Ads and open *Campaigns* in the menu on the left.',
       'Choose the date range at the top right: the same days as your traffic data.',
-      'Above the table, click *Segment*, then *Time* → *Day*. Each campaign now has one row per day.',
-      'Click *Download* (the arrow above the table) and choose *.csv* or *Excel .csv*.',
+      'To compare day by day: above the table, click *Segment*, then *Time* → *Day*. Each campaign now has one row per day.',
+      'Click *Download* (the arrow above the table) and choose *.csv*, *Excel .csv* or *.xlsx*.',
     ],
     notes: [
-      'The Day segment is needed: without it the file holds one total per campaign, which cannot be put on a day, and the import refuses it.',
+      'The Day segment is optional. Without it the file holds one total per campaign over the date range written above the table: it imports as totals, and clicks and sessions are compared over those days as a whole instead of day by day.',
       'Keep auto-tagging on (*Admin* → *Account settings* → *Auto-tagging*). It adds a click id (gclid) to every ad click, which is how visits in your traffic data are recognised as Google Ads clicks.',
     ],
   },
@@ -49,7 +49,7 @@ export const FILE_SOURCES: FileSource[] = [
   {
     id: 'ga4-traffic-acquisition',
     title: 'Google Analytics 4: traffic acquisition',
-    gives: 'GA4’s own sessions per campaign, to hold next to the numbers SessionLens computes.',
+    gives: 'GA4’s own count of sessions per campaign, imported as reported sessions: what GA4 itself counted, beside the sessions SessionLens computes from your traffic data.',
     steps: [
       'In Google Analytics, open *Reports* → *Acquisition* → *Traffic acquisition*.',
       'Choose the date range at the top right.',
@@ -57,24 +57,23 @@ export const FILE_SOURCES: FileSource[] = [
       'Click *Share this report* (top right) → *Download File* → *Download CSV*.',
     ],
     notes: [
-      'This download is a total per campaign, not visits: SessionLens cannot import it. Keep it to check the Discrepancy screen against GA4 by eye.',
-      'To import GA4 data visit by visit, use the GA4 BigQuery export (the events_ tables) instead.',
+      'It imports as GA4’s reported sessions: one total per campaign over the report’s dates, which the lines at the top of the file state (keep them). A report with a *Date* column imports day by day.',
+      'It holds totals, not visits. To import GA4 data visit by visit, use the GA4 BigQuery export (the events_ tables) instead.',
     ],
   },
   {
     id: 'meta-ads',
     title: 'Meta (Facebook, Instagram): Ads Manager export',
-    gives: 'Link clicks, impressions and amount spent per campaign, ad set or ad and day.',
+    gives: 'Link clicks, impressions and amount spent per campaign, ad set or ad, per day or in total over the report’s dates.',
     steps: [
       'Open *Ads Manager* and choose the date range at the top right.',
-      'Click *Breakdown* → *By time* → *Day*.',
+      'To compare day by day, click *Breakdown* → *By time* → *Day*.',
       'Check that the columns include *Link clicks* (choose *Columns* → *Performance and clicks* if they do not).',
-      'Click *Reports* (or *Export*) → *Export table data*, choose *.csv*, then *Export*.',
+      'Click *Reports* (or *Export*) → *Export table data*, choose *.csv* or *.xlsx*, then *Export*.',
     ],
     notes: [
-      'Without the Day breakdown each row covers the whole date range and is refused: rows must be per day.',
+      'Without the Day breakdown each row holds the totals from *Reporting starts* to *Reporting ends*: it imports as totals over those days.',
       'SessionLens counts link clicks only. *Clicks (all)* also counts likes, comments and shares that never reach your site.',
-      'Choose .csv: .xlsx files cannot be read.',
     ],
   },
   {

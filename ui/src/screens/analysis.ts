@@ -46,12 +46,13 @@ const TOGGLE_HELP = {
   keyEvents: 'Event names that count as conversions and make a session engaged; comma-separated.',
 };
 
-/** What a view gets: the rules asked for, the choices, and a way to recompute (compare's own pickers). */
+/** What a view gets: the rules asked for, the choices, and a way to recompute (compare's own pickers, a campaign mapped). */
 export interface ViewContext {
   shell: Shell;
   state: RulesState;
   choices: RuleChoices | null;
-  refresh: () => void;
+  /** Recompute the view shown; resolves once its answer (or error) is on screen. */
+  refresh: () => Promise<void>;
 }
 
 /** A view computed: its node, and the rules and days it was computed with. */
@@ -115,7 +116,7 @@ export function createAnalysis(shell: Shell): Analysis {
     replace(status, 'Recomputing sessions…');
     const render = view === 'dashboard' ? renderDashboard : view === 'discrepancy' ? renderDiscrepancy : renderCompare;
     try {
-      const shown = await render({ shell, state, choices, refresh: () => void refresh() });
+      const shown = await render({ shell, state, choices, refresh });
       if (mine !== request) return; // A newer change is on its way; its answer replaces the view.
       effective = shown.rules;
       if (shown.span) {

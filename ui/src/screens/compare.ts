@@ -40,7 +40,7 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
       on: {
         change: (e) => {
           otherPreset = (e.target as HTMLSelectElement).value;
-          ctx.refresh();
+          void ctx.refresh();
         },
       },
     },

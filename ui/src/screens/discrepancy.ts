@@ -1,6 +1,9 @@
-// The discrepancy view: ad clicks against sessions per campaign with flags, the waterfall
-// from clicks to sessions, the daily ratio's control chart, and a campaign's steps with
-// their explanations and example cases in plain words.
+// The discrepancy view, plain words first: the verdict and its causes with what to do; then
+// the campaigns with flags, one campaign's verdict, causes and steps on click, the ad campaigns
+// matching no utm_campaign (mapped in one click); then the analyst's detail: the waterfall from
+// clicks to sessions, the daily ratio's control chart, every step with examples, and notes.
+
+import './discrepancy.css';
 
 import { chart } from '../chart';
 import { button, h, replace } from '../dom';
@@ -10,6 +13,8 @@ import { chartButtons, csvButton, reportButton } from '../saving';
 import { sortableTable } from '../table';
 import type { CsvTable } from '../ipc';
 import type { Shown, ViewContext } from './analysis';
+import { unmatchedCampaigns } from './campaign-mapping';
+import { causesSection, verdictParagraph } from './causes';
 
 /** The campaign drilled into, kept across recomputes (by platform and name). */
 let drilled: { platform: string; campaign: string } | null = null;
@@ -23,8 +28,10 @@ function ratioText(ratio: number | null): string {
   return ratio === null ? '—' : `${fmt.count(Math.round(ratio * 100))} per 100`;
 }
 
-function flagText(c: CampaignLine): string {
-  const flags = [c.outsideBand ? 'outside band' : null, c.controlFlag ? 'outside 3σ' : null].filter(Boolean);
+/** "below 80–120, outside ±3σ", or "ok". */
+function flagText(c: CampaignLine, band: string, bandLow: number): string {
+  const side = c.ratio !== null && c.ratio < bandLow ? 'below' : 'above';
+  const flags = [c.outsideBand ? `${side} ${band}` : null, c.controlFlag ? 'outside ±3σ' : null].filter(Boolean);
   return flags.length ? flags.join(', ') : 'ok';
 }
 
@@ -53,7 +60,10 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
           showDetail(undefined);
         }, { class: 'button button-quiet' }),
       ),
-      stepsList(c.clicks, c.steps, c.sessions),
+      c.outsideBand ? h('p', { class: 'flag bad' }, `Outside the usual ${band} sessions per 100 clicks`) : null,
+      verdictParagraph(c.verdict, 'campaign-verdict'),
+      causesSection(c.causes, 'campaign-causes-title'),
+      h('details', { class: 'campaign-steps' }, h('summary', {}, 'Step by step, with examples'), stepsList(c.clicks, c.steps, c.sessions)),
     );
   };
   const campaignButton = (c: CampaignLine) =>
@@ -83,8 +93,8 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
           { label: 'Sessions per 100 clicks', numeric: true, value: (c) => c.ratio, cell: (c) => ratioText(c.ratio) },
           {
             label: 'Flag',
-            value: (c) => flagText(c),
-            cell: (c) => h('span', { class: c.outsideBand || c.controlFlag ? 'flag bad' : 'flag ok' }, flagText(c)),
+            value: (c) => flagText(c, band, d.bandLow),
+            cell: (c) => h('span', { class: c.outsideBand || c.controlFlag ? 'flag bad' : 'flag ok' }, flagText(c, band, d.bandLow)),
           },
         ], d.campaigns);
   const kept = drilled && d.campaigns.find((c) => c.platform === drilled?.platform && c.campaign === drilled?.campaign);
@@ -93,26 +103,21 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
     'div',
     { class: 'discrepancy', id: 'discrepancy' },
     h(
-      'div',
-      { class: 'view-head' },
+      'section',
+      { class: 'card answer', attrs: { 'aria-label': 'The answer' } },
+      verdictParagraph(d.verdict, 'verdict'),
       h(
-      'p',
-      { class: 'lead-line' },
-      h('strong', {}, fmt.plural(d.clicks, 'ad click', 'ad clicks')),
-      ' became ',
-      h('strong', {}, fmt.plural(d.sessions, 'session', 'sessions')),
-      d.clicks > 0 ? ` (${ratioText(d.sessions / d.clicks)}; expected ${band} per 100)` : '',
-      d.period ? ` · ${d.period.from} – ${d.period.to} · ${d.rules.presetTitle}` : '',
+        'div',
+        { class: 'view-head' },
+        h(
+          'p',
+          { class: 'lead-line muted small' },
+          d.period ? `${d.period.from} – ${d.period.to} · ${d.rules.presetTitle} · ` : '',
+          `usual range ${band} sessions per 100 clicks`,
+        ),
+        h('div', { class: 'view-actions' }, reportButton(ctx)),
       ),
-      h('div', { class: 'view-actions' }, reportButton(ctx)),
-    ),
-    h(
-      'div',
-      { class: 'chart-pair' },
-      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'From ad clicks to sessions'), chart(d.waterfallSvg, 'Waterfall from ad clicks to sessions'),
-        h('div', { class: 'table-actions' }, chartButtons(ctx, d.waterfallSvg, 'waterfall'), exportTable('Steps CSV…', 'waterfall', 'waterfall'))),
-      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Control chart of the daily ratio'),
-        h('div', { class: 'table-actions' }, chartButtons(ctx, d.controlSvg, 'daily-ratio'), exportTable('Daily ratios CSV…', 'daily-ratios', 'ratios'))),
+      causesSection(d.causes, 'causes-title'),
     ),
     h(
       'section',
@@ -122,21 +127,16 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
       table,
     ),
     detail,
+    d.unmatched.length ? unmatchedCampaigns(d.unmatched, ctx, exportTable('Export CSV…', 'unmatched-campaigns', 'unmatched')) : null,
+    h(
+      'div',
+      { class: 'chart-pair' },
+      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'From ad clicks to sessions'), chart(d.waterfallSvg, 'Waterfall from ad clicks to sessions'),
+        h('div', { class: 'table-actions' }, chartButtons(ctx, d.waterfallSvg, 'waterfall'), exportTable('Steps CSV…', 'waterfall', 'waterfall'))),
+      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Control chart of the daily ratio'),
+        h('div', { class: 'table-actions' }, chartButtons(ctx, d.controlSvg, 'daily-ratio'), exportTable('Daily ratios CSV…', 'daily-ratios', 'ratios'))),
+    ),
     h('section', { class: 'card', attrs: { 'aria-labelledby': 'steps-title' } }, h('h2', { id: 'steps-title' }, 'All campaigns, step by step'), stepsList(d.clicks, d.steps, d.sessions)),
-    d.unmatched.length
-      ? h(
-          'section',
-          { class: 'card' },
-          h('div', { class: 'card-head' }, h('h2', {}, 'Ad campaigns matching no utm_campaign'), exportTable('Export CSV…', 'unmatched-campaigns', 'unmatched')),
-          h(
-            'ul',
-            { class: 'plain-list' },
-            ...d.unmatched.map((u) =>
-              h('li', {}, h('span', { class: 'key' }, u.campaign), ` (${u.platform}): ${fmt.plural(u.clicks, 'click', 'clicks')}`, u.suggestion ? ` — perhaps “${u.suggestion}”?` : ''),
-            ),
-          ),
-        )
-      : null,
     d.notes.length ? h('ul', { class: 'notes muted small' }, ...d.notes.map((n) => h('li', {}, n))) : null,
   );
 }

@@ -240,10 +240,10 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
         },
       },
       h('option', { attrs: { value: '' } }, 'Detect automatically'),
-      ...(['traffic', 'ads'] as const).map((kind) =>
+      ...fmt.FORMAT_GROUPS.map(({ kind, title }) =>
         h(
           'optgroup',
-          { attrs: { label: kind === 'traffic' ? 'Traffic' : 'Ad platforms' } },
+          { attrs: { label: title } },
           ...opts.formats.filter((f) => f.kind === kind).map((f) => h('option', { attrs: { value: f.id, title: f.description } }, f.name)),
         ),
       ),
@@ -305,7 +305,7 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
         ...(p?.format
           ? [
               h('strong', { attrs: { title: p.description ?? undefined } }, p.formatName ?? p.format),
-              ` · ${fmt.kindName(p.kind)} · ${fmt.container(p.encoding, p.compression)}`,
+              ` · ${p.kind ? fmt.kindName(p.kind) : ''} · ${fmt.container(p.encoding, p.compression)}`,
             ]
           : [h('span', { class: 'muted' }, p ? 'Format not recognised' : 'Reading the start of the file…')]),
       ),

@@ -305,8 +305,7 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
     showProjectData();
     analysis.dataChanged();
     await shell.busy('Loading rejected rows', () => loadRejects(0));
-    const rows = deleted.kind === 'traffic' ? fmt.plural(deleted.rowsRemoved, 'hit', 'hits') : fmt.plural(deleted.rowsRemoved, 'ad row', 'ad rows');
-    shell.notify(`Deleted the data of ${deleted.name}: ${rows} and ${fmt.plural(deleted.rejectsRemoved, 'rejected row', 'rejected rows')} removed.`);
+    shell.notify(`Deleted the data of ${deleted.name}: ${fmt.kindRows(deleted.kind, deleted.rowsRemoved)} and ${fmt.plural(deleted.rejectsRemoved, 'rejected row', 'rejected rows')} removed.`);
     document.getElementById('files-title')?.focus();
   }
 
@@ -346,7 +345,7 @@ function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): 
     return h(
       'div',
       {},
-      h('p', { class: 'empty' }, 'No files yet. Import analytics exports (CSV, JSON, GA4), server access logs or ad-platform reports.'),
+      h('p', { class: 'empty' }, 'No files yet. Import analytics exports (CSV, JSON, GA4), server access logs, ad-platform reports or analytics report downloads.'),
       fileSourcesHelp(),
     );
   }
@@ -358,10 +357,10 @@ function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): 
     files.map((f) => [
       h('span', { class: 'file-name', attrs: { title: f.path } }, f.name),
       f.formatName,
-      f.kind,
-      fmt.count(f.rowsImported),
+      fmt.kindName(f.kind),
+      fmt.kindRows(f.kind, f.rowsImported),
       f.rowsRejected > 0 ? h('span', { class: 'warn' }, fmt.count(f.rowsRejected)) : '0',
-      f.kind === 'ads' && f.firstTsMs === null ? '—' : fmt.msRange(f.firstTsMs, f.lastTsMs),
+      fmt.msRange(f.firstTsMs, f.lastTsMs),
       f.timeZone ?? '—',
       fmt.bytes(f.size),
       button('Delete data…', () => onDelete(f), {
@@ -374,8 +373,7 @@ function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): 
 
 /** A modal question before a file's data is deleted; resolves to true only for "Delete data". */
 function confirmDelete(file: SourceFile): Promise<boolean> {
-  const rows =
-    file.kind === 'traffic' ? fmt.plural(file.rowsImported, 'hit', 'hits') : fmt.plural(file.rowsImported, 'ad row', 'ad rows');
+  const rows = fmt.kindRows(file.kind, file.rowsImported);
   const sessions = file.kind === 'traffic' ? ', and the sessions computed from them' : '';
   const keep = button('Keep it', () => dialog.close('keep'), { attrs: { id: 'keep-file-data', autofocus: true } });
   const remove = button('Delete data', () => dialog.close('delete'), {
@@ -501,7 +499,7 @@ function outcomeItem(outcome: FileOutcome): HTMLElement {
   const name = h('strong', { class: 'file-name' }, outcome.name);
   if (outcome.imported) {
     const f = outcome.imported;
-    const rows = f.kind === 'traffic' ? fmt.plural(f.rowsImported, 'hit', 'hits') : fmt.plural(f.rowsImported, 'row', 'rows');
+    const rows = fmt.kindRows(f.kind, f.rowsImported);
     return h(
       'li',
       { class: 'outcome ok' },

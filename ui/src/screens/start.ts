@@ -1,6 +1,7 @@
 // The start screen: open or create a project, open the demo, or pick a recent project.
 
 import { button, h, replace } from '../dom';
+import * as fmt from '../format';
 import { api, dialogs, type FormatInfo, type RecentProject } from '../ipc';
 import type { Shell } from '../main';
 
@@ -110,9 +111,9 @@ function recentItems(recent: RecentProject[], openPath: (path: string) => void):
   );
 }
 
-/** What the app reads, traffic and ads side by side; the list comes from the core's registry. */
+/** What the app reads, traffic, ads and analytics reports side by side; the list comes from the core's registry. */
 function formatLists(formats: FormatInfo[]): HTMLElement[] {
-  const list = (kind: string, title: string) =>
+  const list = ({ kind, title }: (typeof fmt.FORMAT_GROUPS)[number]) =>
     h(
       'div',
       { class: 'format-group' },
@@ -128,8 +129,7 @@ function formatLists(formats: FormatInfo[]): HTMLElement[] {
     h(
       'div',
       { class: 'format-groups' },
-      list('traffic', 'Website traffic'),
-      list('ads', 'Ad platforms'),
+      ...fmt.FORMAT_GROUPS.map(list),
     ),
     h('p', { class: 'muted small' }, 'Spreadsheets (.xlsx, .xls, .ods) and compressed files (.gz, .bz2) are read directly; the format is recognised from the content.'),
   ];
