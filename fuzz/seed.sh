@@ -5,7 +5,8 @@
 # grow with what the fuzzer finds. Hand-made seeds live in fuzz/seeds/<target>/ (committed).
 #
 # Targets that start with a settings byte (see fuzz/src/lib.rs, options_from_settings) get it
-# prepended here: its low four bits pick the log or ad format the file is in.
+# prepended here: its low four bits pick the ad format the file is in; import_logs has a second
+# byte for the log format.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -28,19 +29,23 @@ seed() {
   } >"$corpus/$target/$name"
 }
 
-# Log fixtures with the index of their format in import::logs::FORMATS.
+# Log fixtures with the index of their format in import::logs::FORMATS (octal, the second byte).
 logs=(
-  "0 caddy-access.log" "1 nginx-json.log" "2 cloudfront.log" "3 iis-w3c.log" "4 aws-alb.log"
-  "5 aws-elb-classic.log" "6 apache-vhost-combined.log" "7 nginx-combined.log" "8 apache-common.log"
+  "00 caddy-access.log" "01 nginx-json.log" "02 traefik-json.log" "03 cloudfront.log"
+  "04 incapsula-w3c.log" "05 netscaler-w3c.log" "06 shoutcast-w3c.log" "07 iis-w3c.log"
+  "07 iis-advanced.log" "10 aws-alb.log" "11 aws-elb-classic.log" "11 aws-elb-classic-comment.log"
+  "12 s3-access.log" "13 haproxy-http.log" "14 gandi.log" "15 apache-vhost-combined.log"
+  "15 apache-vhost-combined-no-port.log" "16 apache-vhost-common.log" "17 ovh.log"
+  "20 nginx-combined.log" "20 icecast-access.log" "21 apache-common.log"
 )
 for entry in "${logs[@]}"; do
   read -r index file <<<"$entry"
-  seed import_logs "$file" "00$index" "$core/logs/$file"
-  seed import_logs "utc-$file" "10$index" "$core/logs/$file" # bits 6-7 = 1: UTC
+  seed import_logs "$file" "000\\0$index" "$core/logs/$file"
+  seed import_logs "utc-$file" "100\\0$index" "$core/logs/$file" # bits 6-7 = 1: UTC
   seed import_any "$file" "" "$core/logs/$file"
   seed text_input "$file" "" "$core/logs/$file"
 done
-seed import_logs basjes-combined "007" "$shared/access-logs/basjes-hackers-access.log" 60
+seed import_logs basjes-combined "000\\020" "$shared/access-logs/basjes-hackers-access.log" 60
 seed import_any basjes-combined "" "$shared/access-logs/basjes-hackers-access.log" 60
 
 # Ad fixtures with the index of their format in import::ads::FORMATS; bits 4-5 = 1: day-first.

@@ -38,7 +38,7 @@ pub fn scratch_file(bytes: &[u8]) -> &'static Path {
 /// Import options chosen by one settings byte, so one corpus explores them all: bits 4-5 pick
 /// the date order (sniffed, day-first, month-first), bits 6-7 the time zone (none given, UTC,
 /// New York, Lord Howe with its half-hour DST shift). Bits 0-3 are left to the target (which
-/// format of a family to run).
+/// format of a family to run, where four bits name them all).
 pub fn options_from_settings(settings: u8) -> ImportOptions {
     let date_order = match (settings >> 4) & 3 {
         1 => Some(DateOrder::DayFirst),

@@ -8,7 +8,10 @@
 
 use std::borrow::Cow;
 
-use super::{clip, parse_status, quoted, score_if_most_fit, split_request_line, unescape, HitWriter, Request};
+use super::{
+    client_address, clip, parse_status, score_if_most_fit, split_fields, split_request_line, unescape, Enclosure,
+    HitWriter, Request,
+};
 use crate::error::Result;
 use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::import::{Context, Format, Head, Input, Sink};
@@ -127,7 +130,7 @@ impl AwsElb {
             code => parse_status(code)?,
         };
         let request = field(11);
-        if !request.quoted {
+        if request.enclosure != Enclosure::Quoted {
             return Err("the request field is not quoted".into());
         }
         Ok(Line {
@@ -137,46 +140,6 @@ impl AwsElb {
             request: unescape(request.text),
             user_agent: unescape(field(12).text),
         })
-    }
-}
-
-#[derive(Clone, Copy, Debug, Default)]
-struct Field<'a> {
-    text: &'a str,
-    quoted: bool,
-}
-
-/// Space-separated fields, each `"quoted"` field counting as one.
-fn split_fields(mut text: &str) -> Result<Vec<Field<'_>>, &'static str> {
-    let mut fields = Vec::with_capacity(32);
-    loop {
-        text = text.trim_start_matches(' ');
-        if text.is_empty() {
-            return Ok(fields);
-        }
-        if text.starts_with('"') {
-            let (value, rest) = quoted(text).ok_or("a quoted field is not closed (a truncated line?)")?;
-            fields.push(Field { text: value, quoted: true });
-            text = rest;
-        } else {
-            let end = text.find(' ').unwrap_or(text.len());
-            fields.push(Field { text: &text[..end], quoted: false });
-            text = &text[end..];
-        }
-    }
-}
-
-/// The client address without its port, which ELB always appends, to IPv6 addresses too
-/// without brackets: `192.0.2.1:2817` → `192.0.2.1`, `2001:db8::1:2817` → `2001:db8::1`,
-/// `[2001:db8::1]:2817` → `2001:db8::1`; `-` → "".
-fn client_address(client: &str) -> &str {
-    if let Some(bracketed) = client.strip_prefix('[') {
-        return bracketed.split(']').next().unwrap_or("");
-    }
-    match client.rsplit_once(':') {
-        Some((address, _port)) => address,
-        None if client == "-" => "",
-        None => client,
     }
 }
 
@@ -225,6 +188,29 @@ mod tests {
     }
 
     #[test]
+    fn classic_load_balancer_log_with_a_comment_line() {
+        let (format, sink) = import(&fixture("aws-elb-classic-comment.log"));
+        assert_eq!(format, "aws-elb-classic");
+        assert_eq!(sink.rejects, []);
+        let hit = &sink.hits[0];
+        assert_eq!(hit.url, "https://www.example.com/path/index.html?lang=en");
+        assert_eq!((hit.ts_ms, hit.ip.as_str()), (1_431_560_383_945, "192.0.2.50"));
+        assert_eq!(
+            (hit.user_agent.as_str(), hit.referrer.as_str()),
+            ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36", "")
+        );
+    }
+
+    #[test]
+    fn lines_cut_off_mid_field_are_rejected() {
+        let text = std::fs::read_to_string(fixture("aws-elb-classic-comment.log")).unwrap();
+        let cut = &text[..text.find("Mozilla").unwrap() + 7];
+        let sink = crate::import::logs::tests::read_with(&CLASSIC_ELB, cut);
+        assert_eq!((sink.hits.len(), sink.rejects.len(), sink.rejects[0].line), (0, 1, 2));
+        assert!(sink.rejects[0].reason.contains("truncated"), "{}", sink.rejects[0].reason);
+    }
+
+    #[test]
     fn sniffing_tells_the_balancers_apart() {
         let alb = Head::from_text(
             "a.log",
@@ -238,14 +224,5 @@ mod tests {
             Head::from_text("a.log", r#"1.2.3.4 - - [01/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "-""#);
         assert_eq!([ALB.sniff(&alb), ALB.sniff(&classic), ALB.sniff(&combined)], [90, 0, 0]);
         assert_eq!([CLASSIC_ELB.sniff(&alb), CLASSIC_ELB.sniff(&classic), CLASSIC_ELB.sniff(&combined)], [0, 85, 0]);
-    }
-
-    #[test]
-    fn client_addresses() {
-        assert_eq!(client_address("192.0.2.1:2817"), "192.0.2.1");
-        assert_eq!(client_address("[2001:db8::1]:2817"), "2001:db8::1");
-        assert_eq!(client_address("2001:db8::1:2817"), "2001:db8::1");
-        assert_eq!(client_address("192.0.2.1"), "192.0.2.1");
-        assert_eq!(client_address("-"), "");
     }
 }

@@ -1,5 +1,7 @@
-//! Web-server access logs: Apache/NCSA and nginx text logs, nginx and Caddy JSON logs, IIS and
-//! CloudFront W3C logs, AWS load-balancer logs. Each family parses its lines into a [`Request`];
+//! Web-server access logs: Apache/NCSA and nginx text logs and their hosting variants (Gandi,
+//! OVH; Icecast's is combined), nginx, Caddy and Traefik JSON logs, W3C extended logs (IIS,
+//! CloudFront, Incapsula, NetScaler, SHOUTcast), AWS load-balancer and S3 access logs, HAProxy
+//! HTTP logs. Each family parses its lines into a [`Request`];
 //! [`HitWriter`] then applies the rules every log shares, so one request is one hit everywhere:
 //!
 //! - url: `https://{host}{path}?{query}` when the log names the host (lower-cased, port
@@ -11,13 +13,17 @@
 //!   GET/HEAD is an interaction event `http_{method}` (`http_post`); anything else, redirects
 //!   included, is a `page_view`. Assets and errors are not interactions.
 //!
-//! Malformed lines are rejected with their line number and reason; blank lines and directive
-//! or comment lines are neither rows nor rejects.
+//! Malformed lines, lines cut off mid-field among them, are rejected with their line number and
+//! reason; blank lines and `#` lines (comments, W3C directives), wherever they are and in every
+//! log, are neither rows nor rejects.
 
 mod aws_elb;
 mod caddy;
+mod haproxy;
 mod ncsa;
 mod nginx_json;
+mod s3;
+mod traefik_json;
 mod w3c;
 
 use std::borrow::Cow;
@@ -30,11 +36,20 @@ use crate::model::{HitRow, HitType};
 pub const FORMATS: &[&dyn Format] = &[
     &caddy::CaddyJson,
     &nginx_json::NginxJson,
+    &traefik_json::TraefikJson,
     &w3c::CLOUDFRONT,
+    &w3c::INCAPSULA,
+    &w3c::NETSCALER,
+    &w3c::SHOUTCAST,
     &w3c::IIS,
     &aws_elb::ALB,
     &aws_elb::CLASSIC_ELB,
+    &s3::S3Access,
+    &haproxy::HaproxyHttp,
+    &ncsa::GANDI,
     &ncsa::VHOST_COMBINED,
+    &ncsa::VHOST_COMMON,
+    &ncsa::OVH,
     &ncsa::COMBINED,
     &ncsa::COMMON,
 ];
@@ -219,8 +234,18 @@ pub(super) fn clip(text: &str) -> &str {
     }
 }
 
-/// Feed every non-blank line with its 1-based number to `each`.
+/// Feed every non-blank line that is not a `#` comment with its 1-based number to `each`.
 pub(super) fn for_each_line(
+    input: &mut Input,
+    ctx: &Context,
+    mut each: impl FnMut(u64, &str) -> Result<()>,
+) -> Result<()> {
+    for_each_line_with_comments(input, ctx, |number, line| if is_comment(line) { Ok(()) } else { each(number, line) })
+}
+
+/// Feed every non-blank line, `#` lines included, with its 1-based number to `each`: for logs
+/// whose `#` lines are directives.
+pub(super) fn for_each_line_with_comments(
     input: &mut Input,
     ctx: &Context,
     mut each: impl FnMut(u64, &str) -> Result<()>,
@@ -234,11 +259,16 @@ pub(super) fn for_each_line(
     Ok(())
 }
 
+/// A `#` line: a comment (or a W3C directive), in any log neither a row nor a reject.
+pub(super) fn is_comment(line: &str) -> bool {
+    line.trim_start().starts_with('#')
+}
+
 /// `score` when most of the first non-empty lines that are not `#` directives fit, else 0.
 pub(super) fn score_if_most_fit(head: &Head, score: u8, fits: impl Fn(&str) -> bool) -> u8 {
     let mut total = 0;
     let mut fitting = 0;
-    for line in head.lines().filter(|l| !l.starts_with('#')).take(SNIFF_LINES) {
+    for line in head.lines().filter(|l| !is_comment(l)).take(SNIFF_LINES) {
         total += 1;
         fitting += usize::from(fits(line));
     }
@@ -268,6 +298,75 @@ pub(super) fn quoted(text: &str) -> Option<(&str, &str)> {
         }
     }
     None
+}
+
+/// How a field of a space-separated log line is enclosed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum Enclosure {
+    #[default]
+    Bare,
+    /// `"..."`, backslash escapes kept.
+    Quoted,
+    /// `[...]`, as timestamps are.
+    Bracketed,
+    /// `{...}`, as HAProxy's captured headers are.
+    Braced,
+}
+
+/// One field of a space-separated log line, without its enclosing characters.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Field<'a> {
+    pub text: &'a str,
+    pub enclosure: Enclosure,
+}
+
+/// Space-separated fields, each `"quoted"`, `[bracketed]` or `{braced}` field counting as one.
+/// A bracket or brace not closed right before a space or the end (`[2001:db8::1]:2817`)
+/// belongs to a bare field; a quote not closed so means a cut-off line.
+pub(super) fn split_fields(mut text: &str) -> Result<Vec<Field<'_>>, &'static str> {
+    let mut fields = Vec::with_capacity(32);
+    loop {
+        text = text.trim_start_matches(' ');
+        if text.is_empty() {
+            return Ok(fields);
+        }
+        if text.starts_with('"') {
+            let (value, rest) = quoted(text).ok_or("a quoted field is not closed (a truncated line?)")?;
+            fields.push(Field { text: value, enclosure: Enclosure::Quoted });
+            text = rest;
+            continue;
+        }
+        let enclosed = match text.as_bytes()[0] {
+            b'[' => Some((']', Enclosure::Bracketed)),
+            b'{' => Some(('}', Enclosure::Braced)),
+            _ => None,
+        };
+        let closed = enclosed.and_then(|(close, enclosure)| {
+            let end = text.find(close)?;
+            let rest = &text[end + 1..];
+            (rest.is_empty() || rest.starts_with(' ')).then_some((Field { text: &text[1..end], enclosure }, rest))
+        });
+        let (field, rest) = closed.unwrap_or_else(|| {
+            let end = text.find(' ').unwrap_or(text.len());
+            (Field { text: &text[..end], enclosure: Enclosure::Bare }, &text[end..])
+        });
+        fields.push(field);
+        text = rest;
+    }
+}
+
+/// A client address without the port a proxy appends, to IPv6 addresses too without brackets:
+/// `192.0.2.1:2817` → `192.0.2.1`, `2001:db8::1:2817` → `2001:db8::1`, `[2001:db8::1]:2817` →
+/// `2001:db8::1`; `-` → "".
+pub(super) fn client_address(client: &str) -> &str {
+    if let Some(bracketed) = client.strip_prefix('[') {
+        return bracketed.split(']').next().unwrap_or("");
+    }
+    match client.rsplit_once(':') {
+        Some((address, _port)) => address,
+        None if client == "-" => "",
+        None => client,
+    }
 }
 
 /// Undo the backslash escapes Apache and nginx write in quoted fields (`\"`, `\\`, `\xHH`,
@@ -352,7 +451,31 @@ pub(super) mod tests {
             (fixture("cloudfront.log"), "cloudfront"),
             (fixture("aws-alb.log"), "aws-alb"),
             (fixture("aws-elb-classic.log"), "aws-elb-classic"),
+            (fixture("aws-elb-classic-comment.log"), "aws-elb-classic"),
+            (fixture("apache-vhost-common.log"), "apache-vhost-common"),
+            (fixture("apache-vhost-combined-no-port.log"), "apache-vhost-combined"),
+            (fixture("gandi.log"), "gandi"),
+            (fixture("ovh.log"), "ovh"),
+            (fixture("icecast-access.log"), "apache-combined"),
+            (fixture("iis-advanced.log"), "iis-w3c"),
+            (fixture("incapsula-w3c.log"), "incapsula-w3c"),
+            (fixture("netscaler-w3c.log"), "netscaler-w3c"),
+            (fixture("shoutcast-w3c.log"), "shoutcast-w3c"),
+            (fixture("s3-access.log"), "s3-access"),
+            (fixture("haproxy-http.log"), "haproxy-http"),
+            (fixture("traefik-json.log"), "traefik-json"),
         ];
+        let mut listed: Vec<String> = cases.iter().map(|(p, _)| p.display().to_string()).collect();
+        listed.sort_unstable();
+        let mut on_disk: Vec<String> = std::fs::read_dir(fixture(""))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "log"))
+            .map(|p| p.display().to_string())
+            .collect();
+        on_disk.sort_unstable();
+        listed.retain(|p| !p.ends_with("basjes-hackers-access.log"));
+        assert_eq!(listed, on_disk, "every fixture log is checked here");
         for (path, id) in cases {
             let head = Head::read(&path).unwrap();
             let claims: Vec<&str> = FORMATS.iter().filter(|f| f.sniff(&head) > 0).map(|f| f.id()).collect();
@@ -473,6 +596,33 @@ pub(super) mod tests {
         assert!(split_request_line("\u{16}\u{3}\u{1}\u{0}").is_err());
         assert!(split_request_line("get / HTTP/1.1").is_err());
         assert!(split_request_line("GET  HTTP/1.1").is_err());
+    }
+
+    #[test]
+    fn client_addresses() {
+        assert_eq!(client_address("192.0.2.1:2817"), "192.0.2.1");
+        assert_eq!(client_address("[2001:db8::1]:2817"), "2001:db8::1");
+        assert_eq!(client_address("2001:db8::1:2817"), "2001:db8::1");
+        assert_eq!(client_address("192.0.2.1"), "192.0.2.1");
+        assert_eq!(client_address("-"), "");
+    }
+
+    #[test]
+    fn fields_enclosed_in_quotes_brackets_or_braces() {
+        let fields = split_fields(r#"a "b \" c" [d e] {f g} [::1]:80 {h"#).unwrap();
+        let parts: Vec<(&str, Enclosure)> = fields.iter().map(|f| (f.text, f.enclosure)).collect();
+        assert_eq!(
+            parts,
+            [
+                ("a", Enclosure::Bare),
+                (r#"b \" c"#, Enclosure::Quoted),
+                ("d e", Enclosure::Bracketed),
+                ("f g", Enclosure::Braced),
+                ("[::1]:80", Enclosure::Bare),
+                ("{h", Enclosure::Bare),
+            ]
+        );
+        assert!(split_fields(r#"a "b c"#).is_err(), "a quote cut off");
     }
 
     #[test]
