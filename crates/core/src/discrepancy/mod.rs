@@ -428,7 +428,7 @@ pub fn discrepancy(
         Some(DateRange { from: firsts().min()?, to: index.entries.iter().map(|e| e.days.to).max()? })
     });
     // Without hits, the sessions an analytics tool reported stand in for the re-sessionized ones.
-    let tool = reported::chosen_tool(&ads.reported).filter(|_| table.len() == 0);
+    let tool = reported::chosen_tool(&ads.reported).filter(|_| table.is_empty());
     let (analysis, unmatched) = match tool {
         Some(_) => {
             let analysis = reported::analyse(&index, &ads.reported, period, options.examples);
