@@ -40,7 +40,7 @@ pub struct RuleArgs {
     /// A new session when the campaign (utm tags, click id) changes
     #[arg(long, value_name = "on|off")]
     pub campaign_change: Option<Switch>,
-    /// A new session on a new external referrer
+    /// A new session on a referral from a new traffic source (source / medium, not host)
     #[arg(long, value_name = "on|off")]
     pub referrer_change: Option<Switch>,
     /// Direct arrivals keep the running campaign and sessions starting direct carry the last one

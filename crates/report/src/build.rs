@@ -516,7 +516,11 @@ pub fn rule_words(rules: &RuleSet) -> Vec<NameValue> {
         ),
         nv(
             "Referrer change",
-            on_off(rules.split_on_referrer_change, "A new external referrer starts a new session", "No split"),
+            on_off(
+                rules.split_on_referrer_change,
+                "A referral from a new traffic source starts a new session",
+                "No split",
+            ),
         ),
         nv("Referrals treated as direct", list_or(&rules.referral_exclusions, "None")),
         nv(

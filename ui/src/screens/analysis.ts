@@ -32,7 +32,7 @@ const TOGGLE_HELP = {
   campaign: 'Arriving from a different campaign or source starts a new session.',
   botFilter: 'Leave out hits from known bots and crawlers (by user agent).',
   hour: 'Start a new session at every full hour (UTC), as Umami does.',
-  referrer: 'Arriving from another website starts a new session.',
+  referrer: 'Arriving from a different traffic source starts a new session (google.com and google.ca are one: google / organic).',
   directKeeps: 'A visit typed in or bookmarked keeps the running campaign instead of starting a direct one.',
   directAdopts: 'A visit that began direct takes a campaign arriving later instead of being split (Matomo).',
   clickId: 'Every ad click id (gclid, msclkid, fbclid…) counts as a campaign of its own.',

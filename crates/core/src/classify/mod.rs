@@ -4,8 +4,9 @@
 //!
 //! - [`Classifier::attribute`]: source, medium, campaign and default channel of a session from
 //!   its landing hit's campaign tags and referrer (rules in [`source`], channels in [`channel`]).
-//! - [`Classifier::referrer`]: what a referrer is (none, internal, excluded, external), for
-//!   the sessionizer's referrer-change rule.
+//! - [`Classifier::referrer`]: what a referrer is (none, internal, excluded, external), and
+//!   the traffic source (source / medium) an external one reports under
+//!   ([`Referrer::source_medium`]), which the sessionizer's referrer-change rule compares.
 //! - [`Classifier::agent`]: device category, browser and OS of a user agent ([`agent`]);
 //!   [`AgentMemo`] parses each distinct user agent of a run once, by dictionary id.
 //! - [`Classifier::is_bot`]: the bot filter ([`bots`]).

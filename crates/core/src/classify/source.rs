@@ -62,10 +62,22 @@ pub enum Referrer<'a> {
     Other(Cow<'a, str>),
 }
 
-impl Referrer<'_> {
-    /// Does the referrer bring the visit from outside (what `split_on_referrer_change` looks at)?
+impl<'a> Referrer<'a> {
+    /// Does the referrer bring the visit from outside?
     pub fn is_external(&self) -> bool {
         matches!(self, Referrer::Known(_) | Referrer::Other(_))
+    }
+
+    /// The (source, medium) an external referrer reports the visit under: a listed site's
+    /// source name with its kind's medium (every `google.*` search domain is google / organic),
+    /// any other host with `referral`. `None` for a referrer that brings no visit from outside.
+    /// This, not the host, is what `split_on_referrer_change` compares.
+    pub fn source_medium(self) -> Option<(Cow<'a, str>, &'static str)> {
+        match self {
+            Referrer::None | Referrer::Internal | Referrer::Excluded => None,
+            Referrer::Known(site) => Some((site.source.into(), site.kind.medium())),
+            Referrer::Other(host) => Some((host, "referral")),
+        }
     }
 }
 
@@ -91,6 +103,17 @@ pub fn click_id_defaults(param: &str) -> Option<(&'static str, &'static str)> {
         "li_fat_id" => Some(("linkedin", "cpc")),
         _ => None,
     }
+}
+
+/// The (source, medium) campaign tags state on their own: utm_source and utm_medium as tagged
+/// (the missing one `(not set)`), else a click id's defaults ([`click_id_defaults`]). `None`
+/// when they state neither, and the referrer decides (rules 1 and 2 of the module doc).
+pub fn tagged_source<'a>(tags: &CampaignTags<'a>) -> Option<(&'a str, &'a str)> {
+    if !tags.source.is_empty() || !tags.medium.is_empty() {
+        let or_not_set = |tag: &'a str| if tag.is_empty() { NOT_SET } else { tag };
+        return Some((or_not_set(tags.source), or_not_set(tags.medium)));
+    }
+    click_id_defaults(tags.click_id_param).filter(|_| !tags.click_id.is_empty())
 }
 
 /// Classifies a referrer. `landing_host` is the host of the session's landing page (any case;
@@ -138,20 +161,18 @@ pub fn attribute<'a, S: AsRef<str>>(
     landing_host: &str,
     exclusions: &[S],
 ) -> Attribution<'a> {
-    let (source, medium, kind): (Cow<'a, str>, Cow<'a, str>, Option<SiteKind>) = if !tags.source.is_empty()
-        || !tags.medium.is_empty()
-    {
-        let source = if tags.source.is_empty() { NOT_SET } else { tags.source };
-        let medium = if tags.medium.is_empty() { NOT_SET } else { tags.medium };
-        (source.into(), medium.into(), sites.kind_of_source(source))
-    } else if let Some((source, medium)) = click_id_defaults(tags.click_id_param).filter(|_| !tags.click_id.is_empty())
-    {
-        (source.into(), medium.into(), sites.kind_of_source(source))
-    } else {
-        match classify_referrer(sites, referrer, landing_host, exclusions) {
-            Referrer::None | Referrer::Internal | Referrer::Excluded => (DIRECT.into(), NO_MEDIUM.into(), None),
-            Referrer::Known(site) => (site.source.into(), site.kind.medium().into(), Some(site.kind)),
-            Referrer::Other(host) => (host, "referral".into(), None),
+    let (source, medium, kind): (Cow<'a, str>, Cow<'a, str>, Option<SiteKind>) = match tagged_source(tags) {
+        Some((source, medium)) => (source.into(), medium.into(), sites.kind_of_source(source)),
+        None => {
+            let referrer = classify_referrer(sites, referrer, landing_host, exclusions);
+            let kind = match referrer {
+                Referrer::Known(site) => Some(site.kind),
+                _ => None,
+            };
+            match referrer.source_medium() {
+                Some((source, medium)) => (source, medium.into(), kind),
+                None => (DIRECT.into(), NO_MEDIUM.into(), None),
+            }
         }
     };
     let channel = default_channel(&source, &medium, tags.campaign, kind);
@@ -368,6 +389,30 @@ mod tests {
         assert_eq!(class("http://[::1]:8080/"), Referrer::Other("::1".into()));
         assert_eq!(class("https://a..b/"), Referrer::Other("a..b".into()));
         assert_eq!(class("https://google.com./"), Referrer::Known(sites.site_of_host("google.com").unwrap()));
+    }
+
+    #[test]
+    fn referrers_report_under_their_classified_source_not_their_host() {
+        let sites = Sites::load();
+        let source = |r| classify_referrer(&sites, r, "shop.example.com", NO_EXCLUSIONS).source_medium();
+        for google in ["https://www.google.com/", "https://www.google.ca/url?q=x", "google.de/search"] {
+            assert_eq!(source(google), Some(("google".into(), "organic")), "{google}");
+        }
+        assert_eq!(source("https://www.a.com/post"), Some(("a.com".into(), "referral")));
+        assert_eq!(source("https://a.com/"), Some(("a.com".into(), "referral")));
+        assert_eq!(source("https://m.facebook.com/"), Some(("facebook".into(), "social")));
+        for none in ["", "https://www.example.com/", "/cart"] {
+            assert_eq!(source(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn tags_state_a_source_with_a_utm_tag_or_a_click_id() {
+        assert_eq!(tagged_source(&tags("google", "organic", "")), Some(("google", "organic")));
+        assert_eq!(tagged_source(&tags("", "email", "may")), Some(("(not set)", "email")));
+        assert_eq!(tagged_source(&click("gclid", "Cj0")), Some(("google", "cpc")));
+        assert_eq!(tagged_source(&click("gclid", "")), None);
+        assert_eq!(tagged_source(&tags("", "", "spring")), None);
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The seam between the engine and [`crate::classify`]: what a session's entrance (campaign
-//! tags + referrer, seen from its landing page's host) is as source / medium / channel, what a
-//! referrer is for the referrer-change rule, what a user agent is as device / browser / OS, and
-//! whether it is a bot. The engine asks once per distinct value and keeps the answers.
+//! tags + referrer, seen from its landing page's host) is as source / medium / channel, which
+//! traffic source (source / medium) a referrer or campaign tags give for the referrer-change
+//! rule, what a user agent is as device / browser / OS, and whether it is a bot. The engine asks
+//! once per distinct value and keeps the answers.
 
 use serde::{Deserialize, Serialize};
 
 use super::table::Campaign;
-use crate::classify::{Classifier, Referrer};
+use crate::classify::{source, Classifier, Referrer};
 use crate::model::CampaignTags;
 
 /// Where a session came from. The click id of a session is its entrance campaign's (see
@@ -30,24 +31,27 @@ pub struct Device {
     pub os: String,
 }
 
+/// A traffic source as the platform classifies it: (source, medium), such as (`google`,
+/// `organic`) for every google.* search domain or (`news.example`, `referral`).
+pub(crate) type SourceMedium = (String, String);
+
 /// What a referrer brings, for the split rules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ReferrerKind {
     /// No referrer, or an excluded one: a direct arrival.
     Direct,
-    /// A page of the same site: navigation, no arrival.
+    /// A page of the same site (same registrable domain): navigation, no arrival.
     Internal,
-    /// From outside, reported under this source name (`google`, `news.example`).
-    External(String),
+    /// From outside, under this traffic source.
+    External(SourceMedium),
 }
 
 fn classifier() -> &'static Classifier {
     Classifier::shared()
 }
 
-/// The traffic of an entrance landing on `landing_host`.
-pub(crate) fn traffic(campaign: &Campaign, referrer: &str, landing_host: &str, exclusions: &[String]) -> Traffic {
-    let tags = CampaignTags {
+fn tags_of(campaign: &Campaign) -> CampaignTags<'_> {
+    CampaignTags {
         source: &campaign.source,
         medium: &campaign.medium,
         campaign: &campaign.name,
@@ -55,8 +59,12 @@ pub(crate) fn traffic(campaign: &Campaign, referrer: &str, landing_host: &str, e
         content: &campaign.content,
         click_id_param: &campaign.click_id_param,
         click_id: &campaign.click_id,
-    };
-    let a = classifier().attribute(&tags, referrer, landing_host, exclusions);
+    }
+}
+
+/// The traffic of an entrance landing on `landing_host`.
+pub(crate) fn traffic(campaign: &Campaign, referrer: &str, landing_host: &str, exclusions: &[String]) -> Traffic {
+    let a = classifier().attribute(&tags_of(campaign), referrer, landing_host, exclusions);
     Traffic {
         source: a.source.into_owned(),
         medium: a.medium.into_owned(),
@@ -69,12 +77,20 @@ pub(crate) fn traffic(campaign: &Campaign, referrer: &str, landing_host: &str, e
 
 /// What `referrer` is, seen from a page of `landing_host`.
 pub(crate) fn referrer_kind(referrer: &str, landing_host: &str, exclusions: &[String]) -> ReferrerKind {
-    match classifier().referrer(referrer, landing_host, exclusions) {
-        Referrer::None | Referrer::Excluded => ReferrerKind::Direct,
-        Referrer::Internal => ReferrerKind::Internal,
-        Referrer::Known(site) => ReferrerKind::External(site.source.to_owned()),
-        Referrer::Other(host) => ReferrerKind::External(host.into_owned()),
+    let referrer = classifier().referrer(referrer, landing_host, exclusions);
+    if referrer == Referrer::Internal {
+        return ReferrerKind::Internal;
     }
+    match referrer.source_medium() {
+        Some((source, medium)) => ReferrerKind::External((source.into_owned(), medium.to_owned())),
+        None => ReferrerKind::Direct,
+    }
+}
+
+/// The traffic source a campaign's tags state on their own (utm source / medium, or a click
+/// id's defaults); `None` when the landing hit's referrer decides.
+pub(crate) fn campaign_source(campaign: &Campaign) -> Option<SourceMedium> {
+    source::tagged_source(&tags_of(campaign)).map(|(source, medium)| (source.to_owned(), medium.to_owned()))
 }
 
 /// The device of a user agent.
@@ -100,10 +116,17 @@ mod tests {
         assert_eq!((t.source.as_str(), t.medium.as_str(), t.channel.as_str()), ("google", "cpc", "Paid Search"));
         let t = traffic(&Campaign::default(), "", "shop.example", none);
         assert_eq!((t.source.as_str(), t.medium.as_str()), ("(direct)", "(none)"));
+        let google = ReferrerKind::External(("google".into(), "organic".into()));
+        assert_eq!(referrer_kind("https://www.google.de/", "shop.example", none), google);
+        assert_eq!(referrer_kind("https://www.google.ca/url?q=x", "shop.example", none), google);
         assert_eq!(
-            referrer_kind("https://www.google.de/", "shop.example", none),
-            ReferrerKind::External("google".into())
+            referrer_kind("https://www.a.com/post", "shop.example", none),
+            ReferrerKind::External(("a.com".into(), "referral".into()))
         );
+        assert_eq!(referrer_kind("https://www.example.com/", "shop.example.com", none), ReferrerKind::Internal);
+        assert_eq!(campaign_source(&paid), Some(("google".into(), "cpc".into())));
+        let name_only = Campaign { name: "spring".into(), ..Default::default() };
+        assert_eq!(campaign_source(&name_only), None);
         assert_eq!(referrer_kind("https://shop.example/a", "shop.example", none), ReferrerKind::Internal);
         assert_eq!(
             referrer_kind("https://pay.example/", "shop.example", &["pay.example".into()]),

@@ -1,13 +1,14 @@
 //! The engine: hits → sessions under a [`RuleSet`]. Hit indices are put in (group, time) order
 //! by a counting sort on the group id (the table is already in time order, so one stable pass
 //! does it), then one linear pass per group applies the rules. Everything the rules ask of a
-//! dictionary value (bot or not, key event, the campaign value a split compares, the kind of a
-//! referrer, the classification of an entrance) is worked out once per distinct value.
+//! dictionary value (bot or not, key event, the campaign value a split compares, the traffic
+//! source of a referrer or of campaign tags, the classification of an entrance) is worked out
+//! once per distinct value.
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::attribution::{self, Device, ReferrerKind, Traffic};
+use super::attribution::{self, Device, ReferrerKind, SourceMedium, Traffic};
 use super::clock::LocalDays;
 use super::identity::{Groups, Visitor, NO_GROUP};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet};
@@ -139,7 +140,7 @@ pub struct Sessionized {
     days: LocalDays,
 }
 
-/// A session's running campaign value: what campaign and referrer changes compare.
+/// What a hit brings: the value campaign changes compare, or the traffic source of a referral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Source {
     /// The hit says nothing about where the visitor came from (internal navigation, events).
@@ -147,7 +148,7 @@ enum Source {
     Direct,
     /// A campaign value (tags, plus the click id when click ids are campaigns).
     Campaign(u32),
-    /// An external referrer, by the source name it reports under.
+    /// An external referrer, by the id of its traffic source (source / medium, as classified).
     Referral(u32),
 }
 
@@ -188,7 +189,12 @@ struct Lookups {
     referrer_source: Vec<Source>,
     /// ... and to pages of other sites, by (referrer id, site).
     referrer_source_elsewhere: FxHashMap<(u32, u32), Source>,
+    /// Per campaign attribution key: the id of the traffic source its tags state, if they do.
+    tagged_source: Vec<Option<u32>>,
 }
+
+/// The traffic-source id of a direct arrival; classified sources are numbered from 1.
+const DIRECT_TRAFFIC: u32 = 0;
 
 impl Lookups {
     fn new(table: &HitTable, rules: &RuleSet) -> Lookups {
@@ -203,27 +209,36 @@ impl Lookups {
         };
         let site_of_url = &table.url_site;
         let main_site = site_of_url.get(1).copied().unwrap_or(0);
-        let mut names: FxHashMap<String, u32> = FxHashMap::default();
+        let mut sources: FxHashMap<SourceMedium, u32> = FxHashMap::default();
+        let mut source_id = |source: SourceMedium| {
+            let next = sources.len() as u32 + 1;
+            *sources.entry(source).or_insert(next)
+        };
         let mut classify = |referrer: u32, site: u32| -> Source {
             let landing_host = host(&d.urls[site as usize]);
             match attribution::referrer_kind(&d.referrers[referrer as usize], landing_host, &rules.referral_exclusions)
             {
                 ReferrerKind::Direct => Source::Direct,
                 ReferrerKind::Internal => Source::None,
-                ReferrerKind::External(name) => {
-                    let next = names.len() as u32;
-                    Source::Referral(*names.entry(name).or_insert(next))
-                }
+                ReferrerKind::External(source) => Source::Referral(source_id(source)),
             }
         };
         let referrer_source: Vec<Source> = (0..d.referrers.len() as u32).map(|r| classify(r, main_site)).collect();
         let mut referrer_source_elsewhere = FxHashMap::default();
         for i in 0..table.len() {
             let site = site_of_url[table.url[i] as usize];
-            if site != main_site && table.hit_type[i] == HitType::PageView {
+            // Page views bring referrals; a tagged hit may be a session's entrance.
+            if site != main_site && (table.hit_type[i] == HitType::PageView || table.campaign[i] != 0) {
                 referrer_source_elsewhere
                     .entry((table.referrer[i], site))
                     .or_insert_with(|| classify(table.referrer[i], site));
+            }
+        }
+        let keys = table.campaign_attribution_key.iter().max().map_or(0, |&k| k as usize + 1);
+        let (mut tagged_source, mut seen) = (vec![None; keys], vec![false; keys]);
+        for (campaign, &key) in d.campaigns.iter().zip(&table.campaign_attribution_key) {
+            if !std::mem::replace(&mut seen[key as usize], true) {
+                tagged_source[key as usize] = attribution::campaign_source(campaign).map(&mut source_id);
             }
         }
         Lookups {
@@ -233,6 +248,7 @@ impl Lookups {
             campaign_value,
             referrer_source,
             referrer_source_elsewhere,
+            tagged_source,
         }
     }
 
@@ -246,14 +262,29 @@ impl Lookups {
         if t.hit_type[i] != HitType::PageView {
             return Source::None;
         }
-        let referrer = t.referrer[i];
+        self.referrer_source(t.referrer[i], t.url_site[t.url[i] as usize])
+    }
+
+    /// What `referrer` brings to a page of `site`.
+    fn referrer_source(&self, referrer: u32, site: u32) -> Source {
         if !self.referrer_source_elsewhere.is_empty() {
-            let site = t.url_site[t.url[i] as usize];
             if let Some(&source) = self.referrer_source_elsewhere.get(&(referrer, site)) {
                 return source;
             }
         }
         self.referrer_source[referrer as usize]
+    }
+
+    /// The traffic-source id of an entrance: the one its tags state, else its referrer's.
+    fn traffic_source(&self, t: &HitTable, entrance: Entrance) -> u32 {
+        let key = t.campaign_attribution_key[entrance.campaign as usize];
+        if let Some(id) = self.tagged_source[key as usize] {
+            return id;
+        }
+        match self.referrer_source(entrance.referrer, t.url_site[entrance.url as usize]) {
+            Source::Referral(id) => id,
+            Source::None | Source::Direct | Source::Campaign(_) => DIRECT_TRAFFIC,
+        }
     }
 }
 
@@ -326,6 +357,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let mut walk = Walk {
         table,
         rules: &rules,
+        lookups: &lookups,
         days: &days,
         sessions: Vec::with_capacity(n / 4),
         hit_session: vec![NO_SESSION; n],
@@ -377,8 +409,7 @@ struct Open {
     exit_row: u32,
     first_row: u32,
     user: u32,
-    source: Source,
-    entrance: Entrance,
+    arrival: Arrival,
     next_midnight: i64,
     next_hour: i64,
     burst_ended: bool,
@@ -399,6 +430,27 @@ impl Entrance {
         let i = row as usize;
         Entrance { campaign: t.campaign[i], referrer: t.referrer[i], url: t.url[i] }
     }
+
+    /// Does hit `row` repeat this entrance's referrer on its page (an event or a reload of the
+    /// landing page)? Such a hit is no new arrival.
+    fn repeated_by(self, t: &HitTable, row: u32) -> bool {
+        let i = row as usize;
+        self.referrer != 0 && t.referrer[i] == self.referrer && t.url[i] == self.url
+    }
+}
+
+/// Where a session came from: the value campaign changes compare, the traffic source referrer
+/// changes compare, and the hit it is attributed to.
+#[derive(Clone, Copy)]
+struct Arrival {
+    source: Source,
+    traffic_source: u32,
+    entrance: Entrance,
+}
+
+impl Arrival {
+    const DIRECT: Arrival =
+        Arrival { source: Source::Direct, traffic_source: DIRECT_TRAFFIC, entrance: Entrance::DIRECT };
 }
 
 enum Decision {
@@ -411,6 +463,7 @@ enum Decision {
 struct Walk<'a> {
     table: &'a HitTable,
     rules: &'a RuleSet,
+    lookups: &'a Lookups,
     days: &'a LocalDays,
     sessions: Vec<Session>,
     hit_session: Vec<u32>,
@@ -430,7 +483,7 @@ impl Walk<'_> {
         let recorded = groups.recorded[group as usize];
         let mut open: Option<Open> = None;
         // The visitor's latest campaign or referral, carried into sessions that start direct.
-        let mut carried: Option<(Source, Entrance)> = None;
+        let mut carried: Option<Arrival> = None;
         for hit in hits {
             let interaction = hit.flags & INTERACTION != 0;
             let activity = interaction || !self.rules.interaction_only;
@@ -447,9 +500,8 @@ impl Walk<'_> {
             match (split, open.as_mut()) {
                 (None, Some(s)) => {
                     if matches!(decision, Decision::Adopt) {
-                        s.source = source;
-                        s.entrance = Entrance::of(self.table, hit.row);
-                        carried = Some((source, s.entrance));
+                        s.arrival = self.arrival(source, hit.row);
+                        carried = Some(s.arrival);
                     }
                     self.add(s, hit, activity);
                 }
@@ -499,8 +551,8 @@ impl Walk<'_> {
         if let Some(reason) = split {
             return Decision::Split(reason);
         }
-        let changed = source != s.source;
-        let adopt = s.source == Source::Direct && r.direct_session_adopts_campaign;
+        let changed = source != s.arrival.source;
+        let adopt = s.arrival.source == Source::Direct && r.direct_session_adopts_campaign;
         match source {
             Source::Direct if changed && r.split_on_campaign_change && !r.direct_keeps_campaign => {
                 Decision::Split(StartReason::CampaignChange)
@@ -512,7 +564,11 @@ impl Walk<'_> {
                     Decision::Split(StartReason::CampaignChange)
                 }
             }
-            Source::Referral(_) if changed && r.split_on_referrer_change => {
+            Source::Referral(traffic_source)
+                if r.split_on_referrer_change
+                    && traffic_source != s.arrival.traffic_source
+                    && !s.arrival.entrance.repeated_by(self.table, hit.row) =>
+            {
                 if adopt {
                     Decision::Adopt
                 } else {
@@ -529,18 +585,18 @@ impl Walk<'_> {
         visitor: u32,
         reason: StartReason,
         source: Source,
-        carried: &mut Option<(Source, Entrance)>,
+        carried: &mut Option<Arrival>,
     ) -> Open {
         let ts = hit.ts_ms;
-        let (source, entrance) = match source {
+        let arrival = match source {
             Source::Campaign(_) | Source::Referral(_) => {
-                let entrance = Entrance::of(self.table, hit.row);
-                *carried = Some((source, entrance));
-                (source, entrance)
+                let arrival = self.arrival(source, hit.row);
+                *carried = Some(arrival);
+                arrival
             }
             Source::Direct | Source::None => match *carried {
                 Some(c) if self.rules.direct_keeps_campaign => c,
-                _ => (Source::Direct, Entrance::DIRECT),
+                _ => Arrival::DIRECT,
             },
         };
         self.recent.clear();
@@ -562,12 +618,17 @@ impl Walk<'_> {
             exit_row: UNSET,
             first_row: hit.row,
             user: 0,
-            source,
-            entrance,
+            arrival,
             next_midnight: if self.rules.split_at_midnight { self.days.next_midnight(ts) } else { i64::MAX },
             next_hour: if self.rules.split_at_hour { (ts.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR } else { i64::MAX },
             burst_ended: false,
         }
+    }
+
+    /// The arrival hit `row` makes, bringing `source`.
+    fn arrival(&self, source: Source, row: u32) -> Arrival {
+        let entrance = Entrance::of(self.table, row);
+        Arrival { source, traffic_source: self.lookups.traffic_source(self.table, entrance), entrance }
     }
 
     fn add(&mut self, s: &mut Open, hit: &Packed, activity: bool) {
@@ -661,9 +722,9 @@ impl Walk<'_> {
             exit_url: t.url[exit_row as usize],
             bounce,
             engaged,
-            entrance_campaign: s.entrance.campaign,
-            entrance_referrer: s.entrance.referrer,
-            traffic: self.traffic_of(s.entrance),
+            entrance_campaign: s.arrival.entrance.campaign,
+            entrance_referrer: s.arrival.entrance.referrer,
+            traffic: self.traffic_of(s.arrival.entrance),
             device: t.agents().device[t.user_agent[s.first_row as usize] as usize],
             start_reason: s.reason,
         };

@@ -223,7 +223,11 @@ pub struct RuleSet {
     /// Matomo: a running visit whose source is direct takes a campaign arriving later instead of
     /// being split by it.
     pub direct_session_adopts_campaign: bool,
-    /// A new external referrer host (not excluded) starts a new session.
+    /// A new traffic source starts a new session: an external referrer counts by the source /
+    /// medium it is classified as (every google.* search domain is google / organic), compared
+    /// with the session's own (its tags' or its referrer's), never by host; the same source again
+    /// does not split. A referrer on the page's own registrable domain is internal and an
+    /// excluded one direct; a hit on the landing page repeating its referrer is no new arrival.
     pub split_on_referrer_change: bool,
     /// Hosts whose referrals count as direct (payment gateways, own subdomains); a host also
     /// matches its subdomains.
@@ -250,9 +254,10 @@ pub struct RuleSet {
 pub enum Preset {
     /// Universal Analytics (Google's "How a web session is defined in Universal Analytics" and
     /// campaign/traffic-source docs): 30 min timeout, a new session at midnight of the view's
-    /// time zone and on any campaign change (utm values, each auto-tagged click id, a new
-    /// referral), direct returns keep the campaign; non-interaction hits do not count; bounce =
-    /// one interaction hit; duration = last interaction − first hit.
+    /// time zone, on any campaign change (utm values, each auto-tagged click id) and on a
+    /// referral from a new traffic source (source / medium as UA classifies it, not the referrer
+    /// host), direct returns keep the campaign; non-interaction hits do not count; bounce = one
+    /// interaction hit; duration = last interaction − first hit.
     #[serde(rename = "ua")]
     UniversalAnalytics,
     /// GA4 ("[GA4] About sessions", "engaged sessions" help pages): 30 min timeout (settable up
@@ -267,8 +272,12 @@ pub enum Preset {
     /// Matomo with its defaults (FAQ "How is a visit defined", `visit_standard_length`,
     /// `Tracker/Visit.php`): 30 min, 10,000 actions, a new visit at midnight of the site's time
     /// zone, on a campaign change unless the current visit is direct (then it takes the
-    /// campaign), and on a user id change; referrer change off (an option); bounce = at most one
-    /// action; duration = last − first + 1 s.
+    /// campaign), and on a user id change; bounce = at most one action; duration = last −
+    /// first + 1 s. Referrer change is off, as Matomo's `create_new_visit_when_website_referrer_changes`
+    /// is by default. Matomo's option, when on, splits only on a referrer of its "website" type
+    /// whose name differs (case-insensitively) from the visit's; turning
+    /// [`RuleSet::split_on_referrer_change`] on here also splits on a new search engine or
+    /// social network.
     Matomo,
     /// Plausible (its "data policy" page and source): a cookie-free hash of daily salt, IP, user
     /// agent and site; 30 min; the session carries across the salt rotation; bounce = fewer

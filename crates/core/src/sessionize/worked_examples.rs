@@ -181,6 +181,9 @@ fn referral_from_a_then_b_is_two_sessions_and_one_when_b_is_excluded() {
         HitRow { referrer: "https://a.com/post", ..pv("2024-03-05T10:00:00Z", "/") },
         HitRow { referrer: "https://b.com/pay", ..pv("2024-03-05T10:00:20Z", "/thanks") },
     ];
+    // a.com again, under another host name of the same source, is no new source.
+    let again = [rows[0], HitRow { referrer: "https://www.a.com/other", ..rows[1] }];
+    assert_eq!(count(&again, &preset(Preset::UniversalAnalytics)), 1);
     let mut ua = preset(Preset::UniversalAnalytics);
     let (_, s) = run(&rows, &ua);
     assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::ReferrerChange]);
@@ -191,6 +194,77 @@ fn referral_from_a_then_b_is_two_sessions_and_one_when_b_is_excluded() {
     // Subdomains of an excluded host are excluded too.
     let sub = [rows[0], HitRow { referrer: "https://checkout.b.com/", ..rows[1] }];
     assert_eq!(count(&sub, &ua), 1);
+}
+
+#[test]
+fn organic_from_google_com_then_google_ca_inside_30_minutes_is_one_session_google_organic() {
+    let rows = [
+        HitRow { referrer: "https://www.google.com/", ..pv("2024-03-05T10:00:00Z", "https://shop.example/") },
+        HitRow { referrer: "https://shop.example/", ..pv("2024-03-05T10:05:00Z", "https://shop.example/a") },
+        HitRow { referrer: "https://www.google.ca/", ..pv("2024-03-05T10:12:00Z", "https://shop.example/b") },
+    ];
+    for p in Preset::ALL {
+        let (_, s) = run(&rows, &preset(p));
+        assert_eq!(reasons(&s), [StartReason::FirstHit], "{p:?}");
+        let traffic = &s.traffic[s.sessions[0].traffic as usize];
+        assert_eq!((traffic.source.as_str(), traffic.medium.as_str()), ("google", "organic"), "{p:?}");
+    }
+    // The same when the session's source is stated by tags, as a UA export states it on the
+    // first hit: the tags' google / organic is the referrer's google / organic.
+    let organic = CampaignTags { source: "google", medium: "organic", ..EMPTY_TAGS };
+    let tagged_first = [tagged(rows[0], organic), rows[1], rows[2]];
+    assert_eq!(count(&tagged_first, &preset(Preset::UniversalAnalytics)), 1);
+    // Another search engine is another source.
+    let bing = [rows[0], rows[1], HitRow { referrer: "https://www.bing.com/", ..rows[2] }];
+    let (_, s) = run(&bing, &preset(Preset::UniversalAnalytics));
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::ReferrerChange]);
+}
+
+#[test]
+fn a_visit_on_shop_example_com_whose_next_page_carries_referrer_www_example_com_is_one_session() {
+    let rows = [
+        HitRow { referrer: "https://news.example.org/", ..pv("2024-03-05T10:00:00Z", "https://shop.example.com/") },
+        HitRow { referrer: "https://www.example.com/", ..pv("2024-03-05T10:02:00Z", "https://shop.example.com/cart") },
+    ];
+    // www.shop.com to shop.com: the page's own registrable domain too.
+    let www = [
+        HitRow { referrer: "https://news.example.org/", ..pv("2024-03-05T10:00:00Z", "https://shop.com/") },
+        HitRow { referrer: "https://www.shop.com/a", ..pv("2024-03-05T10:02:00Z", "https://shop.com/b") },
+    ];
+    for p in Preset::ALL {
+        let mut rules = preset(p);
+        for on in [false, true] {
+            rules.split_on_referrer_change = on;
+            assert_eq!(count(&rows, &rules), 1, "{p:?}, referrer change {on}");
+            assert_eq!(count(&www, &rules), 1, "{p:?}, referrer change {on}");
+        }
+    }
+}
+
+#[test]
+fn an_event_on_the_landing_page_that_repeats_its_referrer_does_not_split() {
+    // An ad click (stated google / cpc) from www.google.com; a UA export leaves the later hits
+    // of the landing page without tags but with the page's referrer.
+    let click = CampaignTags { click_id_param: "gclid", click_id: "Cj0A", ..EMPTY_TAGS };
+    let google = "https://www.google.com/";
+    let rows = [
+        tagged(HitRow { referrer: google, ..pv("2024-03-05T10:00:00Z", "/l") }, click),
+        HitRow { referrer: google, ..event("2024-03-05T10:00:30Z", "/l", "click", true) },
+        // A reload of the landing page repeats its referrer too.
+        HitRow { referrer: google, ..pv("2024-03-05T10:01:00Z", "/l") },
+    ];
+    for p in [Preset::UniversalAnalytics, Preset::Matomo] {
+        let mut rules = preset(p);
+        rules.split_on_referrer_change = true;
+        let (_, s) = run(&rows, &rules);
+        assert_eq!(reasons(&s), [StartReason::FirstHit], "{p:?}");
+        assert_eq!(s.traffic[s.sessions[0].traffic as usize].medium, "cpc", "{p:?}");
+    }
+    // Back to Google and in on another page is a new arrival: google / organic is not the
+    // session's google / cpc.
+    let back = [rows[0], rows[1], HitRow { referrer: google, ..pv("2024-03-05T10:02:00Z", "/other") }];
+    let (_, s) = run(&back, &preset(Preset::UniversalAnalytics));
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::ReferrerChange]);
 }
 
 #[test]
