@@ -292,7 +292,8 @@ pub struct StepView {
 #[serde(rename_all = "camelCase")]
 pub struct CauseView {
     /// `tags_lost`, `no_landing`, `repeat_clicks`, `extra_sessions`, `sessions_without_click`,
-    /// `bot_landings`, `bot_sessions`, `day_shift` or `name_mismatch`.
+    /// `bot_landings`, `bot_sessions`, `day_shift`, `name_mismatch` or `not_separable` (reported
+    /// totals only).
     pub kind: String,
     /// In plain words.
     pub cause: String,

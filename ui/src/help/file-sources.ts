@@ -49,7 +49,7 @@ export const FILE_SOURCES: FileSource[] = [
   {
     id: 'ga4-traffic-acquisition',
     title: 'Google Analytics 4: traffic acquisition',
-    gives: 'GA4’s own count of sessions per campaign, imported as reported sessions: what GA4 itself counted, beside the sessions SessionLens computes from your traffic data.',
+    gives: 'GA4’s own count of sessions per campaign. With your Google Ads report, the Discrepancy view compares clicks with these sessions campaign by campaign, when the project holds no traffic data of its own.',
     steps: [
       'In Google Analytics, open *Reports* → *Acquisition* → *Traffic acquisition*.',
       'Choose the date range at the top right.',
@@ -58,7 +58,7 @@ export const FILE_SOURCES: FileSource[] = [
     ],
     notes: [
       'It imports as GA4’s reported sessions: one total per campaign over the report’s dates, which the lines at the top of the file state (keep them). A report with a *Date* column imports day by day.',
-      'It holds totals, not visits. To import GA4 data visit by visit, use the GA4 BigQuery export (the events_ tables) instead.',
+      'It holds totals, not visits, so it shows which campaigns are off but not why. To see the causes (lost tags, repeat clicks, bots), import GA4 data visit by visit from the GA4 BigQuery export (the events_ tables) or your server’s access log.',
     ],
   },
   {
