@@ -65,15 +65,33 @@ test('the demo project opens with its files listed', async () => {
   await driver.click(await driver.find('#open-demo'));
   await driver.waitFor('#files-table tbody tr', { timeout: 60_000, what: 'the files table' });
   const files = await tableCells('#files-table');
-  const traffic = files.find((cells) => cells[0] === 'shop-traffic-2024-03.csv');
+  const traffic = files.find((cells) => cells[0] === 'shop-traffic-2026-11.csv');
   assert.ok(traffic, JSON.stringify(files));
-  assert.deepEqual(traffic.slice(1, 6), ['csv', 'traffic', '3,000', '3', '2024-03-01 – 2024-03-31']);
-  const ads = files.find((cells) => cells[0] === 'google-ads-campaigns-2024-03.csv');
+  // The last New York evening of November is 1 December in UTC.
+  assert.deepEqual(traffic.slice(1, 6), ['CSV/TSV traffic export', 'traffic', '9,815', '3', '2026-11-01 – 2026-12-01']);
+  const ads = files.find((cells) => cells[0] === 'google-ads-campaigns-2026-11.csv');
   assert.ok(ads, `the demo's ad report is listed: ${JSON.stringify(files)}`);
   assert.equal(ads[2], 'ads');
   await driver.waitFor('#rejects-table tbody tr', { what: 'the rejects table' });
   assert.equal(await driver.text(await driver.find('#rejects-title .count-badge')), '3');
   await save('project.png');
+});
+
+test('the discrepancy view answers first: the verdict of the demo, then its campaigns', async () => {
+  await driver.click(await driver.find('#tab-discrepancy'));
+  const verdict = await driver.waitFor('#discrepancy .verdict', {
+    timeout: 60_000,
+    test: (t) => t.startsWith('All campaigns: 1,886 clicks →'),
+    what: 'the verdict',
+  });
+  assert.match(await driver.text(verdict), /GA4 sessions .*below the usual 80–120.*tags lost on the way to \/promo/);
+  await driver.waitFor('#discrepancy-table tbody tr', { timeout: 60_000, what: 'the campaign table' });
+  const campaigns = await tableCells('#discrepancy-table');
+  assert.ok(campaigns.some((cells) => cells[0] === 'Brand - Exact'), JSON.stringify(campaigns));
+  await driver.waitFor('#discrepancy .chart svg', { what: 'the waterfall' });
+  await save('discrepancy.png');
+  await driver.click(await driver.find('#discrepancy-table tbody tr .link-button'));
+  await driver.waitFor('#campaign-detail .step-explanation', { what: 'the campaign explanation' });
 });
 
 test('an access log chosen in the file dialog is previewed in the wizard, then imports with a summary', async () => {
@@ -107,7 +125,7 @@ test('an access log chosen in the file dialog is previewed in the wizard, then i
   await save('import-done.png');
 });
 
-test('the dashboard recomputes after a rules toggle, and the discrepancy view explains the clicks', async () => {
+test('the dashboard recomputes after a rules toggle', async () => {
   await driver.click(await driver.find('#tab-dashboard'));
   const tile = '#kpi-sessions .kpi-value';
   const first = await driver.text(await driver.waitFor(tile, { timeout: 60_000, test: (t) => /^[1-9][\d,]*$/.test(t), what: 'the sessions tile' }));
@@ -122,15 +140,6 @@ test('the dashboard recomputes after a rules toggle, and the discrepancy view ex
   );
   const number = (t) => Number(t.replace(/,/g, ''));
   assert.ok(number(second) > number(first), `${second} sessions at 5 min, ${first} at the default`);
-
-  await driver.click(await driver.find('#tab-discrepancy'));
-  await driver.waitFor('#discrepancy-table tbody tr', { timeout: 60_000, what: 'the campaign table' });
-  const campaigns = await tableCells('#discrepancy-table');
-  assert.ok(campaigns.some((cells) => cells[0] === 'spring_sale'), JSON.stringify(campaigns));
-  await driver.waitFor('#discrepancy .chart svg', { what: 'the waterfall' });
-  await save('discrepancy.png');
-  await driver.click(await driver.find('#discrepancy-table tbody tr .link-button'));
-  await driver.waitFor('#campaign-detail .step-explanation', { what: 'the campaign explanation' });
 });
 
 test('the PDF report is saved from the discrepancy view and holds the figures shown', async () => {

@@ -147,9 +147,37 @@ impl<'a> QuotedFieldBound<'a> {
 impl Read for QuotedFieldBound<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        let n = unix_line_ends(&mut buf[..n], &mut *self.inner)?;
         self.follow(&buf[..n])?;
         Ok(n)
     }
+}
+
+/// Rewrite `\r\n` and a lone `\r` as `\n` in place, returning the new length; a `\r` ending
+/// `buf` takes the `\n` that follows it in `next`. The CSV parser counts lines by `\n` alone and
+/// numbers the records after a `\r\n` one line too low, so Windows exports (and old Mac ones)
+/// would report their rejects on the wrong line.
+fn unix_line_ends(buf: &mut [u8], next: &mut dyn BufRead) -> io::Result<usize> {
+    let Some(first) = memchr::memchr(b'\r', buf) else {
+        return Ok(buf.len());
+    };
+    let (mut read, mut write) = (first, first);
+    while read < buf.len() {
+        let byte = buf[read];
+        read += 1;
+        if byte == b'\r' {
+            if read < buf.len() {
+                read += usize::from(buf[read] == b'\n');
+            } else if next.fill_buf()?.first() == Some(&b'\n') {
+                next.consume(1);
+            }
+            buf[write] = b'\n';
+        } else {
+            buf[write] = byte;
+        }
+        write += 1;
+    }
+    Ok(write)
 }
 
 /// A record of empty or blank cells only.
@@ -208,6 +236,20 @@ mod tests {
             }
         }
         (rows, None)
+    }
+
+    #[test]
+    fn windows_and_old_mac_line_ends_read_as_unix_ones_across_buffer_ends() {
+        let text = b"a\r\nb\r\nc\rd\r\ne\n";
+        for split in 0..=text.len() {
+            let mut head = text[..split].to_vec();
+            let mut rest = io::Cursor::new(text[split..].to_vec());
+            let n = unix_line_ends(&mut head, &mut rest).unwrap();
+            let mut tail = text[split + rest.position() as usize..].to_vec();
+            let m = unix_line_ends(&mut tail, &mut io::Cursor::new(Vec::new())).unwrap();
+            let out = [&head[..n], &tail[..m]].concat();
+            assert_eq!(out, b"a\nb\nc\nd\ne\n", "split at {split}");
+        }
     }
 
     #[test]

@@ -259,3 +259,29 @@ fn a_google_ads_week_as_xlsx_and_a_ga4_traffic_acquisition_csv_give_verdicts_per
     let spring = r.rows.iter().find(|x| x.campaign.as_deref() == Some("Spring Sale - Search")).unwrap();
     assert_eq!((spring.clicks, spring.sessions, spring.flagged), (912, 1031, false));
 }
+
+/// Every platform's CSV download, saved again as UTF-16 tab-separated text with a BOM (what
+/// "CSV for Excel" and Excel's "Unicode text" write), imports the same rows, rejects and time zone.
+#[test]
+fn every_ad_csv_imports_the_same_as_utf16_tsv() {
+    let scratch = Scratch::default();
+    for name in [
+        "google_ads_campaign_report.csv",
+        "google_ads_campaign_report_period.csv",
+        "microsoft_ads_campaign_report.csv",
+        "microsoft_ads_campaign_summary.csv",
+        "meta_ads_manager_export.csv",
+        "meta_ads_manager_period.csv",
+    ] {
+        let lines: Vec<String> = cells_of(&ad_fixture(name))
+            .iter()
+            .map(|row| row.iter().map(|c| quoted(c)).collect::<Vec<_>>().join("\t"))
+            .collect();
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in format!("{}\r\n", lines.join("\r\n")).encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        let tsv = scratch.write(&format!("{name}.tsv"), bytes);
+        assert_same_import(&ad_fixture(name), &tsv);
+    }
+}
