@@ -49,9 +49,10 @@ pub fn ensure_project(data_dir: &Path) -> Result<PathBuf, AppError> {
     }
     {
         let mut project = Project::open(&partial)?;
-        // The ad account's zone, as a user states it when importing its report.
-        let options = ImportOptions { time_zone: ACCOUNT_TIME_ZONE.parse().ok(), ..Default::default() };
-        for (name, content) in DEMO_FILES {
+        // The traffic's timestamps carry their offset; the ad report's days are the account's,
+        // whose zone a user states when importing it.
+        let account = ImportOptions { time_zone: ACCOUNT_TIME_ZONE.parse().ok(), ..Default::default() };
+        for ((name, content), options) in DEMO_FILES.into_iter().zip([ImportOptions::default(), account]) {
             let file = folder.join(name);
             std::fs::write(&file, content).map_err(|e| AppError::io(&file, e))?;
             project.import(&file, &options, ImportControl::default())?;
@@ -79,7 +80,7 @@ mod tests {
         let path = ensure_project(dir.path()).unwrap();
         let info = Project::open(&path).unwrap().info().unwrap();
         let traffic = info.files.iter().find(|f| f.name == DEMO_FILES[0].0).unwrap();
-        assert_eq!(traffic.kind, "traffic");
+        assert_eq!((traffic.kind.as_str(), traffic.time_zone.as_deref()), ("traffic", None));
         let rows = demo_shop().traffic_csv.iter().filter(|&&b| b == b'\n').count() - 1 - BROKEN_ROWS.len();
         assert_eq!(traffic.rows_imported, rows as i64);
         assert_eq!(traffic.rows_rejected, BROKEN_ROWS.len() as i64);

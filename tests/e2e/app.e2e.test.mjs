@@ -68,10 +68,10 @@ test('the demo project opens with its files listed', async () => {
   const traffic = files.find((cells) => cells[0] === 'shop-traffic-2026-11.csv');
   assert.ok(traffic, JSON.stringify(files));
   // The last New York evening of November is 1 December in UTC.
-  assert.deepEqual(traffic.slice(1, 6), ['CSV/TSV traffic export', 'traffic', '9,815', '3', '2026-11-01 – 2026-12-01']);
+  assert.deepEqual(traffic.slice(1, 6), ['CSV/TSV traffic export', 'traffic', '9,815 hits', '3', '2026-11-01 – 2026-12-01']);
   const ads = files.find((cells) => cells[0] === 'google-ads-campaigns-2026-11.csv');
   assert.ok(ads, `the demo's ad report is listed: ${JSON.stringify(files)}`);
-  assert.equal(ads[2], 'ads');
+  assert.equal(ads[2], 'ad data');
   await driver.waitFor('#rejects-table tbody tr', { what: 'the rejects table' });
   assert.equal(await driver.text(await driver.find('#rejects-title .count-badge')), '3');
   await save('project.png');
@@ -121,7 +121,7 @@ test('an access log chosen in the file dialog is previewed in the wizard, then i
   const log = files.find((cells) => cells[0] === 'basjes-hackers-access.log');
   assert.ok(log, JSON.stringify(files));
   assert.equal(log[2], 'traffic');
-  assert.match(log[3], /^[1-9][\d,]*$/);
+  assert.match(log[3], /^[1-9][\d,]* hits$/);
   await save('import-done.png');
 });
 
