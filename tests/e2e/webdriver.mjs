@@ -50,14 +50,23 @@ export class WebDriver {
   }
 
   /** Poll until `css` matches an element whose text passes `test` (default: any element). */
-  async waitFor(css, { timeout = 30_000, test = () => true, what = css } = {}) {
+  async waitFor(css, options = {}) {
+    return (await this.waitForMatch(css, options)).element;
+  }
+
+  /** The text that passed `test`, as it was read: the element may be redrawn right after. */
+  async waitForText(css, options = {}) {
+    return (await this.waitForMatch(css, options)).text;
+  }
+
+  async waitForMatch(css, { timeout = 30_000, test = () => true, what = css } = {}) {
     const deadline = Date.now() + timeout;
     let last = '';
     for (;;) {
       const elements = await this.findAll(css).catch(() => []);
       for (const element of elements) {
         last = await this.text(element).catch(() => '');
-        if (test(last)) return element;
+        if (test(last)) return { element, text: last };
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last text: ${JSON.stringify(last)})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
