@@ -64,9 +64,13 @@ pub struct SourceFile {
     pub rows_imported: i64,
     pub rows_rejected: i64,
     pub rows_duplicate: i64,
-    /// First and last row's time, UTC ms.
+    /// First and last row's time, UTC ms (traffic).
     pub first_ts_ms: Option<i64>,
     pub last_ts_ms: Option<i64>,
+    /// First and last day its rows cover, `YYYY-MM-DD` in the ad account's or the analytics
+    /// tool's calendar (ad data and reports).
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
     /// When it was imported, `YYYY-MM-DDTHH:MM:SSZ`.
     pub imported_at: String,
 }
@@ -228,6 +232,8 @@ impl From<FileInfo> for SourceFile {
             rows_duplicate: f.rows_duplicate,
             first_ts_ms: f.first_ts_ms,
             last_ts_ms: f.last_ts_ms,
+            first_date: f.first_date,
+            last_date: f.last_date,
             imported_at: f.imported_at,
         }
     }

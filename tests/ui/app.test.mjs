@@ -37,9 +37,11 @@ test('an analytics report file is listed, asked about and deleted in the words o
     'analytics report',
     '12 reported-session rows',
     '0',
-    '—',
+    '2024-03-01 – 2024-03-31',
     '—',
   ]);
+  const ads = page.locator('#files-table tbody tr', { hasText: 'google-ads-campaigns-2024-03.csv' });
+  assert.equal((await ads.locator('td').allTextContents())[5], '2024-03-01 – 2024-03-31', 'an ad file shows its days');
   await page.getByRole('button', { name: 'Delete the data of ga4-traffic-acquisition-2024-03.csv…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete the data of ga4-traffic-acquisition-2024-03.csv?' });
   await dialog.waitFor();

@@ -39,6 +39,8 @@ function file(id, name, format, kind, rowsImported, rowsRejected, first, last, t
     rowsDuplicate: 0,
     firstTsMs: first,
     lastTsMs: last,
+    firstDate: kind === 'traffic' ? null : '2024-03-01',
+    lastDate: kind === 'traffic' ? null : '2024-03-31',
     importedAt: '2024-04-02T09:00:00Z',
   };
 }

@@ -147,7 +147,7 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
         "Google Ads",
         "Session timeout 30 minutes without a hit ends the session",
         "shop-traffic-2026-11.csv",
-        "google-ads-report",
+        "Google Ads report",
         "9,815 3 < 0.1 %",
         "Page 6 of 6",
     ]) {

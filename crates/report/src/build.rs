@@ -177,7 +177,7 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
                 .iter()
                 .map(|f| DataSource {
                     name: f.name.clone(),
-                    format: f.format.clone(),
+                    format: sessionlens_core::import::format_name(&f.format).to_string(),
                     rows: f.rows_imported.max(0) as u64,
                     rejects: f.rows_rejected.max(0) as u64,
                 })

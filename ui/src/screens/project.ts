@@ -360,7 +360,7 @@ function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): 
       fmt.kindName(f.kind),
       fmt.kindRows(f.kind, f.rowsImported),
       f.rowsRejected > 0 ? h('span', { class: 'warn' }, fmt.count(f.rowsRejected)) : '0',
-      fmt.msRange(f.firstTsMs, f.lastTsMs),
+      f.firstTsMs === null ? fmt.dayRange(f.firstDate, f.lastDate) : fmt.msRange(f.firstTsMs, f.lastTsMs),
       f.timeZone ?? '—',
       fmt.bytes(f.size),
       button('Delete data…', () => onDelete(f), {
