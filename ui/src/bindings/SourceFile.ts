@@ -18,9 +18,14 @@ formatName: string,
  */
 kind: string, encoding: string, timeZone: string | null, rowsImported: number, rowsRejected: number, rowsDuplicate: number, 
 /**
- * First and last row's time, UTC ms.
+ * First and last row's time, UTC ms (traffic).
  */
 firstTsMs: number | null, lastTsMs: number | null, 
+/**
+ * First and last day its rows cover, `YYYY-MM-DD` in the ad account's or the analytics
+ * tool's calendar (ad data and reports).
+ */
+firstDate: string | null, lastDate: string | null, 
 /**
  * When it was imported, `YYYY-MM-DDTHH:MM:SSZ`.
  */
