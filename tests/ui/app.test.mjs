@@ -92,7 +92,7 @@ test("opening the demo lists its files with the format's name, kind, rows, dates
   const traffic = (await rows.nth(0).locator('td').allTextContents()).slice(0, 7);
   assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'CSV/TSV traffic export', 'traffic', '3,000 hits', '3', '2024-03-01 – 2024-03-31', '—']);
   const ads = (await rows.nth(1).locator('td').allTextContents()).slice(0, 7);
-  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'Google Ads report', 'ad data', '31 ad rows', '0', '—', 'Europe/Berlin']);
+  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'Google Ads report', 'ad data', '31 ad rows', '0', '2024-03-01 – 2024-03-31', 'Europe/Berlin']);
   const stats = await page.locator('.stat').allTextContents();
   assert.ok(stats.includes('Hits3,000'), stats.join('|'));
   assert.ok(stats.includes('Ad clicks712'), stats.join('|'));
