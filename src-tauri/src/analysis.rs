@@ -62,11 +62,7 @@ impl LoadedData {
 
     /// The project's goals plus the rule set's key events, as the CLI's metrics count them.
     pub(crate) fn goals_for(&self, rules: &RuleSet) -> ConversionGoals {
-        let mut goals = self.goals.clone();
-        goals.events.extend(rules.engagement.key_events.iter().cloned());
-        goals.events.sort();
-        goals.events.dedup();
-        goals
+        self.goals.clone().with_rules(rules)
     }
 }
 

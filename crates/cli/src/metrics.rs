@@ -68,7 +68,7 @@ impl QueryArgs {
             dimensions: self.by,
             range: date_range(self.from, self.to)?,
             compare_previous: self.compare.is_some(),
-            goals: with_rule_goals(goals, rules, &self.conversion_page),
+            goals: goals.with_rules(rules).merged(&ConversionGoals { events: Vec::new(), pages: self.conversion_page }),
         })
     }
 }
@@ -102,12 +102,8 @@ pub fn run(args: Args) -> Result<()> {
     let mut project = open_existing(&args.project)?;
     let goals = project.conversion_goals()?;
     if args.save_goals {
-        let mut saved = goals.clone();
-        saved.pages.extend(args.query.conversion_page.iter().cloned());
-        saved.events.extend(args.rules.key_event.iter().cloned());
-        dedup(&mut saved.pages);
-        dedup(&mut saved.events);
-        project.set_conversion_goals(&saved)?;
+        let given = ConversionGoals { events: args.rules.key_event.clone(), pages: args.query.conversion_page.clone() };
+        project.set_conversion_goals(&goals.clone().merged(&given))?;
     }
     let query = args.query.query(goals, &rules)?;
     let (table, sessions) = load(&project, &rules)?;
@@ -119,20 +115,6 @@ pub fn run(args: Args) -> Result<()> {
         print_text(&report);
     }
     Ok(())
-}
-
-/// The project's stored `goals` plus the rule set's key events and the `--conversion-page` patterns given.
-pub fn with_rule_goals(mut goals: ConversionGoals, rules: &RuleSet, pages: &[String]) -> ConversionGoals {
-    goals.events.extend(rules.engagement.key_events.iter().cloned());
-    goals.pages.extend(pages.iter().cloned());
-    dedup(&mut goals.events);
-    dedup(&mut goals.pages);
-    goals
-}
-
-fn dedup(list: &mut Vec<String>) {
-    list.sort();
-    list.dedup();
 }
 
 fn print_text(r: &MetricsReport) {

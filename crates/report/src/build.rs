@@ -80,14 +80,7 @@ pub fn build_report(project: &Project, request: &ReportRequest) -> Result<Report
     let sessions = sessionize(&table, &request.rules)?;
     let ads = project.load_ads()?;
     let info = project.info()?;
-    let mut goals = project.conversion_goals()?;
-    goals.events.extend(request.rules.engagement.key_events.iter().cloned());
-    goals.events.extend(request.extra_goals.events.iter().cloned());
-    goals.pages.extend(request.extra_goals.pages.iter().cloned());
-    for list in [&mut goals.events, &mut goals.pages] {
-        list.sort();
-        list.dedup();
-    }
+    let goals = project.conversion_goals()?.with_rules(&request.rules).merged(&request.extra_goals);
     let name = project.path().and_then(|p| p.file_stem()).map(|s| s.to_string_lossy().into_owned());
     let inputs = Inputs {
         table: &table,

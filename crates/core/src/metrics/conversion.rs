@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::import::urlparts::path;
 use crate::model::HitType;
-use crate::sessionize::{HitTable, Sessionized, NO_SESSION};
+use crate::sessionize::{HitTable, RuleSet, Sessionized, NO_SESSION};
 
 /// What counts as a conversion. A hit converts when its event name is in `events`, or when it
 /// is a page view whose URL matches one of `pages`: `*` matches any run of characters, and a
@@ -18,6 +18,23 @@ pub struct ConversionGoals {
 }
 
 impl ConversionGoals {
+    /// These goals and `more`, each list sorted and without repeats.
+    pub fn merged(mut self, more: &ConversionGoals) -> ConversionGoals {
+        self.events.extend(more.events.iter().cloned());
+        self.pages.extend(more.pages.iter().cloned());
+        for list in [&mut self.events, &mut self.pages] {
+            list.sort();
+            list.dedup();
+        }
+        self
+    }
+
+    /// These goals (a project's) with the rule set's key events: what the app, the CLI and the
+    /// report count as conversions.
+    pub fn with_rules(self, rules: &RuleSet) -> ConversionGoals {
+        self.merged(&ConversionGoals { events: rules.engagement.key_events.clone(), pages: Vec::new() })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.events.is_empty() && self.pages.is_empty()
     }
@@ -93,6 +110,17 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_s_goals_take_the_rule_set_s_key_events_and_more_once_each_sorted() {
+        let project = ConversionGoals { events: vec!["sign_up".into()], pages: vec!["/thanks".into()] };
+        let mut rules = RuleSet::default();
+        rules.engagement.key_events = vec!["purchase".into(), "sign_up".into()];
+        let more = ConversionGoals { events: vec!["purchase".into()], pages: vec!["/done".into(), "/thanks".into()] };
+        let goals = project.with_rules(&rules).merged(&more);
+        assert_eq!(goals.events, ["purchase", "sign_up"]);
+        assert_eq!(goals.pages, ["/done", "/thanks"]);
+    }
 
     #[test]
     fn globs_match_whole_strings_with_stars_for_any_run() {
