@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 use sessionlens_charts::{
     control_chart_svg, time_series_svg, waterfall_svg, ControlChart, DailyCounts, RatioPoint, TimeSeriesChart,
-    WaterfallChart, WaterfallStep,
 };
 use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall};
 use sessionlens_core::metrics::{
@@ -779,18 +778,7 @@ pub fn discrepancy_view(
         &DiscrepancyOptions { by: Breakdown::Day, examples: 0, ..options },
     )?;
     let w = &report.waterfall;
-    let waterfall = WaterfallChart {
-        title: "From ad clicks to sessions".into(),
-        start_label: "Ad clicks".into(),
-        start_value: w.clicks as f64,
-        steps: w
-            .steps()
-            .into_iter()
-            .filter(|named| named.step.count != 0)
-            .map(|named| WaterfallStep { label: named.label.into(), value: named.step.count as f64 })
-            .collect(),
-        end_label: "Sessions".into(),
-    };
+    let waterfall = sessionlens_report::build::waterfall_chart(w);
     let control = ControlChart {
         title: "Sessions per 100 clicks, by day".into(),
         points: daily

@@ -13,7 +13,7 @@ use sessionlens_charts::{
     format_number, format_percent, format_signed, BreakdownChart, BreakdownRow, ControlChart, DailyCounts, RatioPoint,
     TimeSeriesChart, WaterfallChart, WaterfallStep,
 };
-use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport};
+use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport, Waterfall};
 use sessionlens_core::metrics::{
     metrics, ConversionGoals, DateRange as ViewDays, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
 };
@@ -147,7 +147,7 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
         ],
         discrepancy: Discrepancy {
             summary: gap_summary(&gap, period, rules),
-            waterfall: waterfall_chart(&gap),
+            waterfall: waterfall_chart(&gap.waterfall),
             control: ControlChart {
                 title: "Sessions per ad click, daily".to_string(),
                 points: gap
@@ -318,8 +318,8 @@ fn metric_table(title: &str, dimension: &str, report: &MetricsReport, max_rows: 
     }
 }
 
-fn waterfall_chart(gap: &DiscrepancyReport) -> WaterfallChart {
-    let w = &gap.waterfall;
+/// The waterfall from ad clicks to sessions, as the report and the app draw it.
+pub fn waterfall_chart(w: &Waterfall) -> WaterfallChart {
     WaterfallChart {
         title: "From ad clicks to sessions".to_string(),
         start_label: "Ad clicks".to_string(),

@@ -30,6 +30,7 @@ use std::borrow::Cow;
 
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
+use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::model::{HitRow, HitType};
 
 /// This family's formats, most specific first.
@@ -232,6 +233,34 @@ pub(super) fn clip(text: &str) -> &str {
         Some((i, _)) => &text[..i],
         None => text,
     }
+}
+
+/// How a JSON log turns one entry into a request (the request may borrow from the entry).
+pub(super) type JsonRequest = for<'a> fn(
+    &'a serde_json::Map<String, serde_json::Value>,
+    &TimestampParser,
+) -> std::result::Result<Request<'a>, String>;
+
+/// Read a log of one JSON object per line into `sink`: each object becomes a request through
+/// `request_of`; a line that is not a JSON object, or not a request, is a reject with its reason.
+pub(super) fn read_json_lines(
+    input: &mut Input,
+    ctx: &Context,
+    sink: &mut dyn Sink,
+    request_of: JsonRequest,
+) -> Result<()> {
+    let parser = TimestampParser::new(ctx.time_zone(), DateOrder::DayFirst);
+    let mut writer = HitWriter::default();
+    for_each_line(input, ctx, |number, text| {
+        let entry = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text) {
+            Ok(entry) => entry,
+            Err(e) => return sink.reject(number, text, &format!("not a JSON object: {e}")),
+        };
+        match request_of(&entry, &parser) {
+            Ok(request) => writer.write(&request, sink),
+            Err(reason) => sink.reject(number, text, &reason),
+        }
+    })
 }
 
 /// Feed every non-blank line that is not a `#` comment with its 1-based number to `each`.

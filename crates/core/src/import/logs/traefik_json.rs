@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{client_address, clip, for_each_line, parse_status, score_if_most_fit, HitWriter, Request};
+use super::{client_address, clip, parse_status, read_json_lines, score_if_most_fit, Request};
 use crate::error::Result;
-use crate::import::timestamp::{DateOrder, TimestampParser};
+use crate::import::timestamp::TimestampParser;
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
 
@@ -45,18 +45,7 @@ impl Format for TraefikJson {
     }
 
     fn read(&self, input: &mut Input, ctx: &Context, sink: &mut dyn Sink) -> Result<()> {
-        let parser = TimestampParser::new(ctx.time_zone(), DateOrder::DayFirst);
-        let mut writer = HitWriter::default();
-        for_each_line(input, ctx, |number, text| {
-            let entry = match serde_json::from_str::<Map<String, Value>>(text) {
-                Ok(entry) => entry,
-                Err(e) => return sink.reject(number, text, &format!("not a JSON object: {e}")),
-            };
-            match request_of(&entry, &parser) {
-                Ok(request) => writer.write(&request, sink),
-                Err(reason) => sink.reject(number, text, &reason),
-            }
-        })
+        read_json_lines(input, ctx, sink, request_of)
     }
 }
 
