@@ -102,7 +102,8 @@ pub fn run(args: Args) -> Result<()> {
     let mut project = open_existing(&args.project)?;
     let goals = project.conversion_goals()?;
     if args.save_goals {
-        let given = ConversionGoals { events: args.rules.key_event.clone(), pages: args.query.conversion_page.clone() };
+        let events = if args.rules.gives("key-event") { rules.engagement.key_events.clone() } else { Vec::new() };
+        let given = ConversionGoals { events, pages: args.query.conversion_page.clone() };
         project.set_conversion_goals(&goals.clone().merged(&given))?;
     }
     let query = args.query.query(goals, &rules)?;

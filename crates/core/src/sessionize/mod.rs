@@ -4,6 +4,8 @@
 //!
 //! - [`table`]: [`HitTable`], the project's hits in memory (columnar, time-sorted), and a builder.
 //! - [`rules`]: [`RuleSet`], its presets and its content hash.
+//! - [`catalogue`]: every rule described once (id, title, help, value as text), read by the CLI's
+//!   flags, the app's rules panel, the report and the SQL compiler.
 //! - [`engine`]: [`sessionize`], giving [`Sessionized`]: sessions, each hit's session, bot hits.
 //! - [`clock`]: local midnights of a time zone, DST-safe.
 //! - [`identity`]: who a hit belongs to under each identity mode.
@@ -13,6 +15,7 @@
 //! app re-sessionizes a cached table after a toggle without reading SQLite again.
 
 pub mod attribution;
+pub mod catalogue;
 pub mod clock;
 pub mod engine;
 pub mod identity;
@@ -20,6 +23,7 @@ pub mod rules;
 pub mod table;
 
 pub use attribution::{Device, Traffic};
+pub use catalogue::{Rule, RuleKind, RULES};
 pub use engine::{sessionize, Session, Sessionized, StartReason, Totals, NO_SESSION};
 pub use identity::Visitor;
 pub use rules::{BounceRule, BurstCut, DurationRule, EngagementRule, Identity, Preset, RuleSet};

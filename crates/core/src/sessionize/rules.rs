@@ -59,6 +59,30 @@ impl Identity {
             Identity::SourceSession => "source-session",
         }
     }
+
+    /// The mode's name for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Identity::Client => "Client id",
+            Identity::User => "User id",
+            Identity::Fingerprint => "Daily fingerprint",
+            Identity::IpUaDay => "IP + browser + day",
+            Identity::Ip => "IP address",
+            Identity::SourceSession => "Source session id",
+        }
+    }
+
+    /// One line saying what makes a visitor under this mode.
+    pub fn help(self) -> &'static str {
+        match self {
+            Identity::Client => "The visitor id the tracker stored (cookie or app instance).",
+            Identity::User => "Logged-in users across devices; others by client id.",
+            Identity::Fingerprint => "A hash of IP, browser and a salt that changes every day (no cookies).",
+            Identity::IpUaDay => "Same IP address and user agent on the same local day.",
+            Identity::Ip => "Everyone behind one IP address is one visitor.",
+            Identity::SourceSession => "The session id the source recorded, taken as it is.",
+        }
+    }
 }
 
 impl FromStr for Identity {
@@ -112,6 +136,32 @@ impl BounceRule {
             BounceRule::None => "none",
         }
     }
+
+    /// The definition's name for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            BounceRule::OneInteractionHit => "One interaction hit (UA)",
+            BounceRule::NotEngaged => "Not engaged (GA4)",
+            BounceRule::OneHit => "One hit (Adobe)",
+            BounceRule::AtMostOneAction => "At most one action (Matomo)",
+            BounceRule::FewerThanTwoPageviews => "One page (Plausible)",
+            BounceRule::PosthogBounce => "PostHog bounce",
+            BounceRule::None => "No bounce metric",
+        }
+    }
+
+    /// One line saying when a session bounces.
+    pub fn help(self) -> &'static str {
+        match self {
+            BounceRule::OneInteractionHit => "At most one hit that counts as an interaction.",
+            BounceRule::NotEngaged => "Not engaged: short, one page view and no key event.",
+            BounceRule::OneHit => "Exactly one hit of any kind.",
+            BounceRule::AtMostOneAction => "At most one page view or event.",
+            BounceRule::FewerThanTwoPageviews => "Fewer than two page views.",
+            BounceRule::PosthogBounce => "One page view, under 10 seconds, nothing else done.",
+            BounceRule::None => "Bounce rate is not computed (Mixpanel).",
+        }
+    }
 }
 
 impl FromStr for BounceRule {
@@ -156,6 +206,28 @@ impl DurationRule {
             DurationRule::LastMinusFirst => "last-minus-first",
             DurationRule::SumOfTimeSpent => "sum-of-time-spent",
             DurationRule::LastMinusFirstPlusOneSecond => "last-minus-first-plus-one-second",
+        }
+    }
+
+    /// The definition's name for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            DurationRule::LastInteractionMinusFirst => "Last interaction − first (UA)",
+            DurationRule::LastMinusFirst => "Last − first hit",
+            DurationRule::SumOfTimeSpent => "Sum of time spent (Adobe)",
+            DurationRule::LastMinusFirstPlusOneSecond => "Last − first + 1 s (Matomo)",
+        }
+    }
+
+    /// One line saying how the duration is measured.
+    pub fn help(self) -> &'static str {
+        match self {
+            DurationRule::LastInteractionMinusFirst => "From the first hit to the last interaction hit.",
+            DurationRule::LastMinusFirst => "From the first hit to the last hit.",
+            DurationRule::SumOfTimeSpent => "The time between hits, added up.",
+            DurationRule::LastMinusFirstPlusOneSecond => {
+                "From the first hit to the last, plus one second; one action is 0 s."
+            }
         }
     }
 }
@@ -344,11 +416,25 @@ impl Preset {
             Preset::UniversalAnalytics => "Universal Analytics",
             Preset::Ga4 => "Google Analytics 4",
             Preset::Adobe => "Adobe Analytics",
-            Preset::Matomo => "Matomo (defaults)",
+            Preset::Matomo => "Matomo",
             Preset::Plausible => "Plausible",
             Preset::PostHog => "PostHog",
             Preset::Mixpanel => "Mixpanel",
             Preset::ServerLog => "Server-log heuristic (AWStats/Webalizer)",
+        }
+    }
+
+    /// What sets the preset apart, in one line.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Preset::UniversalAnalytics => "30 min timeout, new session at midnight and on any campaign change.",
+            Preset::Ga4 => "30 min timeout, no midnight or campaign split; bounce means not engaged.",
+            Preset::Adobe => "30 min timeout; visits cut at 12 h, 2,500 hits or a burst of hits.",
+            Preset::Matomo => "30 min timeout, new visit at midnight and on a campaign change.",
+            Preset::Plausible => "Cookie-free daily visitor hash, 30 min timeout.",
+            Preset::PostHog => "30 min timeout, sessions cut at 24 h, users merged across devices.",
+            Preset::Mixpanel => "30 min timeout, new session at midnight; no bounce metric.",
+            Preset::ServerLog => "Visitors by IP address, 30 min timeout, nothing else splits.",
         }
     }
 }
