@@ -18,7 +18,7 @@ use sessionlens_core::metrics::{
     metrics, ConversionGoals, DateRange as ViewDays, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
 };
 use sessionlens_core::model::platform;
-use sessionlens_core::sessionize::{sessionize, BounceRule, DurationRule, HitTable, Identity, RuleSet, Sessionized};
+use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::store::ProjectInfo;
 use sessionlens_core::Project;
@@ -114,10 +114,10 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
     let rules = &inputs.sessions.rules;
     let has_ads = !inputs.ads.is_empty();
 
-    let all_rules = rule_words(rules);
-    let summary_rules = ["Session timeout", "Midnight", "Campaign change", "Visitor identity", "Bot filter"]
+    let summary_rules = RULES
         .iter()
-        .filter_map(|name| all_rules.iter().find(|r| r.name == *name).cloned())
+        .filter(|rule| rule.main)
+        .map(|rule| NameValue { name: rule.title.to_string(), value: rule.words(rules) })
         .collect();
     let client = request.client.clone().unwrap_or_else(|| inputs.project.to_string());
     Ok(ReportData {
@@ -129,7 +129,7 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
             end: period.to.to_string(),
             time_zone: totals.time_zone.clone(),
         },
-        rule_set: RuleWords { name: rule_set_name(rules), rules: summary_rules },
+        rule_set: RuleWords { name: rules.title(), rules: summary_rules },
         kpis: kpis(&totals, &gap, has_ads),
         time_series: time_series(&daily, period),
         breakdowns: vec![BreakdownChart {
@@ -161,7 +161,7 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
             campaigns: campaign_rows(&gap),
         },
         methodology: Methodology {
-            rules: all_rules,
+            rules: rule_words(rules),
             time_zones: time_zones(&gap),
             bot_filtering: bot_filtering(rules, inputs.sessions),
             sources: inputs
@@ -403,7 +403,7 @@ fn gap_summary(gap: &DiscrepancyReport, period: ViewDays, rules: &RuleSet) -> St
         "{} to {}, {} rules. {}",
         long_date(period.from),
         long_date(period.to),
-        rule_set_name(rules),
+        rules.title(),
         gap.verdict
     )];
     paragraphs.extend(gap.campaigns.iter().filter(|c| c.outside_band).take(5).map(|c| c.verdict.clone()));
@@ -420,171 +420,12 @@ fn gap_summary(gap: &DiscrepancyReport, period: ViewDays, rules: &RuleSet) -> St
     paragraphs.join("\n\n")
 }
 
-fn rule_set_name(rules: &RuleSet) -> String {
-    let mut preset = RuleSet::preset(rules.preset);
-    preset.time_zone = rules.time_zone.clone();
-    if preset.normalized() == rules.normalized() {
-        rules.preset.title().to_string()
-    } else {
-        format!("{}, adjusted", rules.preset.title())
-    }
-}
-
-fn duration_words(seconds: u32) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    let part = |n: u32, one: &str| match n {
-        0 => None,
-        1 => Some(format!("1 {one}")),
-        n => Some(format!("{n} {one}s")),
-    };
-    let parts: Vec<String> = [part(h, "hour"), part(m, "minute"), part(s, "second")].into_iter().flatten().collect();
-    if parts.is_empty() {
-        "0 seconds".to_string()
-    } else {
-        parts.join(" ")
-    }
-}
-
-fn on_off(on: bool, yes: &str, no: &str) -> String {
-    if on { yes } else { no }.to_string()
-}
-
-fn list_or(items: &[String], none: &str) -> String {
-    if items.is_empty() {
-        none.to_string()
-    } else {
-        items.join(", ")
-    }
-}
-
-/// Every rule of `rules` in words, in the order of docs/session-rules.md.
+/// Every rule of `rules` in words, in the catalogue's order, the preset first.
 pub fn rule_words(rules: &RuleSet) -> Vec<NameValue> {
-    let nv = |name: &str, value: String| NameValue { name: name.to_string(), value };
-    let e = &rules.engagement;
-    vec![
-        nv("Platform rules", rule_set_name(rules)),
-        nv("Session timeout", format!("{} without a hit ends the session", duration_words(rules.inactivity_timeout_s))),
-        nv(
-            "Longest session",
-            rules.max_session_length_s.map_or("No limit".to_string(), |s| format!("Cut after {}", duration_words(s))),
-        ),
-        nv(
-            "Most hits per session",
-            rules
-                .max_hits_per_session
-                .map_or("No limit".to_string(), |n| format!("Cut after {} hits", count(n.into()))),
-        ),
-        nv(
-            "Hit bursts",
-            rules.burst_cut.map_or("Not cut".to_string(), |b| {
-                format!("More than {} hits in under {} end the visit", b.hits, duration_words(b.seconds))
-            }),
-        ),
-        nv("Time zone", format!("{} (days, midnight and every time shown)", rules.time_zone)),
-        nv("Midnight", on_off(rules.split_at_midnight, "Starts a new session", "Sessions continue across midnight")),
-        nv("UTC hour", on_off(rules.split_at_hour, "Every UTC clock hour starts a new session", "No split")),
-        nv(
-            "Campaign change",
-            on_off(
-                rules.split_on_campaign_change,
-                "A new campaign (utm tags or click id) starts a new session",
-                "Does not start a new session",
-            ),
-        ),
-        nv(
-            "Direct returns",
-            on_off(
-                rules.direct_keeps_campaign,
-                "Keep the running campaign; a session starting direct carries the last campaign",
-                "Count as direct",
-            ),
-        ),
-        nv(
-            "Direct visit, then a campaign",
-            on_off(
-                rules.direct_session_adopts_campaign,
-                "The visit takes the campaign",
-                "The campaign splits the visit",
-            ),
-        ),
-        nv(
-            "Referrer change",
-            on_off(
-                rules.split_on_referrer_change,
-                "A referral from a new traffic source starts a new session",
-                "No split",
-            ),
-        ),
-        nv("Referrals treated as direct", list_or(&rules.referral_exclusions, "None")),
-        nv(
-            "Click ids",
-            on_off(
-                rules.click_id_is_campaign,
-                "Each distinct click id is a campaign of its own",
-                "Part of the campaign",
-            ),
-        ),
-        nv("User id change", on_off(rules.split_on_user_id_change, "Starts a new session", "No split")),
-        nv(
-            "Non-interaction hits",
-            if rules.interaction_only {
-                format!(
-                    "Neither start nor extend sessions ({})",
-                    list_or(&rules.non_interaction_events, "flagged hits")
-                )
-            } else {
-                "Count like any hit".to_string()
-            },
-        ),
-        nv("Visitor identity", identity_words(rules.identity).to_string()),
-        nv(
-            "Bot filter",
-            on_off(rules.bot_filter, "Hits from user agents on the bot list are dropped", "Off: bot hits are counted"),
-        ),
-        nv("Bounce", bounce_words(rules.bounce).to_string()),
-        nv(
-            "Engaged session",
-            format!(
-                "Longer than {}, at least {} page views, or a key event ({})",
-                duration_words(e.min_duration_s),
-                e.min_pageviews,
-                list_or(&e.key_events, "none")
-            ),
-        ),
-        nv("Duration", duration_rule_words(rules.duration).to_string()),
-    ]
-}
-
-fn identity_words(identity: Identity) -> &'static str {
-    match identity {
-        Identity::Client => "The source's visitor id (cookie or client id)",
-        Identity::User => "The logged-in user id, joined with the devices it used",
-        Identity::Fingerprint => "A daily hash of IP address and user agent (no cookies)",
-        Identity::IpUaDay => "IP address, user agent and day",
-        Identity::Ip => "IP address",
-        Identity::SourceSession => "The source's own session id",
-    }
-}
-
-fn bounce_words(bounce: BounceRule) -> &'static str {
-    match bounce {
-        BounceRule::OneInteractionHit => "At most one interaction hit",
-        BounceRule::NotEngaged => "The session is not engaged",
-        BounceRule::OneHit => "Exactly one hit",
-        BounceRule::AtMostOneAction => "At most one action (page view or event)",
-        BounceRule::FewerThanTwoPageviews => "Fewer than two page views",
-        BounceRule::PosthogBounce => "One page view, under 10 seconds, nothing else",
-        BounceRule::None => "Not defined (no bounce rate)",
-    }
-}
-
-fn duration_rule_words(duration: DurationRule) -> &'static str {
-    match duration {
-        DurationRule::LastInteractionMinusFirst => "Last interaction hit minus first hit",
-        DurationRule::LastMinusFirst => "Last hit minus first hit",
-        DurationRule::SumOfTimeSpent => "Sum of the time spent on each hit",
-        DurationRule::LastMinusFirstPlusOneSecond => "Last hit minus first hit, plus one second",
-    }
+    let preset = NameValue { name: "Platform rules".to_string(), value: rules.title() };
+    std::iter::once(preset)
+        .chain(RULES.iter().map(|rule| NameValue { name: rule.title.to_string(), value: rule.words(rules) }))
+        .collect()
 }
 
 fn time_zones(gap: &DiscrepancyReport) -> Vec<NameValue> {
@@ -624,22 +465,20 @@ mod tests {
     use sessionlens_core::sessionize::Preset;
 
     #[test]
-    fn durations_and_rule_names_read_as_words() {
-        assert_eq!(duration_words(1800), "30 minutes");
-        assert_eq!(duration_words(28_500), "7 hours 55 minutes");
-        assert_eq!(duration_words(0), "0 seconds");
+    fn every_rule_reads_as_words_on_the_methodology_page() {
         let mut rules = RuleSet::preset(Preset::Ga4);
         rules.time_zone = "Europe/Berlin".into();
-        assert_eq!(rule_set_name(&rules), "Google Analytics 4");
+        assert_eq!(rules.title(), "Google Analytics 4");
         rules.inactivity_timeout_s = 3600;
-        assert_eq!(rule_set_name(&rules), "Google Analytics 4, adjusted");
+        assert_eq!(rules.title(), "Google Analytics 4 (modified: session timeout)");
         let words = rule_words(&rules);
+        assert_eq!(words[0].value, "Google Analytics 4 (modified: session timeout)");
         assert_eq!(
             words.iter().find(|w| w.name == "Session timeout").unwrap().value,
             "1 hour without a hit ends the session"
         );
-        assert!(words.iter().any(|w| w.name == "Time zone" && w.value.starts_with("Europe/Berlin")));
-        assert_eq!(words.len(), 21);
+        assert!(words.iter().any(|w| w.name == "View time zone" && w.value == "Europe/Berlin"));
+        assert_eq!(words.len(), RULES.len() + 1);
     }
 
     #[test]

@@ -451,6 +451,17 @@ impl RuleSet {
         Ok(rules.normalized())
     }
 
+    /// The rule set's name for people: the preset's title, and the rules changed from it
+    /// ("Google Analytics 4 (modified: session timeout, split at midnight)").
+    pub fn title(&self) -> String {
+        let changed: Vec<String> = self.changed_rules().iter().map(|r| r.title.to_lowercase()).collect();
+        if changed.is_empty() {
+            self.preset.title().to_string()
+        } else {
+            format!("{} (modified: {})", self.preset.title(), changed.join(", "))
+        }
+    }
+
     /// The rules whose values differ from the preset's (the view time zone aside: it is where
     /// the data is seen, not how sessions are defined).
     pub fn changed_rules(&self) -> Vec<&'static Rule> {
