@@ -6,6 +6,7 @@
 //! Charts are SVG strings from `sessionlens-charts`, which XML-escapes every label it is given;
 //! every other value goes to the UI as data and is shown there as text.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -16,9 +17,7 @@ use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOp
 use sessionlens_core::metrics::{
     metrics, ConversionGoals, DateRange, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport, ViewClock,
 };
-use sessionlens_core::sessionize::{
-    sessionize, BounceRule, DurationRule, HitTable, Identity, Preset, RuleSet, Sessionized,
-};
+use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::Project;
 use ts_rs::TS;
@@ -65,77 +64,30 @@ impl LoadedData {
     }
 }
 
-/// The rules the UI asks for: a preset, and the toggles the rules panel changes (`null` keeps
-/// the preset's own value).
+/// The rules the UI asks for: a preset, and the rules the panel changed.
 #[derive(Clone, Debug, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RulesInput {
     /// A preset id, e.g. `ga4` (see [`RuleChoices::presets`]).
     pub preset: String,
-    pub timeout_minutes: Option<u32>,
-    /// IANA name, e.g. `Europe/Berlin`.
-    pub time_zone: Option<String>,
-    pub split_at_midnight: Option<bool>,
-    pub split_on_campaign_change: Option<bool>,
-    /// An identity id (see [`RuleChoices::identities`]).
-    pub identity: Option<String>,
-    pub bot_filter: Option<bool>,
-    pub split_at_hour: Option<bool>,
-    pub split_on_referrer_change: Option<bool>,
-    pub direct_keeps_campaign: Option<bool>,
-    pub direct_adopts_campaign: Option<bool>,
-    pub click_id_is_campaign: Option<bool>,
-    pub split_on_user_change: Option<bool>,
-    pub interaction_only: Option<bool>,
-    /// Cut sessions longer than this many minutes; 0 is no limit.
-    pub max_session_minutes: Option<u32>,
-    /// Cut sessions after this many hits; 0 is no limit.
-    pub max_hits: Option<u32>,
-    /// End a visit on a burst of hits: the preset's burst rule, or Adobe's (over 100 hits in
-    /// under 100 s) for presets without one.
-    pub burst_cut: Option<bool>,
-    /// Hosts whose referrals count as direct; replaces the preset's list.
-    pub referral_exclusions: Option<Vec<String>>,
-    /// A bounce definition id (see [`RuleChoices::bounces`]).
-    pub bounce: Option<String>,
-    /// A duration definition id (see [`RuleChoices::durations`]).
-    pub duration: Option<String>,
-    /// An engaged session lasts longer than this many seconds.
-    pub engaged_seconds: Option<u32>,
-    /// Event names that count as key events (conversions); replaces the preset's list.
-    pub key_events: Option<Vec<String>>,
+    /// Rule id → value as text (`30m`, `on`, `off`, `client`, `a, b`; see [`RuleChoices::rules`]).
+    /// A rule not named keeps the preset's value.
+    pub changes: BTreeMap<String, String>,
 }
 
-/// The rules a view was computed with (the preset's values with the toggles applied).
+/// The rules a view was computed with (the preset's values with the changes applied).
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectiveRules {
     pub preset: String,
+    /// The preset's name: `Google Analytics 4`.
     pub preset_title: String,
-    pub timeout_minutes: u32,
-    pub time_zone: String,
-    pub split_at_midnight: bool,
-    pub split_on_campaign_change: bool,
-    pub identity: String,
-    pub bot_filter: bool,
-    pub split_at_hour: bool,
-    pub split_on_referrer_change: bool,
-    pub direct_keeps_campaign: bool,
-    pub direct_adopts_campaign: bool,
-    pub click_id_is_campaign: bool,
-    pub split_on_user_change: bool,
-    pub interaction_only: bool,
-    /// `null` when sessions have no length limit.
-    pub max_session_minutes: Option<u32>,
-    /// `null` when sessions have no hit limit.
-    pub max_hits: Option<u32>,
-    /// The burst rule in words (`more than 100 hits in under 100 s`), `null` when off.
-    pub burst_cut: Option<String>,
-    pub referral_exclusions: Vec<String>,
-    pub bounce: String,
-    pub duration: String,
-    pub engaged_seconds: u32,
-    pub key_events: Vec<String>,
+    /// The rule set's name: the preset's, and what changed (`… (modified: session timeout)`).
+    pub title: String,
+    /// The ids of the rules whose values differ from the preset's (the view time zone aside).
+    pub changed: Vec<String>,
+    /// Every rule's value as text, by rule id.
+    pub values: BTreeMap<String, String>,
 }
 
 /// Days of the view time zone, `YYYY-MM-DD`, both included.
@@ -156,14 +108,32 @@ pub struct Choice {
     pub explanation: String,
 }
 
+/// One rule of the core's catalogue, as the rules panel shows it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub help: String,
+    /// `switch` (a checkbox), `choice` (one of [`RuleInfo::choices`]) or `text` (typed as
+    /// [`RuleInfo::hint`] says: a duration such as `30m`, `off`, a zone, names separated by commas).
+    pub control: String,
+    /// How a value is written, in words: `e.g. 30m, 1h or 90s`.
+    pub hint: String,
+    /// Shown unfolded; the others sit under "More rules".
+    pub main: bool,
+    pub choices: Vec<Choice>,
+    /// The rule's value under each preset, by preset id.
+    pub preset_values: BTreeMap<String, String>,
+}
+
 /// What the rules panel offers.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleChoices {
     pub presets: Vec<Choice>,
-    pub identities: Vec<Choice>,
-    pub bounces: Vec<Choice>,
-    pub durations: Vec<Choice>,
+    /// Every rule, in the catalogue's order.
+    pub rules: Vec<RuleInfo>,
     /// Suggested view time zones: the project's ad accounts' zones, then UTC.
     pub time_zones: Vec<String>,
     /// The preset a project opens with.
@@ -379,68 +349,10 @@ pub struct CompareView {
 }
 
 impl RulesInput {
-    /// The preset's rules with the given toggles applied, refused when a value is invalid.
+    /// The preset's rules with the changes applied, refused (naming the rule) when a value is invalid.
     pub fn rule_set(&self) -> Result<RuleSet, AppError> {
-        let preset: Preset = self.preset.parse()?;
-        let mut rules = RuleSet::preset(preset);
-        if let Some(minutes) = self.timeout_minutes {
-            rules.inactivity_timeout_s = minutes.saturating_mul(60);
-        }
-        if let Some(zone) = &self.time_zone {
-            rules.time_zone = zone.trim().to_string();
-        }
-        if let Some(split) = self.split_at_midnight {
-            rules.split_at_midnight = split;
-        }
-        if let Some(split) = self.split_on_campaign_change {
-            rules.split_on_campaign_change = split;
-        }
-        if let Some(identity) = &self.identity {
-            rules.identity = identity.parse()?;
-        }
-        let switches = [
-            (&mut rules.bot_filter, self.bot_filter),
-            (&mut rules.split_at_hour, self.split_at_hour),
-            (&mut rules.split_on_referrer_change, self.split_on_referrer_change),
-            (&mut rules.direct_keeps_campaign, self.direct_keeps_campaign),
-            (&mut rules.direct_session_adopts_campaign, self.direct_adopts_campaign),
-            (&mut rules.click_id_is_campaign, self.click_id_is_campaign),
-            (&mut rules.split_on_user_id_change, self.split_on_user_change),
-            (&mut rules.interaction_only, self.interaction_only),
-        ];
-        for (rule, choice) in switches {
-            if let Some(on) = choice {
-                *rule = on;
-            }
-        }
-        if let Some(minutes) = self.max_session_minutes {
-            rules.max_session_length_s = (minutes > 0).then(|| minutes.saturating_mul(60));
-        }
-        if let Some(hits) = self.max_hits {
-            rules.max_hits_per_session = (hits > 0).then_some(hits);
-        }
-        if let Some(on) = self.burst_cut {
-            let own = rules.burst_cut.or(RuleSet::preset(Preset::Adobe).burst_cut);
-            rules.burst_cut = if on { own } else { None };
-        }
-        if let Some(hosts) = &self.referral_exclusions {
-            rules.referral_exclusions = hosts.clone();
-        }
-        if let Some(bounce) = &self.bounce {
-            rules.bounce = bounce.parse()?;
-        }
-        if let Some(duration) = &self.duration {
-            rules.duration = duration.parse()?;
-        }
-        if let Some(seconds) = self.engaged_seconds {
-            rules.engagement.min_duration_s = seconds;
-        }
-        if let Some(events) = &self.key_events {
-            rules.engagement.key_events =
-                events.iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
-        }
-        rules.validate()?;
-        Ok(rules.normalized())
+        let changes = self.changes.iter().map(|(id, text)| (id.as_str(), text.as_str()));
+        Ok(RuleSet::with_changes(self.preset.parse()?, changes)?)
     }
 }
 
@@ -449,27 +361,9 @@ impl From<&RuleSet> for EffectiveRules {
         EffectiveRules {
             preset: r.preset.as_str().to_string(),
             preset_title: r.preset.title().to_string(),
-            timeout_minutes: r.inactivity_timeout_s / 60,
-            time_zone: r.time_zone.clone(),
-            split_at_midnight: r.split_at_midnight,
-            split_on_campaign_change: r.split_on_campaign_change,
-            identity: r.identity.as_str().to_string(),
-            bot_filter: r.bot_filter,
-            split_at_hour: r.split_at_hour,
-            split_on_referrer_change: r.split_on_referrer_change,
-            direct_keeps_campaign: r.direct_keeps_campaign,
-            direct_adopts_campaign: r.direct_session_adopts_campaign,
-            click_id_is_campaign: r.click_id_is_campaign,
-            split_on_user_change: r.split_on_user_id_change,
-            interaction_only: r.interaction_only,
-            max_session_minutes: r.max_session_length_s.map(|s| s / 60),
-            max_hits: r.max_hits_per_session,
-            burst_cut: r.burst_cut.map(|b| format!("more than {} hits in under {} s", b.hits, b.seconds)),
-            referral_exclusions: r.referral_exclusions.clone(),
-            bounce: r.bounce.as_str().to_string(),
-            duration: r.duration.as_str().to_string(),
-            engaged_seconds: r.engagement.min_duration_s,
-            key_events: r.engagement.key_events.clone(),
+            title: r.title(),
+            changed: r.changed_rules().iter().map(|rule| rule.id.to_string()).collect(),
+            values: RULES.iter().map(|rule| (rule.id.to_string(), rule.text(r))).collect(),
         }
     }
 }
@@ -487,93 +381,39 @@ pub fn parse_range(range: Option<&DayRange>) -> Result<Option<DateRange>, AppErr
     Ok(Some(DateRange::new(day(&range.from)?, day(&range.to)?)?))
 }
 
-/// The presets, identities and suggested time zones of `project_zones`.
+/// The presets, every rule of the catalogue and suggested time zones of `project_zones`.
 pub fn rule_choices(project_zones: &[String]) -> RuleChoices {
     let presets = Preset::ALL
         .into_iter()
-        .map(|p| Choice { id: p.as_str().into(), title: p.title().into(), explanation: preset_explanation(p).into() })
+        .map(|p| Choice { id: p.as_str().into(), title: p.title().into(), explanation: p.summary().into() })
         .collect();
-    let identities = Identity::ALL
-        .into_iter()
-        .map(|i| {
-            let (title, explanation) = identity_words(i);
-            Choice { id: i.as_str().into(), title: title.into(), explanation: explanation.into() }
-        })
-        .collect();
+    let rules = RULES.iter().map(rule_info).collect();
     let mut time_zones: Vec<String> = project_zones.to_vec();
     if !time_zones.iter().any(|z| z == "UTC") {
         time_zones.push("UTC".into());
     }
-    let bounces = BounceRule::ALL
-        .into_iter()
-        .map(|b| {
-            let (title, explanation) = bounce_words(b);
-            Choice { id: b.as_str().into(), title: title.into(), explanation: explanation.into() }
-        })
-        .collect();
-    let durations = DurationRule::ALL
-        .into_iter()
-        .map(|d| {
-            let (title, explanation) = duration_words(d);
-            Choice { id: d.as_str().into(), title: title.into(), explanation: explanation.into() }
-        })
-        .collect();
-    RuleChoices {
-        presets,
-        identities,
-        bounces,
-        durations,
-        time_zones,
-        default_preset: RuleSet::default().preset.as_str().into(),
-    }
+    RuleChoices { presets, rules, time_zones, default_preset: RuleSet::default().preset.as_str().into() }
 }
 
-fn preset_explanation(p: Preset) -> &'static str {
-    match p {
-        Preset::UniversalAnalytics => "30 min timeout, new session at midnight and on any campaign change.",
-        Preset::Ga4 => "30 min timeout, no midnight or campaign split; bounce means not engaged.",
-        Preset::Adobe => "30 min timeout; visits cut at 12 h, 2,500 hits or a burst of hits.",
-        Preset::Matomo => "30 min timeout, new visit at midnight and on a campaign change.",
-        Preset::Plausible => "Cookie-free daily visitor hash, 30 min timeout.",
-        Preset::PostHog => "30 min timeout, sessions cut at 24 h, users merged across devices.",
-        Preset::Mixpanel => "30 min timeout, new session at midnight; no bounce metric.",
-        Preset::ServerLog => "Visitors by IP address, 30 min timeout, nothing else splits.",
-    }
-}
-
-fn identity_words(i: Identity) -> (&'static str, &'static str) {
-    match i {
-        Identity::Client => ("Client id", "The visitor id the tracker stored (cookie or app instance)."),
-        Identity::User => ("User id", "Logged-in users across devices; others by client id."),
-        Identity::Fingerprint => ("Daily fingerprint", "A hash of IP, browser and a salt that changes every day."),
-        Identity::IpUaDay => ("IP + browser + day", "Same IP address and user agent on the same local day."),
-        Identity::Ip => ("IP address", "Everyone behind one IP address is one visitor."),
-        Identity::SourceSession => ("Source session id", "The session id the source recorded, taken as it is."),
-    }
-}
-
-fn bounce_words(b: BounceRule) -> (&'static str, &'static str) {
-    match b {
-        BounceRule::OneInteractionHit => ("One interaction hit (UA)", "At most one hit that counts as an interaction."),
-        BounceRule::NotEngaged => ("Not engaged (GA4)", "Not engaged: short, one page view and no key event."),
-        BounceRule::OneHit => ("One hit (Adobe)", "Exactly one hit of any kind."),
-        BounceRule::AtMostOneAction => ("At most one action (Matomo)", "At most one page view or event."),
-        BounceRule::FewerThanTwoPageviews => ("One page (Plausible)", "Fewer than two page views."),
-        BounceRule::PosthogBounce => ("PostHog bounce", "One page view, under 10 s, nothing else done."),
-        BounceRule::None => ("No bounce metric", "Bounce rate is not computed (Mixpanel)."),
-    }
-}
-
-fn duration_words(d: DurationRule) -> (&'static str, &'static str) {
-    match d {
-        DurationRule::LastInteractionMinusFirst => {
-            ("Last interaction − first (UA)", "Ends at the last interaction hit.")
-        }
-        DurationRule::LastMinusFirst => ("Last − first hit", "From the first hit to the last hit."),
-        DurationRule::SumOfTimeSpent => ("Sum of time spent (Adobe)", "The time between hits, added up."),
-        DurationRule::LastMinusFirstPlusOneSecond => {
-            ("Last − first + 1 s (Matomo)", "One second more; one action is 0 s.")
-        }
+fn rule_info(rule: &Rule) -> RuleInfo {
+    let control = match rule.kind {
+        RuleKind::Switch { .. } => "switch",
+        RuleKind::Choice { .. } => "choice",
+        _ => "text",
+    };
+    RuleInfo {
+        id: rule.id.into(),
+        title: rule.title.into(),
+        help: rule.help.into(),
+        control: control.into(),
+        hint: rule.kind.hint().into(),
+        main: rule.main,
+        choices: rule
+            .choices()
+            .into_iter()
+            .map(|c| Choice { id: c.id.into(), title: c.title.into(), explanation: c.help.into() })
+            .collect(),
+        preset_values: Preset::ALL.iter().map(|p| (p.as_str().into(), rule.text(&RuleSet::preset(*p)))).collect(),
     }
 }
 
@@ -876,6 +716,10 @@ mod tests {
         RulesInput { preset: id.into(), ..RulesInput::default() }
     }
 
+    fn changed(id: &str, changes: &[(&str, &str)]) -> RulesInput {
+        RulesInput { preset: id.into(), changes: changes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+    }
+
     #[test]
     fn a_shorter_timeout_splits_the_demo_into_more_sessions() {
         let (_dir, ws) = demo();
@@ -895,67 +739,47 @@ mod tests {
         let brand = ga4.breakdowns[2].rows.iter().find(|r| r.key == "Brand - Exact").unwrap();
         assert_eq!(brand.clicks, Some(624));
 
-        let short = RulesInput { timeout_minutes: Some(5), ..preset("ga4") };
-        let split = ws.dashboard(&short, None).unwrap();
-        assert_eq!(split.rules.timeout_minutes, 5);
+        let split = ws.dashboard(&changed("ga4", &[("timeout", "5m")]), None).unwrap();
+        assert_eq!(
+            (split.rules.values["timeout"].as_str(), &split.rules.changed[..]),
+            ("5m", &["timeout".to_string()][..])
+        );
+        assert_eq!(split.rules.title, "Google Analytics 4 (modified: session timeout)");
         assert!(split.kpis.sessions > ga4.kpis.sessions, "{} sessions", split.kpis.sessions);
         assert_eq!((split.kpis.users, split.kpis.pageviews), (3_744, 9_815));
     }
 
     #[test]
-    fn every_rule_of_the_panel_reaches_the_rule_set_and_comes_back_in_effect() {
-        let input = RulesInput {
-            split_at_hour: Some(true),
-            split_on_referrer_change: Some(true),
-            direct_keeps_campaign: Some(false),
-            direct_adopts_campaign: Some(true),
-            click_id_is_campaign: Some(true),
-            split_on_user_change: Some(true),
-            interaction_only: Some(true),
-            max_session_minutes: Some(90),
-            max_hits: Some(0),
-            burst_cut: Some(true),
-            referral_exclusions: Some(vec![" Pay.Example ".into(), String::new()]),
-            bounce: Some("one-hit".into()),
-            duration: Some("sum-of-time-spent".into()),
-            engaged_seconds: Some(30),
-            key_events: Some(vec!["sign_up".into(), " ".into()]),
-            ..preset("ga4")
-        };
-        let rules = input.rule_set().unwrap();
-        let ga4 = RuleSet::preset(Preset::Ga4);
-        assert!(rules.split_at_hour && rules.split_on_referrer_change && !rules.direct_keeps_campaign);
-        assert!(rules.direct_session_adopts_campaign && rules.click_id_is_campaign);
-        assert!(rules.split_on_user_id_change && rules.interaction_only);
-        assert_eq!((rules.max_session_length_s, rules.max_hits_per_session), (Some(5_400), None));
-        assert_eq!(rules.burst_cut, RuleSet::preset(Preset::Adobe).burst_cut, "GA4 has none: Adobe's is used");
-        assert_eq!(rules.referral_exclusions, ["pay.example"]);
-        assert_eq!((rules.bounce, rules.duration), (BounceRule::OneHit, DurationRule::SumOfTimeSpent));
-        assert_eq!(
-            (rules.engagement.min_duration_s, &rules.engagement.key_events[..]),
-            (30, &["sign_up".to_string()][..])
-        );
-        assert_eq!((rules.inactivity_timeout_s, &rules.time_zone), (ga4.inactivity_timeout_s, &ga4.time_zone));
-
-        let shown = EffectiveRules::from(&rules);
-        assert_eq!((shown.max_session_minutes, shown.max_hits), (Some(90), None));
-        assert_eq!(shown.burst_cut.as_deref(), Some("more than 100 hits in under 100 s"));
-        assert_eq!((shown.bounce.as_str(), shown.duration.as_str()), ("one-hit", "sum-of-time-spent"));
-        let off = RulesInput { burst_cut: Some(false), ..preset("adobe") }.rule_set().unwrap();
-        assert_eq!(off.burst_cut, None);
-        let bad = RulesInput { bounce: Some("sometimes".into()), ..preset("ga4") }.rule_set().unwrap_err();
-        assert_eq!(bad.code, "invalid_input", "{bad}");
-    }
-
-    #[test]
-    fn the_rule_choices_explain_every_bounce_and_duration_definition() {
+    fn the_panel_offers_every_rule_of_the_catalogue_and_its_changes_come_back_in_effect() {
         let choices = rule_choices(&[]);
-        assert_eq!(choices.bounces.len(), BounceRule::ALL.len());
-        assert_eq!(choices.durations.len(), DurationRule::ALL.len());
-        for c in choices.bounces.iter().chain(&choices.durations) {
-            assert!(c.id.parse::<BounceRule>().is_ok() || c.id.parse::<DurationRule>().is_ok(), "{}", c.id);
-            assert!(!c.explanation.is_empty() && !c.title.is_empty(), "{}", c.id);
+        assert_eq!(choices.rules.len(), RULES.len());
+        for info in &choices.rules {
+            assert_eq!(info.preset_values.len(), Preset::ALL.len(), "{}", info.id);
+            assert_eq!(info.control == "choice", !info.choices.is_empty(), "{}", info.id);
         }
+        let bounce = choices.rules.iter().find(|r| r.id == "bounce").unwrap();
+        assert_eq!(bounce.choices.len(), 7);
+        assert!(bounce.choices.iter().all(|c| !c.title.is_empty() && !c.explanation.is_empty()));
+        assert_eq!(choices.rules.iter().find(|r| r.id == "midnight").unwrap().preset_values["ua"], "on");
+
+        let input = changed(
+            "ga4",
+            &[
+                ("max-length", "90m"),
+                ("burst", "100/100s"),
+                ("exclude-referrer", " Pay.Example , "),
+                ("bounce", "one-hit"),
+            ],
+        );
+        let rules = input.rule_set().unwrap();
+        assert_eq!(rules.max_session_length_s, Some(5_400));
+        assert_eq!(rules.burst_cut, RuleSet::preset(Preset::Adobe).burst_cut);
+        assert_eq!(rules.referral_exclusions, ["pay.example"]);
+        let shown = EffectiveRules::from(&rules);
+        assert_eq!(shown.changed, ["max-length", "burst", "exclude-referrer", "bounce"]);
+        assert_eq!((shown.values["max-length"].as_str(), shown.values["burst"].as_str()), ("1h30m", "100/1m40s"));
+        let bad = changed("ga4", &[("bounce", "sometimes")]).rule_set().unwrap_err();
+        assert!(bad.code == "invalid_input" && bad.message.contains("bounce: 'sometimes'"), "{bad}");
     }
 
     #[test]
@@ -1025,12 +849,12 @@ mod tests {
     #[test]
     fn invalid_rules_are_refused_with_their_reason() {
         let (_dir, ws) = demo();
-        let bad_zone = RulesInput { time_zone: Some("Mars/Olympus".into()), ..preset("ga4") };
+        let bad_zone = changed("ga4", &[("tz", "Mars/Olympus")]);
         assert!(ws.dashboard(&bad_zone, None).unwrap_err().message.contains("Mars/Olympus"));
         assert!(ws.dashboard(&preset("nope"), None).unwrap_err().message.contains("unknown preset"));
         let choices = ws.rule_choices().unwrap();
         assert_eq!(choices.presets.len(), Preset::ALL.len());
-        assert_eq!(choices.identities.len(), Identity::ALL.len());
+        assert_eq!(choices.rules.iter().find(|r| r.id == "identity").unwrap().choices.len(), 6);
         assert!(choices.time_zones.contains(&"UTC".to_string()));
     }
 }

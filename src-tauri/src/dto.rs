@@ -305,5 +305,10 @@ mod bindings {
         crate::analysis::DashboardView::export_all(&config).unwrap();
         crate::analysis::DiscrepancyView::export_all(&config).unwrap();
         crate::analysis::CompareView::export_all(&config).unwrap();
+        // The rules panel's offer as data too, so the UI tests' stand-in backend serves the
+        // catalogue itself instead of a copy of it.
+        let choices = serde_json::to_string_pretty(&crate::analysis::rule_choices(&[])).unwrap();
+        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/bindings/rule-choices.json"), choices + "\n")
+            .unwrap();
     }
 }

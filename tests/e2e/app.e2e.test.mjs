@@ -102,7 +102,7 @@ test('the dashboard recomputes after a rules toggle', async () => {
   await save('dashboard.png');
   // A 5-minute timeout splits sessions the 30-minute default keeps whole.
   await driver.execute(
-    "const input = document.getElementById('rule-timeout'); input.value = '5'; input.dispatchEvent(new Event('change'));",
+    "const input = document.getElementById('rule-timeout'); input.value = '5m'; input.dispatchEvent(new Event('change'));",
   );
   const second = await driver.waitForText(tile, { timeout: 60_000, test: (t) => /^[1-9][\d,]*$/.test(t) && t !== first, what: 'recomputed sessions' });
   const number = (t) => Number(t.replace(/,/g, ''));

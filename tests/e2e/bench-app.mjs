@@ -80,10 +80,10 @@ async function toggles(driver) {
   await driver.click(await driver.find('#tab-dashboard'));
   await appears(driver, '#dashboard #kpi-sessions');
   const changes = [
-    { id: 'rule-timeout', value: '5', what: 'timeout 30 → 5 min' },
-    { id: 'rule-timeout', value: '30', what: 'timeout 5 → 30 min' },
+    { id: 'rule-timeout', value: '5m', what: 'timeout 30 → 5 min' },
+    { id: 'rule-timeout', value: '30m', what: 'timeout 5 → 30 min' },
     { id: 'rule-midnight', what: 'split at midnight' },
-    { id: 'rule-campaign', what: 'split on campaign change' },
+    { id: 'rule-campaign-change', what: 'split on campaign change' },
     { id: 'rule-bots', what: 'bot filter' },
     { id: 'rule-midnight', what: 'split at midnight back' },
   ];

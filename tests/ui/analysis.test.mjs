@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import catalogue from '../../ui/src/bindings/rule-choices.json' with { type: 'json' };
 import { launchBrowser, openApp, startServer } from './harness.mjs';
 
 let server;
@@ -54,7 +55,7 @@ test('a rules toggle recomputes the dashboard while the last numbers stay on scr
 
   // While the backend recomputes, the last numbers stay on screen, marked busy.
   await page.evaluate(() => (window.__slHoldDashboard = true));
-  await page.locator('#rule-timeout').fill('10');
+  await page.locator('#rule-timeout').fill('10m');
   await page.locator('#rule-timeout').dispatchEvent('change');
   await page.locator('#analysis-status', { hasText: 'Recomputing sessions…' }).waitFor();
   assert.equal(await sessions.textContent(), '754');
@@ -65,12 +66,20 @@ test('a rules toggle recomputes the dashboard while the last numbers stay on scr
   });
   await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '1,574');
   assert.equal(await page.locator('.analysis').getAttribute('aria-busy'), null);
-  assert.equal((await lastArgs(page, 'dashboard')).rules.timeoutMinutes, 10);
-  assert.equal(await page.locator('#rule-timeout').inputValue(), '10');
+  assert.deepEqual((await lastArgs(page, 'dashboard')).rules, { preset: 'ga4', changes: { timeout: '10m' } });
+  assert.equal(await page.locator('#rule-timeout').inputValue(), '10m');
+  // A changed preset says what changed and offers the way back.
+  assert.equal(await page.locator('#rules-modified p').textContent(), 'Modified: Session timeout');
+  assert.match(await page.locator('.period-line').textContent(), /Google Analytics 4 \(modified\)/);
 
   await page.locator('#rule-bots').uncheck();
   await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '1,594');
-  assert.equal((await lastArgs(page, 'dashboard')).rules.botFilter, false);
+  assert.equal((await lastArgs(page, 'dashboard')).rules.changes.bots, 'off');
+  await page.locator('#rules-reset').click();
+  await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '754');
+  assert.deepEqual((await lastArgs(page, 'dashboard')).rules, { preset: 'ga4', changes: {} });
+  assert.equal(await page.locator('#rules-modified').count(), 0);
+  assert.equal(await page.locator('#rule-bots').isChecked(), true);
 
   // A new preset starts from its own rules.
   await page.locator('#rule-preset').selectOption('ua');
@@ -85,14 +94,14 @@ test('rules the backend refuses leave the last view on screen with the reason', 
   const { page, problems } = await openApp(browser.context, server.url);
   await openTab(page, 'Dashboard');
   await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '754');
-  await page.locator('#rule-time-zone').fill('Mars/Olympus');
-  await page.locator('#rule-time-zone').dispatchEvent('change');
+  await page.locator('#rule-tz').fill('Mars/Olympus');
+  await page.locator('#rule-tz').dispatchEvent('change');
   await page.getByRole('alert').getByText("unknown time zone 'Mars/Olympus'", { exact: false }).waitFor();
   assert.equal(await page.locator('#kpi-sessions .kpi-value').textContent(), '754');
   assert.equal(await page.locator('#analysis-status').textContent(), 'The view shows the last rules that worked.');
   // Fixing the zone recomputes and clears the message.
-  await page.locator('#rule-time-zone').fill('Europe/Berlin');
-  await page.locator('#rule-time-zone').dispatchEvent('change');
+  await page.locator('#rule-tz').fill('Europe/Berlin');
+  await page.locator('#rule-tz').dispatchEvent('change');
   await page.waitForFunction(() => document.querySelector('.period-line')?.textContent?.includes('Europe/Berlin'));
   assert.equal(await page.locator('.alert-area').textContent(), '');
   assert.deepEqual(problems, []);
@@ -315,26 +324,30 @@ test('every other rule is under "More rules", each explained, and a change recom
   const more = page.locator('details.more-rules');
   assert.equal(await more.getAttribute('open'), null, 'folded at first');
   await more.locator('summary').click();
-  for (const id of ['rule-hour', 'rule-referrer', 'rule-direct-keeps', 'rule-direct-adopts', 'rule-click-id', 'rule-user', 'rule-interaction', 'rule-burst', 'rule-max-length', 'rule-max-hits', 'rule-bounce', 'rule-duration', 'rule-engaged', 'rule-exclusions', 'rule-key-events']) {
+  // Every rule of the catalogue is on the panel, labelled and explained: the main ones above,
+  // the others here.
+  assert.ok(catalogue.rules.length >= 20);
+  for (const rule of catalogue.rules) {
+    const id = `rule-${rule.id}`;
     assert.ok((await page.locator(`#${id}-help`).textContent()).length > 10, `${id} says what it does`);
     assert.equal(await page.locator(`label[for="${id}"]`).count(), 1, `${id} is labelled`);
+    assert.equal(await more.locator(`#${id}`).count(), rule.main ? 0 : 1, `${id} is folded unless main`);
   }
   await page.locator('#rule-hour').check();
   await page.locator('#kpi-sessions .kpi-value', { hasText: '864' }).waitFor();
-  assert.equal((await lastArgs(page, 'dashboard')).rules.splitAtHour, true);
+  assert.equal((await lastArgs(page, 'dashboard')).rules.changes.hour, 'on');
   // The panel is drawn again with the answer; "More rules" stays open and shows the new value.
   assert.equal(await page.locator('details.more-rules').getAttribute('open'), '');
   assert.equal(await page.locator('#rule-hour').isChecked(), true);
 
-  await page.locator('#rule-exclusions').fill(' pay.example , shop.example ,');
-  await page.locator('#rule-exclusions').dispatchEvent('change');
-  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.referralExclusions?.length === 2);
-  assert.deepEqual((await lastArgs(page, 'dashboard')).rules.referralExclusions, ['pay.example', 'shop.example']);
-  await page.locator('#rule-max-hits').fill('');
+  await page.locator('#rule-exclude-referrer').fill(' pay.example , shop.example ,');
+  await page.locator('#rule-exclude-referrer').dispatchEvent('change');
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.changes['exclude-referrer'] === 'pay.example , shop.example ,');
+  await page.locator('#rule-max-hits').fill('500');
   await page.locator('#rule-max-hits').dispatchEvent('change');
-  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.maxHits === 0);
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.changes['max-hits'] === '500');
   await page.locator('#rule-bounce').selectOption('one-hit');
-  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.bounce === 'one-hit');
+  await page.waitForFunction(() => window.__slCalls.filter((c) => c.cmd === 'dashboard').at(-1)?.args.rules.changes.bounce === 'one-hit');
   await page.locator('#rule-bounce-help', { hasText: 'Exactly one hit of any kind.' }).waitFor();
   await screenshot(page, 'more-rules.png');
   assert.deepEqual(problems, []);

@@ -19,6 +19,9 @@ export const CSP = conf.app.security.csp;
 const extra = {
   '/__test/mock-backend.js': path.join(repo, 'tests/ui/mock-backend.js'),
   '/__test/tauri-mocks.js': path.join(repo, 'node_modules/@tauri-apps/api/mocks.js'),
+  // The rules panel's offer as the Rust side generates it (the rule catalogue), served as a
+  // module (the app's policy allows fetching nothing but IPC).
+  '/__test/rule-choices.js': path.join(repo, 'ui/src/bindings/rule-choices.json'),
 };
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
@@ -41,8 +44,10 @@ export async function startServer() {
         body.toString('utf8').replace('<script', '<script type="module" src="/__test/mock-backend.js"></script>\n    <script'),
       );
     }
+    const asModule = file.endsWith('.json') && url.pathname.endsWith('.js');
+    if (asModule) body = Buffer.from(`export default ${body.toString('utf8')};`);
     res.writeHead(200, {
-      'content-type': types[path.extname(file)] ?? 'application/octet-stream',
+      'content-type': asModule ? 'text/javascript' : (types[path.extname(file)] ?? 'application/octet-stream'),
       'content-security-policy': CSP,
       'cache-control': 'no-store',
     });

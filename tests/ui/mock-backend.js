@@ -5,6 +5,7 @@
 // (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download).
 
 import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
+import CHOICES from '/__test/rule-choices.js';
 
 const scenario = window.__SL_SCENARIO__ ?? {};
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -98,52 +99,35 @@ function fail(code, message) {
 
 let pendingImport = null;
 
-// The analysis screens. Numbers follow the rules the way real sessionization does in
-// direction: a shorter timeout gives more sessions, UA a few more than GA4 (campaign splits).
-const PRESETS = [
-  ['ua', 'Universal Analytics', '30 min timeout, new session at midnight and on any campaign change.'],
-  ['ga4', 'Google Analytics 4', '30 min timeout, no midnight or campaign split; bounce means not engaged.'],
-  ['matomo', 'Matomo (defaults)', '30 min timeout, new visit at midnight and on a campaign change.'],
-  ['server-log', 'Server-log heuristic (AWStats/Webalizer)', 'Visitors by IP address, 30 min timeout.'],
-];
+// The analysis screens. The rules are the core's rule catalogue as the Rust side offers it
+// (generated with the TypeScript bindings); numbers follow the rules the way real
+// sessionization does in direction: a shorter timeout gives more sessions, UA a few more than
+// GA4 (midnight and campaign splits).
+
 const CAMPAIGN = () => (scenario.hostile === true ? HOSTILE : 'spring_sale');
 
+/** The rules a view was computed with: the preset's values, with the input's changes. */
 function effectiveRules(input) {
-  const preset = PRESETS.find((p) => p[0] === input.preset) ?? PRESETS[1];
-  const splits = preset[0] === 'ua' || preset[0] === 'matomo';
-  return {
-    preset: preset[0],
-    presetTitle: preset[1],
-    timeoutMinutes: input.timeoutMinutes ?? 30,
-    timeZone: input.timeZone ?? 'UTC',
-    splitAtMidnight: input.splitAtMidnight ?? splits,
-    splitOnCampaignChange: input.splitOnCampaignChange ?? splits,
-    identity: input.identity ?? 'client',
-    botFilter: input.botFilter ?? true,
-    splitAtHour: input.splitAtHour ?? false,
-    splitOnReferrerChange: input.splitOnReferrerChange ?? splits,
-    directKeepsCampaign: input.directKeepsCampaign ?? true,
-    directAdoptsCampaign: input.directAdoptsCampaign ?? preset[0] === 'matomo',
-    clickIdIsCampaign: input.clickIdIsCampaign ?? splits,
-    splitOnUserChange: input.splitOnUserChange ?? false,
-    interactionOnly: input.interactionOnly ?? false,
-    maxSessionMinutes: input.maxSessionMinutes === 0 ? null : (input.maxSessionMinutes ?? null),
-    maxHits: input.maxHits === 0 ? null : (input.maxHits ?? null),
-    burstCut: input.burstCut ? 'more than 100 hits in under 100 s' : null,
-    referralExclusions: input.referralExclusions ?? [],
-    bounce: input.bounce ?? 'not-engaged',
-    duration: input.duration ?? 'last-minus-first',
-    engagedSeconds: input.engagedSeconds ?? 10,
-    keyEvents: input.keyEvents ?? ['purchase'],
-  };
+  const preset = CHOICES.presets.find((p) => p.id === input.preset) ?? CHOICES.presets.find((p) => p.id === 'ga4');
+  const values = Object.fromEntries(CHOICES.rules.map((r) => [r.id, input.changes?.[r.id] ?? r.presetValues[preset.id]]));
+  const changed = CHOICES.rules.filter((r) => r.id !== 'tz' && values[r.id] !== r.presetValues[preset.id]);
+  const title = changed.length ? `${preset.title} (modified: ${changed.map((r) => r.title.toLowerCase()).join(', ')})` : preset.title;
+  return { preset: preset.id, presetTitle: preset.title, title, changed: changed.map((r) => r.id), values };
+}
+
+/** Minutes of a duration as the catalogue writes it (`30m`, `1h`, `90s`). */
+function minutes(text) {
+  const [, h = 0, m = 0, s = 0] = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text) ?? [];
+  return Number(h) * 60 + Number(m) + Number(s) / 60;
 }
 
 function sessionsUnder(rules) {
-  let n = 754 + Math.max(0, 30 - rules.timeoutMinutes) * 41;
-  if (rules.splitAtHour) n += 110;
-  if (rules.splitAtMidnight) n += 3;
-  if (rules.splitOnCampaignChange) n += 5;
-  if (!rules.botFilter) n += 20;
+  const v = rules.values;
+  let n = 754 + Math.max(0, 30 - minutes(v.timeout)) * 41;
+  if (v.hour === 'on') n += 110;
+  if (v.midnight === 'on') n += 3;
+  if (v['campaign-change'] === 'on') n += 5;
+  if (v.bots === 'off') n += 20;
   return n;
 }
 
@@ -454,26 +438,10 @@ mockIPC((cmd, args) => {
     case 'export_rejects':
       return project.rejects.length;
     case 'rule_choices':
-      return {
-        presets: PRESETS.map(([id, title, explanation]) => ({ id, title, explanation })),
-        identities: [
-          { id: 'client', title: 'Client id', explanation: 'The visitor id the tracker stored.' },
-          { id: 'ip', title: 'IP address', explanation: 'Everyone behind one IP address is one visitor.' },
-        ],
-        bounces: [
-          { id: 'not-engaged', title: 'Not engaged (GA4)', explanation: 'Not engaged: short, one page view and no key event.' },
-          { id: 'one-hit', title: 'One hit (Adobe)', explanation: 'Exactly one hit of any kind.' },
-        ],
-        durations: [
-          { id: 'last-minus-first', title: 'Last − first hit', explanation: 'From the first hit to the last hit.' },
-          { id: 'sum-of-time-spent', title: 'Sum of time spent (Adobe)', explanation: 'The time between hits, added up.' },
-        ],
-        timeZones: ['Europe/Berlin', 'UTC'],
-        defaultPreset: 'ga4',
-      };
+      return { ...CHOICES, timeZones: ['Europe/Berlin', 'UTC'] };
     case 'dashboard':
       if (!project.open) return fail('no_project', 'no project is open');
-      if (args.rules.timeZone === 'Mars/Olympus') {
+      if (args.rules.changes.tz === 'Mars/Olympus') {
         return fail('invalid_input', "unknown time zone 'Mars/Olympus' (expected an IANA name such as Europe/Berlin)");
       }
       if (window.__slHoldDashboard) return new Promise((resolve) => (window.__slReleaseDashboard = () => resolve(dashboard(args))));

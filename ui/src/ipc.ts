@@ -34,6 +34,7 @@ export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
 export type { CauseView } from './bindings/CauseView';
 export type { EffectiveRules } from './bindings/EffectiveRules';
+export type { RuleInfo } from './bindings/RuleInfo';
 export type { KpiChanges } from './bindings/KpiChanges';
 export type { Kpis } from './bindings/Kpis';
 export type { StepView } from './bindings/StepView';

@@ -4,7 +4,8 @@
 import { h } from '../dom';
 import * as fmt from '../format';
 import { api, type Kpis, type RulesInput } from '../ipc';
-import { emptyInput, type Shown, type ViewContext } from './analysis';
+import { rulesLabel, samePlaceAs } from '../rules';
+import type { Shown, ViewContext } from './analysis';
 
 /** The preset compared against, kept while the rules change. */
 let otherPreset: string | null = null;
@@ -31,7 +32,7 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
   const left = ctx.state.input;
   const presets = ctx.choices?.presets ?? [];
   const other = otherPreset ?? presets.find((p) => p.id !== left.preset)?.id ?? left.preset;
-  const right: RulesInput = { ...emptyInput(other), timeZone: left.timeZone };
+  const right: RulesInput = samePlaceAs(left, other);
   const c = await api.compareRules(left, right, ctx.state.range);
   const picker = h(
     'select',
@@ -73,7 +74,7 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
     h(
       'p',
       { class: 'muted small' },
-      `Left: the rules panel (${c.left.rules.presetTitle}, ${c.left.rules.timeoutMinutes} min). Right: ${c.right.rules.presetTitle} with its own rules, in the same time zone. Differences are right minus left.`,
+      `Left: the rules panel (${c.left.rules.title}). Right: ${c.right.rules.title} with its own rules, in the same time zone. Differences are right minus left.`,
     ),
     h(
       'div',
@@ -89,8 +90,8 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
             'tr',
             {},
             h('th', { attrs: { scope: 'col' } }, 'Figure'),
-            h('th', { class: 'num', attrs: { scope: 'col' } }, c.left.rules.presetTitle),
-            h('th', { class: 'num', attrs: { scope: 'col' } }, c.right.rules.presetTitle),
+            h('th', { class: 'num', attrs: { scope: 'col' } }, rulesLabel(c.left.rules)),
+            h('th', { class: 'num', attrs: { scope: 'col' } }, rulesLabel(c.right.rules)),
             h('th', { class: 'num', attrs: { scope: 'col' } }, 'Difference'),
           ),
         ),

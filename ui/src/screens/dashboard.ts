@@ -8,6 +8,7 @@ import * as fmt from '../format';
 import { api, type BreakdownTable, type DashboardView, type KpiChanges, type Kpis } from '../ipc';
 import { chartButtons, csvButton, reportButton } from '../saving';
 import { sortableTable } from '../table';
+import { rulesLabel } from '../rules';
 import type { Shown, ViewContext } from './analysis';
 
 type Line = BreakdownTable['rows'][number];
@@ -137,7 +138,7 @@ function dashboardNode(d: DashboardView, ctx: ViewContext): HTMLElement {
         'p',
         { class: 'muted small period-line' },
         d.period ? `${d.period.from} – ${d.period.to}` : 'No sessions',
-        ` · ${d.rules.presetTitle} · ${d.rules.timeZone}`,
+        ` · ${rulesLabel(d.rules)} · ${d.rules.values.tz}`,
         compared ? ` · changes against ${compared}` : '',
       ),
       h(

@@ -12,6 +12,7 @@ import { api, type CampaignLine, type DiscrepancyView, type StepView } from '../
 import { chartButtons, csvButton, reportButton } from '../saving';
 import { sortableTable } from '../table';
 import type { CsvTable } from '../ipc';
+import { rulesLabel } from '../rules';
 import type { Shown, ViewContext } from './analysis';
 import { unmatchedCampaigns } from './campaign-mapping';
 import { causesSection, verdictParagraph } from './causes';
@@ -112,7 +113,7 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
         h(
           'p',
           { class: 'lead-line muted small' },
-          d.period ? `${d.period.from} – ${d.period.to} · ${d.rules.presetTitle} · ` : '',
+          d.period ? `${d.period.from} – ${d.period.to} · ${rulesLabel(d.rules)} · ` : '',
           `usual range ${band} sessions per 100 clicks`,
         ),
         h('div', { class: 'view-actions' }, reportButton(ctx)),

@@ -71,6 +71,23 @@ impl RuleKind {
     }
 }
 
+impl RuleKind {
+    /// How a value of this kind is written, in words for people (a text field's hint).
+    pub fn hint(self) -> &'static str {
+        match self {
+            RuleKind::Switch { .. } => "on or off",
+            RuleKind::Duration { .. } => "e.g. 30m, 1h or 90s",
+            RuleKind::DurationLimit { .. } => "e.g. 12h, or off",
+            RuleKind::Count { .. } => "a whole number",
+            RuleKind::CountLimit { .. } => "a whole number, or off",
+            RuleKind::Burst => "hits/time, e.g. 100/100s, or off",
+            RuleKind::Choice { .. } => "one of the choices",
+            RuleKind::TimeZone => "e.g. Europe/Berlin",
+            RuleKind::List { .. } => "names separated by commas",
+        }
+    }
+}
+
 /// One option of a choice rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Choice {
