@@ -3,21 +3,15 @@
 import './styles.css';
 
 import { h, replace } from './dom';
-import { api, ErrorCode, IpcError, type ProjectView } from './ipc';
+import { api, ErrorCode, IpcError } from './ipc';
 import { watchFileDrops } from './screens/import';
 import { renderProject } from './screens/project';
 import { renderStart } from './screens/start';
+import { messageOf, type Shell } from './shell';
 
-export interface Shell {
-  showStart(): void;
-  showProject(project: ProjectView): void;
-  /** Show an error (or clear it with null) in the alert area under the header. */
-  showError(error: unknown): void;
-  /** Say that something worked (a file was saved) in the alert area, until dismissed or replaced. */
-  notify(message: string): void;
-  /** Run `work` with the screen marked busy; errors go to the alert area. */
-  busy<T>(label: string, work: () => Promise<T>): Promise<T | undefined>;
-}
+// screens/analysis.ts, being rewritten, still imports Shell from here; with that rewrite it
+// imports it from ./shell and this line goes.
+export type { Shell } from './shell';
 
 const root = document.getElementById('app') as HTMLElement;
 const headerTitle = h('span', { class: 'header-project' });
@@ -38,12 +32,6 @@ replace(
   statusArea,
   main,
 );
-
-function messageOf(error: unknown): string {
-  if (error instanceof IpcError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
 
 const shell: Shell = {
   showStart() {

@@ -21,7 +21,7 @@ import {
   type IpPolicy,
   type DateOrder,
 } from '../ipc';
-import type { Shell } from '../main';
+import type { Shell } from '../shell';
 
 /** Raw rejected rows longer than this are cut in a file's card. */
 const RAW_SHOWN = 160;

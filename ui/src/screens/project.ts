@@ -23,7 +23,7 @@ import {
   type SourceFile,
 } from '../ipc';
 import { fileSourcesHelp } from '../help/file-help';
-import type { Shell } from '../main';
+import type { Shell } from '../shell';
 import { createAnalysis, type AnalysisView } from './analysis';
 import { createImportWizard, setDropTarget, type ImportWizard } from './import';
 
