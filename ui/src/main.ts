@@ -4,7 +4,7 @@ import './styles.css';
 
 import { h, replace } from './dom';
 import { api, ErrorCode, IpcError } from './ipc';
-import { watchFileDrops } from './screens/import';
+import { watchFileDrops } from './screens/file-drops';
 import { renderProject } from './screens/project';
 import { renderStart } from './screens/start';
 import { messageOf, type Shell } from './shell';

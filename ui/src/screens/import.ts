@@ -2,12 +2,9 @@
 // override), warnings when it does not fit the project (another site, far-off days), its first
 // rows as they will be imported, the column mapping of CSV/TSV traffic files, its time zone
 // and date order; for all files, what happens to IP addresses, and where each kind of file
-// comes from. Every change previews the file again. Also: files dropped on the window, with a
-// visible drop zone.
+// comes from. Every change previews the file again.
 
 import './import.css';
-
-import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import { button, h, replace, type Child } from '../dom';
 import * as fmt from '../format';
@@ -511,68 +508,4 @@ function timeZoneChoices(projectZones: string[]): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   const known = intl.supportedValuesOf?.('timeZone') ?? [];
   return [...new Set(['UTC', ...projectZones, ...known])];
-}
-
-// Files dropped on the window. The webview reports drags of files from the desktop (Tauri's
-// drag-drop events); the screen that can take them registers itself as the drop target.
-
-export interface DropTarget {
-  /** Where the target lives: a target no longer in the document takes nothing. */
-  root: HTMLElement;
-  /** What dropping now does, or why it would not work (an import is running, say). */
-  status(): { accepts: true; label: string } | { accepts: false; why: string };
-  drop(paths: string[]): void;
-}
-
-let dropTarget: DropTarget | null = null;
-
-export function setDropTarget(target: DropTarget | null): void {
-  dropTarget = target;
-}
-
-const NO_PROJECT = 'To import files, open or create a project first, then drop the files on its window.';
-
-/** Listen for files dragged onto the window, for the life of the page. */
-export function watchFileDrops(shell: Shell): void {
-  const overlay = h('div', { class: 'drop-overlay', id: 'drop-overlay', attrs: { hidden: true, 'aria-hidden': 'true' } });
-  document.body.append(overlay);
-  const current = () => (dropTarget && dropTarget.root.isConnected ? dropTarget : null);
-  const hover = (on: boolean) => {
-    if (!on) {
-      overlay.hidden = true;
-      return;
-    }
-    const target = current();
-    const status = target ? target.status() : { accepts: false as const, why: NO_PROJECT };
-    overlay.classList.toggle('refused', !status.accepts);
-    replace(
-      overlay,
-      h(
-        'div',
-        { class: 'drop-zone' },
-        h('p', { class: 'drop-title' }, status.accepts ? status.label : 'Files cannot be imported here'),
-        h('p', { class: 'drop-help' }, status.accepts ? 'Each file is previewed before anything is imported.' : status.why),
-      ),
-    );
-    overlay.hidden = false;
-  };
-  getCurrentWebview()
-    .onDragDropEvent((event) => {
-      const payload = event.payload;
-      if (payload.type === 'enter' || payload.type === 'over') {
-        if (overlay.hidden) hover(true);
-      } else if (payload.type === 'leave') {
-        hover(false);
-      } else if (payload.type === 'drop') {
-        hover(false);
-        const target = current();
-        const status = target ? target.status() : { accepts: false as const, why: NO_PROJECT };
-        if (!target || !status.accepts) {
-          shell.showError(new Error(status.accepts ? NO_PROJECT : status.why));
-          return;
-        }
-        if (payload.paths.length > 0) target.drop(payload.paths);
-      }
-    })
-    .catch((error: unknown) => console.warn('file drops are not available', error));
 }

@@ -25,7 +25,8 @@ import {
 import { fileSourcesHelp } from '../help/file-help';
 import type { Shell } from '../shell';
 import { createAnalysis, type AnalysisView } from './analysis';
-import { createImportWizard, setDropTarget, type ImportWizard } from './import';
+import { setDropTarget } from './file-drops';
+import { createImportWizard, type ImportWizard } from './import';
 
 const REJECTS_PAGE = 200;
 /** Raw rows longer than this are cut in the table (the export has them whole). */
