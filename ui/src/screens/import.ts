@@ -18,7 +18,8 @@ import {
   type IpPolicy,
   type DateOrder,
 } from '../ipc';
-import type { Shell } from '../shell';
+import { messageOf, type Shell } from '../shell';
+import { plainTable } from '../table';
 
 /** Raw rejected rows longer than this are cut in a file's card. */
 const RAW_SHOWN = 160;
@@ -438,23 +439,14 @@ function rowsPreview(p: ImportPreview): HTMLElement {
     'div',
     { class: 'preview' },
     h('h4', {}, title, t.columns.some((c) => c.includes('(UTC)')) ? h('span', { class: 'muted' }, ' (times in UTC)') : null),
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'data-table preview-table' },
-        h('caption', { class: 'visually-hidden' }, `Preview of ${p.name}`),
-        h('thead', {}, h('tr', {}, ...t.columns.map((c, i) => h('th', { class: t.numeric[i] ? 'num' : '', attrs: { scope: 'col' } }, c)))),
-        h(
-          'tbody',
-          {},
-          ...t.rows.map((row) =>
-            h('tr', {}, ...row.map((cell, i) => h('td', { class: t.numeric[i] ? 'num' : '', attrs: { title: cell.length > 40 ? cell : undefined } }, cell))),
-          ),
-        ),
-      ),
-    ),
+    plainTable({
+      class: 'preview-table',
+      caption: `Preview of ${p.name}`,
+      headers: t.columns,
+      numeric: t.numeric,
+      rows: t.rows,
+      titleOf: (cell) => (typeof cell === 'string' && cell.length > 40 ? cell : undefined),
+    }),
   );
 }
 
@@ -472,7 +464,7 @@ function rejectsPreview(p: ImportPreview): HTMLElement {
           {},
           h('span', { class: 'nowrap' }, `Line ${r.line}: `),
           r.reason,
-          r.raw ? h('code', { class: 'raw' }, r.raw.length > RAW_SHOWN ? `${r.raw.slice(0, RAW_SHOWN)}…` : r.raw) : null,
+          r.raw ? h('code', { class: 'raw' }, fmt.cut(r.raw, RAW_SHOWN)) : null,
         ),
       ),
     ),
@@ -498,7 +490,7 @@ function failedPreview(path: string, error: unknown): ImportPreview {
     fileTimeZone: null,
     dateOrderMatters: false,
     complete: false,
-    error: { code, message: error instanceof Error ? error.message : String(error) },
+    error: { code, message: messageOf(error) },
     warnings: [],
   };
 }

@@ -7,7 +7,7 @@
 
 import './project.css';
 
-import { button, h, replace, type Child } from '../dom';
+import { button, h, replace } from '../dom';
 import * as fmt from '../format';
 import {
   api,
@@ -24,6 +24,7 @@ import {
 } from '../ipc';
 import { fileSourcesHelp } from '../help/file-help';
 import type { Shell } from '../shell';
+import { plainTable } from '../table';
 import { createAnalysis, type AnalysisView } from './analysis';
 import { setDropTarget } from './file-drops';
 import { createImportWizard, type ImportWizard } from './import';
@@ -350,12 +351,12 @@ function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): 
       fileSourcesHelp(),
     );
   }
-  return table(
-    'files-table',
-    'Imported files',
-    ['File', 'Format', 'Kind', 'Rows imported', 'Rejected', 'Date range', 'Time zone', 'Size', 'Actions'],
-    [false, false, false, true, true, false, false, true, false],
-    files.map((f) => [
+  return plainTable({
+    id: 'files-table',
+    caption: 'Imported files',
+    headers: ['File', 'Format', 'Kind', 'Rows imported', 'Rejected', 'Date range', 'Time zone', 'Size', 'Actions'],
+    numeric: [false, false, false, true, true, false, false, true, false],
+    rows: files.map((f) => [
       h('span', { class: 'file-name', attrs: { title: f.path } }, f.name),
       f.formatName,
       fmt.kindName(f.kind),
@@ -369,7 +370,7 @@ function filesTable(files: SourceFile[], onDelete: (file: SourceFile) => void): 
         attrs: { 'aria-label': `Delete the data of ${f.name}…` },
       }),
     ]),
-  );
+  });
 }
 
 /** A modal question before a file's data is deleted; resolves to true only for "Delete data". */
@@ -406,40 +407,13 @@ function confirmDelete(file: SourceFile): Promise<boolean> {
 }
 
 function rejectsTable(rows: RejectedRow[]): HTMLElement {
-  return table(
-    'rejects-table',
-    'Rejected rows',
-    ['File', 'Line', 'Reason', 'Row as read'],
-    [false, true, false, false],
-    rows.map((r) => [
-      h('span', { class: 'nowrap' }, r.file),
-      String(r.line),
-      r.reason,
-      h(
-        'code',
-        { class: 'raw' },
-        r.raw.length > RAW_SHOWN ? `${r.raw.slice(0, RAW_SHOWN)}…` : r.raw,
-      ),
-    ]),
-  );
-}
-
-function table(id: string, caption: string, headers: string[], numeric: boolean[], rows: Child[][]): HTMLElement {
-  return h(
-    'div',
-    { class: 'table-scroll' },
-    h(
-      'table',
-      { class: 'data-table', id },
-      h('caption', { class: 'visually-hidden' }, caption),
-      h(
-        'thead',
-        {},
-        h('tr', {}, ...headers.map((label, i) => h('th', { class: numeric[i] ? 'num' : '', attrs: { scope: 'col' } }, label))),
-      ),
-      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((cell, i) => h('td', { class: numeric[i] ? 'num' : '' }, cell))))),
-    ),
-  );
+  return plainTable({
+    id: 'rejects-table',
+    caption: 'Rejected rows',
+    headers: ['File', 'Line', 'Reason', 'Row as read'],
+    numeric: [false, true, false, false],
+    rows: rows.map((r) => [h('span', { class: 'nowrap' }, r.file), String(r.line), r.reason, h('code', { class: 'raw' }, fmt.cut(r.raw, RAW_SHOWN))]),
+  });
 }
 
 /** The running import: which file, a progress bar over its bytes, rows so far, Cancel. */
