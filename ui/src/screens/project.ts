@@ -229,7 +229,6 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
     formats ??= (await shell.busy('Loading the formats', () => api.supportedFormats())) ?? null;
     if (!formats || importing) return;
     wizard = createImportWizard({
-      shell,
       formats,
       projectTimeZones: project.info.timeZones,
       onImport: (files) => void runImport(files),
