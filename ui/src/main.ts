@@ -1,8 +1,9 @@
-// The app shell: a header, one screen at a time (start or project) and a place for errors.
+// The app shell: a header, one screen at a time (start or project), a place for errors and
+// notices, and files dropped on the window. It implements Shell (./shell.ts) for the screens.
 
 import './styles.css';
 
-import { h, replace } from './dom';
+import { button, h, replace, type Props } from './dom';
 import { api, ErrorCode, IpcError } from './ipc';
 import { watchFileDrops } from './screens/file-drops';
 import { renderProject } from './screens/project';
@@ -33,6 +34,19 @@ replace(
   main,
 );
 
+/** Show `message` in the alert area, in a box made with `props`, with a button that dismisses it. */
+function showAlert(props: Props, message: string): void {
+  replace(
+    alertArea,
+    h(
+      'div',
+      props,
+      h('span', { class: 'alert-text' }, message),
+      button('Dismiss', () => replace(alertArea), { class: 'button button-quiet', attrs: { 'aria-label': 'Dismiss message' } }),
+    ),
+  );
+}
+
 const shell: Shell = {
   showStart() {
     replace(headerTitle);
@@ -52,42 +66,10 @@ const shell: Shell = {
     if (error instanceof IpcError && error.code === ErrorCode.noProject) {
       shell.showStart();
     }
-    replace(
-      alertArea,
-      h(
-        'div',
-        { class: 'alert' },
-        h('span', { class: 'alert-text' }, messageOf(error)),
-        h(
-          'button',
-          {
-            class: 'button button-quiet',
-            attrs: { type: 'button', 'aria-label': 'Dismiss message' },
-            on: { click: () => replace(alertArea) },
-          },
-          'Dismiss',
-        ),
-      ),
-    );
+    showAlert({ class: 'alert' }, messageOf(error));
   },
   notify(message) {
-    replace(
-      alertArea,
-      h(
-        'div',
-        { class: 'notice', attrs: { role: 'status' } },
-        h('span', { class: 'alert-text' }, message),
-        h(
-          'button',
-          {
-            class: 'button button-quiet',
-            attrs: { type: 'button', 'aria-label': 'Dismiss message' },
-            on: { click: () => replace(alertArea) },
-          },
-          'Dismiss',
-        ),
-      ),
-    );
+    showAlert({ class: 'notice', attrs: { role: 'status' } }, message);
   },
   async busy(label, work) {
     main.setAttribute('aria-busy', 'true');
