@@ -83,6 +83,11 @@ export function signedCount(n: number): string {
   return `${n >= 0 ? '+' : '−'}${count(Math.abs(n))}`;
 }
 
+/** `text` cut after `max` characters, with an ellipsis where it was cut. */
+export function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** What a file holds, in words: `traffic`, `ads` or `report`. */
 export function kindName(kind: string): string {
   return ({ traffic: 'traffic', ads: 'ad data', report: 'analytics report' } as Record<string, string>)[kind] ?? kind;

@@ -45,6 +45,7 @@ export type { ColumnChoice, FileDeleted, FileImportOptions, ImportPreview };
 export type IpPolicy = FileImportOptions['ipPolicy'];
 export type DateOrder = NonNullable<FileImportOptions['dateOrder']>;
 export type { SourceFile } from './bindings/SourceFile';
+export type { ProjectSummary } from './bindings/ProjectSummary';
 
 /** The error codes the UI treats specially; any other code is shown with its message. */
 export const ErrorCode = {

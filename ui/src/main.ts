@@ -1,23 +1,18 @@
-// The app shell: a header, one screen at a time (start or project) and a place for errors.
+// The app shell: a header, one screen at a time (start or project), a place for errors and
+// notices, and files dropped on the window. It implements Shell (./shell.ts) for the screens.
 
 import './styles.css';
 
-import { h, replace } from './dom';
-import { api, ErrorCode, IpcError, type ProjectView } from './ipc';
-import { watchFileDrops } from './screens/import';
+import { button, h, replace, type Props } from './dom';
+import { api, ErrorCode, IpcError } from './ipc';
+import { watchFileDrops } from './screens/file-drops';
 import { renderProject } from './screens/project';
 import { renderStart } from './screens/start';
+import { messageOf, type Shell } from './shell';
 
-export interface Shell {
-  showStart(): void;
-  showProject(project: ProjectView): void;
-  /** Show an error (or clear it with null) in the alert area under the header. */
-  showError(error: unknown): void;
-  /** Say that something worked (a file was saved) in the alert area, until dismissed or replaced. */
-  notify(message: string): void;
-  /** Run `work` with the screen marked busy; errors go to the alert area. */
-  busy<T>(label: string, work: () => Promise<T>): Promise<T | undefined>;
-}
+// screens/analysis.ts, being rewritten, still imports Shell from here; with that rewrite it
+// imports it from ./shell and this line goes.
+export type { Shell } from './shell';
 
 const root = document.getElementById('app') as HTMLElement;
 const headerTitle = h('span', { class: 'header-project' });
@@ -39,10 +34,17 @@ replace(
   main,
 );
 
-function messageOf(error: unknown): string {
-  if (error instanceof IpcError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
+/** Show `message` in the alert area, in a box made with `props`, with a button that dismisses it. */
+function showAlert(props: Props, message: string): void {
+  replace(
+    alertArea,
+    h(
+      'div',
+      props,
+      h('span', { class: 'alert-text' }, message),
+      button('Dismiss', () => replace(alertArea), { class: 'button button-quiet', attrs: { 'aria-label': 'Dismiss message' } }),
+    ),
+  );
 }
 
 const shell: Shell = {
@@ -64,42 +66,10 @@ const shell: Shell = {
     if (error instanceof IpcError && error.code === ErrorCode.noProject) {
       shell.showStart();
     }
-    replace(
-      alertArea,
-      h(
-        'div',
-        { class: 'alert' },
-        h('span', { class: 'alert-text' }, messageOf(error)),
-        h(
-          'button',
-          {
-            class: 'button button-quiet',
-            attrs: { type: 'button', 'aria-label': 'Dismiss message' },
-            on: { click: () => replace(alertArea) },
-          },
-          'Dismiss',
-        ),
-      ),
-    );
+    showAlert({ class: 'alert' }, messageOf(error));
   },
   notify(message) {
-    replace(
-      alertArea,
-      h(
-        'div',
-        { class: 'notice', attrs: { role: 'status' } },
-        h('span', { class: 'alert-text' }, message),
-        h(
-          'button',
-          {
-            class: 'button button-quiet',
-            attrs: { type: 'button', 'aria-label': 'Dismiss message' },
-            on: { click: () => replace(alertArea) },
-          },
-          'Dismiss',
-        ),
-      ),
-    );
+    showAlert({ class: 'notice', attrs: { role: 'status' } }, message);
   },
   async busy(label, work) {
     main.setAttribute('aria-busy', 'true');

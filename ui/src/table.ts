@@ -1,5 +1,7 @@
-// A data table whose column headers sort it: click once for the column's natural order
-// (largest first for numbers), again to reverse. Cells are text or nodes built without HTML.
+// Data tables: sortableTable's column headers sort it (click once for the column's natural
+// order, largest first for numbers; again to reverse); plainTable shows rows as given. Both
+// scroll sideways when wide and have a caption for screen readers. Cells are text or nodes
+// built without HTML.
 
 import { h, replace, type Child } from './dom';
 
@@ -75,9 +77,42 @@ export function sortableTable<T>(id: string, caption: string, columns: Column<T>
   }
 
   render();
+  return framed({ id }, caption, head, body);
+}
+
+export interface PlainTable {
+  id?: string;
+  /** Classes besides `data-table`. */
+  class?: string;
+  caption: string;
+  headers: string[];
+  /** Per column: right-aligned. */
+  numeric: boolean[];
+  rows: Child[][];
+  /** A tooltip per cell: for tables whose styles cut long cells. */
+  titleOf?: (cell: Child) => string | undefined;
+}
+
+export function plainTable(t: PlainTable): HTMLElement {
+  const num = (i: number) => (t.numeric[i] ? 'num' : '');
+  return framed(
+    { id: t.id, class: t.class },
+    t.caption,
+    h('tr', {}, ...t.headers.map((label, i) => h('th', { class: num(i), attrs: { scope: 'col' } }, label))),
+    h('tbody', {}, ...t.rows.map((cells) => h('tr', {}, ...cells.map((cell, i) => h('td', { class: num(i), attrs: { title: t.titleOf?.(cell) } }, cell))))),
+  );
+}
+
+function framed(table: { id?: string; class?: string }, caption: string, headRow: HTMLElement, body: HTMLElement): HTMLElement {
   return h(
     'div',
     { class: 'table-scroll' },
-    h('table', { class: 'data-table', id }, h('caption', { class: 'visually-hidden' }, caption), h('thead', {}, head), body),
+    h(
+      'table',
+      { class: table.class ? `data-table ${table.class}` : 'data-table', id: table.id },
+      h('caption', { class: 'visually-hidden' }, caption),
+      h('thead', {}, headRow),
+      body,
+    ),
   );
 }

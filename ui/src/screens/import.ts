@@ -1,30 +1,14 @@
-// The import wizard: for each chosen or dropped file, what it was detected as (with a format
-// override), warnings when it does not fit the project (another site, far-off days), its first
-// rows as they will be imported, the column mapping of CSV/TSV traffic files, its time zone
-// and date order; for all files, what happens to IP addresses, and where each kind of file
-// comes from. Every change previews the file again. Also: files dropped on the window, with a
-// visible drop zone.
+// The import wizard: the files chosen or dropped, each on its card (./import-file.ts), what
+// happens to IP addresses in all of them, where each kind of file comes from, and the Import
+// button, which says how many files are ready and which will be left out.
 
 import './import.css';
 
-import { getCurrentWebview } from '@tauri-apps/api/webview';
-
-import { button, h, replace, type Child } from '../dom';
+import { button, h, replace } from '../dom';
 import * as fmt from '../format';
 import { fileSourcesHelp } from '../help/file-help';
-import {
-  api,
-  type ColumnChoice,
-  type FileImportOptions,
-  type FormatInfo,
-  type ImportPreview,
-  type IpPolicy,
-  type DateOrder,
-} from '../ipc';
-import type { Shell } from '../main';
-
-/** Raw rejected rows longer than this are cut in a file's card. */
-const RAW_SHOWN = 160;
+import type { FileImportOptions, FormatInfo, IpPolicy } from '../ipc';
+import { createImportFile, type FileContext, type ImportFile } from './import-file';
 
 const IP_POLICIES: [IpPolicy, string, string][] = [
   [
@@ -40,42 +24,7 @@ const IP_POLICIES: [IpPolicy, string, string][] = [
   ['raw', 'Keep as is', 'Stores full addresses. Only if you may keep them: in many countries they are personal data.'],
 ];
 
-const FIELD_LABELS: Record<string, string> = {
-  timestamp: 'Timestamp',
-  date: 'Date',
-  time: 'Time of day',
-  client_id: 'Client id',
-  user_id: 'User id',
-  session_id: 'Session id',
-  event_id: 'Event id',
-  event: 'Event name',
-  interaction: 'Interaction flag',
-  non_interaction: 'Non-interaction flag',
-  url: 'Page URL',
-  host: 'Host name',
-  path: 'Page path',
-  referrer: 'Referrer',
-  user_agent: 'User agent',
-  ip: 'IP address',
-};
-
-interface FileState {
-  /** Stable for the card's lifetime: control ids derive from it. */
-  key: number;
-  path: string;
-  format: string | null;
-  /** Only the fields the user set; the rest come from header names. */
-  overrides: ColumnChoice[];
-  timeZone: string;
-  dateOrder: DateOrder | null;
-  preview: ImportPreview | null;
-  /** Bumped per request: a late answer to an older request is dropped. */
-  request: number;
-  card: HTMLElement;
-}
-
 export interface ImportWizardOptions {
-  shell: Shell;
   formats: FormatInfo[];
   /** The project's time zones; the first is the default for files that state none. */
   projectTimeZones: string[];
@@ -94,19 +43,63 @@ export interface ImportWizard {
 }
 
 export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
-  const files: FileState[] = [];
+  const files: ImportFile[] = [];
   let nextKey = 0;
-  let ipPolicy: IpPolicy = 'truncate';
-  const defaultZone = opts.projectTimeZones[0] ?? 'UTC';
-  const zones = timeZoneChoices(opts.projectTimeZones);
-
   const list = h('div', { class: 'import-files' });
-  const summaryLine = h('p', { class: 'import-ready muted', id: 'import-ready', attrs: { 'aria-live': 'polite' } });
-  const startButton = button('Import', () => start(), {
-    class: 'button button-primary',
-    attrs: { id: 'start-import', 'aria-describedby': 'import-ready' },
+  const ipPolicy = ipPolicyChoice();
+  const commit = commitControls(() => {
+    const chosen = ready(files);
+    if (chosen.length > 0) opts.onImport(chosen.map((f) => f.options()));
   });
-  const ipFieldset = h(
+  const showReadiness = () => commit.show(files);
+  const context: FileContext = {
+    formats: opts.formats,
+    zones: timeZoneChoices(opts.projectTimeZones),
+    defaultZone: opts.projectTimeZones[0] ?? 'UTC',
+    ipPolicy: ipPolicy.value,
+    changed: showReadiness,
+    remove,
+  };
+
+  function add(paths: string[]): void {
+    for (const path of paths) {
+      if (files.some((f) => f.path === path)) continue;
+      const file = createImportFile(nextKey++, path, context);
+      files.push(file);
+      list.append(file.card);
+      void file.refresh();
+    }
+    showReadiness();
+  }
+
+  /** Take a file out of the import; focus goes to the next file's Remove, or to Import. */
+  function remove(file: ImportFile): void {
+    const at = files.indexOf(file);
+    if (at < 0) return;
+    files.splice(at, 1);
+    file.card.remove();
+    showReadiness();
+    const next = files[at] ?? files[at - 1];
+    if (next) document.getElementById(`imp-${next.key}-remove`)?.focus();
+    else commit.startButton.focus();
+  }
+
+  showReadiness();
+  return { root: wizardCard(opts, list, ipPolicy.fieldset, commit), add };
+}
+
+/** The files whose preview came without a problem: those the Import button imports. */
+function ready(files: ImportFile[]): ImportFile[] {
+  return files.filter((f) => {
+    const p = f.preview();
+    return p !== null && p.error === null;
+  });
+}
+
+/** The radio buttons for what happens to IP addresses, in every file of the import. */
+function ipPolicyChoice(): { fieldset: HTMLElement; value: () => IpPolicy } {
+  let policy: IpPolicy = 'truncate';
+  const fieldset = h(
     'fieldset',
     { class: 'ip-policy' },
     h('legend', {}, 'IP addresses in traffic files'),
@@ -117,10 +110,10 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
         { class: 'radio-row' },
         h('input', {
           id,
-          attrs: { type: 'radio', name: 'ip-policy', value, checked: value === ipPolicy, 'aria-describedby': `${id}-help` },
+          attrs: { type: 'radio', name: 'ip-policy', value, checked: value === policy, 'aria-describedby': `${id}-help` },
           on: {
             change: () => {
-              ipPolicy = value;
+              policy = value;
             },
           },
         }),
@@ -129,7 +122,39 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
       );
     }),
   );
-  const root = h(
+  return { fieldset, value: () => policy };
+}
+
+interface CommitControls {
+  startButton: HTMLButtonElement;
+  /** Says which files are still read and how many will be left out. */
+  summaryLine: HTMLElement;
+  /** Count the files again: the button names how many it imports, and waits for those still read. */
+  show(files: ImportFile[]): void;
+}
+
+function commitControls(start: () => void): CommitControls {
+  const summaryLine = h('p', { class: 'import-ready muted', id: 'import-ready', attrs: { 'aria-live': 'polite' } });
+  const startButton = button('Import', start, {
+    class: 'button button-primary',
+    attrs: { id: 'start-import', 'aria-describedby': 'import-ready' },
+  });
+  const show = (files: ImportFile[]) => {
+    const ok = ready(files).length;
+    const loading = files.filter((f) => f.preview() === null).length;
+    const problems = files.length - ok - loading;
+    replace(startButton, `Import ${fmt.plural(ok, 'file', 'files')}`);
+    startButton.disabled = ok === 0 || loading > 0;
+    const parts: string[] = [];
+    if (loading > 0) parts.push(`Reading ${fmt.plural(loading, 'file', 'files')}…`);
+    if (problems > 0) parts.push(`${fmt.plural(problems, 'file', 'files')} with a problem will be left out.`);
+    replace(summaryLine, parts.join(' '));
+  };
+  return { startButton, summaryLine, show };
+}
+
+function wizardCard(opts: ImportWizardOptions, list: HTMLElement, ipFieldset: HTMLElement, commit: CommitControls): HTMLElement {
+  return h(
     'section',
     { class: 'card import-wizard', id: 'import-wizard', attrs: { 'aria-labelledby': 'import-wizard-title' } },
     h(
@@ -149,361 +174,11 @@ export function createImportWizard(opts: ImportWizardOptions): ImportWizard {
     h(
       'div',
       { class: 'wizard-actions' },
-      startButton,
+      commit.startButton,
       button('Cancel', opts.onClose, { class: 'button', attrs: { id: 'close-import-wizard' } }),
-      summaryLine,
+      commit.summaryLine,
     ),
   );
-
-  function optionsOf(file: FileState): FileImportOptions {
-    return {
-      path: file.path,
-      format: file.format,
-      mapping: file.overrides,
-      timeZone: file.preview?.fileTimeZone ?? file.timeZone,
-      dateOrder: file.dateOrder,
-      ipPolicy,
-    };
-  }
-
-  function ready(): FileState[] {
-    return files.filter((f) => f.preview !== null && f.preview.error === null);
-  }
-
-  function showReadiness(): void {
-    const ok = ready().length;
-    const loading = files.filter((f) => f.preview === null).length;
-    const problems = files.length - ok - loading;
-    replace(startButton, `Import ${fmt.plural(ok, 'file', 'files')}`);
-    startButton.disabled = ok === 0 || loading > 0;
-    const parts: string[] = [];
-    if (loading > 0) parts.push(`Reading ${fmt.plural(loading, 'file', 'files')}…`);
-    if (problems > 0) parts.push(`${fmt.plural(problems, 'file', 'files')} with a problem will be left out.`);
-    replace(summaryLine, parts.join(' '));
-  }
-
-  function start(): void {
-    const chosen = ready();
-    if (chosen.length === 0) return;
-    opts.onImport(chosen.map(optionsOf));
-  }
-
-  async function refresh(file: FileState): Promise<void> {
-    const request = ++file.request;
-    file.card.setAttribute('aria-busy', 'true');
-    showReadiness();
-    try {
-      const [preview] = await api.previewImport([optionsOf(file)]);
-      if (request !== file.request || !preview) return;
-      file.preview = preview;
-    } catch (error) {
-      if (request !== file.request) return;
-      file.preview = failedPreview(file.path, error);
-    }
-    file.card.removeAttribute('aria-busy');
-    renderCard(file);
-    showReadiness();
-  }
-
-  /** Re-render a card, keeping keyboard focus on the control that had it. */
-  function renderCard(file: FileState): void {
-    const focused = document.activeElement instanceof HTMLElement && file.card.contains(document.activeElement) ? document.activeElement.id : '';
-    replace(file.card, ...cardContent(file));
-    if (focused) document.getElementById(focused)?.focus();
-  }
-
-  function remove(file: FileState): void {
-    const at = files.indexOf(file);
-    if (at < 0) return;
-    files.splice(at, 1);
-    file.card.remove();
-    showReadiness();
-    const next = files[at] ?? files[at - 1];
-    if (next) document.getElementById(`imp-${next.key}-remove`)?.focus();
-    else startButton.focus();
-  }
-
-  function cardContent(file: FileState): Child[] {
-    const p = file.preview;
-    const id = (part: string) => `imp-${file.key}-${part}`;
-    const name = p?.name ?? file.path.split(/[\\/]/).pop() ?? file.path;
-    const formatSelect = h(
-      'select',
-      {
-        id: id('format'),
-        on: {
-          change: () => {
-            file.format = formatSelect.value || null;
-            file.overrides = [];
-            void refresh(file);
-          },
-        },
-      },
-      h('option', { attrs: { value: '' } }, 'Detect automatically'),
-      ...fmt.FORMAT_GROUPS.map(({ kind, title }) =>
-        h(
-          'optgroup',
-          { attrs: { label: title } },
-          ...opts.formats.filter((f) => f.kind === kind).map((f) => h('option', { attrs: { value: f.id, title: f.description } }, f.name)),
-        ),
-      ),
-    );
-    formatSelect.value = file.format ?? '';
-
-    const stated = p?.fileTimeZone ?? null;
-    const zoneSelect = h(
-      'select',
-      {
-        id: id('zone'),
-        attrs: { disabled: stated !== null, 'aria-describedby': id('zone-help') },
-        on: {
-          change: () => {
-            file.timeZone = zoneSelect.value;
-            void refresh(file);
-          },
-        },
-      },
-      ...(stated && !zones.includes(stated) ? [stated, ...zones] : zones).map((z) => h('option', { attrs: { value: z } }, z)),
-    );
-    zoneSelect.value = stated ?? file.timeZone;
-    const zoneHelp = stated
-      ? `The file states its time zone (${stated}); its dates are read in it.`
-      : 'For times without an offset and for ad-account dates.';
-
-    const showOrder = (p?.dateOrderMatters ?? false) || file.dateOrder !== null;
-    const orderSelect = h(
-      'select',
-      {
-        id: id('date-order'),
-        attrs: { 'aria-describedby': id('date-order-help') },
-        on: {
-          change: () => {
-            file.dateOrder = (orderSelect.value || null) as DateOrder | null;
-            void refresh(file);
-          },
-        },
-      },
-      h('option', { attrs: { value: '' } }, 'Decide from the data'),
-      h('option', { attrs: { value: 'day-first' } }, 'Day first (31/12/2024)'),
-      h('option', { attrs: { value: 'month-first' } }, 'Month first (12/31/2024)'),
-    );
-    orderSelect.value = file.dateOrder ?? '';
-
-    return [
-      h(
-        'div',
-        { class: 'card-head' },
-        h('h3', { class: 'file-name', id: id('title'), attrs: { title: file.path } }, name),
-        button('Remove', () => remove(file), {
-          class: 'button button-quiet',
-          attrs: { id: id('remove'), 'aria-label': `Remove ${name} from this import` },
-        }),
-      ),
-      h(
-        'p',
-        { class: 'detected', id: id('detected') },
-        ...(p?.format
-          ? [
-              h('strong', { attrs: { title: p.description ?? undefined } }, p.formatName ?? p.format),
-              ` · ${p.kind ? fmt.kindName(p.kind) : ''} · ${fmt.container(p.encoding, p.compression)}`,
-            ]
-          : [h('span', { class: 'muted' }, p ? 'Format not recognised' : 'Reading the start of the file…')]),
-      ),
-      h(
-        'div',
-        { class: 'file-options' },
-        field(id('format'), 'Format', formatSelect),
-        field(id('zone'), 'Time zone', zoneSelect, h('span', { class: 'field-help muted', id: id('zone-help') }, zoneHelp)),
-        showOrder
-          ? field(
-              id('date-order'),
-              'Date order',
-              orderSelect,
-              h('span', { class: 'field-help muted', id: id('date-order-help') }, 'Dates like 03/04/2024 read differently day first and month first.'),
-            )
-          : null,
-      ),
-      p && p.warnings.length > 0 ? fitWarnings(file, p) : null,
-      p?.error ? problem(file, p) : null,
-      p && p.mapping.length > 0 ? mappingEditor(file, p) : null,
-      p && !p.error ? rowsPreview(p) : null,
-      p && p.rejects.length > 0 ? rejectsPreview(p) : null,
-    ];
-  }
-
-  function problem(file: FileState, p: ImportPreview): HTMLElement {
-    const error = p.error!;
-    let todo: string;
-    if (error.code === 'io') {
-      todo = 'Check that the file still exists and that you may read it, then add it again.';
-    } else if (error.code === 'unreadable_file' && p.headers.length > 0) {
-      todo = 'Choose the column that holds each row’s time (Timestamp, or Date and Time of day) under Columns.';
-    } else if (error.code === 'unreadable_file' && file.format === null) {
-      todo = 'If you know what the file is, choose its format above. Otherwise check it is the export you meant.';
-    } else if (error.code === 'unreadable_file') {
-      todo = 'The file does not read as the chosen format: choose another one, or Detect automatically.';
-    } else {
-      todo = 'Change the choice above, or remove the file from this import.';
-    }
-    return h(
-      'div',
-      { class: 'file-problem', id: `imp-${file.key}-problem` },
-      h('p', {}, h('strong', {}, 'This file cannot be imported as it is: '), error.message),
-      h('p', { class: 'file-todo' }, todo),
-    );
-  }
-
-  /** Why the file may not line up with the project; it can still be imported. */
-  function fitWarnings(file: FileState, p: ImportPreview): HTMLElement {
-    return h(
-      'div',
-      { class: 'file-warning', id: `imp-${file.key}-warnings` },
-      h('p', {}, h('strong', {}, 'Check this file before importing it:')),
-      ...p.warnings.map((warning) => h('p', {}, warning)),
-    );
-  }
-
-  function mappingEditor(file: FileState, p: ImportPreview): HTMLElement {
-    const mapped = p.mapping.filter((c) => c.column !== null).length;
-    const selects = p.mapping.map((choice) => {
-      const selectId = `imp-${file.key}-map-${choice.field}`;
-      const select = h(
-        'select',
-        {
-          id: selectId,
-          on: {
-            change: () => {
-              file.overrides = file.overrides.filter((o) => o.field !== choice.field);
-              file.overrides.push({ field: choice.field, column: select.value === '' ? null : select.value });
-              void refresh(file);
-            },
-          },
-        },
-        h('option', { attrs: { value: '' } }, 'not mapped'),
-        ...p.headers.map((header) => h('option', { attrs: { value: header } }, header)),
-      );
-      select.value = choice.column ?? '';
-      return h(
-        'div',
-        { class: `map-field${choice.column !== null ? ' is-mapped' : ''}` },
-        h('label', { attrs: { for: selectId } }, FIELD_LABELS[choice.field] ?? choice.field),
-        select,
-      );
-    });
-    return h(
-      'details',
-      { class: 'mapping', attrs: { open: true } },
-      h('summary', {}, `Columns: ${fmt.count(mapped)} of ${fmt.count(p.mapping.length)} fields found in the file’s ${fmt.plural(p.headers.length, 'column', 'columns')}`),
-      h('fieldset', { class: 'map-grid' }, h('legend', { class: 'visually-hidden' }, `Column of each field in ${p.name}`), ...selects),
-    );
-  }
-
-  function add(paths: string[]): void {
-    for (const path of paths) {
-      if (files.some((f) => f.path === path)) continue;
-      const file: FileState = {
-        key: nextKey++,
-        path,
-        format: null,
-        overrides: [],
-        timeZone: defaultZone,
-        dateOrder: null,
-        preview: null,
-        request: 0,
-        card: h('section', { class: 'import-file', attrs: { 'aria-labelledby': `imp-${nextKey - 1}-title` } }),
-      };
-      file.card.id = `import-file-${file.key}`;
-      files.push(file);
-      list.append(file.card);
-      renderCard(file);
-      void refresh(file);
-    }
-    showReadiness();
-  }
-
-  showReadiness();
-  return { root, add };
-}
-
-function field(id: string, label: string, control: HTMLElement, ...help: Child[]): HTMLElement {
-  return h('div', { class: 'option-field' }, h('label', { attrs: { for: id } }, label), control, ...help);
-}
-
-function rowsPreview(p: ImportPreview): HTMLElement {
-  const t = p.table;
-  const title = t.rows.length === 0
-    ? 'No row in the start of the file could be read.'
-    : t.rows.length === 1
-      ? `${p.complete ? 'The only row of the file' : 'The first row'}, as it will be imported`
-      : `${p.complete ? `All ${fmt.count(t.rows.length)} rows of the file` : `The first ${fmt.count(t.rows.length)} rows`}, as they will be imported`;
-  if (t.rows.length === 0) return h('p', { class: 'empty' }, title);
-  return h(
-    'div',
-    { class: 'preview' },
-    h('h4', {}, title, t.columns.some((c) => c.includes('(UTC)')) ? h('span', { class: 'muted' }, ' (times in UTC)') : null),
-    h(
-      'div',
-      { class: 'table-scroll' },
-      h(
-        'table',
-        { class: 'data-table preview-table' },
-        h('caption', { class: 'visually-hidden' }, `Preview of ${p.name}`),
-        h('thead', {}, h('tr', {}, ...t.columns.map((c, i) => h('th', { class: t.numeric[i] ? 'num' : '', attrs: { scope: 'col' } }, c)))),
-        h(
-          'tbody',
-          {},
-          ...t.rows.map((row) =>
-            h('tr', {}, ...row.map((cell, i) => h('td', { class: t.numeric[i] ? 'num' : '', attrs: { title: cell.length > 40 ? cell : undefined } }, cell))),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-function rejectsPreview(p: ImportPreview): HTMLElement {
-  return h(
-    'div',
-    { class: 'preview-rejects' },
-    h('h4', {}, `${fmt.plural(p.rejects.length, 'row', 'rows')} near the start would be rejected`),
-    h(
-      'ul',
-      {},
-      ...p.rejects.map((r) =>
-        h(
-          'li',
-          {},
-          h('span', { class: 'nowrap' }, `Line ${r.line}: `),
-          r.reason,
-          r.raw ? h('code', { class: 'raw' }, r.raw.length > RAW_SHOWN ? `${r.raw.slice(0, RAW_SHOWN)}…` : r.raw) : null,
-        ),
-      ),
-    ),
-  );
-}
-
-/** A preview that could not be asked for (the backend failed): shown as that file's problem. */
-function failedPreview(path: string, error: unknown): ImportPreview {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'internal';
-  return {
-    path,
-    name: path.split(/[\\/]/).pop() ?? path,
-    format: null,
-    formatName: null,
-    description: null,
-    kind: null,
-    encoding: null,
-    compression: null,
-    table: { columns: [], numeric: [], rows: [] },
-    rejects: [],
-    headers: [],
-    mapping: [],
-    fileTimeZone: null,
-    dateOrderMatters: false,
-    complete: false,
-    error: { code, message: error instanceof Error ? error.message : String(error) },
-    warnings: [],
-  };
 }
 
 /** UTC, the project's zones, then every zone the system knows. */
@@ -511,68 +186,4 @@ function timeZoneChoices(projectZones: string[]): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   const known = intl.supportedValuesOf?.('timeZone') ?? [];
   return [...new Set(['UTC', ...projectZones, ...known])];
-}
-
-// Files dropped on the window. The webview reports drags of files from the desktop (Tauri's
-// drag-drop events); the screen that can take them registers itself as the drop target.
-
-export interface DropTarget {
-  /** Where the target lives: a target no longer in the document takes nothing. */
-  root: HTMLElement;
-  /** What dropping now does, or why it would not work (an import is running, say). */
-  status(): { accepts: true; label: string } | { accepts: false; why: string };
-  drop(paths: string[]): void;
-}
-
-let dropTarget: DropTarget | null = null;
-
-export function setDropTarget(target: DropTarget | null): void {
-  dropTarget = target;
-}
-
-const NO_PROJECT = 'To import files, open or create a project first, then drop the files on its window.';
-
-/** Listen for files dragged onto the window, for the life of the page. */
-export function watchFileDrops(shell: Shell): void {
-  const overlay = h('div', { class: 'drop-overlay', id: 'drop-overlay', attrs: { hidden: true, 'aria-hidden': 'true' } });
-  document.body.append(overlay);
-  const current = () => (dropTarget && dropTarget.root.isConnected ? dropTarget : null);
-  const hover = (on: boolean) => {
-    if (!on) {
-      overlay.hidden = true;
-      return;
-    }
-    const target = current();
-    const status = target ? target.status() : { accepts: false as const, why: NO_PROJECT };
-    overlay.classList.toggle('refused', !status.accepts);
-    replace(
-      overlay,
-      h(
-        'div',
-        { class: 'drop-zone' },
-        h('p', { class: 'drop-title' }, status.accepts ? status.label : 'Files cannot be imported here'),
-        h('p', { class: 'drop-help' }, status.accepts ? 'Each file is previewed before anything is imported.' : status.why),
-      ),
-    );
-    overlay.hidden = false;
-  };
-  getCurrentWebview()
-    .onDragDropEvent((event) => {
-      const payload = event.payload;
-      if (payload.type === 'enter' || payload.type === 'over') {
-        if (overlay.hidden) hover(true);
-      } else if (payload.type === 'leave') {
-        hover(false);
-      } else if (payload.type === 'drop') {
-        hover(false);
-        const target = current();
-        const status = target ? target.status() : { accepts: false as const, why: NO_PROJECT };
-        if (!target || !status.accepts) {
-          shell.showError(new Error(status.accepts ? NO_PROJECT : status.why));
-          return;
-        }
-        if (payload.paths.length > 0) target.drop(payload.paths);
-      }
-    })
-    .catch((error: unknown) => console.warn('file drops are not available', error));
 }

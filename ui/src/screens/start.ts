@@ -3,7 +3,7 @@
 import { button, h, replace } from '../dom';
 import * as fmt from '../format';
 import { api, dialogs, type FormatInfo, type RecentProject } from '../ipc';
-import type { Shell } from '../main';
+import type { Shell } from '../shell';
 
 export function renderStart(main: HTMLElement, shell: Shell): void {
   const recentList = h('div', { class: 'recent' }, h('p', { class: 'muted' }, 'Loading recent projects…'));
