@@ -10,10 +10,6 @@ import { renderProject } from './screens/project';
 import { renderStart } from './screens/start';
 import { messageOf, type Shell } from './shell';
 
-// screens/analysis.ts, being rewritten, still imports Shell from here; with that rewrite it
-// imports it from ./shell and this line goes.
-export type { Shell } from './shell';
-
 const root = document.getElementById('app') as HTMLElement;
 const headerTitle = h('span', { class: 'header-project' });
 const alertArea = h('div', { class: 'alert-area', attrs: { role: 'alert' } });

@@ -1,7 +1,13 @@
 // The rules a view asks for (a preset and the rules changed from it, each a value as text, as
 // the core's rule catalogue writes it), and how they are named in a header line.
 
-import type { EffectiveRules, RulesInput } from './ipc';
+import type { DayRange, EffectiveRules, RulesInput } from './ipc';
+
+/** What the rules panel changes, with the days shown: a preset and the rules changed from it. */
+export interface RulesState {
+  input: RulesInput;
+  range: DayRange | null;
+}
 
 /** The view time zone's rule: where the data is seen, not how sessions are made, so it stays across presets. */
 export const VIEW_ZONE = 'tz';

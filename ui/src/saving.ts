@@ -4,19 +4,14 @@
 
 import { button, h } from './dom';
 import * as fmt from './format';
-import { api, dialogs, type ChartFormat, type CsvTable, type DayRange, type RulesInput, type SavedFile } from './ipc';
+import { api, dialogs, type ChartFormat, type CsvTable, type SavedFile } from './ipc';
+import type { RulesState } from './rules';
 import type { Shell } from './shell';
-
-/** The rules and days a view shows (the analysis screen's rules state is one). */
-export interface RulesShown {
-  input: RulesInput;
-  range: DayRange | null;
-}
 
 /** What the save buttons of a view need: the shell for busy/notice/errors, and the rules and days shown. */
 export interface SaveContext {
   shell: Shell;
-  state: RulesShown;
+  state: RulesState;
 }
 
 function saidSaved(shell: Shell, saved: SavedFile | undefined): void {
@@ -27,7 +22,7 @@ function saidSaved(shell: Shell, saved: SavedFile | undefined): void {
 }
 
 /** A file name for the rules and days shown: `sessionlens-campaigns-ga4-2024-03-01-2024-03-31`. */
-export function suggestedName(what: string, state: RulesShown): string {
+export function suggestedName(what: string, state: RulesState): string {
   const days = state.range ? `-${state.range.from}-${state.range.to}` : '';
   return `sessionlens-${what}-${state.input.preset}${days}`;
 }

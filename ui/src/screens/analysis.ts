@@ -5,9 +5,9 @@
 // replaces it, older ones are dropped.
 
 import { h, replace } from '../dom';
-import { api, type DayRange, type EffectiveRules, type RuleChoices, type RuleInfo, type RulesInput } from '../ipc';
-import { emptyInput, samePlaceAs, VIEW_ZONE } from '../rules';
-import type { Shell } from '../main';
+import { api, type DayRange, type EffectiveRules, type RuleChoices, type RuleInfo } from '../ipc';
+import { emptyInput, samePlaceAs, VIEW_ZONE, type RulesState } from '../rules';
+import type { Shell } from '../shell';
 import { renderCompare } from './compare';
 import { renderDashboard } from './dashboard';
 import { renderDiscrepancy } from './discrepancy';
@@ -19,29 +19,6 @@ export interface Analysis {
   show(view: AnalysisView): void;
   /** The project's data changed (an import): recompute the view shown. */
   dataChanged(): void;
-}
-
-/** What the rules panel changes: a preset and the rules changed from it (id → value as text). */
-export interface RulesState {
-  input: RulesInput;
-  range: DayRange | null;
-}
-
-/** What a view gets: the rules asked for, the choices, and a way to recompute (compare's own pickers, a campaign mapped). */
-export interface ViewContext {
-  shell: Shell;
-  state: RulesState;
-  choices: RuleChoices | null;
-  /** Recompute the view shown; resolves once its answer (or error) is on screen. */
-  refresh: () => Promise<void>;
-}
-
-/** A view computed: its node, and the rules and days it was computed with. */
-export interface Shown {
-  node: HTMLElement;
-  rules: EffectiveRules;
-  period: DayRange | null;
-  span: DayRange | null;
 }
 
 export function createAnalysis(shell: Shell): Analysis {

@@ -5,7 +5,7 @@
 import { button, h } from '../dom';
 import * as fmt from '../format';
 import { api, type UnmatchedLine } from '../ipc';
-import type { ViewContext } from './analysis';
+import type { ViewContext } from './view';
 
 export function unmatchedCampaigns(unmatched: UnmatchedLine[], ctx: ViewContext, exportButton: HTMLElement): HTMLElement {
   return h(

@@ -5,7 +5,7 @@ import { h } from '../dom';
 import * as fmt from '../format';
 import { api, type Kpis, type RulesInput } from '../ipc';
 import { rulesLabel, samePlaceAs } from '../rules';
-import type { Shown, ViewContext } from './analysis';
+import type { Shown, ViewContext } from './view';
 
 /** The preset compared against, kept while the rules change. */
 let otherPreset: string | null = null;

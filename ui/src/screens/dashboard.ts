@@ -9,7 +9,7 @@ import { api, type BreakdownTable, type DashboardView, type KpiChanges, type Kpi
 import { chartButtons, csvButton, reportButton } from '../saving';
 import { sortableTable } from '../table';
 import { rulesLabel } from '../rules';
-import type { Shown, ViewContext } from './analysis';
+import type { Shown, ViewContext } from './view';
 
 type Line = BreakdownTable['rows'][number];
 

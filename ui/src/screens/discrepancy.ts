@@ -13,7 +13,7 @@ import { chartButtons, csvButton, reportButton } from '../saving';
 import { sortableTable } from '../table';
 import type { CsvTable } from '../ipc';
 import { rulesLabel } from '../rules';
-import type { Shown, ViewContext } from './analysis';
+import type { Shown, ViewContext } from './view';
 import { unmatchedCampaigns } from './campaign-mapping';
 import { causesSection, verdictParagraph } from './causes';
 
