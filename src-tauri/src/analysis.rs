@@ -14,12 +14,13 @@ use sessionlens_charts::{
 };
 use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall};
 use sessionlens_core::metrics::{
-    metrics, ConversionGoals, DateRange, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport, ViewClock,
+    metrics, ConversionGoals, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport,
 };
 use sessionlens_core::sessionize::{
     sessionize, BounceRule, DurationRule, HitTable, Identity, Preset, RuleSet, Sessionized,
 };
 use sessionlens_core::store::ads::AdData;
+use sessionlens_core::time::{DateRange, ViewClock};
 use sessionlens_core::Project;
 use ts_rs::TS;
 

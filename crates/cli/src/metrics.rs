@@ -8,10 +8,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use sessionlens_core::metrics::{
-    metrics, ConversionGoals, DateRange, Dimension, MetricValues, MetricsQuery, MetricsReport,
-};
+use sessionlens_core::metrics::{metrics, ConversionGoals, Dimension, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized};
+use sessionlens_core::time::DateRange;
 use sessionlens_core::{Error, Project, Result};
 
 use crate::output;

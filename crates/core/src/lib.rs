@@ -34,6 +34,8 @@ pub mod model;
 pub mod sessionize;
 pub mod store;
 pub mod synth;
+pub mod time;
+pub mod url;
 
 pub use error::{Error, Result};
 pub use store::Project;

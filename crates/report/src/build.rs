@@ -15,12 +15,13 @@ use sessionlens_charts::{
 };
 use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport, Waterfall};
 use sessionlens_core::metrics::{
-    metrics, ConversionGoals, DateRange as ViewDays, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
+    metrics, ConversionGoals, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
 };
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, BounceRule, DurationRule, HitTable, Identity, RuleSet, Sessionized};
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::store::ProjectInfo;
+use sessionlens_core::time::DateRange as ViewDays;
 use sessionlens_core::Project;
 
 use crate::data::{

@@ -23,10 +23,10 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::names::normalise_campaign;
-use crate::metrics::{DateRange, ViewClock};
 use crate::model::platform;
 use crate::sessionize::HitTable;
 use crate::store::ads::{AdData, CampaignMapping};
+use crate::time::{DateRange, ViewClock};
 
 pub(crate) const NONE: u32 = u32::MAX;
 

@@ -49,9 +49,9 @@ pub use index::MatchedBy;
 pub use verdict::thousands;
 
 use crate::error::{Error, Result};
-use crate::metrics::{DateRange, ViewClock};
 use crate::sessionize::{HitTable, Sessionized};
 use crate::store::ads::AdData;
+use crate::time::{DateRange, ViewClock};
 use index::AdIndex;
 
 /// What the ratio rows are per.
@@ -349,7 +349,7 @@ pub struct RatioRow {
     pub platform: Option<String>,
     /// The ad account's day. Absent from JSON in rows by campaign only, and for a campaign
     /// reported in period totals (its row covers the period).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::metrics::iso_date::option::serialize")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::time::iso_date::option::serialize")]
     pub date: Option<NaiveDate>,
     pub clicks: i64,
     pub sessions: i64,

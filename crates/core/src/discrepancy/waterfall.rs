@@ -34,10 +34,10 @@ use super::story::Story;
 use super::verdict::{causes, verdict, Subject, Wording};
 use super::{Band, CampaignReport, Example, MatchedBy, MatchedName, Step, UnmatchedCampaign, UnmatchedUtm, Waterfall};
 use crate::classify::{Classifier, Referrer};
-use crate::import::urlparts::{host, path};
-use crate::metrics::{DateRange, ViewClock};
 use crate::model::{platform, HitType};
 use crate::sessionize::{HitTable, Session, Sessionized, StartReason, NO_SESSION};
+use crate::time::{DateRange, ViewClock};
+use crate::url::{host, path};
 
 pub(crate) const NO_LANDING: usize = 0;
 pub(crate) const TAGS_LOST: usize = 1;

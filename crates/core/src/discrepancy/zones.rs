@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::index::{AdIndex, EntryRow};
 use super::waterfall::Analysis;
 use super::AccountTimeZone;
-use crate::metrics::{DateRange, ViewClock};
+use crate::time::{DateRange, ViewClock};
 
 #[derive(Default)]
 struct Account {

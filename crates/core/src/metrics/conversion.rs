@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::import::urlparts::path;
 use crate::model::HitType;
 use crate::sessionize::{HitTable, RuleSet, Sessionized, NO_SESSION};
+use crate::url::path;
 
 /// What counts as a conversion. A hit converts when its event name is in `events`, or when it
 /// is a page view whose URL matches one of `pages`: `*` matches any run of characters, and a

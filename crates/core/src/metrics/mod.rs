@@ -15,7 +15,6 @@
 
 mod conversion;
 mod dimension;
-mod period;
 
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -23,13 +22,12 @@ use serde::Serialize;
 
 pub use conversion::{glob_match, ConversionGoals};
 pub use dimension::Dimension;
-pub(crate) use period::iso_date;
-pub use period::{DateRange, ViewClock};
 
 use crate::discrepancy::index::{AdIndex, EntryRow};
 use crate::error::{Error, Result};
 use crate::sessionize::{BounceRule, HitTable, Sessionized};
 use crate::store::ads::AdData;
+use crate::time::{DateRange, ViewClock};
 use dimension::KeyContext;
 
 /// What to compute.

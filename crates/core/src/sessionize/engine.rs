@@ -14,8 +14,8 @@ use super::identity::{Groups, Visitor, NO_GROUP};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet};
 use super::table::HitTable;
 use crate::error::Result;
-use crate::import::urlparts::host;
 use crate::model::HitType;
+use crate::url::host;
 
 /// In [`Sessionized::hit_session`]: the hit is in no counted session.
 pub const NO_SESSION: u32 = u32::MAX;

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::attribution::{self, Device};
-use crate::import::urlparts::host;
+use crate::url::host;
 
 use crate::model::{CampaignTags, HitRow, HitType};
 

@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 use sessionlens_core::import::ImportOptions;
-use sessionlens_core::metrics::{metrics, ConversionGoals, DateRange, Dimension, MetricsQuery};
+use sessionlens_core::metrics::{metrics, ConversionGoals, Dimension, MetricsQuery};
 use sessionlens_core::sessionize::{sessionize, Preset, RuleSet};
 use sessionlens_core::store::ImportControl;
+use sessionlens_core::time::DateRange;
 
 use crate::{import, Scratch};
 
