@@ -12,10 +12,9 @@ use serde::{Deserialize, Serialize};
 use sessionlens_charts::{
     control_chart_svg, time_series_svg, waterfall_svg, ControlChart, DailyCounts, RatioPoint, TimeSeriesChart,
 };
+use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall};
-use sessionlens_core::metrics::{
-    metrics, ConversionGoals, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport,
-};
+use sessionlens_core::metrics::{metrics, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::sessionize::{
     sessionize, BounceRule, DurationRule, HitTable, Identity, Preset, RuleSet, Sessionized,
 };

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use sessionlens_core::metrics::{metrics, ConversionGoals, Dimension, MetricValues, MetricsQuery, MetricsReport};
+use sessionlens_core::conversion::ConversionGoals;
+use sessionlens_core::metrics::{metrics, Dimension, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized};
 use sessionlens_core::time::DateRange;
 use sessionlens_core::{Error, Project, Result};

@@ -13,10 +13,9 @@ use sessionlens_charts::{
     format_number, format_percent, format_signed, BreakdownChart, BreakdownRow, ControlChart, DailyCounts, RatioPoint,
     TimeSeriesChart, WaterfallChart, WaterfallStep,
 };
+use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport, Waterfall};
-use sessionlens_core::metrics::{
-    metrics, ConversionGoals, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
-};
+use sessionlens_core::metrics::{metrics, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, BounceRule, DurationRule, HitTable, Identity, RuleSet, Sessionized};
 use sessionlens_core::store::ads::AdData;

@@ -5,7 +5,7 @@
 //! SQLite), and gives a [`DiscrepancyReport`]:
 //!
 //! - **Matching.** Ad campaigns are matched to utm_campaign values after folding case,
-//!   whitespace and separators ([`names::normalise_campaign`]), through the user's mapping for
+//!   whitespace and separators (`ad_index::names::normalise_campaign`), through the user's mapping for
 //!   names that differ, or by campaign id; with a click export, landing hits are matched by
 //!   click id (gclid, msclkid, ...) first. Ad campaigns that match nothing, and utm_campaign
 //!   values that match no ad campaign, are listed.
@@ -31,8 +31,6 @@
 //! and, for a click export, every session started by a click id of a click in the period,
 //! whatever its day.
 
-pub(crate) mod index;
-pub mod names;
 mod ratio;
 mod reported;
 mod story;
@@ -45,14 +43,14 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use index::MatchedBy;
+pub use crate::ad_index::MatchedBy;
 pub use verdict::thousands;
 
+use crate::ad_index::AdIndex;
 use crate::error::{Error, Result};
 use crate::sessionize::{HitTable, Sessionized};
 use crate::store::ads::AdData;
 use crate::time::{DateRange, ViewClock};
-use index::AdIndex;
 
 /// What the ratio rows are per.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::index::AdIndex;
 use super::verdict::{causes, Subject, Wording};
 use super::waterfall::{Analysis, Tally};
 use super::{Band, Breakdown, RatioRow};
+use crate::ad_index::AdIndex;
 
 /// The rows of `by`, each with its causes; `subject` says what is known of a campaign.
 pub(crate) fn rows<'a>(

@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::index::{platform_of_source, AdIndex, CampaignNames, NONE};
 use super::waterfall::{waterfall, Analysis, Cell, Tally, RESIDUAL};
 use super::{MatchedName, UnmatchedUtm};
+use crate::ad_index::{platform_of_source, AdIndex, CampaignNames, NONE};
 use crate::store::reports::ReportedSessions;
 use crate::time::DateRange;
 

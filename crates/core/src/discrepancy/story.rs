@@ -4,8 +4,8 @@
 
 use std::cell::OnceCell;
 
-use super::index::{AdIndex, ClickGroup};
 use super::{Example, TimelineEntry, TimelineKind};
+use crate::ad_index::{AdIndex, ClickGroup};
 use crate::model::HitType;
 use crate::sessionize::{HitTable, Session, Sessionized, StartReason, NO_SESSION};
 use crate::time::ViewClock;

@@ -29,10 +29,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::index::{AdIndex, EntryRow, NONE};
 use super::story::Story;
 use super::verdict::{causes, verdict, Subject, Wording};
 use super::{Band, CampaignReport, Example, MatchedBy, MatchedName, Step, UnmatchedCampaign, UnmatchedUtm, Waterfall};
+use crate::ad_index::{AdIndex, EntryRow, NONE};
 use crate::classify::{Classifier, Referrer};
 use crate::model::{platform, HitType};
 use crate::sessionize::{HitTable, Session, Sessionized, StartReason, NO_SESSION};
@@ -806,7 +806,7 @@ impl Analysis {
                 campaign: c.name.clone(),
                 campaign_id: c.campaign_id.clone(),
                 clicks: self.tallies[a].clicks,
-                suggestion: super::names::closest(&c.name, utm_names.iter().copied()).map(str::to_owned),
+                suggestion: crate::ad_index::names::closest(&c.name, utm_names.iter().copied()).map(str::to_owned),
             })
             .collect();
         out.sort_by(|a, b| b.clicks.cmp(&a.clicks).then_with(|| a.campaign.cmp(&b.campaign)));

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::index::{AdIndex, EntryRow};
 use super::waterfall::Analysis;
 use super::AccountTimeZone;
+use crate::ad_index::{AdIndex, EntryRow};
 use crate::time::{DateRange, ViewClock};
 
 #[derive(Default)]

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::discrepancy::index::{AdEntry, AdIndex, EntryRow, NONE};
+use crate::ad_index::{AdEntry, AdIndex, EntryRow, NONE};
 use crate::error::{Error, Result};
 use crate::model::platform;
 use crate::sessionize::{HitTable, Session, Sessionized};

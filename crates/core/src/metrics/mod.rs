@@ -13,17 +13,16 @@
 //! a campaign's daily totals are placed on the view day holding the account day's noon, click
 //! export rows with a time on their exact view day.
 
-mod conversion;
 mod dimension;
 
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-pub use conversion::{glob_match, ConversionGoals};
 pub use dimension::Dimension;
 
-use crate::discrepancy::index::{AdIndex, EntryRow};
+use crate::ad_index::{AdIndex, EntryRow};
+use crate::conversion::ConversionGoals;
 use crate::error::{Error, Result};
 use crate::sessionize::{BounceRule, HitTable, Sessionized};
 use crate::store::ads::AdData;

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::reports::ReportedSessions;
 use super::Project;
+use crate::conversion::ConversionGoals;
 use crate::error::{Error, Result};
-use crate::metrics::ConversionGoals;
 
 /// Figures of one (platform, account, campaign, ad group, days, device): one day, or the
 /// period of a report without a day column.

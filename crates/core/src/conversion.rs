@@ -1,5 +1,9 @@
 //! Conversions: hits the user marks as key events, by event name or by page pattern, counted
 //! per session in one pass over the hits.
+//!
+//! The goals are the store's to keep ([`crate::store`] saves them with the project) and
+//! [`crate::metrics`]' to count, so they sit below both: this module reads only sessionized hits
+//! ([`crate::sessionize`]) and URLs ([`crate::url`]).
 
 use serde::{Deserialize, Serialize};
 
