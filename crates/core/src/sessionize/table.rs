@@ -29,6 +29,21 @@ pub struct Campaign {
     pub click_id: String,
 }
 
+impl Campaign {
+    /// The tags as a source states them, for classification.
+    pub fn tags(&self) -> CampaignTags<'_> {
+        CampaignTags {
+            source: &self.source,
+            medium: &self.medium,
+            campaign: &self.name,
+            term: &self.term,
+            content: &self.content,
+            click_id_param: &self.click_id_param,
+            click_id: &self.click_id,
+        }
+    }
+}
+
 /// The dictionaries the hit columns point into. Index 0 of each is the absent value.
 #[derive(Clone, Debug)]
 pub struct Dictionaries {
