@@ -34,6 +34,7 @@ use super::verdict::{causes, verdict, Subject, Wording};
 use super::{Band, CampaignReport, Example, MatchedBy, MatchedName, Step, UnmatchedCampaign, UnmatchedUtm, Waterfall};
 use crate::ad_index::{AdIndex, EntryRow, NONE};
 use crate::classify::{Classifier, Referrer};
+use crate::metrics::sessions_per_click;
 use crate::model::{platform, HitType};
 use crate::sessionize::{HitTable, Session, Sessionized, StartReason, NO_SESSION};
 use crate::time::{DateRange, ViewClock};
@@ -760,7 +761,7 @@ impl Analysis {
             .enumerate()
             .filter(|(_, (_, t))| t.clicks != 0 || t.sessions != 0)
             .map(|(a, (c, t))| {
-                let ratio = (t.clicks > 0).then(|| t.sessions as f64 / t.clicks as f64);
+                let ratio = sessions_per_click(t.sessions, t.clicks);
                 let causes = causes(t, subject(a as u32), wording);
                 CampaignReport {
                     verdict: verdict(&c.name, t.clicks, t.sessions, &causes, wording),
