@@ -1,4 +1,4 @@
-//! Timestamp and date parsing (`import::timestamp`). Input: a settings byte (date order, time
+//! Timestamp and date parsing (`time`). Input: a settings byte (date order, time
 //! zone; see `options_from_settings`), then the text. Checks: surrounding whitespace changes
 //! nothing; whether text is a timestamp does not depend on the zone, and the zone moves it by
 //! less than a day; what parses prints back as ISO 8601 and parses to the same instant; dates
@@ -8,7 +8,7 @@
 use chrono::{DateTime, Datelike, NaiveDate};
 use chrono_tz::Tz;
 use libfuzzer_sys::fuzz_target;
-use sessionlens_core::import::timestamp::{parse_date, DateOrder, TimestampParser};
+use sessionlens_core::time::{parse_date, DateOrder, TimestampParser};
 use sessionlens_fuzz::{options_from_settings, split_settings};
 
 /// Zones differ from UTC by at most 14 hours (plus a DST gap's shift).

@@ -1,4 +1,4 @@
-//! URL pieces (`import::urlparts`): host, path, query, campaign tags and click ids,
+//! URL pieces (`url`): host, path, query, campaign tags and click ids,
 //! percent-decoding; then attribution of the tags and of the URL as a referrer
 //! (`classify::source`). Checks: host, path and query are pieces of the URL (or `/`); a click id
 //! comes with one of the known parameters; decoding never grows the text.
@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use sessionlens_core::classify::Classifier;
-use sessionlens_core::import::urlparts::{
+use sessionlens_core::url::{
     host, path, percent_decode, percent_decode_keep_plus, query, url_tags, CLICK_ID_PARAMS,
 };
 use sessionlens_core::model::CampaignTags;

@@ -13,12 +13,14 @@ use serde::{Deserialize, Serialize};
 use sessionlens_charts::{
     control_chart_svg, time_series_svg, waterfall_svg, ControlChart, DailyCounts, RatioPoint, TimeSeriesChart,
 };
-use sessionlens_core::discrepancy::{discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall};
-use sessionlens_core::metrics::{
-    metrics, ConversionGoals, DateRange, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport, ViewClock,
+use sessionlens_core::conversion::ConversionGoals;
+use sessionlens_core::discrepancy::{
+    click_to_session, discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall,
 };
+use sessionlens_core::metrics::{metrics, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
+use sessionlens_core::time::{DateRange, ViewClock};
 use sessionlens_core::Project;
 use ts_rs::TS;
 
@@ -153,7 +155,8 @@ pub struct Kpis {
     pub engagement_rate: Option<f64>,
     /// Ad clicks; `null` without ad data.
     pub clicks: Option<i64>,
-    /// Sessions of ad campaigns per ad click (1.0 = one session per click).
+    /// Sessions matched to ad clicks per ad click (1.0 = one session per click), as the
+    /// discrepancy report counts them; `null` without clicks.
     pub click_to_session: Option<f64>,
 }
 
@@ -417,14 +420,8 @@ fn rule_info(rule: &Rule) -> RuleInfo {
     }
 }
 
-fn kpis(values: &MetricValues, campaign_rows: impl Iterator<Item = (u64, Option<i64>)>) -> Kpis {
-    let (mut paid_sessions, mut paid_clicks) = (0u64, 0i64);
-    for (sessions, clicks) in campaign_rows {
-        if let Some(c) = clicks.filter(|&c| c > 0) {
-            paid_sessions += sessions;
-            paid_clicks += c;
-        }
-    }
+/// The headline figures of a period's `values`, with its click-to-session ratio.
+fn kpis(values: &MetricValues, click_to_session: Option<f64>) -> Kpis {
     Kpis {
         sessions: values.sessions,
         users: values.users,
@@ -433,7 +430,7 @@ fn kpis(values: &MetricValues, campaign_rows: impl Iterator<Item = (u64, Option<
         avg_duration_s: values.avg_session_duration_s,
         engagement_rate: values.engagement_rate,
         clicks: values.clicks,
-        click_to_session: (paid_clicks > 0).then(|| paid_sessions as f64 / paid_clicks as f64),
+        click_to_session,
     }
 }
 
@@ -486,11 +483,12 @@ pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -
     let sessions = data.sessions(rules)?;
     let by_day = run_metrics(data, &sessions, rules, vec![Dimension::Day], range, true)?;
     let by_campaign = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, true)?;
-    let now = kpis(&by_day.totals, by_campaign.rows.iter().map(|r| (r.values.sessions, r.values.clicks)));
-    let previous = by_day.previous_totals.as_ref().map(|p| {
-        let rows = by_campaign.rows.iter().filter_map(|r| r.previous.as_ref().map(|v| (v.sessions, v.clicks)));
-        kpis(p, rows)
-    });
+    let ratio = |range| click_to_session(&data.hits, &sessions, &data.ads, range);
+    let now = kpis(&by_day.totals, ratio(by_day.period)?);
+    let previous = match &by_day.previous_totals {
+        Some(p) => Some(kpis(p, ratio(by_day.previous_period)?)),
+        None => None,
+    };
     let change = match (&previous, &by_day.totals_change) {
         (Some(before), Some(change)) => Some(kpi_changes(&now, before, change)),
         _ => None,
@@ -690,8 +688,9 @@ pub fn compare(
 ) -> Result<CompareView, AppError> {
     let side = |rules: &RuleSet| -> Result<(CompareSide, Option<DateRange>), AppError> {
         let sessions = data.sessions(rules)?;
-        let report = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, false)?;
-        let kpis = kpis(&report.totals, report.rows.iter().map(|r| (r.values.sessions, r.values.clicks)));
+        let report = run_metrics(data, &sessions, rules, Vec::new(), range, false)?;
+        let ratio = click_to_session(&data.hits, &sessions, &data.ads, report.period)?;
+        let kpis = kpis(&report.totals, ratio);
         Ok((CompareSide { rules: rules.into(), kpis }, report.period))
     };
     let (left, period) = side(left)?;

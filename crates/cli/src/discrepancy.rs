@@ -1,9 +1,10 @@
 //! `sessionlens discrepancy PROJECT [rules] [--by campaign|day|campaign,day] [--band 80-120]
 //! [--from DATE --to DATE] [--versus PRESET] [--map 'AD CAMPAIGN=utm_campaign' ...] [--json]`:
-//! ad clicks against sessions, with the waterfall of causes, the click-to-session ratio per
-//! campaign and/or day (flagged outside the band or the control limits), unmatched campaign
-//! names, and the ad accounts' time zones against the view's. `--map` stores a campaign mapping
-//! in the project before the report; `--versus` adds the same report under another preset.
+//! ad clicks against sessions, with the waterfall of causes, the headline click-to-session ratio
+//! (the waterfall's sessions per click, `click_to_session` in JSON), the ratio per campaign
+//! and/or day (flagged outside the band or the control limits), unmatched campaign names, and
+//! the ad accounts' time zones against the view's. `--map` stores a campaign mapping in the
+//! project before the report; `--versus` adds the same report under another preset.
 
 use std::path::PathBuf;
 
@@ -109,6 +110,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     if args.json {
         let mut doc = serde_json::to_value(&report).expect("the report serialises");
+        doc["click_to_session"] = report.click_to_session().into();
         if let Some(right) = versus {
             let side = what_if(report, right);
             doc["what_if"] = serde_json::json!({
@@ -174,6 +176,7 @@ fn print_text(r: &DiscrepancyReport) {
         }
     }
     println!("  {:<40}{:>8}", "sessions", w.sessions);
+    println!("  {:<40}{:>8}", "sessions per click", ratio(r.click_to_session()));
     println!();
     println!(
         "{:<44}{:>12}{:>9}{:>10}{:>9}  flag  (band {:.0}-{:.0} %)",

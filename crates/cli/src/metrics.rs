@@ -2,16 +2,19 @@
 //! [--compare previous] [--conversion-page PATTERN ...] [--json]`: sessions, users, engagement,
 //! conversions, clicks and cost over the sessions of a rule set, broken down by up to two
 //! dimensions. Conversions are the project's stored goals plus the rule set's key events and
-//! any `--conversion-page` given (`--save-goals` stores the pages given with the project).
+//! any `--conversion-page` given (`--save-goals` stores the pages given with the project). With
+//! ad data, the totals carry the headline click-to-session ratio the dashboard, `discrepancy` and
+//! the PDF show (`click_to_session` in JSON).
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
-use sessionlens_core::metrics::{
-    metrics, ConversionGoals, DateRange, Dimension, MetricValues, MetricsQuery, MetricsReport,
-};
+use sessionlens_core::conversion::ConversionGoals;
+use sessionlens_core::discrepancy::click_to_session;
+use sessionlens_core::metrics::{metrics, sessions_per_click, Dimension, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized};
+use sessionlens_core::time::DateRange;
 use sessionlens_core::{Error, Project, Result};
 
 use crate::output;
@@ -110,15 +113,27 @@ pub fn run(args: Args) -> Result<()> {
     let (table, sessions) = load(&project, &rules)?;
     let ads = project.load_ads()?;
     let report = metrics(&table, &sessions, &ads, &query)?;
+    let ratio = click_to_session(&table, &sessions, &ads, report.period)?;
+    let previous_ratio = match report.previous_period {
+        Some(previous) => click_to_session(&table, &sessions, &ads, Some(previous))?,
+        None => None,
+    };
     if args.json {
-        output::print_json(&report);
+        let mut doc = serde_json::to_value(&report).expect("the report serialises");
+        doc["click_to_session"] = ratio.into();
+        if report.previous_period.is_some() {
+            doc["previous_click_to_session"] = previous_ratio.into();
+        }
+        output::print_json(&doc);
     } else {
-        print_text(&report);
+        print_text(&report, [ratio, previous_ratio]);
     }
     Ok(())
 }
 
-fn print_text(r: &MetricsReport) {
+/// The report in text; `ratios` are the headline click-to-session ratios of the period and of
+/// the previous one.
+fn print_text(r: &MetricsReport, ratios: [Option<f64>; 2]) {
     let period = r.period.map_or("no data".to_string(), |p| format!("{} to {}", p.from, p.to));
     println!("rules: {} preset, time zone {}; {period}", r.preset, r.time_zone);
     if let Some(p) = r.previous_period {
@@ -130,7 +145,7 @@ fn print_text(r: &MetricsReport) {
         (None, _) => "-".into(),
     };
     let pct = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{:.1} %", v * 100.0));
-    let describe = |v: &MetricValues| {
+    let describe = |v: &MetricValues, ratio: Option<f64>| {
         vec![
             ("sessions", v.sessions.to_string()),
             ("users", v.users.to_string()),
@@ -142,13 +157,14 @@ fn print_text(r: &MetricsReport) {
             ("engaged", format!("{} ({})", v.engaged_sessions, pct(v.engagement_rate))),
             ("conversions", format!("{} ({} of sessions)", v.conversions, pct(v.conversion_rate))),
             ("clicks", v.clicks.map_or("-".into(), |c| c.to_string())),
+            ("sessions / click", pct(ratio)),
             ("cost", money(v.cost_micros)),
             ("cost / session", v.cost_per_session.map_or("-".into(), |c| format!("{c:.2}"))),
         ]
     };
     println!();
-    let previous = r.previous_totals.as_ref().map(describe);
-    for (i, (name, value)) in describe(&r.totals).into_iter().enumerate() {
+    let previous = r.previous_totals.as_ref().map(|p| describe(p, ratios[1]));
+    for (i, (name, value)) in describe(&r.totals, ratios[0]).into_iter().enumerate() {
         match &previous {
             Some(p) => println!("{name:<16}{value:>24}   previous {:>20}", p[i].1),
             None => println!("{name:<16}{value:>24}"),
@@ -172,10 +188,10 @@ fn print_text(r: &MetricsReport) {
         );
         for row in &r.rows {
             let v = &row.values;
-            let ratio = match v.clicks {
-                Some(c) if c > 0 => format!("{:.0} %", v.sessions as f64 / c as f64 * 100.0),
-                _ => "-".into(),
-            };
+            let ratio = v
+                .clicks
+                .and_then(|c| sessions_per_click(v.sessions as i64, c))
+                .map_or("-".into(), |x| format!("{:.0} %", x * 100.0));
             let change = row.change.as_ref().map_or(String::new(), |c| {
                 let prev = row.previous.as_ref().map_or(0, |p| p.sessions);
                 format!("   {prev} ({})", c.sessions.map_or("new".to_string(), |x| format!("{:+.0} %", x * 100.0)))

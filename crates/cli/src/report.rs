@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::ValueEnum;
+use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::Band;
-use sessionlens_core::metrics::ConversionGoals;
 use sessionlens_core::{Error, Result};
 use sessionlens_report::{build_report, render_pdf, Options, Paper, ReportDate, ReportError, ReportRequest};
 

@@ -24,7 +24,9 @@
 //! - [`synth`]: seeded synthetic traffic for benchmarks and tests.
 //! - [`error`]: the one error type; each variant has a stable code the UI branches on.
 
+pub(crate) mod ad_index;
 pub mod classify;
+pub mod conversion;
 pub mod discrepancy;
 pub mod error;
 pub mod export;
@@ -34,6 +36,8 @@ pub mod model;
 pub mod sessionize;
 pub mod store;
 pub mod synth;
+pub mod time;
+pub mod url;
 
 pub use error::{Error, Result};
 pub use store::Project;

@@ -13,14 +13,14 @@ use sessionlens_charts::{
     format_number, format_percent, format_signed, BreakdownChart, BreakdownRow, ControlChart, DailyCounts, RatioPoint,
     TimeSeriesChart, WaterfallChart, WaterfallStep,
 };
+use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport, Waterfall};
-use sessionlens_core::metrics::{
-    metrics, ConversionGoals, DateRange as ViewDays, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport,
-};
+use sessionlens_core::metrics::{metrics, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::store::ProjectInfo;
+use sessionlens_core::time::DateRange as ViewDays;
 use sessionlens_core::Project;
 
 use crate::data::{
@@ -232,14 +232,9 @@ fn kpis(totals: &MetricsReport, gap: &DiscrepancyReport, has_ads: bool) -> Vec<K
             previous: previous.map(|p| p.clicks.map_or("–".to_string(), |c| format_number(c as f64))),
             change_pct: change.and_then(|c| c.clicks).map(|c| c * 100.0),
         });
-        let w = &gap.waterfall;
         out.push(Kpi {
             name: "Sessions per ad click".to_string(),
-            value: if w.clicks > 0 {
-                format_percent(w.sessions as f64 / w.clicks as f64 * 100.0)
-            } else {
-                "–".into()
-            },
+            value: gap.click_to_session().map_or("–".into(), |r| format_percent(r * 100.0)),
             previous: None,
             change_pct: None,
         });

@@ -7,6 +7,7 @@ use sessionlens_charts::{
     breakdown_svg, control_chart_svg, format_number, format_percent, time_series_svg, waterfall_svg, BreakdownChart,
     ControlChart, TimeSeriesChart, WaterfallChart,
 };
+use sessionlens_core::metrics;
 
 use crate::data::{NameValue, ReportData, RuleSet, Table};
 use crate::{Options, Paper, ReportDate};
@@ -147,11 +148,7 @@ fn table_view(table: &Table) -> TableView {
 }
 
 fn sessions_per_click(sessions: u64, clicks: u64) -> String {
-    if clicks == 0 {
-        "–".to_string()
-    } else {
-        format_percent(sessions as f64 / clicks as f64 * 100.0)
-    }
+    metrics::sessions_per_click(sessions as i64, clicks as i64).map_or("–".to_string(), |r| format_percent(r * 100.0))
 }
 
 /// `part` of `total` in percent; a small non-zero share never shows as 0.0 %.

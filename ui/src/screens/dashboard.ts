@@ -55,7 +55,7 @@ const TILES: Tile[] = [
     label: 'Click-to-session ratio',
     value: (k) => fmt.percent(k.clickToSession, 0),
     change: (c) => pts(c.clickToSessionPoints),
-    hint: 'Sessions of ad campaigns per 100 ad clicks',
+    hint: 'Sessions matched to ad clicks per 100 clicks, as the discrepancy report counts them',
   },
 ];
 

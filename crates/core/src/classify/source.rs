@@ -16,8 +16,8 @@ use std::borrow::Cow;
 
 use super::channel::{default_channel, Channel};
 use super::sites::{lower_case, registrable_domain, Site, SiteKind, Sites};
-use crate::import::urlparts;
 use crate::model::CampaignTags;
+use crate::url;
 
 /// The source of a visit with no referrer and no campaign.
 pub const DIRECT: &str = "(direct)";
@@ -191,7 +191,7 @@ pub fn attribute<'a, S: AsRef<str>>(
 /// The host a referrer names: that of an absolute or protocol-relative URL, or the leading
 /// host-like part of a scheme-less one (`www.google.com/search`). `None` when there is none.
 fn referrer_host(referrer: &str) -> Option<&str> {
-    let host = urlparts::host(referrer);
+    let host = url::host(referrer);
     if !host.is_empty() {
         return Some(host);
     }
@@ -213,7 +213,7 @@ fn is_same_site(host: &str, landing_host: &str) -> bool {
 /// Does the exclusion `entry` cover `host` (lower-case): the same host or a subdomain of it?
 fn is_excluded(host: &str, entry: &str) -> bool {
     let entry = entry.trim();
-    let entry = if entry.contains("://") { urlparts::host(entry) } else { entry };
+    let entry = if entry.contains("://") { url::host(entry) } else { entry };
     let entry = entry.trim_start_matches("*.").trim_start_matches('.').trim_end_matches('.');
     if entry.is_empty() || entry.len() > host.len() {
         return false;
@@ -225,7 +225,7 @@ fn is_excluded(host: &str, entry: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::urlparts::CLICK_ID_PARAMS;
+    use crate::url::CLICK_ID_PARAMS;
 
     const NO_EXCLUSIONS: &[&str] = &[];
 

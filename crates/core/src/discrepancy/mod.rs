@@ -5,7 +5,7 @@
 //! SQLite), and gives a [`DiscrepancyReport`]:
 //!
 //! - **Matching.** Ad campaigns are matched to utm_campaign values after folding case,
-//!   whitespace and separators ([`names::normalise_campaign`]), through the user's mapping for
+//!   whitespace and separators (`ad_index::names::normalise_campaign`), through the user's mapping for
 //!   names that differ, or by campaign id; with a click export, landing hits are matched by
 //!   click id (gclid, msclkid, ...) first. Ad campaigns that match nothing, and utm_campaign
 //!   values that match no ad campaign, are listed.
@@ -20,6 +20,8 @@
 //!   sessions. Each step has a count and examples with a plain-words timeline.
 //! - **Ratio rows** per campaign, day or both: sessions / clicks, flagged outside the expected
 //!   band or (by day) outside mean ± 3σ of the period's daily ratios.
+//! - **The headline ratio** ([`DiscrepancyReport::click_to_session`]): the waterfall's sessions per
+//!   click, the one click-to-session figure the dashboard, the CLI and the PDF show.
 //! - **Causes and verdicts** ([`verdict`]): each campaign, each ratio row and the whole report
 //!   get their causes, largest first, each with a count and what to do, and a verdict in plain
 //!   words, the report's first.
@@ -30,9 +32,10 @@
 //! attributed to, carried-over campaigns included) matches it and that start in the period;
 //! and, for a click export, every session started by a click id of a click in the period,
 //! whatever its day.
+//!
+//! It builds on [`crate::metrics`] (the ratio's formula, [`metrics::sessions_per_click`]) and on
+//! [`crate::ad_index`]; metrics never depends on it.
 
-pub(crate) mod index;
-pub mod names;
 mod ratio;
 mod reported;
 mod story;
@@ -45,14 +48,15 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use index::MatchedBy;
+pub use crate::ad_index::MatchedBy;
 pub use verdict::thousands;
 
+use crate::ad_index::AdIndex;
 use crate::error::{Error, Result};
-use crate::metrics::{DateRange, ViewClock};
+use crate::metrics;
 use crate::sessionize::{HitTable, Sessionized};
 use crate::store::ads::AdData;
-use index::AdIndex;
+use crate::time::{DateRange, ViewClock};
 
 /// What the ratio rows are per.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -349,7 +353,7 @@ pub struct RatioRow {
     pub platform: Option<String>,
     /// The ad account's day. Absent from JSON in rows by campaign only, and for a campaign
     /// reported in period totals (its row covers the period).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::metrics::iso_date::option::serialize")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::time::iso_date::option::serialize")]
     pub date: Option<NaiveDate>,
     pub clicks: i64,
     pub sessions: i64,
@@ -411,6 +415,29 @@ pub struct DiscrepancyReport {
     pub unmatched_utm: Vec<UnmatchedUtm>,
     pub time_zones: Vec<AccountTimeZone>,
     pub notes: Vec<String>,
+}
+
+impl DiscrepancyReport {
+    /// The headline click-to-session ratio: the sessions this report matched to the ad clicks (its
+    /// waterfall's end, which its causes explain) per ad click; `None` without clicks.
+    pub fn click_to_session(&self) -> Option<f64> {
+        metrics::sessions_per_click(self.waterfall.sessions, self.waterfall.clicks)
+    }
+}
+
+/// The headline click-to-session ratio ([`DiscrepancyReport::click_to_session`]) over the view days
+/// `range` (the ad data's span when `None`), for callers that need nothing else of the report.
+pub fn click_to_session(
+    table: &HitTable,
+    sessions: &Sessionized,
+    ads: &AdData,
+    range: Option<DateRange>,
+) -> Result<Option<f64>> {
+    if ads.is_empty() {
+        return Ok(None);
+    }
+    let options = DiscrepancyOptions { range, examples: 0, ..DiscrepancyOptions::default() };
+    Ok(discrepancy(table, sessions, ads, &options)?.click_to_session())
 }
 
 /// The discrepancy between `ads` and the sessions of `sessions` (a sessionization of `table`).

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::index::AdIndex;
 use super::verdict::{causes, Subject, Wording};
 use super::waterfall::{Analysis, Tally};
 use super::{Band, Breakdown, RatioRow};
+use crate::ad_index::AdIndex;
+use crate::metrics::sessions_per_click;
 
 /// The rows of `by`, each with its causes; `subject` says what is known of a campaign.
 pub(crate) fn rows<'a>(
@@ -36,7 +37,7 @@ pub(crate) fn rows<'a>(
         .filter(|(_, t)| t.clicks != 0 || t.sessions != 0)
         .map(|((campaign, date), t)| {
             let ad = campaign.map(|c| &index.campaigns[c as usize]);
-            let ratio = (t.clicks > 0).then(|| t.sessions as f64 / t.clicks as f64);
+            let ratio = sessions_per_click(t.sessions, t.clicks);
             let outside_band = ratio.is_some_and(|r| !band.contains(r));
             RatioRow {
                 campaign: ad.map(|a| a.name.clone()),

@@ -17,11 +17,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::index::{platform_of_source, AdIndex, CampaignNames, NONE};
 use super::waterfall::{waterfall, Analysis, Cell, Tally, RESIDUAL};
 use super::{MatchedName, UnmatchedUtm};
-use crate::metrics::DateRange;
+use crate::ad_index::{platform_of_source, AdIndex, CampaignNames, NONE};
 use crate::store::reports::ReportedSessions;
+use crate::time::DateRange;
 
 /// The tools whose reports can stand for sessions, in the order one is chosen.
 const TOOLS: [(&str, &str); 4] = [("ga4", "GA4"), ("ua", "UA"), ("matomo", "Matomo"), ("plausible", "Plausible")];

@@ -4,12 +4,12 @@
 
 use std::cell::OnceCell;
 
-use super::index::{AdIndex, ClickGroup};
 use super::{Example, TimelineEntry, TimelineKind};
-use crate::import::urlparts::path;
-use crate::metrics::ViewClock;
+use crate::ad_index::{AdIndex, ClickGroup};
 use crate::model::HitType;
 use crate::sessionize::{HitTable, Session, Sessionized, StartReason, NO_SESSION};
+use crate::time::ViewClock;
+use crate::url::path;
 
 /// Hits shown per session in a timeline.
 const HITS_PER_SESSION: usize = 8;

@@ -5,6 +5,7 @@
 
 use super::waterfall::{Tally, BOT_LANDINGS, BOT_SESSIONS, EXTRA, FOLDED, NO_LANDING, TAGS_LOST, WITHOUT_CLICK};
 use super::{Band, Cause, CauseKind};
+use crate::metrics::sessions_per_click;
 use crate::model::platform;
 
 /// What the words of a verdict depend on besides the counts.
@@ -179,11 +180,10 @@ pub(crate) fn verdict(subject: &str, clicks: i64, sessions: i64, causes: &[Cause
     let label = &wording.sessions_label;
     let band = wording.band;
     let usual = format!("the usual {:.0}–{:.0}", band.low * 100.0, band.high * 100.0);
-    if clicks <= 0 {
+    let Some(ratio) = sessions_per_click(sessions, clicks) else {
         return format!("{subject}: no ad clicks in the period; {} {label} carry its campaign.", thousands(sessions));
-    }
+    };
     let per_100 = (sessions as f64 * 100.0 / clicks as f64).round();
-    let ratio = sessions as f64 / clicks as f64;
     let head =
         format!("{subject}: {} clicks → {} {label} ({per_100:.0} per 100)", thousands(clicks), thousands(sessions));
     let fixes: Vec<&Cause> = causes.iter().filter(|c| c.kind.needs_a_fix()).collect();

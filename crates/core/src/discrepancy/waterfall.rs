@@ -29,15 +29,16 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::index::{AdIndex, EntryRow, NONE};
 use super::story::Story;
 use super::verdict::{causes, verdict, Subject, Wording};
 use super::{Band, CampaignReport, Example, MatchedBy, MatchedName, Step, UnmatchedCampaign, UnmatchedUtm, Waterfall};
+use crate::ad_index::{AdIndex, EntryRow, NONE};
 use crate::classify::{Classifier, Referrer};
-use crate::import::urlparts::{host, path};
-use crate::metrics::{DateRange, ViewClock};
+use crate::metrics::sessions_per_click;
 use crate::model::{platform, HitType};
 use crate::sessionize::{HitTable, Session, Sessionized, StartReason, NO_SESSION};
+use crate::time::{DateRange, ViewClock};
+use crate::url::{host, path};
 
 pub(crate) const NO_LANDING: usize = 0;
 pub(crate) const TAGS_LOST: usize = 1;
@@ -760,7 +761,7 @@ impl Analysis {
             .enumerate()
             .filter(|(_, (_, t))| t.clicks != 0 || t.sessions != 0)
             .map(|(a, (c, t))| {
-                let ratio = (t.clicks > 0).then(|| t.sessions as f64 / t.clicks as f64);
+                let ratio = sessions_per_click(t.sessions, t.clicks);
                 let causes = causes(t, subject(a as u32), wording);
                 CampaignReport {
                     verdict: verdict(&c.name, t.clicks, t.sessions, &causes, wording),
@@ -806,7 +807,7 @@ impl Analysis {
                 campaign: c.name.clone(),
                 campaign_id: c.campaign_id.clone(),
                 clicks: self.tallies[a].clicks,
-                suggestion: super::names::closest(&c.name, utm_names.iter().copied()).map(str::to_owned),
+                suggestion: crate::ad_index::names::closest(&c.name, utm_names.iter().copied()).map(str::to_owned),
             })
             .collect();
         out.sort_by(|a, b| b.clicks.cmp(&a.clicks).then_with(|| a.campaign.cmp(&b.campaign)));

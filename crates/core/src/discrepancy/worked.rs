@@ -200,6 +200,24 @@ fn click_export_under_universal_analytics_every_step_is_known() {
 }
 
 #[test]
+fn the_headline_ratio_is_the_waterfall_s_sessions_per_click_over_the_period_asked() {
+    let (hits, ads) = click_export_scenario();
+    let mut b = HitTableBuilder::new().salt("s");
+    for r in &hits {
+        b.push(r);
+    }
+    let table = b.finish();
+    let sessions = sessionize(&table, &rules(Preset::Ga4)).unwrap();
+    let full = discrepancy(&table, &sessions, &ads, &DiscrepancyOptions::default()).unwrap();
+    let w = &full.waterfall;
+    assert_eq!(full.click_to_session(), Some(w.sessions as f64 / w.clicks as f64));
+    assert_eq!(click_to_session(&table, &sessions, &ads, None).unwrap(), full.click_to_session());
+    let before = DateRange::new(date("2024-01-01"), date("2024-01-31")).unwrap();
+    assert_eq!(click_to_session(&table, &sessions, &ads, Some(before)).unwrap(), None, "no clicks in January");
+    assert_eq!(click_to_session(&table, &sessions, &AdData::default(), None).unwrap(), None);
+}
+
+#[test]
 fn the_same_clicks_under_ga4_fold_more_and_split_less() {
     let (hits, ads) = click_export_scenario();
     let ga4 = report(&hits, &ads, Preset::Ga4);

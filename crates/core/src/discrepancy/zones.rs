@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::index::{AdIndex, EntryRow};
 use super::waterfall::Analysis;
 use super::AccountTimeZone;
-use crate::metrics::{DateRange, ViewClock};
+use crate::ad_index::{AdIndex, EntryRow};
+use crate::time::{DateRange, ViewClock};
 
 #[derive(Default)]
 struct Account {

@@ -37,7 +37,8 @@ use std::str::FromStr;
 use super::{Column, CsvExport};
 use crate::discrepancy::DiscrepancyReport;
 use crate::error::{Error, Result};
-use crate::metrics::{DateRange, MetricChanges, MetricValues, MetricsReport};
+use crate::metrics::{MetricChanges, MetricValues, MetricsReport};
+use crate::time::DateRange;
 
 const fn col(name: &'static str, meaning: &'static str) -> Column {
     Column { name, meaning }

@@ -8,10 +8,10 @@ use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, raw_tex
 use super::mapped::{has_subject, has_time, MappedRow, Scratch};
 use super::mapping::{Field, Mapping};
 use super::text::MAX_LINE_BYTES;
-use super::timestamp::{DateOrder, TimestampParser};
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
 
 /// Rows read before the first hit is written, to decide day-first or month-first dates.
 const DATE_ORDER_SAMPLE: usize = 1000;

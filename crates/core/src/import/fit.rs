@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 
-use super::urlparts;
 use super::{OwnedAdClick, OwnedAdStat, OwnedHit};
 use crate::classify::sites::registrable_domain;
+use crate::url;
 
 /// A file that starts within this many days after the project's data ends (or ends within
 /// them before it starts) continues it, as next month's logs do: no warning.
@@ -49,7 +49,7 @@ impl Coverage {
         });
         let mut hosts = BTreeSet::new();
         for url in urls {
-            let host = urlparts::host(url.as_ref());
+            let host = url::host(url.as_ref());
             if !host.is_empty() && !hosts.contains(host) {
                 hosts.insert(host.to_ascii_lowercase());
             }

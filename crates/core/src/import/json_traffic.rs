@@ -21,10 +21,10 @@ use serde_json::value::RawValue;
 
 use super::mapped::{has_subject, has_time, MappedRow, Scratch};
 use super::mapping::{Columns, Field, Mapping};
-use super::timestamp::{DateOrder, TimestampParser};
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
 
 pub const FORMATS: &[&dyn Format] = &[&JsonTraffic];
 

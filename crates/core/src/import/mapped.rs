@@ -2,8 +2,8 @@
 //! columns are assigned through a [`Mapping`](super::Mapping) (generic CSV/TSV, JSON, NDJSON).
 
 use super::mapping::{Columns, Field};
-use super::timestamp::TimestampParser;
 use crate::model::{CampaignTags, HitRow, HitType};
+use crate::time::TimestampParser;
 
 /// Reads a row's fields by the columns resolved from its header.
 pub struct MappedRow<'r, F: Fn(usize) -> Option<&'r str>> {

@@ -20,9 +20,7 @@ pub mod reports;
 pub mod snowplow;
 mod spreadsheet;
 pub mod text;
-pub mod timestamp;
 pub mod ua;
-pub mod urlparts;
 
 use std::path::{Path, PathBuf};
 
@@ -32,10 +30,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::model::{AdClickRow, AdStatRow, HitRow, Kind, ReportedSessionsRow};
 use crate::store::reports::ReportedSessions;
+/// The date order of [`ImportOptions::date_order`].
+pub use crate::time::DateOrder;
 pub use mapping::{Field, Mapping};
 pub use preview::{preview, Preview};
 pub use text::{Head, Input};
-pub use timestamp::DateOrder;
 
 /// One input format.
 pub trait Format: Sync {

@@ -14,13 +14,13 @@ use chrono_tz::Tz;
 
 use super::fit::Coverage;
 use super::mapping::Field;
-use super::timestamp::DateOrder;
 use super::{
     detect, read_file, Detected, ImportOptions, MemorySink, OwnedAdClick, OwnedAdStat, OwnedHit, Reject, Sink,
 };
 use crate::error::{Error, Result};
 use crate::model::{AdClickRow, AdStatRow, HitRow, ReportedSessionsRow};
 use crate::store::reports::ReportedSessions;
+use crate::time::DateOrder;
 
 /// What a file would import as, from its first rows.
 #[derive(Debug)]

@@ -26,10 +26,10 @@
 use chrono_tz::Tz;
 
 use super::delimited::{csv_reader, describe_csv_error, raw_text};
-use super::timestamp::{DateOrder, TimestampParser};
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
 use crate::model::{CampaignTags, HitRow, HitType, Kind};
+use crate::time::{DateOrder, TimestampParser};
 
 pub const FORMATS: &[&dyn Format] = &[&SnowplowEnriched];
 

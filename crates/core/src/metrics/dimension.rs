@@ -8,12 +8,12 @@ use std::str::FromStr;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::period::ViewClock;
-use crate::discrepancy::index::{AdEntry, AdIndex, EntryRow, NONE};
+use crate::ad_index::{AdEntry, AdIndex, EntryRow, NONE};
 use crate::error::{Error, Result};
-use crate::import::urlparts::path;
 use crate::model::platform;
 use crate::sessionize::{HitTable, Session, Sessionized};
+use crate::time::ViewClock;
+use crate::url::path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -11,25 +11,24 @@
 //! the data. Conversions are hits matching the [`ConversionGoals`]; the conversion rate is
 //! sessions with at least one conversion over sessions. Clicks and cost come from the ad data:
 //! a campaign's daily totals are placed on the view day holding the account day's noon, click
-//! export rows with a time on their exact view day.
+//! export rows with a time on their exact view day. The click-to-session ratio is sessions per
+//! ad click ([`sessions_per_click`]); its headline figure counts the sessions the discrepancy
+//! report matches to the clicks ([`crate::discrepancy::DiscrepancyReport::click_to_session`]).
 
-mod conversion;
 mod dimension;
-mod period;
 
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-pub use conversion::{glob_match, ConversionGoals};
 pub use dimension::Dimension;
-pub(crate) use period::iso_date;
-pub use period::{DateRange, ViewClock};
 
-use crate::discrepancy::index::{AdIndex, EntryRow};
+use crate::ad_index::{AdIndex, EntryRow};
+use crate::conversion::ConversionGoals;
 use crate::error::{Error, Result};
 use crate::sessionize::{BounceRule, HitTable, Sessionized};
 use crate::store::ads::AdData;
+use crate::time::{DateRange, ViewClock};
 use dimension::KeyContext;
 
 /// What to compute.
@@ -183,6 +182,12 @@ impl MetricValues {
             cost_micros: opt(self.cost_micros, previous.cost_micros),
         }
     }
+}
+
+/// Sessions per ad click (1.0 = one session per click); `None` without clicks. The one formula of
+/// the click-to-session ratio, wherever it is shown.
+pub fn sessions_per_click(sessions: i64, clicks: i64) -> Option<f64> {
+    (clicks > 0).then(|| sessions as f64 / clicks as f64)
 }
 
 /// The metrics of `sessions` (a sessionization of `table`) with `ads`, as `query` asks.

@@ -190,3 +190,9 @@ fn more_than_two_dimensions_and_unknown_names_are_refused() {
     assert!("browser".parse::<Dimension>().is_err());
     assert_eq!("source-medium".parse::<Dimension>().unwrap(), Dimension::SourceMedium);
 }
+
+#[test]
+fn sessions_per_click_is_undefined_without_clicks() {
+    assert_eq!(sessions_per_click(9, 10), Some(0.9));
+    assert_eq!(sessions_per_click(12, 0), None);
+}

@@ -3,10 +3,12 @@
 //! traffic source (source / medium) a referrer or campaign tags give for the referrer-change
 //! rule, what a user agent is as device / browser / OS, and whether it is a bot. The engine asks
 //! once per distinct value and keeps the answers.
+//!
+//! It reads campaign tags as [`CampaignTags`] and user agents as text, never the hit table:
+//! [`super::table`] uses it (devices and bots per user agent), not the other way round.
 
 use serde::{Deserialize, Serialize};
 
-use super::table::Campaign;
 use crate::classify::{source, Classifier, Referrer};
 use crate::model::CampaignTags;
 
@@ -50,21 +52,9 @@ fn classifier() -> &'static Classifier {
     Classifier::shared()
 }
 
-fn tags_of(campaign: &Campaign) -> CampaignTags<'_> {
-    CampaignTags {
-        source: &campaign.source,
-        medium: &campaign.medium,
-        campaign: &campaign.name,
-        term: &campaign.term,
-        content: &campaign.content,
-        click_id_param: &campaign.click_id_param,
-        click_id: &campaign.click_id,
-    }
-}
-
-/// The traffic of an entrance landing on `landing_host`.
-pub(crate) fn traffic(campaign: &Campaign, referrer: &str, landing_host: &str, exclusions: &[String]) -> Traffic {
-    let a = classifier().attribute(&tags_of(campaign), referrer, landing_host, exclusions);
+/// The traffic of an entrance with campaign tags `tags` landing on `landing_host`.
+pub(crate) fn traffic(tags: &CampaignTags<'_>, referrer: &str, landing_host: &str, exclusions: &[String]) -> Traffic {
+    let a = classifier().attribute(tags, referrer, landing_host, exclusions);
     Traffic {
         source: a.source.into_owned(),
         medium: a.medium.into_owned(),
@@ -89,8 +79,8 @@ pub(crate) fn referrer_kind(referrer: &str, landing_host: &str, exclusions: &[St
 
 /// The traffic source a campaign's tags state on their own (utm source / medium, or a click
 /// id's defaults); `None` when the landing hit's referrer decides.
-pub(crate) fn campaign_source(campaign: &Campaign) -> Option<SourceMedium> {
-    source::tagged_source(&tags_of(campaign)).map(|(source, medium)| (source.to_owned(), medium.to_owned()))
+pub(crate) fn campaign_source(tags: &CampaignTags<'_>) -> Option<SourceMedium> {
+    source::tagged_source(tags).map(|(source, medium)| (source.to_owned(), medium.to_owned()))
 }
 
 /// The device of a user agent.
@@ -111,10 +101,10 @@ mod tests {
     #[test]
     fn entrances_and_referrers_go_through_the_classifier() {
         let none: &[String] = &[];
-        let paid = Campaign { click_id_param: "gclid".into(), click_id: "Cj0".into(), ..Default::default() };
+        let paid = CampaignTags { click_id_param: "gclid", click_id: "Cj0", ..Default::default() };
         let t = traffic(&paid, "https://www.google.com/", "shop.example", none);
         assert_eq!((t.source.as_str(), t.medium.as_str(), t.channel.as_str()), ("google", "cpc", "Paid Search"));
-        let t = traffic(&Campaign::default(), "", "shop.example", none);
+        let t = traffic(&CampaignTags::default(), "", "shop.example", none);
         assert_eq!((t.source.as_str(), t.medium.as_str()), ("(direct)", "(none)"));
         let google = ReferrerKind::External(("google".into(), "organic".into()));
         assert_eq!(referrer_kind("https://www.google.de/", "shop.example", none), google);
@@ -125,7 +115,7 @@ mod tests {
         );
         assert_eq!(referrer_kind("https://www.example.com/", "shop.example.com", none), ReferrerKind::Internal);
         assert_eq!(campaign_source(&paid), Some(("google".into(), "cpc".into())));
-        let name_only = Campaign { name: "spring".into(), ..Default::default() };
+        let name_only = CampaignTags { campaign: "spring", ..Default::default() };
         assert_eq!(campaign_source(&name_only), None);
         assert_eq!(referrer_kind("https://shop.example/a", "shop.example", none), ReferrerKind::Internal);
         assert_eq!(

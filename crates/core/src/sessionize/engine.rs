@@ -14,8 +14,8 @@ use super::identity::{Groups, Visitor, NO_GROUP};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet};
 use super::table::HitTable;
 use crate::error::Result;
-use crate::import::urlparts::host;
 use crate::model::HitType;
+use crate::url::host;
 
 /// In [`Sessionized::hit_session`]: the hit is in no counted session.
 pub const NO_SESSION: u32 = u32::MAX;
@@ -238,7 +238,7 @@ impl Lookups {
         let (mut tagged_source, mut seen) = (vec![None; keys], vec![false; keys]);
         for (campaign, &key) in d.campaigns.iter().zip(&table.campaign_attribution_key) {
             if !std::mem::replace(&mut seen[key as usize], true) {
-                tagged_source[key as usize] = attribution::campaign_source(campaign).map(&mut source_id);
+                tagged_source[key as usize] = attribution::campaign_source(&campaign.tags()).map(&mut source_id);
             }
         }
         Lookups {
@@ -740,7 +740,7 @@ impl Walk<'_> {
         }
         let d = &t.dict;
         let traffic = attribution::traffic(
-            &d.campaigns[entrance.campaign as usize],
+            &d.campaigns[entrance.campaign as usize].tags(),
             &d.referrers[entrance.referrer as usize],
             host(&d.urls[site as usize]),
             &self.rules.referral_exclusions,

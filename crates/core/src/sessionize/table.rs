@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::attribution::{self, Device};
-use crate::import::urlparts::host;
+use crate::url::host;
 
 use crate::model::{CampaignTags, HitRow, HitType};
 
@@ -27,6 +27,21 @@ pub struct Campaign {
     pub content: String,
     pub click_id_param: String,
     pub click_id: String,
+}
+
+impl Campaign {
+    /// The tags as a source states them, for classification.
+    pub fn tags(&self) -> CampaignTags<'_> {
+        CampaignTags {
+            source: &self.source,
+            medium: &self.medium,
+            campaign: &self.name,
+            term: &self.term,
+            content: &self.content,
+            click_id_param: &self.click_id_param,
+            click_id: &self.click_id,
+        }
+    }
 }
 
 /// The dictionaries the hit columns point into. Index 0 of each is the absent value.

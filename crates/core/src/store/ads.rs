@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::reports::ReportedSessions;
 use super::Project;
+use crate::conversion::ConversionGoals;
 use crate::error::{Error, Result};
-use crate::metrics::ConversionGoals;
 
 /// Figures of one (platform, account, campaign, ad group, days, device): one day, or the
 /// period of a report without a day column.
@@ -23,10 +23,10 @@ pub struct AdStat {
     pub campaign: String,
     pub ad_group: String,
     /// The first day the row covers, in the ad account's time zone.
-    #[serde(serialize_with = "crate::metrics::iso_date::serialize")]
+    #[serde(serialize_with = "crate::time::iso_date::serialize")]
     pub date: NaiveDate,
     /// The last day it covers: `date` for a daily row.
-    #[serde(serialize_with = "crate::metrics::iso_date::serialize")]
+    #[serde(serialize_with = "crate::time::iso_date::serialize")]
     pub last_date: NaiveDate,
     pub device: String,
     pub impressions: i64,
@@ -46,7 +46,7 @@ pub struct AdClick {
     pub campaign: String,
     pub ad_group: String,
     /// The day in the ad account's time zone.
-    #[serde(serialize_with = "crate::metrics::iso_date::serialize")]
+    #[serde(serialize_with = "crate::time::iso_date::serialize")]
     pub date: NaiveDate,
     /// The click's instant (UTC ms) when the export has one (Google's click report gives the
     /// start of the hour).

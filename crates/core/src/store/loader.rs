@@ -20,10 +20,10 @@ use serde::Serialize;
 use super::{CancelToken, Project};
 use crate::error::{Error, Result};
 use crate::import::text::LongLines;
-use crate::import::urlparts::url_tags;
 use crate::import::{self, Field, ImportOptions, Input, IpPolicy, OwnedAdClick, OwnedAdStat, Reject, Sink};
 use crate::model::{AdClickRow, AdStatRow, HitRow, HitType, Kind, ReportedSessionsRow};
 use crate::store::reports::ReportedSessions;
+use crate::url::url_tags;
 
 /// How often (in rows) the encoder checks for cancellation and reports progress.
 const CHECK_EVERY: u64 = 4096;

@@ -16,9 +16,9 @@ pub struct ReportedSessions {
     /// `ga4`, `ua`, `matomo` or `plausible`.
     pub platform: String,
     /// First and last day covered (equal for a daily row), in the property's time zone.
-    #[serde(serialize_with = "crate::metrics::iso_date::serialize")]
+    #[serde(serialize_with = "crate::time::iso_date::serialize")]
     pub first_date: NaiveDate,
-    #[serde(serialize_with = "crate::metrics::iso_date::serialize")]
+    #[serde(serialize_with = "crate::time::iso_date::serialize")]
     pub last_date: NaiveDate,
     pub campaign: String,
     pub source: String,

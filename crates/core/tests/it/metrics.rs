@@ -2,10 +2,12 @@
 //! conversion goals stored in the project, clicks and cost by day beside sessions.
 
 use chrono::NaiveDate;
+use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::import::ImportOptions;
-use sessionlens_core::metrics::{metrics, ConversionGoals, DateRange, Dimension, MetricsQuery};
+use sessionlens_core::metrics::{metrics, Dimension, MetricsQuery};
 use sessionlens_core::sessionize::{sessionize, Preset, RuleSet};
 use sessionlens_core::store::ImportControl;
+use sessionlens_core::time::DateRange;
 
 use crate::{import, Scratch};
 

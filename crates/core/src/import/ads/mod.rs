@@ -26,10 +26,10 @@ use csv::StringRecord;
 use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, is_blank, is_total_or_footer, raw_text};
 use super::mapping::{assign_by_synonyms, normalise};
 use super::number::{parse_count, parse_money_micros};
-use super::timestamp::{local_to_utc_ms, parse_date, DateOrder, TimestampParser};
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::Result;
 use crate::model::{AdClickRow, AdStatRow};
+use crate::time::{local_to_utc_ms, parse_date, DateOrder, TimestampParser};
 
 /// This family's formats, most specific first.
 pub const FORMATS: &[&dyn Format] = &[

@@ -13,9 +13,9 @@ use super::{
     HitWriter, Request,
 };
 use crate::error::Result;
-use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
 
 /// The values of an ALB log's first field.
 const ALB_TYPES: [&str; 6] = ["http", "https", "h2", "grpcs", "ws", "wss"];

@@ -11,9 +11,9 @@ use serde_json::{Map, Value};
 
 use super::{clip, parse_status, read_json_lines, score_if_most_fit, Request};
 use crate::error::Result;
-use crate::import::timestamp::TimestampParser;
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::TimestampParser;
 
 const ACCESS_LOGGER: &str = "http.log.access";
 

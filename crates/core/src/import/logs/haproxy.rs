@@ -17,9 +17,9 @@ use super::{
     Enclosure, Field, HitWriter, Request,
 };
 use crate::error::Result;
-use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
 
 /// The fields before the header captures and the request.
 const FIXED_FIELDS: usize = 12;

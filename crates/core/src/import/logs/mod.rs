@@ -30,8 +30,8 @@ use std::borrow::Cow;
 
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::{Error, Result};
-use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::model::{HitRow, HitType};
+use crate::time::{DateOrder, TimestampParser};
 
 /// This family's formats, most specific first.
 pub const FORMATS: &[&dyn Format] = &[

@@ -18,9 +18,9 @@ use super::{
     clip, for_each_line, parse_status, quoted, score_if_most_fit, split_request_line, unescape, HitWriter, Request,
 };
 use crate::error::Result;
-use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Layout {

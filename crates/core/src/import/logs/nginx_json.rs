@@ -13,9 +13,9 @@ use serde_json::{Map, Value};
 
 use super::{clip, for_each_line, parse_status, score_if_most_fit, split_request_line, HitWriter, Request};
 use crate::error::Result;
-use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
 
 const TIME_KEYS: [&str; 4] = ["time_iso8601", "time_local", "msec", "@timestamp"];
 const HOST_KEYS: [&str; 3] = ["host", "http_host", "server_name"];

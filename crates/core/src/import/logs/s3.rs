@@ -17,9 +17,9 @@ use super::{
     HitWriter, Request,
 };
 use crate::error::Result;
-use crate::import::timestamp::{DateOrder, TimestampParser};
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
 
 /// Fields up to the user agent, which every S3 access log has.
 const REQUIRED_FIELDS: usize = 17;

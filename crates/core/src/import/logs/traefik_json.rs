@@ -10,9 +10,9 @@ use serde_json::{Map, Value};
 
 use super::{client_address, clip, parse_status, read_json_lines, score_if_most_fit, Request};
 use crate::error::Result;
-use crate::import::timestamp::TimestampParser;
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::TimestampParser;
 
 const TIME_KEYS: [&str; 3] = ["StartUTC", "StartLocal", "time"];
 const STATUS_KEYS: [&str; 2] = ["DownstreamStatus", "OriginStatus"];

@@ -24,10 +24,10 @@ use std::borrow::Cow;
 
 use super::{clip, for_each_line_with_comments, parse_status, quoted, HitWriter, Request};
 use crate::error::Result;
-use crate::import::timestamp::{DateOrder, TimestampParser};
-use crate::import::urlparts::percent_decode_keep_plus;
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::Kind;
+use crate::time::{DateOrder, TimestampParser};
+use crate::url::percent_decode_keep_plus;
 
 /// How far into the file sniffing looks for the `#Fields` and `#Software` directives.
 const SNIFF_DIRECTIVES: usize = 10;

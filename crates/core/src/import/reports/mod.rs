@@ -25,10 +25,10 @@ use csv::StringRecord;
 use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, is_blank, is_total_or_footer, raw_text};
 use super::mapping::{assign_by_synonyms, normalise};
 use super::number::{parse_count, parse_number};
-use super::timestamp::{parse_date, DateOrder};
 use super::{Context, Format, Head, Input, Sink};
 use crate::error::Result;
 use crate::model::ReportedSessionsRow;
+use crate::time::{parse_date, DateOrder};
 
 /// This family's formats, most specific first.
 pub const FORMATS: &[&dyn Format] =

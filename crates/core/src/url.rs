@@ -1,5 +1,6 @@
-//! Reading what analytics needs out of URLs without a full URL parser: host, path, and the
-//! campaign tags (utm_* and ad click ids) of the query string, percent-decoded.
+//! URL helpers every layer uses, depending on nothing else of the crate: what analytics needs
+//! out of URLs without a full URL parser (host, path, and the campaign tags — utm_* and ad
+//! click ids — of the query string, percent-decoded).
 
 use std::borrow::Cow;
 

@@ -1,11 +1,15 @@
 //! Conversions: hits the user marks as key events, by event name or by page pattern, counted
 //! per session in one pass over the hits.
+//!
+//! The goals are the store's to keep ([`crate::store`] saves them with the project) and
+//! [`crate::metrics`]' to count, so they sit below both: this module reads only sessionized hits
+//! ([`crate::sessionize`]) and URLs ([`crate::url`]).
 
 use serde::{Deserialize, Serialize};
 
-use crate::import::urlparts::path;
 use crate::model::HitType;
 use crate::sessionize::{HitTable, RuleSet, Sessionized, NO_SESSION};
+use crate::url::path;
 
 /// What counts as a conversion. A hit converts when its event name is in `events`, or when it
 /// is a page view whose URL matches one of `pages`: `*` matches any run of characters, and a

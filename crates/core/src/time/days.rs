@@ -6,8 +6,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timel
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::timestamp::local_to_utc_ms;
 use crate::error::{Error, Result};
-use crate::import::timestamp::local_to_utc_ms;
 
 /// First and last day (inclusive) in the view's time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

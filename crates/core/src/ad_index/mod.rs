@@ -1,4 +1,7 @@
-//! [`AdIndex`]: the project's ad data laid out against its hits, built once per report.
+//! [`AdIndex`]: the project's ad data laid out against its hits, built once per report. Both
+//! [`crate::metrics`] (clicks and cost on their keys) and [`crate::discrepancy`] (clicks against
+//! sessions) read it, so it sits below both and depends only on the loaded ad data
+//! ([`crate::store::ads`]), the hit table, campaign [`names`] and [`crate::time`].
 //!
 //! - Ad campaigns, one per (platform, normalised name), each click-level when a click export
 //!   covers it with a click id on every row (its clicks then come from that export) and
@@ -17,16 +20,18 @@
 //!   ad platform's click id that name no known campaign go to a stand-in campaign of that
 //!   platform ("auto-tagged, campaign unknown").
 
+pub mod names;
+
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::names::normalise_campaign;
-use crate::metrics::{DateRange, ViewClock};
 use crate::model::platform;
 use crate::sessionize::HitTable;
 use crate::store::ads::{AdData, CampaignMapping};
+use crate::time::{DateRange, ViewClock};
+use names::normalise_campaign;
 
 pub(crate) const NONE: u32 = u32::MAX;
 
