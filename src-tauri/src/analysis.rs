@@ -18,6 +18,7 @@ use sessionlens_core::discrepancy::{
     click_to_session, discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall,
 };
 use sessionlens_core::metrics::{metrics, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport};
+use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::time::{DateRange, ViewClock};
@@ -285,7 +286,10 @@ pub struct CampaignLine {
     pub verdict: String,
     /// Largest first.
     pub causes: Vec<CauseView>,
+    /// The platform's id (`google_ads`), as commands take it.
     pub platform: String,
+    /// The platform's name as people say it (`Google Ads`).
+    pub platform_name: String,
     pub campaign: String,
     pub clicks: i64,
     pub sessions: i64,
@@ -293,7 +297,7 @@ pub struct CampaignLine {
     pub ratio: Option<f64>,
     /// Outside the expected band.
     pub outside_band: bool,
-    /// Outside the ±3σ control limits of all campaigns.
+    /// Far from the other campaigns (outside their mean ± 3σ).
     pub control_flag: bool,
     pub steps: Vec<StepView>,
 }
@@ -302,7 +306,10 @@ pub struct CampaignLine {
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UnmatchedLine {
+    /// The platform's id (`google_ads`), as `map_campaign` takes it.
     pub platform: String,
+    /// The platform's name as people say it (`Google Ads`).
+    pub platform_name: String,
     pub campaign: String,
     pub clicks: i64,
     /// The closest utm_campaign, if one is close.
@@ -640,6 +647,7 @@ pub fn discrepancy_view(
                 verdict: c.verdict.clone(),
                 causes: c.causes.iter().map(CauseView::from).collect(),
                 platform: c.platform.clone(),
+                platform_name: platform::name(&c.platform).into(),
                 campaign: c.campaign.clone(),
                 clicks: c.clicks,
                 sessions: c.sessions,
@@ -668,6 +676,7 @@ pub fn discrepancy_view(
             .iter()
             .map(|u| UnmatchedLine {
                 platform: u.platform.clone(),
+                platform_name: platform::name(&u.platform).into(),
                 campaign: u.campaign.clone(),
                 clicks: u.clicks,
                 suggestion: u.suggestion.clone(),

@@ -48,7 +48,7 @@ test('a rules toggle recomputes the dashboard while the last numbers stay on scr
   assert.equal(await page.locator('#rule-preset').inputValue(), 'ga4');
   assert.equal(await page.locator('#rule-preset-help').textContent(), '30 min timeout, no midnight or campaign split; bounce means not engaged.');
   assert.equal(await page.locator('.kpi').count(), 8);
-  assert.equal(await page.locator('#kpi-click-to-session .kpi-value').textContent(), '91 %');
+  assert.equal(await page.locator('#kpi-click-to-session .kpi-value').textContent(), '91');
   assert.equal(await page.locator('#kpi-sessions .kpi-change').textContent(), 'no previous data');
   assert.equal(await page.locator('.chart svg').count(), 1);
   await screenshot(page, 'dashboard.png');
@@ -167,9 +167,9 @@ test('the discrepancy view lists campaigns with flags and explains one on click 
   await openTab(page, 'Discrepancy');
   await page.locator('#discrepancy-table').waitFor();
   const rows = page.locator('#discrepancy-table tbody tr');
-  assert.deepEqual(await rows.nth(0).locator('td').allTextContents(), ['spring_sale', 'google_ads', '149', '136', '91 per 100', 'ok']);
-  assert.deepEqual(await rows.nth(1).locator('td').allTextContents(), ['brand', 'google_ads', '4,800', '3,520', '73 per 100', 'below 80–120']);
-  assert.deepEqual(await rows.nth(2).locator('td').allTextContents(), ['Brand - Exact', 'google_ads', '61', '0', '0 per 100', 'below 80–120, outside ±3σ']);
+  assert.deepEqual(await rows.nth(0).locator('td').allTextContents(), ['spring_sale', 'Google Ads', '149', '136', '91 per 100', 'ok']);
+  assert.deepEqual(await rows.nth(1).locator('td').allTextContents(), ['brand', 'Google Ads', '4,800', '3,520', '73 per 100', 'below 80–120']);
+  assert.deepEqual(await rows.nth(2).locator('td').allTextContents(), ['Brand - Exact', 'Google Ads', '61', '0', '0 per 100', 'below 80–120, unusual among campaigns']);
   assert.equal(await rows.nth(1).locator('.flag.bad').count(), 1);
   assert.equal(await page.locator('.discrepancy .chart svg').count(), 2);
   assert.ok(await page.locator('#campaign-detail').isHidden());
@@ -203,15 +203,15 @@ test('an unmatched ad campaign is mapped to the closest utm_campaign in one clic
   await openTab(page, 'Discrepancy');
   const unmatched = page.getByRole('region', { name: 'Ad campaigns matching no utm_campaign' });
   await unmatched.waitFor();
-  assert.match(await unmatched.locator('.unmatched').textContent(), /Brand - Exact \(google_ads\): 61 clicks — closest utm_campaign “brand_exact”/);
+  assert.match(await unmatched.locator('.unmatched').textContent(), /Brand - Exact \(Google Ads\): 61 clicks — closest utm_campaign “brand_exact”/);
   const before = await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'discrepancy').length);
   await unmatched.getByRole('button', { name: "Map to 'brand_exact'" }).click();
-  await page.locator('.notice', { hasText: "Mapped Brand - Exact (google_ads) to utm_campaign 'brand_exact'." }).waitFor();
+  await page.locator('.notice', { hasText: "Mapped Brand - Exact (Google Ads) to utm_campaign 'brand_exact'." }).waitFor();
   assert.deepEqual(await lastArgs(page, 'map_campaign'), { platform: 'google_ads', adCampaign: 'Brand - Exact', utmCampaign: 'brand_exact' });
   // The view is computed again: the campaign now meets its sessions and the list is gone.
   await unmatched.waitFor({ state: 'detached' });
   assert.ok((await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'discrepancy').length)) > before);
-  assert.deepEqual(await page.locator('#discrepancy-table tbody tr').nth(2).locator('td').allTextContents(), ['Brand - Exact', 'google_ads', '61', '52', '85 per 100', 'ok']);
+  assert.deepEqual(await page.locator('#discrepancy-table tbody tr').nth(2).locator('td').allTextContents(), ['Brand - Exact', 'Google Ads', '61', '52', '85 per 100', 'ok']);
   assert.doesNotMatch(await page.locator('#verdict').textContent(), /no session carries this campaign/);
   assert.deepEqual(problems, []);
   await page.close();
@@ -239,7 +239,7 @@ test('compare shows every KPI under two presets with the difference', async () =
   await page.locator('#compare-table').waitFor();
   await screenshot(page, 'compare.png');
   const sessionsRow = await page.locator('#compare-table tbody tr').first().locator('th, td').allTextContents();
-  assert.deepEqual(sessionsRow, ['Sessions', '754', '762', '+8']);
+  assert.deepEqual(sessionsRow, ['All sessions', '754', '762', '+8']);
   assert.equal(await page.locator('#compare-table tbody tr').count(), 8);
   await page.locator('#compare-preset').selectOption('server-log');
   await page.waitForFunction(() => document.querySelector('#compare-table thead')?.textContent?.includes('Server-log'));

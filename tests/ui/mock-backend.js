@@ -231,7 +231,7 @@ function verdict(subject, clicks, sessions, list) {
 function campaignLine(platform, campaign, clicks, sessions, counts, steps) {
   const list = causes(counts);
   const ratio = sessions / clicks;
-  return { verdict: verdict(campaign, clicks, sessions, list), causes: list, platform, campaign, clicks, sessions, ratio, outsideBand: ratio < 0.8 || ratio > 1.2, controlFlag: ratio < 0.5, steps };
+  return { verdict: verdict(campaign, clicks, sessions, list), causes: list, platform, platformName: 'Google Ads', campaign, clicks, sessions, ratio, outsideBand: ratio < 0.8 || ratio > 1.2, controlFlag: ratio < 0.5, steps };
 }
 
 // Three Google Ads campaigns: spring_sale within the band (its sessions follow the rules),
@@ -278,8 +278,8 @@ function discrepancyView({ rules: input, range }) {
   const outsideText = outside.length
     ? ` ${outside.length} of ${campaigns.length} campaigns ${outside.length === 1 ? 'is' : 'are'} outside the usual range: ${outside.map((c) => `${c.campaign} (${Math.round(c.ratio * 100)} per 100)`).join(', ')}.`
     : '';
-  const unmatched = exactMapped ? [] : [{ platform: 'google_ads', campaign: 'Brand - Exact', clicks: 61, suggestion: 'brand_exact' }];
-  if (scenario.hostile) unmatched.push({ platform: 'google_ads', campaign: HOSTILE, clicks: 3, suggestion: HOSTILE });
+  const unmatched = exactMapped ? [] : [{ platform: 'google_ads', platformName: 'Google Ads', campaign: 'Brand - Exact', clicks: 61, suggestion: 'brand_exact' }];
+  if (scenario.hostile) unmatched.push({ platform: 'google_ads', platformName: 'Google Ads', campaign: HOSTILE, clicks: 3, suggestion: HOSTILE });
   return {
     verdict: `${verdict('All campaigns', clicks, sessions, list)}${outsideText}`,
     causes: list,

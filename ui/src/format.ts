@@ -78,6 +78,16 @@ export function points(x: number): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pt`;
 }
 
+/** Sessions per click as "79" (per 100 clicks); "—" when not defined. */
+export function per100(ratio: number | null): string {
+  return ratio === null ? '—' : count(Math.round(ratio * 100));
+}
+
+/** A change of sessions per click in sessions per 100 clicks, "+3" / "−12". */
+export function per100Change(x: number): string {
+  return signedCount(Math.round(x * 100));
+}
+
 /** A signed count, "+12" / "−3". */
 export function signedCount(n: number): string {
   return `${n >= 0 ? '+' : '−'}${count(Math.abs(n))}`;

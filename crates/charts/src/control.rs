@@ -1,6 +1,6 @@
-//! The daily session-to-click ratio as a control chart: the expected band (e.g. 80–120 %) and the mean ± 3σ band
-//! behind the line, the mean as a dashed line, and days outside either band drawn larger in red, each point with
-//! its date, ratio and verdict on hover.
+//! The daily session-to-click ratio as a control chart: the expected band (e.g. 80–120 %) and the usual range
+//! (the mean ± 3σ, "average ± 3 × its spread" in the words a reader sees) behind the line, the average as a dashed
+//! line, and days outside either band drawn larger in red, each point with its date, ratio and verdict on hover.
 
 use plotters::prelude::*;
 
@@ -38,8 +38,8 @@ impl Verdict {
         match self {
             Verdict::Normal => "within both bands",
             Verdict::OutsideExpected => "outside the expected band",
-            Verdict::Beyond3Sigma => "beyond mean ± 3σ",
-            Verdict::OutsideBoth => "outside the expected band and beyond mean ± 3σ",
+            Verdict::Beyond3Sigma => "outside the usual range",
+            Verdict::OutsideBoth => "outside the expected band and the usual range",
         }
     }
 }
@@ -60,14 +60,14 @@ fn draw(root: &Root, markup: &SharedMarkup, chart: &ControlChart, limits: &Contr
         (a.min(b), a.max(b))
     };
     let expected = (exp_lo, exp_hi);
-    let mean_text = format!("Mean {}", format_percent(limits.mean));
+    let mean_text = format!("Average {}", format_percent(limits.mean));
     frame::legend(
         root,
         &[
             (mean_text.as_str(), SESSIONS.to_rgba()),
-            ("Mean ± 3σ", SESSIONS.mix(0.18)),
+            ("Usual range", SESSIONS.mix(0.18)),
             ("Expected band", POSITIVE.mix(0.22)),
-            ("Outlier", NEGATIVE.to_rgba()),
+            ("Unusual day", NEGATIVE.to_rgba()),
         ],
     )?;
     let finite = points.iter().map(|p| p.ratio_pct).filter(|v| v.is_finite());
@@ -105,14 +105,13 @@ fn draw(root: &Root, markup: &SharedMarkup, chart: &ControlChart, limits: &Contr
     Markup::titled(markup, &expected_title, || {
         plot.draw_series(std::iter::once(Rectangle::new([(x_lo, exp_lo), (x_hi, exp_hi)], POSITIVE.mix(0.14).filled())))
     })?;
-    let sigma_title = format!(
-        "Mean ± 3σ: {} – {} (σ = {:.1} points)",
+    let usual_title = format!(
+        "Usual range (the average ± 3 × the day-to-day spread): {} – {}",
         format_percent(limits.lower),
-        format_percent(limits.upper),
-        limits.sigma
+        format_percent(limits.upper)
     );
     let (band_lo, band_hi) = (limits.lower.max(y_lo), limits.upper.min(y_hi));
-    Markup::titled(markup, &sigma_title, || {
+    Markup::titled(markup, &usual_title, || {
         plot.draw_series(std::iter::once(Rectangle::new(
             [(x_lo, band_lo), (x_hi, band_hi)],
             SESSIONS.mix(0.12).filled(),

@@ -110,12 +110,12 @@ fn control_chart_flags_the_outlier_and_shows_bands() {
     assert_scalable(&svg);
     let titles = texts(&svg, "title");
     assert!(
-        titles.contains(&"2024-02-10: 62.5 % — outside the expected band and beyond mean ± 3σ".to_string()),
+        titles.contains(&"2024-02-10: 62.5 % — outside the expected band and the usual range".to_string()),
         "{titles:?}"
     );
     assert!(titles.contains(&"2024-02-01: 95.0 % — within both bands".to_string()), "{titles:?}");
     assert!(titles.contains(&"Expected band: 80.0 % – 120.0 %".to_string()));
-    assert!(titles.iter().any(|t| t.starts_with("Mean ± 3σ: ")));
+    assert!(titles.iter().any(|t| t.starts_with("Usual range (the average ± 3 × the day-to-day spread): ")));
     assert!(!titles.iter().any(|t| t.starts_with("2024-02-21")), "a day without a ratio gets no point");
     // One big red point, 26 small normal ones.
     assert_eq!(svg.matches("r=\"4\"").count(), 1);

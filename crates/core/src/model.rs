@@ -151,4 +151,14 @@ pub mod platform {
     pub const GOOGLE: &str = "google_ads";
     pub const MICROSOFT: &str = "microsoft_ads";
     pub const META: &str = "meta_ads";
+
+    /// The platform's name as people say it (`google_ads` → `Google Ads`); an unknown id as it is.
+    pub fn name(id: &str) -> &str {
+        match id {
+            GOOGLE => "Google Ads",
+            MICROSOFT => "Microsoft Ads",
+            META => "Meta Ads",
+            other => other,
+        }
+    }
 }

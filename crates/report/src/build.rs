@@ -329,16 +329,6 @@ pub fn waterfall_chart(w: &Waterfall) -> WaterfallChart {
     }
 }
 
-/// `google_ads` → `Google Ads`; an unknown platform id as it is.
-fn platform_name(id: &str) -> &str {
-    match id {
-        platform::GOOGLE => "Google Ads",
-        platform::MICROSOFT => "Microsoft Ads",
-        platform::META => "Meta Ads",
-        other => other,
-    }
-}
-
 fn band_text(band: Band) -> String {
     format!("{:.0}–{:.0} %", band.low * 100.0, band.high * 100.0)
 }
@@ -358,7 +348,7 @@ fn campaign_rows(gap: &DiscrepancyReport) -> Vec<CampaignRow> {
             };
             CampaignRow {
                 campaign: c.campaign.clone(),
-                platform: platform_name(&c.platform).to_string(),
+                platform: platform::name(&c.platform).to_string(),
                 clicks: c.clicks.max(0) as u64,
                 sessions: c.sessions.max(0) as u64,
                 flag,
@@ -431,7 +421,7 @@ fn time_zones(gap: &DiscrepancyReport) -> Vec<NameValue> {
     for z in &gap.time_zones {
         let account = if z.account.is_empty() { String::new() } else { format!(" {}", z.account) };
         out.push(NameValue {
-            name: format!("{} account{account}", platform_name(&z.platform)),
+            name: format!("{} account{account}", platform::name(&z.platform)),
             value: z.explanation.clone(),
         });
     }
@@ -478,8 +468,6 @@ mod tests {
 
     #[test]
     fn lists_dates_and_platforms_read_as_words() {
-        assert_eq!(platform_name("google_ads"), "Google Ads");
-        assert_eq!(platform_name("tiktok"), "tiktok");
         assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
         assert_eq!(long_date("2024-03-05".parse().unwrap()), "5 March 2024");
     }

@@ -13,7 +13,15 @@ verdict: string,
 /**
  * Largest first.
  */
-causes: Array<CauseView>, platform: string, campaign: string, clicks: number, sessions: number, 
+causes: Array<CauseView>, 
+/**
+ * The platform's id (`google_ads`), as commands take it.
+ */
+platform: string, 
+/**
+ * The platform's name as people say it (`Google Ads`).
+ */
+platformName: string, campaign: string, clicks: number, sessions: number, 
 /**
  * Sessions per click.
  */
@@ -23,6 +31,6 @@ ratio: number | null,
  */
 outsideBand: boolean, 
 /**
- * Outside the ±3σ control limits of all campaigns.
+ * Far from the other campaigns (outside their mean ± 3σ).
  */
 controlFlag: boolean, steps: Array<StepView>, };

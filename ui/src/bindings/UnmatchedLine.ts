@@ -3,7 +3,15 @@
 /**
  * An ad campaign whose name matches no utm_campaign.
  */
-export type UnmatchedLine = { platform: string, campaign: string, clicks: number, 
+export type UnmatchedLine = { 
+/**
+ * The platform's id (`google_ads`), as `map_campaign` takes it.
+ */
+platform: string, 
+/**
+ * The platform's name as people say it (`Google Ads`).
+ */
+platformName: string, campaign: string, clicks: number, 
 /**
  * The closest utm_campaign, if one is close.
  */

@@ -29,7 +29,7 @@ function unmatchedItem(u: UnmatchedLine, id: string, ctx: ViewContext): HTMLElem
     );
     if (!mapped) return;
     await ctx.refresh();
-    ctx.shell.notify(`Mapped ${u.campaign} (${u.platform}) to utm_campaign '${utm}'.`);
+    ctx.shell.notify(`Mapped ${u.campaign} (${u.platformName}) to utm_campaign '${utm}'.`);
   };
   const other = h('input', {
     id: `${id}-other`,
@@ -44,7 +44,7 @@ function unmatchedItem(u: UnmatchedLine, id: string, ctx: ViewContext): HTMLElem
       'p',
       { class: 'unmatched-what' },
       h('span', { class: 'key' }, u.campaign),
-      ` (${u.platform}): ${fmt.plural(u.clicks, 'click', 'clicks')}`,
+      ` (${u.platformName}): ${fmt.plural(u.clicks, 'click', 'clicks')}`,
       u.suggestion ? ` — closest utm_campaign “${u.suggestion}”` : ' — no utm_campaign is close',
     ),
     h(

@@ -18,14 +18,14 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { label: 'Sessions', value: (k) => k.sessions, show: fmt.count, diff: fmt.signedCount },
+  { label: 'All sessions', value: (k) => k.sessions, show: fmt.count, diff: fmt.signedCount },
   { label: 'Users', value: (k) => k.users, show: fmt.count, diff: fmt.signedCount },
   { label: 'Pageviews', value: (k) => k.pageviews, show: fmt.count, diff: fmt.signedCount },
   { label: 'Bounce rate', value: (k) => k.bounceRate, show: (v) => fmt.percent(v), diff: fmt.points },
   { label: 'Average duration', value: (k) => k.avgDurationS, show: fmt.duration, diff: (d) => `${d >= 0 ? '+' : '−'}${fmt.duration(Math.abs(d))}` },
   { label: 'Engagement rate', value: (k) => k.engagementRate, show: (v) => fmt.percent(v), diff: fmt.points },
   { label: 'Ad clicks', value: (k) => k.clicks, show: fmt.count, diff: fmt.signedCount },
-  { label: 'Click-to-session ratio', value: (k) => k.clickToSession, show: (v) => fmt.percent(v, 0), diff: fmt.points },
+  { label: 'Sessions per 100 ad clicks', value: (k) => k.clickToSession, show: fmt.per100, diff: fmt.per100Change },
 ];
 
 export async function renderCompare(ctx: ViewContext): Promise<Shown> {

@@ -23,7 +23,7 @@ interface Tile {
 }
 
 const TILES: Tile[] = [
-  { id: 'sessions', label: 'Sessions', value: (k) => fmt.count(k.sessions), change: (c) => rel(c.sessions) },
+  { id: 'sessions', label: 'All sessions', value: (k) => fmt.count(k.sessions), change: (c) => rel(c.sessions) },
   { id: 'users', label: 'Users', value: (k) => fmt.count(k.users), change: (c) => rel(c.users) },
   { id: 'pageviews', label: 'Pageviews', value: (k) => fmt.count(k.pageviews), change: (c) => rel(c.pageviews) },
   {
@@ -52,9 +52,9 @@ const TILES: Tile[] = [
   },
   {
     id: 'click-to-session',
-    label: 'Click-to-session ratio',
-    value: (k) => fmt.percent(k.clickToSession, 0),
-    change: (c) => pts(c.clickToSessionPoints),
+    label: 'Sessions per 100 ad clicks',
+    value: (k) => fmt.per100(k.clickToSession),
+    change: (c) => (c.clickToSessionPoints === null ? null : fmt.per100Change(c.clickToSessionPoints)),
     hint: 'Sessions matched to ad clicks per 100 clicks, as the discrepancy report counts them',
   },
 ];

@@ -29,10 +29,10 @@ function ratioText(ratio: number | null): string {
   return ratio === null ? '—' : `${fmt.count(Math.round(ratio * 100))} per 100`;
 }
 
-/** "below 80–120, outside ±3σ", or "ok". */
+/** "below 80–120, unusual among campaigns", or "ok". */
 function flagText(c: CampaignLine, band: string, bandLow: number): string {
   const side = c.ratio !== null && c.ratio < bandLow ? 'below' : 'above';
-  const flags = [c.outsideBand ? `${side} ${band}` : null, c.controlFlag ? 'outside ±3σ' : null].filter(Boolean);
+  const flags = [c.outsideBand ? `${side} ${band}` : null, c.controlFlag ? 'unusual among campaigns' : null].filter(Boolean);
   return flags.length ? flags.join(', ') : 'ok';
 }
 
@@ -88,7 +88,7 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
       ? h('p', { class: 'empty' }, 'No ad campaigns in this period. Import an ad-platform export to compare clicks with sessions.')
       : sortableTable<CampaignLine>('discrepancy-table', 'Clicks and sessions per campaign', [
           { label: 'Campaign', value: (c) => c.campaign, cell: campaignButton },
-          { label: 'Platform', value: (c) => c.platform },
+          { label: 'Platform', value: (c) => c.platformName },
           { label: 'Clicks', numeric: true, value: (c) => c.clicks, cell: (c) => fmt.count(c.clicks) },
           { label: 'Sessions', numeric: true, value: (c) => c.sessions, cell: (c) => fmt.count(c.sessions) },
           { label: 'Sessions per 100 clicks', numeric: true, value: (c) => c.ratio, cell: (c) => ratioText(c.ratio) },
@@ -124,7 +124,7 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
       'section',
       { class: 'card', attrs: { 'aria-labelledby': 'campaigns-title' } },
       h('div', { class: 'card-head' }, h('h2', { id: 'campaigns-title' }, 'Campaigns'), exportTable('Export CSV…', 'campaigns', 'campaigns')),
-      h('p', { class: 'muted small' }, `Flagged outside ${band} sessions per 100 clicks, or outside ±3σ of all campaigns. Click a campaign to see why.`),
+      h('p', { class: 'muted small' }, `Flagged outside ${band} sessions per 100 clicks, or far from the other campaigns. Click a campaign to see why.`),
       table,
     ),
     detail,
@@ -134,7 +134,7 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
       { class: 'chart-pair' },
       h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'From ad clicks to sessions'), chart(d.waterfallSvg, 'Waterfall from ad clicks to sessions'),
         h('div', { class: 'table-actions' }, chartButtons(ctx, d.waterfallSvg, 'waterfall'), exportTable('Steps CSV…', 'waterfall', 'waterfall'))),
-      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Control chart of the daily ratio'),
+      h('section', { class: 'card chart-card' }, h('h2', { class: 'visually-hidden' }, 'Sessions per 100 clicks, by day'), chart(d.controlSvg, 'Sessions per 100 clicks, day by day, with the usual range'),
         h('div', { class: 'table-actions' }, chartButtons(ctx, d.controlSvg, 'daily-ratio'), exportTable('Daily ratios CSV…', 'daily-ratios', 'ratios'))),
     ),
     h('section', { class: 'card', attrs: { 'aria-labelledby': 'steps-title' } }, h('h2', { id: 'steps-title' }, 'All campaigns, step by step'), stepsList(d.clicks, d.steps, d.sessions)),

@@ -522,7 +522,8 @@ pub fn discrepancy(
             };
             notes.push(format!(
                 "the {} export{account} does not state its time zone: its days are taken as {} days",
-                z.platform, rules.time_zone
+                crate::model::platform::name(&z.platform),
+                rules.time_zone
             ));
         }
     }
