@@ -17,7 +17,7 @@ use sessionlens_core::store::ProjectInfo;
 use sessionlens_core::time::DateRange;
 use sessionlens_core::Project;
 use sessionlens_report::build::{build, Inputs};
-use sessionlens_report::{render_pdf, Options, Paper, ReportDate, ReportError, ReportRequest};
+use sessionlens_report::{render_pdf, Options, Paper, ReportDate, ReportError, ReportRequest, Sections};
 use ts_rs::TS;
 
 use crate::analysis::{self, LoadedData};
@@ -34,6 +34,14 @@ pub struct ReportSettings {
     pub title: Option<String>,
     /// Who the report is for; the project's name when null or blank.
     pub client: Option<String>,
+    /// Who prepared it, for the cover; left out when null or blank.
+    pub agency: Option<String>,
+    /// Findings and next steps for the summary page; blank lines separate paragraphs.
+    pub findings: Option<String>,
+    /// A PNG, JPEG or SVG file for the cover.
+    pub logo_path: Option<String>,
+    /// The parts after the summary to print: `traffic`, `discrepancy`, `methodology`.
+    pub sections: Vec<String>,
     /// `a4` or `letter`.
     pub paper: String,
 }
@@ -93,10 +101,19 @@ pub fn save_report(
         other => return Err(AppError::new("invalid_input", format!("'{other}' is not a paper size (a4 or letter)"))),
     };
     let given = |text: &Option<String>| text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    let logo = match given(&settings.logo_path) {
+        Some(logo) => Some(
+            std::fs::read(&logo).map_err(|e| AppError::new("io", format!("the logo {logo} could not be read: {e}")))?,
+        ),
+        None => None,
+    };
     let request = ReportRequest {
         range: subject.range,
         client: given(&settings.client),
+        agency: given(&settings.agency),
         title: given(&settings.title),
+        findings: given(&settings.findings),
+        sections: Sections::named(settings.sections.iter().map(String::as_str)).map_err(report_error)?,
         ..ReportRequest::new(subject.rules.clone())
     };
     let sessions = subject.data.sessions(subject.rules)?;
@@ -109,7 +126,7 @@ pub fn save_report(
         goals: subject.data.goals_for(subject.rules),
     };
     let data = build(&inputs, &request).map_err(report_error)?;
-    let options = Options { paper, logo: None, title: request.title.clone(), today: ReportDate::today() };
+    let options = Options { paper, logo, title: request.title.clone(), today: ReportDate::today() };
     let pdf = render_pdf(&data, &options).map_err(report_error)?;
     write(path, &pdf)
 }
@@ -216,16 +233,35 @@ mod tests {
     fn the_report_is_the_cli_report_byte_for_byte() {
         let d = demo();
         let out = d.dir.path().join("report.pdf");
-        let settings = ReportSettings { title: Some("  ".into()), client: Some("Acme".into()), paper: "letter".into() };
+        let logo = d.dir.path().join("logo.svg");
+        let svg =
+            br#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>"#;
+        std::fs::write(&logo, svg).unwrap();
+        let settings = ReportSettings {
+            title: Some("  ".into()),
+            client: Some("Acme".into()),
+            agency: Some("Northwind".into()),
+            findings: Some("Fix the redirect.".into()),
+            logo_path: Some(logo.to_string_lossy().into_owned()),
+            sections: vec!["discrepancy".into(), "methodology".into()],
+            paper: "letter".into(),
+        };
         let saved = d.ws.save_report(&d.rules, None, &settings, &out).unwrap();
         let written = std::fs::read(&out).unwrap();
         assert_eq!(saved.bytes, written.len() as u64);
 
         // The CLI's route: the report crate reads the project itself.
         let project = Project::open(d.ws.project_info().unwrap().path).unwrap();
-        let request = ReportRequest { client: Some("Acme".into()), ..ReportRequest::new(d.rules.rule_set().unwrap()) };
+        let request = ReportRequest {
+            client: Some("Acme".into()),
+            agency: Some("Northwind".into()),
+            findings: Some("Fix the redirect.".into()),
+            sections: Sections { traffic: false, discrepancy: true, methodology: true },
+            ..ReportRequest::new(d.rules.rule_set().unwrap())
+        };
         let data = sessionlens_report::build_report(&project, &request).unwrap();
-        let options = Options { paper: Paper::Letter, logo: None, title: None, today: ReportDate::today() };
+        let options =
+            Options { paper: Paper::Letter, logo: Some(svg.to_vec()), title: None, today: ReportDate::today() };
         assert!(written == render_pdf(&data, &options).unwrap(), "the app's PDF differs from the CLI's");
     }
 
@@ -235,6 +271,13 @@ mod tests {
         let settings = ReportSettings { paper: "a3".into(), ..ReportSettings::default() };
         let err = d.ws.save_report(&d.rules, None, &settings, &d.dir.path().join("r.pdf")).unwrap_err();
         assert_eq!(err.code, "invalid_input", "{err}");
+        let settings =
+            ReportSettings { paper: "a4".into(), sections: vec!["appendix".into()], ..ReportSettings::default() };
+        let err = d.ws.save_report(&d.rules, None, &settings, &d.dir.path().join("r.pdf")).unwrap_err();
+        assert!(err.message.contains("'appendix' is not a part of the report"), "{err}");
+        let missing = Some(d.dir.path().join("no-logo.png").to_string_lossy().into_owned());
+        let settings = ReportSettings { paper: "a4".into(), logo_path: missing, ..ReportSettings::default() };
+        assert_eq!(d.ws.save_report(&d.rules, None, &settings, &d.dir.path().join("r.pdf")).unwrap_err().code, "io");
         assert!(!d.dir.path().join("r.pdf").exists());
     }
 

@@ -282,12 +282,25 @@ test('the report, CSV tables and charts are saved with the rules and days shown'
   const dialog = page.getByRole('dialog', { name: 'PDF report' });
   await dialog.waitFor();
   await dialog.getByLabel('Title on the cover').fill('March audit');
+  await dialog.getByLabel('Prepared by').fill('Northwind Marketing');
+  await dialog.getByRole('button', { name: 'Choose logo…' }).click();
+  await dialog.locator('#report-logo-name', { hasText: 'northwind-logo.svg' }).waitFor();
+  await dialog.getByLabel('Findings and next steps').fill('Fix the redirect on /promo.\n\nCheck again in April.');
+  await dialog.getByLabel('Methodology appendix').uncheck();
   await dialog.getByLabel('Paper').selectOption('letter');
   await screenshot(page, 'report-dialog.png');
   await dialog.getByRole('button', { name: 'Save PDF…' }).click();
   await page.locator('.notice', { hasText: 'Saved /home/user/sessionlens-report-ga4-2024-03-04-2024-03-10.pdf (48 KB).' }).waitFor();
   const report = await lastArgs(page, 'save_report');
-  assert.deepEqual(report.settings, { title: 'March audit', client: null, paper: 'letter' });
+  assert.deepEqual(report.settings, {
+    title: 'March audit',
+    client: null,
+    agency: 'Northwind Marketing',
+    findings: 'Fix the redirect on /promo.\n\nCheck again in April.',
+    logoPath: '/home/user/brand/northwind-logo.svg',
+    sections: ['traffic', 'discrepancy'],
+    paper: 'letter',
+  });
   assert.deepEqual(report.range, { from: '2024-03-04', to: '2024-03-10' });
   assert.equal(report.rules.preset, 'ga4');
 

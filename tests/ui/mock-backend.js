@@ -458,6 +458,7 @@ mockIPC((cmd, args) => {
       return { period: args.range ?? { from: '2024-03-01', to: '2024-03-31' }, left: { rules: effectiveRules(args.left), kpis: kpis(effectiveRules(args.left)) }, right: { rules: effectiveRules(args.right), kpis: kpis(effectiveRules(args.right)) } };
     case 'plugin:dialog|open':
       if (args.options.multiple) return scenario.importPaths ?? ['/home/user/logs/access.log'];
+      if (args.options.title?.startsWith('Logo')) return '/home/user/brand/northwind-logo.svg';
       return scenario.projectPath ?? '/home/user/Shop.sessionlens';
     case 'plugin:dialog|save':
       return `/home/user/${args.options.defaultPath}`;

@@ -156,6 +156,15 @@ export const dialogs = {
     if (picked === null) return [];
     return Array.isArray(picked) ? picked : [picked];
   },
+  async pickLogo(): Promise<string | null> {
+    const picked = await open({
+      title: 'Logo for the report cover',
+      multiple: false,
+      directory: false,
+      filters: [{ name: 'Images', extensions: ['png', 'jpg', 'jpeg', 'svg'] }],
+    });
+    return typeof picked === 'string' ? picked : null;
+  },
   /** A place to save a file of `kind` (its extension), suggesting `name`; the extension is added when left off. */
   async pickSaveFile(title: string, name: string, kind: 'pdf' | 'csv' | 'svg' | 'png'): Promise<string | null> {
     const path = await save({

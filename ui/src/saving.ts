@@ -60,18 +60,48 @@ export function chartButtons(ctx: SaveContext, svg: string, what: string): HTMLE
   );
 }
 
-/** "Report (PDF)…": asks for the cover's title, the client and the paper, then where to save. */
+/** The parts of the report after its summary that a user can leave out. */
+const SECTIONS: [string, string][] = [
+  ['traffic', 'Traffic in detail (channels and campaigns)'],
+  ['discrepancy', 'Why clicks and sessions differ'],
+  ['methodology', 'Methodology appendix'],
+];
+
+/**
+ * "Report (PDF)…": asks for what makes the report the client's — title, client, agency, logo,
+ * findings and the parts to print — and the paper, then where to save.
+ */
 export function reportButton(ctx: SaveContext): HTMLElement {
   const title = h('input', { id: 'report-title', attrs: { type: 'text', placeholder: 'Sessions and ad clicks' } });
   const client = h('input', { id: 'report-client', attrs: { type: 'text', placeholder: 'The project’s name' } });
+  const agency = h('input', { id: 'report-agency', attrs: { type: 'text', placeholder: 'Your agency or team (optional)' } });
+  const findings = h('textarea', {
+    id: 'report-findings',
+    attrs: { rows: 4, placeholder: 'What you found and what to do next, for the summary page (optional)' },
+  });
+  let logoPath: string | null = null;
+  const logoName = h('span', { class: 'muted small', id: 'report-logo-name' }, 'No logo');
+  const logo = button(
+    'Choose logo…',
+    () =>
+      void dialogs.pickLogo().then((path) => {
+        if (path === null) return;
+        logoPath = path;
+        logoName.textContent = path.split(/[\\/]/).pop() ?? path;
+      }),
+    { class: 'button button-quiet', attrs: { id: 'report-logo', type: 'button' } },
+  );
+  const sections = SECTIONS.map(([id, label]) =>
+    h('label', { class: 'check' }, h('input', { attrs: { type: 'checkbox', checked: true, value: id, name: 'report-section' } }), ' ', label),
+  );
   const paper = h(
     'select',
     { id: 'report-paper' },
     h('option', { attrs: { value: 'a4' } }, 'A4'),
     h('option', { attrs: { value: 'letter' } }, 'US Letter'),
   );
-  const row = (label: string, control: HTMLElement) =>
-    h('div', { class: 'field' }, h('label', { attrs: { for: control.id } }, label), control);
+  const row = (label: string, control: HTMLElement, ...extra: HTMLElement[]) =>
+    h('div', { class: 'field' }, h('label', { attrs: { for: control.id } }, label), control, ...extra);
   const form = h(
     'form',
     { attrs: { method: 'dialog' } },
@@ -79,10 +109,14 @@ export function reportButton(ctx: SaveContext): HTMLElement {
     h(
       'p',
       { class: 'muted small' },
-      'The report uses the rules and days shown now: cover, key figures, charts, channel and campaign tables, the discrepancy and the methodology.',
+      'The report uses the rules and days shown now. It opens with the answer in plain words and the key figures; choose the parts that follow.',
     ),
     row('Title on the cover', title),
     row('Prepared for', client),
+    row('Prepared by', agency),
+    h('div', { class: 'field' }, h('span', { class: 'field-label' }, 'Logo on the cover'), h('div', { class: 'logo-field' }, logo, logoName)),
+    row('Findings and next steps', findings),
+    h('fieldset', { class: 'field' }, h('legend', {}, 'Parts after the summary'), ...sections),
     row('Paper', paper),
     h(
       'div',
@@ -97,7 +131,15 @@ export function reportButton(ctx: SaveContext): HTMLElement {
     void (async () => {
       const path = await dialogs.pickSaveFile('Save report', suggestedName('report', ctx.state), 'pdf');
       if (path === null) return;
-      const settings = { title: title.value || null, client: client.value || null, paper: paper.value };
+      const settings = {
+        title: title.value || null,
+        client: client.value || null,
+        agency: agency.value || null,
+        findings: findings.value || null,
+        logoPath,
+        sections: sections.map((s) => s.querySelector('input') as HTMLInputElement).filter((i) => i.checked).map((i) => i.value),
+        paper: paper.value,
+      };
       const saved = await ctx.shell.busy('Building the report', () =>
         api.saveReport(ctx.state.input, ctx.state.range, settings, path),
       );

@@ -101,7 +101,11 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
     let p = project.to_str().unwrap();
     let pdf = dir.path().join("report.pdf");
     let out = pdf.to_str().unwrap();
-    ok(sessionlens(&[&["report", p, "--out", out, "--client", "Demo Shop GmbH"][..], &RULES].concat()));
+    let findings = dir.path().join("findings.txt");
+    std::fs::write(&findings, "Fix the redirect on /promo.\n\nCheck the Brand campaign's final URLs.\n").unwrap();
+    let client_flags = ["--client", "Demo Shop GmbH", "--agency", "Northwind Marketing", "--findings"];
+    let cli = [&["report", p, "--out", out][..], &client_flags, &[findings.to_str().unwrap()], &RULES].concat();
+    ok(sessionlens(&cli));
 
     assert_eq!(pdf_info(&pdf, "Pages"), "6");
     assert!(pdf_info(&pdf, "Page size").contains("(A4)"));
@@ -116,20 +120,19 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
     let gap = json(&[&["discrepancy", p, "--from", "2026-11-01", "--to", "2026-12-01", "--json"][..], &RULES].concat());
     let (clicks, sessions) =
         (gap["waterfall"]["clicks"].as_i64().unwrap(), gap["waterfall"]["sessions"].as_i64().unwrap());
+    // The summary's tiles: all sessions, sessions from ads, clicks, sessions per 100 clicks, then money.
+    let cost = totals["cost_micros"].as_i64().unwrap();
     let kpis = [
-        format!(
-            "SESSIONS USERS CONVERSIONS {} {} {}",
-            grouped(totals["sessions"].as_i64().unwrap()),
-            grouped(totals["users"].as_i64().unwrap()),
-            grouped(totals["conversions"].as_i64().unwrap())
-        ),
-        format!(
-            "BOUNCE RATE AD CLICKS SESSIONS PER AD CLICK {:.1} % {} {:.1} %",
-            totals["bounce_rate"].as_f64().unwrap() * 100.0,
-            grouped(totals["clicks"].as_i64().unwrap()),
-            sessions as f64 / clicks as f64 * 100.0
-        ),
+        "ALL SESSIONS SESSIONS FROM ADS AD CLICKS SESSIONS PER 100 AD CLICKS".to_string(),
+        format!("{} {} {}", grouped(totals["sessions"].as_i64().unwrap()), grouped(sessions), grouped(clicks)),
+        format!("{} No previous data", (sessions as f64 / clicks as f64 * 100.0).round()),
+        "COST COST PER CLICK CONVERSIONS".to_string(),
+        format!("{}.{:02} USD", grouped(cost / 1_000_000), (cost % 1_000_000 + 5_000) / 10_000),
+        // October has no data: no tile pretends it had 0.
+        "No previous data".to_string(),
         format!("All campaigns: {} clicks → {} GA4 sessions", grouped(clicks), grouped(sessions)),
+        "PREPARED BY Northwind Marketing".to_string(),
+        "Findings and next steps Fix the redirect on /promo. Check the Brand campaign's final URLs.".to_string(),
     ];
     for expected in kpis.iter().map(String::as_str).chain([
         "Demo Shop GmbH",
@@ -139,7 +142,7 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
         "Sessions and ad clicks per day",
         "Nov 1",
         "Expected band",
-        "Mean ± 3σ",
+        "Usual range",
         "Tags lost on the way",
         // Tables and the appendix.
         "Channel Sessions vs previous Users Bounce rate Conversions Ad clicks Cost (USD)",
@@ -164,9 +167,16 @@ fn demo_report_holds_the_engines_numbers_charts_and_tables_on_a4_and_letter() {
         assert!(text.contains(&line), "{line:?} missing:\n{text}");
     }
 
+    assert!(!text.contains("Previous period: 0"), "{text}");
+
     let letter = dir.path().join("letter.pdf");
-    ok(sessionlens(&[&["report", p, "--out", letter.to_str().unwrap(), "--paper", "letter"][..], &RULES].concat()));
+    let short = ["--paper", "letter", "--sections", "summary,discrepancy"];
+    ok(sessionlens(&[&["report", p, "--out", letter.to_str().unwrap()][..], &short, &RULES].concat()));
     assert!(pdf_info(&letter, "Page size").contains("(letter)"));
+    let text = pdf_text(&letter);
+    assert!(text.contains("Why clicks and sessions differ") && !text.contains("Methodology"), "{text}");
+    let wrong = sessionlens(&[&["report", p, "--out", out, "--sections", "summary,appendix"][..], &RULES].concat());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("'appendix' is not a part of the report"));
 }
 
 #[test]
@@ -192,10 +202,10 @@ fn fixture_project_report_covers_real_logs_and_ad_exports() {
     let metrics = json(&[&["metrics", p, "--compare", "previous", "--json"][..], &rules, &range].concat());
     let t = &metrics["totals"];
     let expected_kpis = format!(
-        "SESSIONS USERS CONVERSIONS {} {} {}",
+        "ALL SESSIONS USERS PAGEVIEWS BOUNCE RATE {} {} {}",
         grouped(t["sessions"].as_i64().unwrap()),
         grouped(t["users"].as_i64().unwrap()),
-        grouped(t["conversions"].as_i64().unwrap())
+        grouped(t["pageviews"].as_i64().unwrap())
     );
     let info = json(&["info", p, "--json"]);
     let files = info["files"].as_array().unwrap();

@@ -25,7 +25,7 @@ use sessionlens_core::Project;
 
 use crate::data::{
     CampaignRow, DataSource, DateRange, Discrepancy, Kpi, Methodology, NameValue, ReportData, RuleSet as RuleWords,
-    Table,
+    Sections, Table,
 };
 use crate::ReportError;
 
@@ -42,8 +42,14 @@ pub struct ReportRequest {
     pub band: Band,
     /// Who the report is for; the project's name when `None`.
     pub client: Option<String>,
+    /// Who prepared it (an agency), for the cover.
+    pub agency: Option<String>,
     /// The cover's headline; "Sessions and ad clicks" when `None`.
     pub title: Option<String>,
+    /// Findings and next steps in the preparer's words, for the summary page.
+    pub findings: Option<String>,
+    /// The parts printed after the cover and the summary.
+    pub sections: Sections,
     /// Conversion goals besides the project's stored ones and the rule set's key events.
     pub extra_goals: ConversionGoals,
 }
@@ -55,7 +61,10 @@ impl ReportRequest {
             range: None,
             band: Band::default(),
             client: None,
+            agency: None,
             title: None,
+            findings: None,
+            sections: Sections::default(),
             extra_goals: ConversionGoals::default(),
         }
     }
@@ -112,7 +121,8 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
     let options = DiscrepancyOptions { by: Breakdown::Day, band: request.band, range: Some(period), examples: 0 };
     let gap = discrepancy(inputs.table, inputs.sessions, inputs.ads, &options)?;
     let rules = &inputs.sessions.rules;
-    let has_ads = !inputs.ads.is_empty();
+    // Ad figures lead the summary only when the period has ad clicks; a project's ads for other days say nothing here.
+    let has_ads = totals.totals.clicks.is_some_and(|c| c > 0);
 
     let summary_rules = RULES
         .iter()
@@ -123,6 +133,10 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
     Ok(ReportData {
         title: request.title.clone().unwrap_or_else(|| "Sessions and ad clicks".to_string()),
         client,
+        agency: given(&request.agency),
+        verdict: has_ads.then(|| gap.verdict.clone()),
+        findings: given(&request.findings),
+        sections: request.sections,
         project: inputs.project.to_string(),
         period: DateRange {
             start: period.from.to_string(),
@@ -130,6 +144,7 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
             time_zone: totals.time_zone.clone(),
         },
         rule_set: RuleWords { name: rules.title(), rules: summary_rules },
+        has_previous: previous_totals(&totals).is_some(),
         kpis: kpis(&totals, &gap, has_ads),
         time_series: time_series(&daily, period),
         breakdowns: vec![BreakdownChart {
@@ -149,7 +164,7 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
             summary: gap_summary(&gap, period, rules),
             waterfall: waterfall_chart(&gap.waterfall),
             control: ControlChart {
-                title: "Sessions per ad click, daily".to_string(),
+                title: "Sessions per 100 ad clicks, day by day".to_string(),
                 points: gap
                     .rows
                     .iter()
@@ -179,6 +194,11 @@ pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData,
     })
 }
 
+/// A text the user gave, unless it is blank.
+fn given(text: &Option<String>) -> Option<String> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(String::from)
+}
+
 fn count(n: u64) -> String {
     format_number(n as f64)
 }
@@ -201,50 +221,77 @@ fn quality(rules_bounce: bool) -> (&'static str, fn(&MetricValues) -> Option<f64
     }
 }
 
+/// The summary's key figures. With ad data: all sessions, sessions from ads, clicks, sessions per 100 clicks, and
+/// cost, cost per click, conversions and cost per conversion where the data has them; without: how the site did.
+/// A figure shows its previous value only where the previous period has data.
 fn kpis(totals: &MetricsReport, gap: &DiscrepancyReport, has_ads: bool) -> Vec<Kpi> {
     let now = &totals.totals;
-    let previous = totals.previous_totals.as_ref();
-    let change = totals.totals_change.as_ref();
+    let previous = previous_totals(totals);
+    let change = totals.totals_change.as_ref().filter(|_| previous.is_some());
+    let figure = |name: &str, value: String| Kpi { name: name.to_string(), value, previous: None, change_pct: None };
     let counted = |name: &str, value: fn(&MetricValues) -> u64, relative: Option<f64>| Kpi {
-        name: name.to_string(),
-        value: count(value(now)),
         previous: previous.map(|p| count(value(p))),
         change_pct: relative.map(|c| c * 100.0),
+        ..figure(name, count(value(now)))
     };
+    let money = |micros: i64| money(micros, totals.currency.as_deref());
     let (quality_name, quality_value) = quality(now.bounce_rate.is_some());
     // A rate's change is in points, not relative: the tile shows the previous value and no arrow.
-    let quality_kpi = Kpi {
-        name: quality_name.to_string(),
-        value: rate(quality_value(now)),
-        previous: previous.map(|p| rate(quality_value(p))),
-        change_pct: None,
-    };
+    let quality_kpi =
+        Kpi { previous: previous.map(|p| rate(quality_value(p))), ..figure(quality_name, rate(quality_value(now))) };
+    if !has_ads {
+        return vec![
+            counted("All sessions", |v| v.sessions, change.and_then(|c| c.sessions)),
+            counted("Users", |v| v.users, change.and_then(|c| c.users)),
+            counted("Pageviews", |v| v.pageviews, change.and_then(|c| c.pageviews)),
+            quality_kpi,
+            counted("Conversions", |v| v.conversions, change.and_then(|c| c.conversions)),
+        ];
+    }
+    let clicks = now.clicks.unwrap_or(0);
     let mut out = vec![
-        counted("Sessions", |v| v.sessions, change.and_then(|c| c.sessions)),
-        counted("Users", |v| v.users, change.and_then(|c| c.users)),
-    ];
-    if has_ads {
-        out.push(counted("Conversions", |v| v.conversions, change.and_then(|c| c.conversions)));
-        out.push(quality_kpi);
-        out.push(Kpi {
-            name: "Ad clicks".to_string(),
-            value: now.clicks.map_or("–".to_string(), |c| format_number(c as f64)),
-            previous: previous.map(|p| p.clicks.map_or("–".to_string(), |c| format_number(c as f64))),
+        counted("All sessions", |v| v.sessions, change.and_then(|c| c.sessions)),
+        figure("Sessions from ads", count(gap.waterfall.sessions.max(0) as u64)),
+        Kpi {
+            previous: previous.map(|p| count(p.clicks.unwrap_or(0).max(0) as u64)),
             change_pct: change.and_then(|c| c.clicks).map(|c| c * 100.0),
-        });
-        out.push(Kpi {
-            name: "Sessions per ad click".to_string(),
-            value: gap.click_to_session().map_or("–".into(), |r| format_percent(r * 100.0)),
-            previous: None,
-            change_pct: None,
-        });
-    } else {
-        out.push(counted("New users", |v| v.new_users, change.and_then(|c| c.new_users)));
-        out.push(counted("Pageviews", |v| v.pageviews, change.and_then(|c| c.pageviews)));
-        out.push(quality_kpi);
-        out.push(counted("Conversions", |v| v.conversions, change.and_then(|c| c.conversions)));
+            ..figure("Ad clicks", count(clicks.max(0) as u64))
+        },
+        figure("Sessions per 100 ad clicks", gap.click_to_session().map_or("–".into(), |r| per_100(r))),
+    ];
+    if let Some(cost) = now.cost_micros {
+        out.push(figure("Cost", money(cost)));
+        if clicks > 0 {
+            out.push(figure("Cost per click", money(cost / clicks)));
+        }
+    }
+    out.push(counted("Conversions", |v| v.conversions, change.and_then(|c| c.conversions)));
+    if let (Some(cost), conversions @ 1..) = (now.cost_micros, now.conversions) {
+        out.push(figure("Cost per conversion", money(cost / conversions as i64)));
     }
     out
+}
+
+/// The previous period's totals, when it has any sessions or clicks to compare with.
+fn previous_totals(totals: &MetricsReport) -> Option<&MetricValues> {
+    totals.previous_totals.as_ref().filter(|p| p.sessions > 0 || p.clicks.is_some_and(|c| c > 0))
+}
+
+/// Sessions per click as sessions per 100 clicks: `0.79` → `79`.
+pub(crate) fn per_100(ratio: f64) -> String {
+    format_number((ratio * 100.0).round())
+}
+
+/// An amount of money in micros as `1,388.58 USD` (two decimals, grouped thousands).
+fn money(micros: i64, currency: Option<&str>) -> String {
+    let cents = (micros as f64 / 10_000.0).round() as i64;
+    let units = format_number((cents.abs() / 100) as f64);
+    let sign = if cents < 0 { "\u{2212}" } else { "" };
+    let amount = format!("{sign}{units}.{:02}", cents.abs() % 100);
+    match currency {
+        Some(code) => format!("{amount} {code}"),
+        None => amount,
+    }
 }
 
 /// Every day of the period, with zero sessions on days without any; clicks are absent (not zero) without ad data.
@@ -395,7 +442,7 @@ fn gap_summary(gap: &DiscrepancyReport, period: ViewDays, rules: &RuleSet) -> St
     let days: Vec<String> = gap.rows.iter().filter(|r| r.control_flag).filter_map(|r| r.date).map(long_date).collect();
     if !days.is_empty() {
         paragraphs.push(format!(
-            "Outside the control limits (the period's mean ± 3σ of daily sessions per click): {}.",
+            "Days far from the period's usual sessions per 100 clicks (worth a look for tracking or ad changes): {}.",
             and_list(&days)
         ));
     }

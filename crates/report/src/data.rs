@@ -13,11 +13,20 @@ pub struct ReportData {
     pub title: String,
     /// Who the report is for, e.g. "Acme GmbH".
     pub client: String,
+    /// Who prepared it, e.g. "Northwind Marketing"; the cover leaves the line out when `None`.
+    pub agency: Option<String>,
     /// The SessionLens project it was made from.
     pub project: String,
     pub period: DateRange,
     /// The rule set in words: name of the platform rules and each setting that shaped the sessions.
     pub rule_set: RuleSet,
+    /// The answer in plain words, first on the summary page: why clicks and sessions differ (none without ad data).
+    pub verdict: Option<String>,
+    /// The preparer's findings and next steps, shown on the summary page; blank lines separate paragraphs.
+    pub findings: Option<String>,
+    /// Whether the previous period (as long as this one, just before it) has data; figures compared with it
+    /// carry their previous value, and without it the summary says there is no previous data.
+    pub has_previous: bool,
     pub kpis: Vec<Kpi>,
     pub time_series: TimeSeriesChart,
     /// Breakdown charts shown after the time series (e.g. sessions by channel); may be empty.
@@ -25,6 +34,46 @@ pub struct ReportData {
     pub tables: Vec<Table>,
     pub discrepancy: Discrepancy,
     pub methodology: Methodology,
+    /// The parts printed after the cover and the summary.
+    pub sections: Sections,
+}
+
+/// Which parts of the report are printed; the cover and the summary always are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sections {
+    /// Traffic in detail: breakdown charts and tables.
+    pub traffic: bool,
+    /// Why clicks and sessions differ.
+    pub discrepancy: bool,
+    /// How the numbers were made: rules, time zones, bots, data sources.
+    pub methodology: bool,
+}
+
+impl Default for Sections {
+    fn default() -> Self {
+        Sections { traffic: true, discrepancy: true, methodology: true }
+    }
+}
+
+impl Sections {
+    /// The names [`Sections::named`] reads, in the report's order (`summary` is always printed).
+    pub const NAMES: [&'static str; 4] = ["summary", "traffic", "discrepancy", "methodology"];
+
+    /// The parts a list names, e.g. `summary, discrepancy`; an unknown name is refused.
+    pub fn named<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Sections, crate::ReportError> {
+        let mut sections = Sections { traffic: false, discrepancy: false, methodology: false };
+        for name in names {
+            match name.trim() {
+                "summary" | "" => {}
+                "traffic" => sections.traffic = true,
+                "discrepancy" => sections.discrepancy = true,
+                "methodology" => sections.methodology = true,
+                other => return Err(crate::ReportError::Section(other.to_string())),
+            }
+        }
+        Ok(sections)
+    }
 }
 
 /// The reporting period: ISO dates (`YYYY-MM-DD`), both inclusive, and the time zone days are counted in.
@@ -53,7 +102,8 @@ pub struct NameValue {
 }
 
 /// One key figure of the executive summary. `value` and `previous` are display text (they may be counts,
-/// percentages or money); `change_pct` is the relative change to the previous period, if there is one.
+/// percentages or money); `previous` is `None` for a figure not compared with the previous period (or when that
+/// has no data, see [`ReportData::has_previous`]); `change_pct` is the relative change to it, if there is one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Kpi {

@@ -15,7 +15,7 @@ mod world;
 
 pub use build::{build_report, ReportRequest};
 pub use data::{
-    CampaignRow, DataSource, DateRange, Discrepancy, Kpi, Methodology, NameValue, ReportData, RuleSet, Table,
+    CampaignRow, DataSource, DateRange, Discrepancy, Kpi, Methodology, NameValue, ReportData, RuleSet, Sections, Table,
 };
 
 use serde::{Deserialize, Serialize};
@@ -69,6 +69,8 @@ pub enum ReportError {
     Logo,
     #[error("{0} is not a valid date")]
     Date(String),
+    #[error("'{0}' is not a part of the report (summary, traffic, discrepancy or methodology)")]
+    Section(String),
     #[error("the report data could not be prepared: {0}")]
     Data(String),
     /// The project could not be read or analysed; the core's error, with its code.

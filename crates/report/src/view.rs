@@ -9,7 +9,8 @@ use sessionlens_charts::{
 };
 use sessionlens_core::metrics;
 
-use crate::data::{NameValue, ReportData, RuleSet, Table};
+use crate::build::per_100;
+use crate::data::{NameValue, ReportData, RuleSet, Sections, Table};
 use crate::{Options, Paper, ReportDate};
 
 /// The template's data plus the virtual files (charts, logo) it refers to by name.
@@ -23,6 +24,12 @@ pub(crate) struct Prepared {
 struct View<'a> {
     title: &'a str,
     client: &'a str,
+    agency: Option<&'a str>,
+    verdict: Option<&'a str>,
+    /// Paragraphs, each a list of lines (a findings text is often a list, one step per line).
+    findings: Vec<Vec<String>>,
+    has_previous: bool,
+    sections: Sections,
     project: &'a str,
     period: String,
     time_zone: &'a str,
@@ -122,6 +129,15 @@ fn paragraphs(text: &str) -> Vec<String> {
     text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
 }
 
+/// Paragraphs of a text the user wrote, split at blank lines, each keeping its lines.
+fn lines_of_paragraphs(text: &str) -> Vec<Vec<String>> {
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|p| p.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect::<Vec<_>>())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 fn change_text(change_pct: f64) -> Option<String> {
     if !change_pct.is_finite() {
         return None;
@@ -148,7 +164,7 @@ fn table_view(table: &Table) -> TableView {
 }
 
 fn sessions_per_click(sessions: u64, clicks: u64) -> String {
-    metrics::sessions_per_click(sessions as i64, clicks as i64).map_or("–".to_string(), |r| format_percent(r * 100.0))
+    metrics::sessions_per_click(sessions as i64, clicks as i64).map_or("–".to_string(), per_100)
 }
 
 /// `part` of `total` in percent; a small non-zero share never shows as 0.0 %.
@@ -206,9 +222,7 @@ pub(crate) fn prepare(data: &ReportData, options: &Options) -> Result<Prepared, 
 
     let campaigns = TableView {
         title: "Campaigns".to_string(),
-        columns: ["Campaign", "Platform", "Ad clicks", "Sessions", "Sessions / click", "Flag"]
-            .map(String::from)
-            .to_vec(),
+        columns: ["Campaign", "Platform", "Ad clicks", "Sessions", "Per 100 clicks", "Flag"].map(String::from).to_vec(),
         align: vec!["left", "left", "right", "right", "right", "left"],
         rows: discrepancy
             .campaigns
@@ -259,6 +273,11 @@ pub(crate) fn prepare(data: &ReportData, options: &Options) -> Result<Prepared, 
     let view = View {
         title: options.title.as_deref().unwrap_or(&data.title),
         client: &data.client,
+        agency: data.agency.as_deref(),
+        verdict: data.verdict.as_deref(),
+        findings: data.findings.as_deref().map(lines_of_paragraphs).unwrap_or_default(),
+        has_previous: data.has_previous,
+        sections: data.sections,
         project: &data.project,
         period: format!("{} – {}", long_date(&data.period.start), long_date(&data.period.end)),
         time_zone: &data.period.time_zone,
@@ -325,7 +344,11 @@ mod tests {
         assert_eq!(change_text(0.0).as_deref(), Some("0.0 %"));
         assert_eq!(change_text(f64::NAN), None);
         assert_eq!(sessions_per_click(5, 0), "–");
-        assert_eq!(sessions_per_click(9, 10), "90.0 %");
+        assert_eq!(sessions_per_click(9, 10), "90");
+        assert_eq!(
+            lines_of_paragraphs("Fix the redirect.\r\n- on /promo\n\n\n  Then check again.  \n"),
+            [vec!["Fix the redirect.", "- on /promo"], vec!["Then check again."]]
+        );
         assert_eq!(share_text(12, 412_392), "< 0.1 %");
         assert_eq!(share_text(0, 10), "0.0 %");
         assert_eq!(share_text(0, 0), "–");

@@ -1,5 +1,5 @@
 //! A sealed Typst world: the main source is the report template compiled into this crate, every other file is
-//! an in-memory virtual file (`data.json`, chart SVGs, the logo), fonts are Typst's bundled fonts plus DejaVu
+//! an in-memory virtual file (`data.json`, chart SVGs, the logo), the only fonts are the bundled DejaVu
 //! Sans, and "today" is fixed by the caller. Nothing is read from disk or the network, and packages are refused.
 
 use std::collections::HashMap;
@@ -19,7 +19,7 @@ const TEMPLATE: &str = include_str!("../templates/report.typ");
 fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
     static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
     FONTS.get_or_init(|| {
-        let data = typst_assets::fonts().chain(sessionlens_charts::fonts::DEJAVU_SANS_FAMILY);
+        let data = sessionlens_charts::fonts::DEJAVU_SANS_FAMILY.into_iter();
         let fonts: Vec<Font> = data.flat_map(|bytes| Font::iter(Bytes::new(bytes))).collect();
         (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
     })

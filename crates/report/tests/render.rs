@@ -58,6 +58,13 @@ fn sample_report_has_its_pages_figures_and_hostile_name_as_text() {
         "84.0 %",
         "Previous period: 18,402",
         "▲ 4.3 %",
+        // The client-facing parts: who prepared it, the answer first, the preparer's findings line by line.
+        "Northwind Marketing",
+        "IN SHORT",
+        "(84 per 100)",
+        "Findings and next steps",
+        "Keep the redirect on /promo as it is. - it keeps the query string",
+        "Check again in April.",
         "▼ 3.3 %",
         // Campaign table and the flag.
         "Brand – DE",
@@ -75,6 +82,28 @@ fn sample_report_has_its_pages_figures_and_hostile_name_as_text() {
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let hostile: String = HOSTILE.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(squeezed.contains(&hostile), "hostile name not printed literally:\n{text}");
+}
+
+#[test]
+fn sections_left_out_are_not_printed() {
+    let mut data = sample(0);
+    data.sections = Sections { traffic: false, discrepancy: false, methodology: true };
+    let pdf = render_pdf(&data, &options(Paper::A4)).unwrap();
+    let text = text(&pdf);
+    assert!(text.contains("Executive summary") && text.contains("Methodology"), "{text}");
+    assert!(!text.contains("Why clicks and sessions differ") && !text.contains("Traffic in detail"), "{text}");
+    assert!(!text.contains("No previous data"), "the sample has a previous period");
+    assert!(info(&pdf, "Pages").parse::<u32>().unwrap() < 6);
+    data.sections = Sections { traffic: false, discrepancy: false, methodology: false };
+    data.agency = None;
+    data.findings = None;
+    data.has_previous = false;
+    for kpi in &mut data.kpis {
+        kpi.previous = None;
+    }
+    let text = self::text(&render_pdf(&data, &options(Paper::A4)).unwrap());
+    assert!(text.contains("No previous data"), "{text}");
+    assert!(!text.contains("Methodology") && !text.contains("Prepared by") && !text.contains("Findings"), "{text}");
 }
 
 #[test]

@@ -13,6 +13,22 @@ title: string | null,
  */
 client: string | null, 
 /**
+ * Who prepared it, for the cover; left out when null or blank.
+ */
+agency: string | null, 
+/**
+ * Findings and next steps for the summary page; blank lines separate paragraphs.
+ */
+findings: string | null, 
+/**
+ * A PNG, JPEG or SVG file for the cover.
+ */
+logoPath: string | null, 
+/**
+ * The parts after the summary to print: `traffic`, `discrepancy`, `methodology`.
+ */
+sections: Array<string>, 
+/**
  * `a4` or `letter`.
  */
 paper: string, };

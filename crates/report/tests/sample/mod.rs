@@ -57,6 +57,17 @@ pub fn sample(extra_rows: usize) -> ReportData {
     ReportData {
         title: "Paid traffic review, March 2024".into(),
         client: "Nordlicht Outdoor GmbH".into(),
+        agency: Some("Northwind Marketing".into()),
+        verdict: Some(
+            "All campaigns: 12,480 clicks → 10,483 GA4 sessions (84 per 100), within the usual 80–120: nothing \
+             needs fixing."
+                .into(),
+        ),
+        findings: Some(
+            "Keep the redirect on /promo as it is.\n- it keeps the query string\n\nCheck again in April.".into(),
+        ),
+        sections: Sections::default(),
+        has_previous: true,
         project: "nordlicht-shop".into(),
         period: DateRange { start: "2024-03-01".into(), end: "2024-03-31".into(), time_zone: "Europe/Berlin".into() },
         rule_set: RuleSet {
