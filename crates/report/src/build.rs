@@ -257,7 +257,7 @@ fn kpis(totals: &MetricsReport, gap: &DiscrepancyReport, has_ads: bool) -> Vec<K
             change_pct: change.and_then(|c| c.clicks).map(|c| c * 100.0),
             ..figure("Ad clicks", count(clicks.max(0) as u64))
         },
-        figure("Sessions per 100 ad clicks", gap.click_to_session().map_or("–".into(), |r| per_100(r))),
+        figure("Sessions per 100 ad clicks", gap.click_to_session().map_or("–".into(), per_100)),
     ];
     if let Some(cost) = now.cost_micros {
         out.push(figure("Cost", money(cost)));
