@@ -13,6 +13,7 @@ bounceRate: number | null, avgDurationS: number | null, engagementRate: number |
  */
 clicks: number | null, 
 /**
- * Sessions of ad campaigns per ad click (1.0 = one session per click).
+ * Sessions matched to ad clicks per ad click (1.0 = one session per click), as the
+ * discrepancy report counts them; `null` without clicks.
  */
 clickToSession: number | null, };
