@@ -827,6 +827,19 @@ mod tests {
     }
 
     #[test]
+    fn the_dashboard_compare_and_discrepancy_show_one_click_to_session_ratio() {
+        let (_dir, ws) = demo();
+        let november = DayRange { from: "2026-11-01".into(), to: "2026-11-30".into() };
+        let d = ws.discrepancy(&preset("ga4"), Some(&november)).unwrap();
+        let headline = Some(d.sessions as f64 / d.clicks as f64);
+        assert_eq!(ws.dashboard(&preset("ga4"), Some(&november)).unwrap().kpis.click_to_session, headline);
+        assert_eq!(
+            ws.compare(&preset("ua"), &preset("ga4"), Some(&november)).unwrap().right.kpis.click_to_session,
+            headline
+        );
+    }
+
+    #[test]
     fn compare_puts_two_presets_over_the_same_days() {
         let (_dir, ws) = demo();
         let c = ws.compare(&preset("ua"), &preset("ga4"), None).unwrap();

@@ -9,20 +9,34 @@
 //! The results leave as CSV exports (here) or as the PDF report (the `sessionlens-report` crate,
 //! with charts from `sessionlens-charts`).
 //!
-//! - [`import`]: every input format behind one [`import::Format`] trait, pushing rows into an
-//!   [`import::Sink`]; a malformed row is a reject, never the end of the file.
+//! The modules, from the bottom up: each uses only modules listed before it (one exception is
+//! noted at [`store`]), so helpers sit at the bottom and no two modules need each other.
+//!
+//! - [`error`]: the one error type; each variant has a stable code the UI branches on.
 //! - [`model`]: the rows that cross from importers into the store.
-//! - [`store`]: the `.sessionlens` project file (SQLite): migrations, the bulk loader, queries,
-//!   deleting a file's data, stored sessions, and the hits and ad data read back.
+//! - [`url`]: host, path and campaign tags of URLs, percent-decoding.
+//! - [`time`]: timestamps and dates of input files into UTC milliseconds, and the days of the
+//!   view's time zone ([`time::ViewClock`], [`time::DateRange`]).
+//! - [`classify`]: a session's source, medium, campaign, channel, device and bot status.
 //! - [`sessionize`]: hits → sessions under a [`sessionize::RuleSet`] that can reproduce each
 //!   analytics tool's rules (`docs/session-rules.md`); pure, over an in-memory hit table.
-//! - [`classify`]: a session's source, medium, campaign, channel, device and bot status.
+//! - [`conversion`]: what counts as a conversion ([`conversion::ConversionGoals`]), counted per
+//!   session; kept by the store, counted by metrics.
+//! - [`import`]: every input format behind one [`import::Format`] trait, pushing rows into an
+//!   [`import::Sink`]; a malformed row is a reject, never the end of the file.
+//! - [`store`]: the `.sessionlens` project file (SQLite): migrations, the bulk loader (which
+//!   drives the importers), queries, deleting a file's data, stored sessions and goals, and the
+//!   hits and ad data read back. (The importers' in-memory sink still borrows the store's
+//!   reported-sessions row type.)
+//! - `ad_index` (crate-internal): the ad data laid out against the hits — campaigns matched to
+//!   utm_campaign values and click ids, clicks and cost per day — which metrics and the
+//!   discrepancy report both read.
 //! - [`metrics`]: sessions, users, pageviews, bounce, conversions, ad clicks and cost, by up to
-//!   two dimensions, beside the previous period.
-//! - [`discrepancy`]: why a campaign's ad clicks and its sessions differ, cause by cause.
+//!   two dimensions, beside the previous period; and the click-to-session ratio's formula.
+//! - [`discrepancy`]: why a campaign's ad clicks and its sessions differ, cause by cause, and the
+//!   headline click-to-session ratio every screen and the PDF show.
 //! - [`export`]: CSV exports that stay text when opened in a spreadsheet.
 //! - [`synth`]: seeded synthetic traffic for benchmarks and tests.
-//! - [`error`]: the one error type; each variant has a stable code the UI branches on.
 
 pub(crate) mod ad_index;
 pub mod classify;

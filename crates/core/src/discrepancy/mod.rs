@@ -34,7 +34,7 @@
 //! whatever its day.
 //!
 //! It builds on [`crate::metrics`] (the ratio's formula, [`metrics::sessions_per_click`]) and on
-//! [`crate::ad_index`]; metrics never depends on it.
+//! the crate-internal `ad_index`; metrics never depends on it.
 
 mod ratio;
 mod reported;

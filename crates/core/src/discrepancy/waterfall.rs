@@ -32,7 +32,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::story::Story;
 use super::verdict::{causes, verdict, Subject, Wording};
 use super::{Band, CampaignReport, Example, MatchedBy, MatchedName, Step, UnmatchedCampaign, UnmatchedUtm, Waterfall};
-use crate::ad_index::{AdIndex, EntryRow, NONE};
+use crate::ad_index::{AdCampaign, AdIndex, EntryRow, NONE};
 use crate::classify::{Classifier, Referrer};
 use crate::metrics::sessions_per_click;
 use crate::model::{platform, HitType};
@@ -567,6 +567,8 @@ fn platform_key(p: &str) -> &'static str {
     [platform::GOOGLE, platform::MICROSOFT, platform::META].into_iter().find(|known| *known == p).unwrap_or("")
 }
 
+/// Sorts the clicks and sessions of `period` into cells (campaign and day) and waterfall steps,
+/// phase by phase, then sums them per campaign and overall.
 pub(crate) fn analyse(
     table: &HitTable,
     sessions: &Sessionized,
@@ -575,30 +577,7 @@ pub(crate) fn analyse(
     period: Option<DateRange>,
     limit: usize,
 ) -> Analysis {
-    let groups = index.groups.len();
-    let mut sorter = Sorter {
-        table,
-        sessions,
-        index,
-        story: Story::new(table, sessions, index, clock),
-        clock,
-        period,
-        limit,
-        cells: BTreeMap::new(),
-        group_clicks: vec![0; groups],
-        group_cell: vec![None; groups],
-        entrance: vec![NONE; sessions.sessions.len()],
-        bot_hit: vec![false; table.len()],
-        bot_session: Vec::new(),
-        group_landings: vec![Landings::default(); groups],
-        group_arrivals: vec![Vec::new(); groups],
-        tagged_landings: FxHashMap::default(),
-        folded_landings: FxHashMap::default(),
-        started_by_group: vec![Vec::new(); groups],
-        started_tagged: FxHashMap::default(),
-        unmatched_utm: FxHashMap::default(),
-        ad_pages: FxHashMap::default(),
-    };
+    let mut sorter = Sorter::new(table, sessions, index, clock, period, limit);
     sorter.count_clicks();
     sorter.find_entrances_and_bots();
     sorter.count_landings();
@@ -606,36 +585,104 @@ pub(crate) fn analyse(
     sorter.settle_click_groups();
     sorter.settle_daily_totals();
     sorter.find_lost_tags();
+    sorter.into_analysis()
+}
 
-    let campaigns = &index.campaigns;
-    let cells = sorter.cells;
-    let tallies: Vec<Tally> = (0..campaigns.len() as u32)
-        .map(|a| Tally::sum(cells.range((a, None)..=(a, Some(NaiveDate::MAX))).map(|(_, t)| t), limit))
-        .collect();
-
-    let mut notes = Vec::new();
-    for (a, c) in campaigns.iter().enumerate() {
-        if c.stand_in && tallies[a].sessions > 0 {
-            notes.push(format!(
-                "{} sessions carry a {} click id but no campaign name the ad data knows: add the platform's click \
-                 report (e.g. Google Ads' click performance report) or utm_campaign tags to assign them to campaigns",
-                tallies[a].sessions, c.platform
-            ));
+impl<'a> Sorter<'a> {
+    fn new(
+        table: &'a HitTable,
+        sessions: &'a Sessionized,
+        index: &'a AdIndex<'a>,
+        clock: ViewClock,
+        period: Option<DateRange>,
+        limit: usize,
+    ) -> Sorter<'a> {
+        let groups = index.groups.len();
+        Sorter {
+            table,
+            sessions,
+            index,
+            story: Story::new(table, sessions, index, clock),
+            clock,
+            period,
+            limit,
+            cells: BTreeMap::new(),
+            group_clicks: vec![0; groups],
+            group_cell: vec![None; groups],
+            entrance: vec![NONE; sessions.sessions.len()],
+            bot_hit: vec![false; table.len()],
+            bot_session: Vec::new(),
+            group_landings: vec![Landings::default(); groups],
+            group_arrivals: vec![Vec::new(); groups],
+            tagged_landings: FxHashMap::default(),
+            folded_landings: FxHashMap::default(),
+            started_by_group: vec![Vec::new(); groups],
+            started_tagged: FxHashMap::default(),
+            unmatched_utm: FxHashMap::default(),
+            ad_pages: FxHashMap::default(),
         }
     }
-    let mut unmatched_utm: Vec<UnmatchedUtm> = sorter
-        .unmatched_utm
+
+    /// The sorted cells summed per campaign and overall, with the notes and the campaign names
+    /// matched and not.
+    fn into_analysis(self) -> Analysis {
+        let (index, limit) = (self.index, self.limit);
+        let campaigns = &index.campaigns;
+        let tallies = campaign_tallies(&self.cells, campaigns.len(), limit);
+        let notes = stand_in_notes(campaigns, &tallies);
+        let bot_filter = self.sessions.rules.bot_filter;
+        let overall_tally = Tally::sum(&tallies, limit);
+        let all_click_level = campaigns.iter().zip(&tallies).all(|(c, t)| c.click_level || t.clicks + t.sessions == 0);
+        let overall = waterfall(&overall_tally, all_click_level, bot_filter);
+        Analysis {
+            cells: self.cells,
+            tallies,
+            overall,
+            overall_tally,
+            matched: matched_names(self.table, index),
+            unmatched_utm: unmatched_utm(self.unmatched_utm),
+            notes,
+            bot_filter,
+        }
+    }
+}
+
+/// Per campaign, the sum of its cells.
+fn campaign_tallies(cells: &BTreeMap<Cell, Tally>, campaigns: usize, limit: usize) -> Vec<Tally> {
+    (0..campaigns as u32)
+        .map(|a| Tally::sum(cells.range((a, None)..=(a, Some(NaiveDate::MAX))).map(|(_, t)| t), limit))
+        .collect()
+}
+
+/// A note for each platform stand-in with sessions: their click ids name no known campaign.
+fn stand_in_notes(campaigns: &[AdCampaign], tallies: &[Tally]) -> Vec<String> {
+    campaigns
+        .iter()
+        .zip(tallies)
+        .filter(|(c, t)| c.stand_in && t.sessions > 0)
+        .map(|(c, t)| {
+            format!(
+                "{} sessions carry a {} click id but no campaign name the ad data knows: add the platform's click \
+                 report (e.g. Google Ads' click performance report) or utm_campaign tags to assign them to campaigns",
+                t.sessions, c.platform
+            )
+        })
+        .collect()
+}
+
+/// The utm_campaign values that matched no ad campaign, most sessions first.
+fn unmatched_utm(sessions_by_value: FxHashMap<(String, String, String), i64>) -> Vec<UnmatchedUtm> {
+    let mut unmatched: Vec<UnmatchedUtm> = sessions_by_value
         .into_iter()
         .map(|((utm_campaign, source, medium), sessions)| UnmatchedUtm { utm_campaign, source, medium, sessions })
         .collect();
-    unmatched_utm.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.utm_campaign.cmp(&b.utm_campaign)));
+    unmatched.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.utm_campaign.cmp(&b.utm_campaign)));
+    unmatched
+}
 
-    let rules = &sessions.rules;
-    let overall_tally = Tally::sum(&tallies, limit);
-    let all_click_level = campaigns.iter().zip(&tallies).all(|(c, t)| c.click_level || t.clicks + t.sessions == 0);
-    let overall = waterfall(&overall_tally, all_click_level, rules.bot_filter);
-
-    let mut matched: Vec<Vec<MatchedName>> = vec![Vec::new(); campaigns.len()];
+/// Per ad campaign, the utm_campaign values (or click ids) found to stand for it and how, sorted.
+fn matched_names(table: &HitTable, index: &AdIndex<'_>) -> Vec<Vec<MatchedName>> {
+    let mut matched: Vec<Vec<MatchedName>> = vec![Vec::new(); index.campaigns.len()];
     for (value, &a) in index.campaign_of.iter().enumerate() {
         if a == NONE {
             continue;
@@ -651,7 +698,7 @@ pub(crate) fn analyse(
     for list in &mut matched {
         list.sort_by(|a, b| a.utm_campaign.cmp(&b.utm_campaign));
     }
-    Analysis { cells, tallies, overall, overall_tally, matched, unmatched_utm, notes, bot_filter: rules.bot_filter }
+    matched
 }
 
 /// A tally as a waterfall; `click_level` says every step is known on its own.
