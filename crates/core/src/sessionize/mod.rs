@@ -1,6 +1,6 @@
 //! Sessionization: hits → sessions under a [`RuleSet`] that can reproduce Universal Analytics,
-//! GA4, Adobe Analytics, Matomo, Plausible, PostHog, Mixpanel or a server-log heuristic (see
-//! `docs/session-rules.md`).
+//! GA4, Adobe Analytics, Matomo, Plausible, PostHog, Mixpanel, AWStats, GoAccess or a
+//! server-log heuristic (see `docs/session-rules.md`).
 //!
 //! - [`table`]: [`HitTable`], the project's hits in memory (columnar, time-sorted), and a builder.
 //! - [`rules`]: [`RuleSet`], its presets and its content hash.

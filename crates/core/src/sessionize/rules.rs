@@ -110,7 +110,7 @@ pub enum BounceRule {
     FewerThanTwoPageviews,
     /// PostHog: at most one page view, under 10 s, and no interaction besides page views.
     PosthogBounce,
-    /// Mixpanel reports no bounce; bounce rate is then not defined.
+    /// Mixpanel, AWStats and GoAccess report no bounce; bounce rate is then not defined.
     None,
 }
 
@@ -159,7 +159,7 @@ impl BounceRule {
             BounceRule::AtMostOneAction => "At most one page view or event.",
             BounceRule::FewerThanTwoPageviews => "Fewer than two page views.",
             BounceRule::PosthogBounce => "One page view, under 10 seconds, nothing else done.",
-            BounceRule::None => "Bounce rate is not computed (Mixpanel).",
+            BounceRule::None => "Bounce rate is not computed (Mixpanel, AWStats, GoAccess).",
         }
     }
 }
@@ -364,14 +364,26 @@ pub enum Preset {
     /// bounce metric; duration = last − first. Midnight behaviour is as the SESSION-RULES table
     /// states it and is unverified against Mixpanel's current docs.
     Mixpanel,
-    /// Server-log heuristic in the AWStats/Webalizer style: visitors by IP, 30 min (AWStats'
-    /// own default is 60 min; set the timeout to match), no other split; bounce = one page;
-    /// duration = last − first.
+    /// Server-log heuristic in the Webalizer style: visitors by IP, 30 min (Webalizer's
+    /// `VisitTimeout` default, 1800 s), no other split; bounce = one page (Webalizer itself
+    /// reports none); duration = last − first. AWStats, whose visit timeout is 60 min, has a
+    /// preset of its own; this one stays as it was, as stored projects and saved rule sets name
+    /// it.
     ServerLog,
+    /// AWStats (`awstats.pl`): visitors by host (IP address), a visit ends after 60 min without
+    /// a hit (`$VISITTIMEOUT`, 1 hour), no other split; robots are counted apart; AWStats
+    /// reports no bounce rate; duration = last − first.
+    Awstats,
+    /// GoAccess: a unique visitor is an IP address, user agent and day; GoAccess has no
+    /// sessions, so each unique visitor of a day is one session (a 24 h timeout never splits
+    /// inside a day, the day being the view time zone's: set it to the log's). Crawlers are
+    /// counted, as GoAccess counts them unless run with `--ignore-crawlers`; no bounce rate;
+    /// duration = last − first (GoAccess reports none).
+    GoAccess,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 8] = [
+    pub const ALL: [Preset; 10] = [
         Preset::UniversalAnalytics,
         Preset::Ga4,
         Preset::Adobe,
@@ -380,6 +392,8 @@ impl Preset {
         Preset::PostHog,
         Preset::Mixpanel,
         Preset::ServerLog,
+        Preset::Awstats,
+        Preset::GoAccess,
     ];
 
     /// The short name used on the command line and in JSON.
@@ -393,6 +407,8 @@ impl Preset {
             Preset::PostHog => "posthog",
             Preset::Mixpanel => "mixpanel",
             Preset::ServerLog => "server-log",
+            Preset::Awstats => "awstats",
+            Preset::GoAccess => "goaccess",
         }
     }
 
@@ -407,6 +423,8 @@ impl Preset {
             Preset::PostHog => "PostHog",
             Preset::Mixpanel => "Mixpanel",
             Preset::ServerLog => "server-log",
+            Preset::Awstats => "AWStats",
+            Preset::GoAccess => "GoAccess",
         }
     }
 
@@ -420,7 +438,9 @@ impl Preset {
             Preset::Plausible => "Plausible",
             Preset::PostHog => "PostHog",
             Preset::Mixpanel => "Mixpanel",
-            Preset::ServerLog => "Server-log heuristic (AWStats/Webalizer)",
+            Preset::ServerLog => "Server-log heuristic (Webalizer)",
+            Preset::Awstats => "AWStats",
+            Preset::GoAccess => "GoAccess",
         }
     }
 
@@ -435,6 +455,8 @@ impl Preset {
             Preset::PostHog => "30 min timeout, sessions cut at 24 h, users merged across devices.",
             Preset::Mixpanel => "30 min timeout, new session at midnight; no bounce metric.",
             Preset::ServerLog => "Visitors by IP address, 30 min timeout, nothing else splits.",
+            Preset::Awstats => "Visitors by IP address, 60 min timeout; no bounce metric.",
+            Preset::GoAccess => "One session per IP, browser and day; crawlers counted.",
         }
     }
 }
@@ -529,6 +551,16 @@ impl RuleSet {
                 RuleSet { split_at_midnight: true, identity: Identity::User, bounce: BounceRule::None, ..base }
             }
             Preset::ServerLog => RuleSet { identity: Identity::Ip, bounce: BounceRule::FewerThanTwoPageviews, ..base },
+            Preset::Awstats => {
+                RuleSet { inactivity_timeout_s: 3600, identity: Identity::Ip, bounce: BounceRule::None, ..base }
+            }
+            Preset::GoAccess => RuleSet {
+                inactivity_timeout_s: 86_400,
+                identity: Identity::IpUaDay,
+                bot_filter: false,
+                bounce: BounceRule::None,
+                ..base
+            },
         }
     }
 

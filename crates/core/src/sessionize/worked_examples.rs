@@ -58,6 +58,12 @@ fn preset(p: Preset) -> RuleSet {
     RuleSet::preset(p)
 }
 
+/// The presets whose sessions end after 30 minutes without a hit: the premise of the timeout
+/// examples (AWStats waits 60 minutes, GoAccess a day; each has an example of its own).
+fn thirty_minute_presets() -> impl Iterator<Item = Preset> {
+    Preset::ALL.into_iter().filter(|&p| preset(p).inactivity_timeout_s == 30 * 60)
+}
+
 fn reasons(s: &Sessionized) -> Vec<StartReason> {
     s.sessions.iter().map(|s| s.start_reason).collect()
 }
@@ -69,7 +75,7 @@ const EMPTY_TAGS: CampaignTags<'static> =
 
 #[test]
 fn interaction_at_1125_ends_at_1155_and_last_interaction_at_1227_ends_at_1257() {
-    for p in Preset::ALL {
+    for p in thirty_minute_presets() {
         let rules = preset(p);
         assert_eq!(count(&[pv("2024-03-05T11:25:00Z", "/"), pv("2024-03-05T11:55:00Z", "/a")], &rules), 1, "{p:?}");
         assert_eq!(count(&[pv("2024-03-05T11:25:00Z", "/"), pv("2024-03-05T11:55:01Z", "/a")], &rules), 2, "{p:?}");
@@ -104,7 +110,7 @@ fn non_interaction_hits_do_not_extend_a_ua_session_but_do_under_ga4() {
 
 #[test]
 fn pause_of_29_minutes_keeps_one_session_31_makes_two_landing_where_the_visitor_was() {
-    for p in Preset::ALL {
+    for p in thirty_minute_presets() {
         let rules = preset(p);
         let rows = |pause_end: &str| {
             [pv("2024-03-05T10:00:00Z", "/a"), pv("2024-03-05T10:05:00Z", "/b"), event(pause_end, "/b", "click", true)]
@@ -124,7 +130,8 @@ fn across_midnight_in_the_view_time_zone_two_sessions_under_ua_one_under_ga4() {
     for p in Preset::ALL {
         let mut rules = preset(p);
         rules.time_zone = "Europe/Berlin".into();
-        let expected = if rules.split_at_midnight { 2 } else { 1 };
+        // The IP + user agent + day identity (GoAccess) makes a new visitor of the new day.
+        let expected = if rules.split_at_midnight || rules.identity == Identity::IpUaDay { 2 } else { 1 };
         assert_eq!(count(&rows, &rules), expected, "{p:?}");
     }
     let mut ua = preset(Preset::UniversalAnalytics);
@@ -375,6 +382,8 @@ fn each_preset_measures_one_session_its_own_way() {
     expect(Preset::PostHog, 8_000, false, false); // the click is another interaction
     expect(Preset::Mixpanel, 8_000, false, false); // no bounce metric
     expect(Preset::ServerLog, 8_000, true, false); // one page
+    expect(Preset::Awstats, 8_000, false, false); // no bounce metric
+    expect(Preset::GoAccess, 8_000, false, false); // no bounce metric
     let (_, s) = run(&rows, &preset(Preset::Mixpanel));
     assert_eq!(s.totals().bounce_rate, None);
     // A key event makes a GA4 session engaged; so do 11 s.
@@ -534,7 +543,10 @@ fn bot_hits_are_filtered_counted_and_listed_unless_the_filter_is_off() {
         HitRow { client_id: "", ip: "66.249.66.1", user_agent: GOOGLEBOT, ..pv("2024-03-05T10:00:02Z", "/a") },
     ];
     for p in Preset::ALL {
-        let (t, s) = run(&rows, &preset(p));
+        // GoAccess counts crawlers: its preset turns the filter off.
+        let filtered = RuleSet { bot_filter: true, ..preset(p) };
+        assert_eq!(preset(p).bot_filter, p != Preset::GoAccess, "{p:?}");
+        let (t, s) = run(&rows, &filtered);
         assert_eq!((s.sessions.len(), s.totals().bot_hits, s.totals().users), (1, 2, 1), "{p:?}");
         assert_eq!(t.hit(s.bot_hits[0] as usize).url, "/robots-welcome");
         assert_eq!(s.devices[s.sessions[0].device as usize].device, "desktop");
@@ -544,4 +556,43 @@ fn bot_hits_are_filtered_counted_and_listed_unless_the_filter_is_off() {
         assert_eq!((s.sessions.len(), s.totals().bot_hits), (2, 0), "{p:?}");
         assert!(s.devices.iter().any(|d| d.device == "bot"));
     }
+}
+
+#[test]
+fn awstats_waits_60_minutes_and_counts_everyone_behind_one_ip_as_one_visitor() {
+    let rows = [
+        pv("2024-03-05T10:00:00Z", "/"),
+        HitRow { client_id: "c2", user_agent: CHROME, ..pv("2024-03-05T10:59:00Z", "/a") },
+        pv("2024-03-05T12:00:00Z", "/b"),
+    ];
+    let (_, s) = run(&rows, &preset(Preset::Awstats));
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Timeout]);
+    assert_eq!(s.sessions[0].hits, 2);
+    let totals = s.totals();
+    assert_eq!((totals.users, totals.bounce_rate), (1, None), "AWStats reports no bounce rate");
+    // The Webalizer-style server-log preset ends the visit after 30 minutes.
+    assert_eq!(count(&rows, &preset(Preset::ServerLog)), 3);
+}
+
+#[test]
+fn goaccess_counts_one_session_per_ip_user_agent_and_local_day_crawlers_included() {
+    let mut rules = preset(Preset::GoAccess);
+    rules.time_zone = "Europe/Berlin".into();
+    let rows = [
+        // 00:30, 09:00 and 23:50 in Berlin (UTC+1): one unique visitor of 5 March.
+        pv("2024-03-04T23:30:00Z", "/"),
+        pv("2024-03-05T08:00:00Z", "/a"),
+        pv("2024-03-05T22:50:00Z", "/b"),
+        // 00:10 on the 6th: a new day, a new visitor.
+        pv("2024-03-05T23:10:00Z", "/c"),
+        // Another browser on the same IP is another visitor; so is a crawler.
+        HitRow { user_agent: CHROME, ..pv("2024-03-05T08:00:00Z", "/") },
+        HitRow { user_agent: GOOGLEBOT, ..pv("2024-03-05T08:00:00Z", "/robots.txt") },
+    ];
+    let (_, s) = run(&rows, &rules);
+    let mut hits: Vec<u32> = s.sessions.iter().map(|x| x.hits).collect();
+    hits.sort();
+    assert_eq!(hits, [1, 1, 1, 3]);
+    let totals = s.totals();
+    assert_eq!((totals.users, totals.bot_hits, totals.bounce_rate), (4, 0, None));
 }
