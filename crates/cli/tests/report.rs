@@ -212,7 +212,7 @@ fn fixture_project_report_covers_real_logs_and_ad_exports() {
     for expected in [
         expected_kpis.as_str(),
         "25 October 2015 – 30 October 2015 (Europe/Amsterdam)",
-        "Server-log heuristic (AWStats/Webalizer)",
+        "Server-log heuristic (Webalizer)",
         "There are no ad clicks and no campaign sessions to compare",
         "Visitor identity IP address",
         "basjes-hackers-access.log",

@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::rules::{BounceRule, BurstCut, DurationRule, Identity, Preset, RuleSet};
+use super::rules::{BounceRule, BurstCut, DurationRule, Identity, Preset, RuleSet, SaltRotation};
 use crate::error::{Error, Result};
 
 /// One rule: what it is called and means, and how its value is read and written.
@@ -38,12 +38,12 @@ pub enum RuleKind {
     Switch { on: &'static str, off: &'static str },
     /// A duration; `phrase` holds `{}` for it in words ("30 minutes").
     Duration { phrase: &'static str },
-    /// A duration or `off`.
-    DurationLimit { phrase: &'static str },
+    /// A duration or `off`; `off` holds the words for that.
+    DurationLimit { phrase: &'static str, off: &'static str },
     /// A count; `phrase` holds `{}` for it.
     Count { phrase: &'static str },
-    /// A count or `off`.
-    CountLimit { phrase: &'static str },
+    /// A count or `off`; `off` holds the words for that.
+    CountLimit { phrase: &'static str, off: &'static str },
     /// `hits/duration` or `off`.
     Burst,
     /// One of [`RuleKind::choices`]'s ids.
@@ -138,9 +138,10 @@ fn list(v: Value) -> Vec<String> {
 
 const ON_SPLIT: &str = "Starts a new session";
 const OFF_SPLIT: &str = "No split";
+const NO_LIMIT: &str = "No limit";
 
 /// Every rule, in the order of docs/session-rules.md.
-pub static RULES: [Rule; 23] = [
+pub static RULES: [Rule; 27] = [
     Rule {
         id: "timeout",
         title: "Session timeout",
@@ -154,7 +155,7 @@ pub static RULES: [Rule; 23] = [
         id: "max-length",
         title: "Longest session",
         help: "Sessions longer than this are cut; the next hit starts a new one.",
-        kind: RuleKind::DurationLimit { phrase: "Cut after {}" },
+        kind: RuleKind::DurationLimit { phrase: "Cut after {}", off: NO_LIMIT },
         main: false,
         get: |r| Value::Limit(r.max_session_length_s),
         set: |r, v| r.max_session_length_s = limit(v),
@@ -163,7 +164,7 @@ pub static RULES: [Rule; 23] = [
         id: "max-hits",
         title: "Most hits per session",
         help: "Sessions are cut after this many hits.",
-        kind: RuleKind::CountLimit { phrase: "Cut after {} hits" },
+        kind: RuleKind::CountLimit { phrase: "Cut after {} hits", off: NO_LIMIT },
         main: false,
         get: |r| Value::Limit(r.max_hits_per_session),
         set: |r, v| r.max_hits_per_session = limit(v),
@@ -180,6 +181,19 @@ pub static RULES: [Rule; 23] = [
                 r.burst_cut = b;
             }
         },
+    },
+    Rule {
+        id: "drop-after",
+        title: "Drop hits after",
+        help: "Hits more than this after their session's first hit are dropped: they neither extend it nor start a new one \
+               (Snowplow: 3 days).",
+        kind: RuleKind::DurationLimit {
+            phrase: "Hits over {} after the session's start are dropped",
+            off: "No hit is dropped",
+        },
+        main: false,
+        get: |r| Value::Limit(r.drop_hits_after_s),
+        set: |r, v| r.drop_hits_after_s = limit(v),
     },
     Rule {
         id: "tz",
@@ -291,6 +305,18 @@ pub static RULES: [Rule; 23] = [
         set: |r, v| r.non_interaction_events = list(v),
     },
     Rule {
+        id: "needs-pageview",
+        title: "Sessions need a page view",
+        help: "A session without a page view is not counted; its hits are left out (Snowplow).",
+        kind: RuleKind::Switch {
+            on: "Sessions without a page view are not counted",
+            off: "A session of any hit counts",
+        },
+        main: false,
+        get: |r| Value::Switch(r.session_needs_pageview),
+        set: |r, v| r.session_needs_pageview = switch(v),
+    },
+    Rule {
         id: "identity",
         title: "Visitor identity",
         help: "What makes a visitor.",
@@ -298,6 +324,15 @@ pub static RULES: [Rule; 23] = [
         main: true,
         get: |r| Value::Name(r.identity.as_str().into()),
         set: |r, v| r.identity = name(v).parse().unwrap_or(r.identity),
+    },
+    Rule {
+        id: "salt-rotation",
+        title: "Fingerprint salt changes",
+        help: "How often the salted fingerprint's salt, and with it every visitor, changes (Plausible: daily, Umami: monthly).",
+        kind: RuleKind::Choice { choices: salt_choices },
+        main: false,
+        get: |r| Value::Name(r.salt_rotation.as_str().into()),
+        set: |r, v| r.salt_rotation = name(v).parse().unwrap_or(r.salt_rotation),
     },
     Rule {
         id: "bots",
@@ -346,6 +381,19 @@ pub static RULES: [Rule; 23] = [
         main: false,
         get: |r| Value::Count(r.engagement.min_pageviews),
         set: |r, v| r.engagement.min_pageviews = number(v),
+    },
+    Rule {
+        id: "engaged-heartbeats",
+        title: "Engaged from heartbeats",
+        help: "Engaged time counted in heartbeats (the non-interaction events, such as page_ping): a session with at \
+               least this many is engaged, and its span no longer counts (Snowplow: 3 page pings).",
+        kind: RuleKind::CountLimit {
+            phrase: "At least {} heartbeats, instead of the span",
+            off: "Off: the session's span counts",
+        },
+        main: false,
+        get: |r| Value::Limit(r.engagement.min_heartbeats),
+        set: |r, v| r.engagement.min_heartbeats = limit(v),
     },
     Rule {
         id: "key-event",
@@ -430,9 +478,9 @@ impl Rule {
             (RuleKind::Switch { on, off }, Value::Switch(v)) => if v { on } else { off }.into(),
             (RuleKind::Duration { phrase }, Value::Seconds(s)) => phrase.replace("{}", &duration_words(s)),
             (RuleKind::Count { phrase }, Value::Count(n)) => phrase.replace("{}", &n.to_string()),
-            (RuleKind::DurationLimit { .. } | RuleKind::CountLimit { .. }, Value::Limit(None)) => "No limit".into(),
-            (RuleKind::DurationLimit { phrase }, Value::Limit(Some(s))) => phrase.replace("{}", &duration_words(s)),
-            (RuleKind::CountLimit { phrase }, Value::Limit(Some(n))) => phrase.replace("{}", &n.to_string()),
+            (RuleKind::DurationLimit { off, .. } | RuleKind::CountLimit { off, .. }, Value::Limit(None)) => off.into(),
+            (RuleKind::DurationLimit { phrase, .. }, Value::Limit(Some(s))) => phrase.replace("{}", &duration_words(s)),
+            (RuleKind::CountLimit { phrase, .. }, Value::Limit(Some(n))) => phrase.replace("{}", &n.to_string()),
             (RuleKind::Burst, Value::Burst(None)) => "Not cut".into(),
             (RuleKind::Burst, Value::Burst(Some(b))) => {
                 format!("More than {} hits in under {} end the visit", b.hits, duration_words(b.seconds))
@@ -491,6 +539,10 @@ impl RuleSet {
 
 fn identity_choices() -> Vec<Choice> {
     Identity::ALL.map(|i| Choice { id: i.as_str(), title: i.title(), help: i.help() }).to_vec()
+}
+
+fn salt_choices() -> Vec<Choice> {
+    SaltRotation::ALL.map(|s| Choice { id: s.as_str(), title: s.title(), help: s.help() }).to_vec()
 }
 
 fn bounce_choices() -> Vec<Choice> {
@@ -581,6 +633,7 @@ fn parse_burst(text: &str) -> std::result::Result<BurstCut, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sessionize::EngagementRule;
 
     #[test]
     fn every_rule_reads_back_what_it_writes_for_every_preset() {
@@ -608,6 +661,7 @@ mod tests {
             ("max-length", "6h"),
             ("max-hits", "77"),
             ("burst", "50/20s"),
+            ("drop-after", "2h"),
             ("tz", "Asia/Tokyo"),
             ("midnight", "on"),
             ("hour", "on"),
@@ -620,12 +674,15 @@ mod tests {
             ("user-change", "on"),
             ("interaction-only", "on"),
             ("non-interaction-event", "ping"),
+            ("needs-pageview", "on"),
             ("identity", "ip"),
+            ("salt-rotation", "week"),
             ("bots", "off"),
             ("bounce", "one-hit"),
             ("duration", "sum-of-time-spent"),
             ("engaged-seconds", "20s"),
             ("engaged-pageviews", "3"),
+            ("engaged-heartbeats", "4"),
             ("key-event", "sign_up, purchase"),
         ];
         assert_eq!(changed.len(), RULES.len());
@@ -638,21 +695,42 @@ mod tests {
             rule(id).unwrap().apply(&mut all, text).unwrap();
         }
         let (all, base) = (json(&all), json(&base));
-        let fields = |v: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
-            let mut out = Vec::new();
-            for (k, v) in v.as_object().unwrap() {
-                match v.as_object() {
-                    Some(inner) if k == "engagement" => {
-                        out.extend(inner.iter().map(|(ik, iv)| (format!("engagement.{ik}"), iv.clone())))
-                    }
-                    _ => out.push((k.clone(), v.clone())),
-                }
-            }
-            out
-        };
-        let unchanged: Vec<String> =
-            fields(&all).into_iter().zip(fields(&base)).filter(|(a, b)| a == b).map(|(a, _)| a.0).collect();
+        // Fields at their default may be left out of the JSON, so the fields are named by the
+        // types themselves (what serde's derive declares), and a field missing from a JSON
+        // counts as unchanged only when it is missing from both.
+        let mut names: Vec<String> = field_names::<RuleSet>().iter().map(|f| f.to_string()).collect();
+        names.retain(|f| f != "engagement");
+        names.extend(field_names::<EngagementRule>().iter().map(|f| format!("engagement.{f}")));
+        let field = |v: &serde_json::Value, name: &str| name.split('.').try_fold(v, |v, key| v.get(key)).cloned();
+        let unchanged: Vec<String> = names.into_iter().filter(|name| field(&all, name) == field(&base, name)).collect();
         assert_eq!(unchanged, ["preset"]);
+    }
+
+    /// The field names serde's derive declares for `T`: a deserializer that only asks.
+    fn field_names<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+        struct Names(&'static [&'static str]);
+        impl<'de> serde::Deserializer<'de> for &mut Names {
+            type Error = serde::de::value::Error;
+            fn deserialize_struct<V: serde::de::Visitor<'de>>(
+                self,
+                _: &'static str,
+                fields: &'static [&'static str],
+                _: V,
+            ) -> std::result::Result<V::Value, Self::Error> {
+                self.0 = fields;
+                Err(serde::de::Error::custom("field names only"))
+            }
+            fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> std::result::Result<V::Value, Self::Error> {
+                Err(serde::de::Error::custom("not a struct"))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf option unit
+                unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+            }
+        }
+        let mut names = Names(&[]);
+        let _ = T::deserialize(&mut names);
+        names.0
     }
 
     #[test]
@@ -705,5 +783,17 @@ mod tests {
             assert_eq!(parse_duration(&duration_text(s)), Ok(s));
         }
         assert_eq!(duration_words(28_500), "7 hours 55 minutes");
+
+        let (snowplow, umami) = (RuleSet::preset(Preset::Snowplow), RuleSet::preset(Preset::Umami));
+        let said = |id: &str, rules: &RuleSet| (rule(id).unwrap().text(rules), rule(id).unwrap().words(rules));
+        assert_eq!(
+            said("drop-after", &snowplow),
+            ("72h".into(), "Hits over 72 hours after the session's start are dropped".into())
+        );
+        assert_eq!(said("drop-after", &adobe), ("off".into(), "No hit is dropped".into()));
+        assert_eq!(said("engaged-heartbeats", &snowplow).1, "At least 3 heartbeats, instead of the span");
+        assert_eq!(said("engaged-heartbeats", &adobe).1, "Off: the session's span counts");
+        assert_eq!(said("needs-pageview", &snowplow).1, "Sessions without a page view are not counted");
+        assert_eq!(said("salt-rotation", &umami), ("month".into(), "Every month (Umami)".into()));
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::attribution::{self, Device, ReferrerKind, SourceMedium, Traffic};
 use super::clock::LocalDays;
 use super::identity::{Groups, Visitor, NO_GROUP};
-use super::rules::{BounceRule, DurationRule, Identity, RuleSet};
+use super::rules::{BounceRule, DurationRule, Identity, RuleSet, SaltRotation};
 use super::table::HitTable;
 use crate::error::Result;
 use crate::model::HitType;
@@ -121,7 +121,9 @@ pub struct Totals {
     pub engaged_sessions: u64,
     /// Hits dropped by the bot filter.
     pub bot_hits: u64,
-    /// Hits in no counted session: non-interaction hits outside any session.
+    /// Hits in no counted session: non-interaction hits outside any session, hits dropped as
+    /// too late ([`RuleSet::drop_hits_after_s`]) and the hits of sessions without a page view
+    /// when sessions need one.
     pub uncounted_hits: u64,
 }
 
@@ -306,6 +308,8 @@ const PAGE_VIEW: u8 = 2;
 const EVENT: u8 = 4;
 const ASSET: u8 = 8;
 const KEY_EVENT: u8 = 16;
+/// An event named in the rule set's non-interaction events: a heartbeat such as `page_ping`.
+const HEARTBEAT: u8 = 32;
 
 /// Sessionize `table` under `rules` (checked first).
 pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
@@ -315,7 +319,8 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
     let days = LocalDays::new(rules.tz()?, first, last);
     let lookups = Lookups::new(table, &rules);
-    let mut groups = Groups::assign(table, rules.identity, &lookups.is_bot, &table.url_site, &days);
+    let mut groups =
+        Groups::assign(table, rules.identity, rules.salt_rotation, &lookups.is_bot, &table.url_site, &days);
 
     // Counting sort by group (one stable pass keeps each group in time order), gathering
     // what the walk needs of each hit as it goes.
@@ -344,8 +349,11 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
             HitType::Event => EVENT,
             HitType::Asset => ASSET,
         };
-        let flags =
-            kind | if interaction { INTERACTION } else { 0 } | if lookups.key_event[event] { KEY_EVENT } else { 0 };
+        let heartbeat = kind == EVENT && lookups.non_interaction_event[event];
+        let flags = kind
+            | if interaction { INTERACTION } else { 0 }
+            | if lookups.key_event[event] { KEY_EVENT } else { 0 }
+            | if heartbeat { HEARTBEAT } else { 0 };
         let source = if interaction || !rules.interaction_only { lookups.source(table, i) } else { Source::None };
         let slot = &mut cursor[g as usize];
         packed[*slot as usize] =
@@ -404,6 +412,7 @@ struct Open {
     pageviews: u32,
     actions: u32,
     key_events: u32,
+    heartbeats: u32,
     /// Rows of the first and last page (page view or event), and of the first hit.
     landing_row: u32,
     exit_row: u32,
@@ -458,6 +467,8 @@ enum Decision {
     /// A direct session takes the arriving campaign (Matomo).
     Adopt,
     Split(StartReason),
+    /// The hit is too long after the session's first: it is left out (Snowplow).
+    Drop,
 }
 
 struct Walk<'a> {
@@ -484,17 +495,26 @@ impl Walk<'_> {
         let mut open: Option<Open> = None;
         // The visitor's latest campaign or referral, carried into sessions that start direct.
         let mut carried: Option<Arrival> = None;
-        for hit in hits {
+        // Where the open session's hits start in `hits`.
+        let mut from = 0;
+        for (k, hit) in hits.iter().enumerate() {
             let interaction = hit.flags & INTERACTION != 0;
             let activity = interaction || !self.rules.interaction_only;
             let source = Source::unpack(hit.source);
             let decision = match &open {
                 None => Decision::Split(StartReason::FirstHit),
-                Some(_) if recorded => Decision::Continue,
-                Some(s) => self.decide(s, hit, source),
+                Some(s) => match if recorded { Decision::Continue } else { self.decide(s, hit, source) } {
+                    Decision::Continue | Decision::Adopt if self.too_late(s, hit.ts_ms) => Decision::Drop,
+                    decision => decision,
+                },
             };
             let split = match decision {
                 Decision::Split(reason) => Some(reason),
+                Decision::Drop => {
+                    // The visitor is a user already: the session's first hit made it one.
+                    self.uncounted_hits += 1;
+                    continue;
+                }
                 Decision::Continue | Decision::Adopt => None,
             };
             match (split, open.as_mut()) {
@@ -513,19 +533,25 @@ impl Walk<'_> {
                 }
                 (split, _) => {
                     if let Some(s) = open.take() {
-                        self.finish(s);
+                        self.finish(s, &hits[from..k]);
                     }
                     let visitor = groups.visitor_at(group, hit.ts_ms);
                     let reason = split.unwrap_or(StartReason::FirstHit);
                     let mut s = self.start(hit, visitor, reason, source, &mut carried);
                     self.add(&mut s, hit, activity);
                     open = Some(s);
+                    from = k;
                 }
             }
         }
         if let Some(s) = open {
-            self.finish(s);
+            self.finish(s, &hits[from..]);
         }
+    }
+
+    /// Is a hit at `ts` more than [`RuleSet::drop_hits_after_s`] after the session's first?
+    fn too_late(&self, s: &Open, ts: i64) -> bool {
+        self.rules.drop_hits_after_s.is_some_and(|after| ts - s.start_ms > i64::from(after) * 1000)
     }
 
     fn decide(&self, s: &Open, hit: &Packed, source: Source) -> Decision {
@@ -614,6 +640,7 @@ impl Walk<'_> {
             pageviews: 0,
             actions: 0,
             key_events: 0,
+            heartbeats: 0,
             landing_row: UNSET,
             exit_row: UNSET,
             first_row: hit.row,
@@ -658,6 +685,9 @@ impl Walk<'_> {
         if hit.flags & KEY_EVENT != 0 {
             s.key_events += 1;
         }
+        if hit.flags & HEARTBEAT != 0 {
+            s.heartbeats += 1;
+        }
         if hit.user != 0 {
             s.user = hit.user;
         }
@@ -679,9 +709,20 @@ impl Walk<'_> {
         }
     }
 
-    fn finish(&mut self, s: Open) {
+    /// Count session `s`, whose hits are among `hits` (with uncounted ones between them).
+    fn finish(&mut self, s: Open, hits: &[Packed]) {
         let r = self.rules;
         let t = self.table;
+        if r.session_needs_pageview && s.pageviews == 0 {
+            for hit in hits {
+                let slot = &mut self.hit_session[hit.row as usize];
+                if *slot == s.index {
+                    *slot = NO_SESSION;
+                }
+            }
+            self.uncounted_hits += u64::from(s.hits);
+            return;
+        }
         let span = s.last_ms - s.start_ms;
         let duration_ms = match r.duration {
             DurationRule::LastInteractionMinusFirst => s.last_interaction_ms - s.start_ms,
@@ -690,7 +731,11 @@ impl Walk<'_> {
             DurationRule::LastMinusFirstPlusOneSecond => span + 1000,
         };
         let e = &r.engagement;
-        let engaged = span > i64::from(e.min_duration_s) * 1000 || s.pageviews >= e.min_pageviews || s.key_events > 0;
+        let long_enough = match e.min_heartbeats {
+            Some(min) => s.heartbeats >= min,
+            None => span > i64::from(e.min_duration_s) * 1000,
+        };
+        let engaged = long_enough || s.pageviews >= e.min_pageviews || s.key_events > 0;
         let bounce = match r.bounce {
             BounceRule::OneInteractionHit => s.interaction_hits <= 1,
             BounceRule::NotEngaged => !engaged,
@@ -809,9 +854,12 @@ impl Sessionized {
                 self.days.date(day)
             ),
             Visitor::Ip(ip) => format!("ip:{}", d.ips[ip as usize]),
-            Visitor::Fingerprint { ip, user_agent, site_url, utc_day } => {
-                let daily_salt = blake3::hash(format!("{}:{utc_day}", table.salt).as_bytes());
-                let mut h = blake3::Hasher::new_keyed(daily_salt.as_bytes());
+            Visitor::Fingerprint { ip, user_agent, site_url, salt_period } => {
+                let salt = match self.rules.salt_rotation {
+                    SaltRotation::Day => format!("{}:{salt_period}", table.salt),
+                    rotation => format!("{}:{}:{salt_period}", table.salt, rotation.as_str()),
+                };
+                let mut h = blake3::Hasher::new_keyed(blake3::hash(salt.as_bytes()).as_bytes());
                 let site = host(&d.urls[site_url as usize]).to_ascii_lowercase();
                 for part in [d.ips[ip as usize].as_str(), &d.user_agents[user_agent as usize], &site] {
                     h.update(part.as_bytes()).update(b"\0");

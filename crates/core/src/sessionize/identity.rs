@@ -3,10 +3,11 @@
 //! visitors get dense ids in order of first appearance, through arrays indexed by dictionary id
 //! where the key is one id and hash maps only for composite keys.
 
+use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 
 use super::clock::LocalDays;
-use super::rules::Identity;
+use super::rules::{Identity, SaltRotation};
 use super::table::HitTable;
 
 /// Marks a hit that belongs to no group (filtered as a bot).
@@ -27,12 +28,12 @@ pub enum Visitor {
     },
     Ip(u32),
     /// The cookie-free hash's inputs: IP, user agent, site (the first url id seen with the
-    /// site's host) and UTC day.
+    /// site's host) and the salt's period (see [`salt_period`]).
     Fingerprint {
         ip: u32,
         user_agent: u32,
         site_url: u32,
-        utc_day: i64,
+        salt_period: i64,
     },
     /// A hit with nothing to tie it to anyone: a visitor of its own.
     Hit(u32),
@@ -45,19 +46,23 @@ pub(crate) struct Groups {
     pub count: usize,
     /// Per group: is it a session recorded by the source (taken as it is)?
     pub recorded: Vec<bool>,
-    /// Per group: its visitor (unset for fingerprint groups, whose visitor changes daily).
+    /// Per group: its visitor (unset for fingerprint groups, whose visitor changes with the salt).
     group_visitor: Vec<u32>,
-    /// Fingerprint mode: the (ip, user agent, site) of each group whose visitor changes daily.
+    /// Fingerprint mode: the (ip, user agent, site) of each group whose visitor changes with
+    /// the salt.
     fingerprint: Vec<Option<(u32, u32, u32)>>,
+    salt_rotation: SaltRotation,
     visitor_ids: FxHashMap<Visitor, u32>,
     pub visitors: Vec<Visitor>,
 }
 
 impl Groups {
-    /// `site_of_url`: per url id, the first url id with the same host.
+    /// `site_of_url`: per url id, the first url id with the same host. `salt_rotation` matters
+    /// only to the fingerprint identity.
     pub fn assign(
         table: &HitTable,
         identity: Identity,
+        salt_rotation: SaltRotation,
         is_bot: &[bool],
         site_of_url: &[u32],
         days: &LocalDays,
@@ -69,6 +74,7 @@ impl Groups {
             recorded: Vec::new(),
             group_visitor: Vec::new(),
             fingerprint: Vec::new(),
+            salt_rotation,
             visitor_ids: FxHashMap::default(),
             visitors: Vec::new(),
         };
@@ -164,7 +170,8 @@ impl Groups {
     pub fn visitor_at(&mut self, group: u32, ts_ms: i64) -> u32 {
         match self.fingerprint.get(group as usize) {
             Some(&Some((ip, user_agent, site_url))) => {
-                self.visitor(Visitor::Fingerprint { ip, user_agent, site_url, utc_day: ts_ms.div_euclid(MS_PER_DAY) })
+                let salt_period = salt_period(self.salt_rotation, ts_ms);
+                self.visitor(Visitor::Fingerprint { ip, user_agent, site_url, salt_period })
             }
             _ => self.group_visitor[group as usize],
         }
@@ -193,6 +200,20 @@ impl Groups {
     }
 }
 
+/// The salt period holding `ts_ms`, counted from the Unix epoch in UTC: days, weeks from a
+/// Monday (1 January 1970 was a Thursday), or months.
+pub fn salt_period(rotation: SaltRotation, ts_ms: i64) -> i64 {
+    let day = ts_ms.div_euclid(MS_PER_DAY);
+    match rotation {
+        SaltRotation::Day => day,
+        SaltRotation::Week => (day + 3).div_euclid(7),
+        SaltRotation::Month => {
+            let date = chrono::DateTime::from_timestamp_millis(ts_ms).map_or(NaiveDate::default(), |t| t.date_naive());
+            i64::from(date.year()) * 12 + i64::from(date.month0())
+        }
+    }
+}
+
 fn cached(slot: &mut u32, make: impl FnOnce() -> u32) -> u32 {
     if *slot == UNSET {
         *slot = make();
@@ -210,4 +231,31 @@ fn stitch(table: &HitTable, is_bot: &[bool]) -> Vec<u32> {
         }
     }
     user_of_client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(time: &str) -> i64 {
+        time.parse::<chrono::DateTime<chrono::Utc>>().unwrap().timestamp_millis()
+    }
+
+    #[test]
+    fn salt_periods_turn_at_utc_midnight_monday_and_the_first_of_the_month() {
+        let at = |rotation, time| salt_period(rotation, ms(time));
+        let pairs = [
+            (SaltRotation::Day, "2024-03-05T23:59:59Z", "2024-03-06T00:00:00Z"),
+            // Sunday 10 March to Monday 11 March 2024.
+            (SaltRotation::Week, "2024-03-10T23:59:59Z", "2024-03-11T00:00:00Z"),
+            (SaltRotation::Month, "2024-02-29T23:59:59Z", "2024-03-01T00:00:00Z"),
+            (SaltRotation::Month, "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z"),
+        ];
+        for (rotation, before, after) in pairs {
+            assert_eq!(at(rotation, after), at(rotation, before) + 1, "{rotation:?} at {after}");
+        }
+        assert_eq!(at(SaltRotation::Week, "2024-03-05T00:00:00Z"), at(SaltRotation::Week, "2024-03-10T23:59:59Z"));
+        assert_eq!(at(SaltRotation::Month, "2024-03-01T00:00:00Z"), at(SaltRotation::Month, "2024-03-31T23:59:59Z"));
+        assert_eq!(at(SaltRotation::Week, "1970-01-05T00:00:00Z"), 1, "weeks start on Monday");
+    }
 }

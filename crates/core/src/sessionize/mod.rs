@@ -1,6 +1,6 @@
 //! Sessionization: hits → sessions under a [`RuleSet`] that can reproduce Universal Analytics,
-//! GA4, Adobe Analytics, Matomo, Plausible, PostHog, Mixpanel or a server-log heuristic (see
-//! `docs/session-rules.md`).
+//! GA4, Adobe Analytics, Matomo, Plausible, PostHog, Mixpanel, Snowplow, AWStats, GoAccess,
+//! Umami or a server-log heuristic (see `docs/session-rules.md`).
 //!
 //! - [`table`]: [`HitTable`], the project's hits in memory (columnar, time-sorted), and a builder.
 //! - [`rules`]: [`RuleSet`], its presets and its content hash.
@@ -26,7 +26,7 @@ pub use attribution::{Device, Traffic};
 pub use catalogue::{Rule, RuleKind, RULES};
 pub use engine::{sessionize, Session, Sessionized, StartReason, Totals, NO_SESSION};
 pub use identity::Visitor;
-pub use rules::{BounceRule, BurstCut, DurationRule, EngagementRule, Identity, Preset, RuleSet};
+pub use rules::{BounceRule, BurstCut, DurationRule, EngagementRule, Identity, Preset, RuleSet, SaltRotation};
 pub use table::{Campaign, Dictionaries, HitTable, HitTableBuilder, HitView};
 
 #[cfg(test)]

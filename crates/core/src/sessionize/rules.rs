@@ -25,9 +25,10 @@ pub enum Identity {
     /// after login) join the first user id that client shows; clients never logged in stay
     /// client visitors.
     User,
-    /// Cookie-free: a hash of a daily salt, IP, user agent and site (Plausible, PlainSignal).
-    /// The visitor changes every UTC day when the salt rotates; a session running at the
-    /// rotation carries on (Plausible keeps yesterday's salt for that).
+    /// Cookie-free: a hash of a salt, IP, user agent and site (Plausible, PlainSignal, Umami).
+    /// The visitor changes when the salt rotates ([`RuleSet::salt_rotation`]: every UTC day by
+    /// default, or week, or month); a session running at the rotation carries on (Plausible
+    /// keeps yesterday's salt for that).
     Fingerprint,
     /// IP + user agent + local day of the view time zone (GoAccess unique visitors).
     IpUaDay,
@@ -65,7 +66,7 @@ impl Identity {
         match self {
             Identity::Client => "Client id",
             Identity::User => "User id",
-            Identity::Fingerprint => "Daily fingerprint",
+            Identity::Fingerprint => "Salted fingerprint",
             Identity::IpUaDay => "IP + browser + day",
             Identity::Ip => "IP address",
             Identity::SourceSession => "Source session id",
@@ -77,7 +78,9 @@ impl Identity {
         match self {
             Identity::Client => "The visitor id the tracker stored (cookie or app instance).",
             Identity::User => "Logged-in users across devices; others by client id.",
-            Identity::Fingerprint => "A hash of IP, browser and a salt that changes every day (no cookies).",
+            Identity::Fingerprint => {
+                "A hash of IP, browser and a salt that changes every day, week or month (no cookies)."
+            }
             Identity::IpUaDay => "Same IP address and user agent on the same local day.",
             Identity::Ip => "Everyone behind one IP address is one visitor.",
             Identity::SourceSession => "The session id the source recorded, taken as it is.",
@@ -90,6 +93,64 @@ impl FromStr for Identity {
     fn from_str(s: &str) -> Result<Self> {
         Identity::ALL.into_iter().find(|i| i.as_str() == s).ok_or_else(|| {
             invalid(format!("unknown identity '{s}' (one of {})", names(Identity::ALL.map(Identity::as_str))))
+        })
+    }
+}
+
+/// How often the fingerprint identity's salt changes, and with it every visitor: at each UTC
+/// midnight (Plausible), each Monday 00:00 UTC (ISO week), or each first of the month 00:00 UTC
+/// (Umami, whose salt is the start of the month).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SaltRotation {
+    #[default]
+    Day,
+    Week,
+    Month,
+}
+
+impl SaltRotation {
+    pub const ALL: [SaltRotation; 3] = [SaltRotation::Day, SaltRotation::Week, SaltRotation::Month];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaltRotation::Day => "day",
+            SaltRotation::Week => "week",
+            SaltRotation::Month => "month",
+        }
+    }
+
+    /// The period's name for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            SaltRotation::Day => "Every day (Plausible)",
+            SaltRotation::Week => "Every week",
+            SaltRotation::Month => "Every month (Umami)",
+        }
+    }
+
+    /// One line saying when the salt, and so the visitor, changes.
+    pub fn help(self) -> &'static str {
+        match self {
+            SaltRotation::Day => "A new salt at every UTC midnight: nobody is followed for more than a day.",
+            SaltRotation::Week => "A new salt every Monday at 00:00 UTC.",
+            SaltRotation::Month => "A new salt on the first of every month at 00:00 UTC.",
+        }
+    }
+
+    fn is_day(&self) -> bool {
+        *self == SaltRotation::Day
+    }
+}
+
+impl FromStr for SaltRotation {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        SaltRotation::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            invalid(format!(
+                "unknown salt rotation '{s}' (one of {})",
+                names(SaltRotation::ALL.map(SaltRotation::as_str))
+            ))
         })
     }
 }
@@ -110,7 +171,7 @@ pub enum BounceRule {
     FewerThanTwoPageviews,
     /// PostHog: at most one page view, under 10 s, and no interaction besides page views.
     PosthogBounce,
-    /// Mixpanel reports no bounce; bounce rate is then not defined.
+    /// Mixpanel, AWStats and GoAccess report no bounce; bounce rate is then not defined.
     None,
 }
 
@@ -159,7 +220,7 @@ impl BounceRule {
             BounceRule::AtMostOneAction => "At most one page view or event.",
             BounceRule::FewerThanTwoPageviews => "Fewer than two page views.",
             BounceRule::PosthogBounce => "One page view, under 10 seconds, nothing else done.",
-            BounceRule::None => "Bounce rate is not computed (Mixpanel).",
+            BounceRule::None => "Bounce rate is not computed (Mixpanel, AWStats, GoAccess).",
         }
     }
 }
@@ -246,18 +307,29 @@ impl FromStr for DurationRule {
 
 /// An engaged session (GA4, Snowplow): longer than `min_duration_s` (last hit − first), OR at
 /// least `min_pageviews` page views, OR one of `key_events`. GA4 measures foreground time;
-/// hits carry no such time, so the session's span stands in for it.
+/// hits carry no such time, so the session's span stands in for it. With `min_heartbeats` the
+/// time is counted in heartbeats instead, as Snowplow counts page pings: at least that many
+/// heartbeats (events named in [`RuleSet::non_interaction_events`]) make the session engaged,
+/// and its span no longer does.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EngagementRule {
     pub min_duration_s: u32,
     pub min_pageviews: u32,
     /// Event names that are key events (conversions).
     pub key_events: Vec<String>,
+    /// Left out of the JSON when off, so rule sets from before it hash as they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_heartbeats: Option<u32>,
 }
 
 impl Default for EngagementRule {
     fn default() -> Self {
-        EngagementRule { min_duration_s: 10, min_pageviews: 2, key_events: vec!["purchase".into()] }
+        EngagementRule {
+            min_duration_s: 10,
+            min_pageviews: 2,
+            key_events: vec!["purchase".into()],
+            min_heartbeats: None,
+        }
     }
 }
 
@@ -269,6 +341,11 @@ pub struct BurstCut {
 }
 
 /// Every session rule toggle. Build one with [`RuleSet::preset`] and adjust its fields.
+///
+/// Fields added after rule sets were first stored (`drop_hits_after_s`,
+/// `session_needs_pageview`, `salt_rotation`, `engagement.min_heartbeats`) are left out of the
+/// JSON at their default, which is the behaviour from before them, and read back as it: stored
+/// rule sets load, and their [`RuleSet::hash`] stays what it was.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RuleSet {
     /// The preset this rule set started from (kept for display; it changes no rule by itself).
@@ -280,6 +357,12 @@ pub struct RuleSet {
     /// A session is cut after this many hits.
     pub max_hits_per_session: Option<u32>,
     pub burst_cut: Option<BurstCut>,
+    /// Hits more than this after their session's first hit are dropped (Snowplow's
+    /// `max_session_days`): they neither extend the session nor start another, recorded
+    /// sessions included; a hit that starts a new session for another reason (a timeout)
+    /// still does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_hits_after_s: Option<u32>,
     /// The view's IANA time zone: local midnight for [`RuleSet::split_at_midnight`], the day of
     /// the IP + user agent + day identity, and the times of exports.
     pub time_zone: String,
@@ -311,8 +394,17 @@ pub struct RuleSet {
     /// Non-interaction hits (flagged so, or with an event name in `non_interaction_events`)
     /// neither start nor extend a session; a session of only such hits is not counted.
     pub interaction_only: bool,
+    /// Event names of hits that are not interactions (page pings, heartbeats); they are also
+    /// the heartbeats [`EngagementRule::min_heartbeats`] counts.
     pub non_interaction_events: Vec<String>,
+    /// A session without a page view is not counted (Snowplow builds sessions from page views):
+    /// its hits are uncounted, its visitor still a user.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub session_needs_pageview: bool,
     pub identity: Identity,
+    /// When the [`Identity::Fingerprint`] salt changes.
+    #[serde(default, skip_serializing_if = "SaltRotation::is_day")]
+    pub salt_rotation: SaltRotation,
     /// Drop hits whose user agent is on the bot list.
     pub bot_filter: bool,
     pub bounce: BounceRule,
@@ -364,14 +456,42 @@ pub enum Preset {
     /// bounce metric; duration = last − first. Midnight behaviour is as the SESSION-RULES table
     /// states it and is unverified against Mixpanel's current docs.
     Mixpanel,
-    /// Server-log heuristic in the AWStats/Webalizer style: visitors by IP, 30 min (AWStats'
-    /// own default is 60 min; set the timeout to match), no other split; bounce = one page;
-    /// duration = last − first.
+    /// Server-log heuristic in the Webalizer style: visitors by IP, 30 min (Webalizer's
+    /// `VisitTimeout` default, 1800 s), no other split; bounce = one page (Webalizer itself
+    /// reports none); duration = last − first. AWStats, whose visit timeout is 60 min, has a
+    /// preset of its own; this one stays as it was, as stored projects and saved rule sets name
+    /// it.
     ServerLog,
+    /// Snowplow's web data model (dbt `snowplow_web` / `snowplow_unified`): sessions are the
+    /// tracker's `domain_sessionid`s taken as they are (hits without one by `domain_userid`,
+    /// 30 min, the tracker's default); a session needs a page view (the model builds sessions
+    /// from page views); hits more than 3 days after the session's first are dropped
+    /// (`snowplow__max_session_days`); engaged = two page views, or engaged time of two
+    /// heartbeats (`engaged_time_in_s / snowplow__heartbeat >= 2`, where a page's engaged time
+    /// is 5 s for its first page ping plus 10 s for each further one, so three `page_ping`s);
+    /// no conversion events by default; bounce = not engaged (the model has no bounce column,
+    /// only `is_engaged`); duration = last − first (its `absolute_time_in_s`). Events are
+    /// de-duplicated by `event_id` when imported, under every preset.
+    Snowplow,
+    /// AWStats (`awstats.pl`): visitors by host (IP address), a visit ends after 60 min without
+    /// a hit (`$VISITTIMEOUT`, 1 hour), no other split; robots are counted apart; AWStats
+    /// reports no bounce rate; duration = last − first.
+    Awstats,
+    /// GoAccess: a unique visitor is an IP address, user agent and day; GoAccess has no
+    /// sessions, so each unique visitor of a day is one session (a 24 h timeout never splits
+    /// inside a day, the day being the view time zone's: set it to the log's). Crawlers are
+    /// counted, as GoAccess counts them unless run with `--ignore-crawlers`; no bounce rate;
+    /// duration = last − first (GoAccess reports none).
+    GoAccess,
+    /// Umami (`src/lib/session`, `crypto`): the visitor is a hash of website, IP, user agent
+    /// and a salt that changes every month (UTC); a visit is that visitor's hits within one UTC
+    /// clock hour (no inactivity timeout, so the timeout is the hour's 60 min); bounce = a visit
+    /// with one page view; duration = last − first.
+    Umami,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 8] = [
+    pub const ALL: [Preset; 12] = [
         Preset::UniversalAnalytics,
         Preset::Ga4,
         Preset::Adobe,
@@ -380,6 +500,10 @@ impl Preset {
         Preset::PostHog,
         Preset::Mixpanel,
         Preset::ServerLog,
+        Preset::Snowplow,
+        Preset::Awstats,
+        Preset::GoAccess,
+        Preset::Umami,
     ];
 
     /// The short name used on the command line and in JSON.
@@ -393,6 +517,10 @@ impl Preset {
             Preset::PostHog => "posthog",
             Preset::Mixpanel => "mixpanel",
             Preset::ServerLog => "server-log",
+            Preset::Snowplow => "snowplow",
+            Preset::Awstats => "awstats",
+            Preset::GoAccess => "goaccess",
+            Preset::Umami => "umami",
         }
     }
 
@@ -407,6 +535,10 @@ impl Preset {
             Preset::PostHog => "PostHog",
             Preset::Mixpanel => "Mixpanel",
             Preset::ServerLog => "server-log",
+            Preset::Snowplow => "snowplow",
+            Preset::Awstats => "awstats",
+            Preset::GoAccess => "goaccess",
+            Preset::Umami => "umami",
         }
     }
 
@@ -420,7 +552,11 @@ impl Preset {
             Preset::Plausible => "Plausible",
             Preset::PostHog => "PostHog",
             Preset::Mixpanel => "Mixpanel",
-            Preset::ServerLog => "Server-log heuristic (AWStats/Webalizer)",
+            Preset::ServerLog => "Server-log heuristic (Webalizer)",
+            Preset::Snowplow => "Snowplow web model",
+            Preset::Awstats => "AWStats",
+            Preset::GoAccess => "GoAccess",
+            Preset::Umami => "Umami",
         }
     }
 
@@ -435,6 +571,10 @@ impl Preset {
             Preset::PostHog => "30 min timeout, sessions cut at 24 h, users merged across devices.",
             Preset::Mixpanel => "30 min timeout, new session at midnight; no bounce metric.",
             Preset::ServerLog => "Visitors by IP address, 30 min timeout, nothing else splits.",
+            Preset::Snowplow => "The tracker's sessions; a page view needed, hits after 3 days dropped.",
+            Preset::Awstats => "Visitors by IP address, 60 min timeout; no bounce metric.",
+            Preset::GoAccess => "One session per IP, browser and day; crawlers counted.",
+            Preset::Umami => "Monthly visitor hash; a new visit every clock hour.",
         }
     }
 }
@@ -466,6 +606,7 @@ impl RuleSet {
             max_session_length_s: None,
             max_hits_per_session: None,
             burst_cut: None,
+            drop_hits_after_s: None,
             time_zone: "UTC".into(),
             split_at_midnight: false,
             split_at_hour: false,
@@ -478,7 +619,9 @@ impl RuleSet {
             split_on_user_id_change: false,
             interaction_only: false,
             non_interaction_events: vec!["page_ping".into(), "heartbeat".into(), "scroll".into()],
+            session_needs_pageview: false,
             identity: Identity::Client,
+            salt_rotation: SaltRotation::Day,
             bot_filter: true,
             bounce: BounceRule::NotEngaged,
             engagement: EngagementRule::default(),
@@ -529,6 +672,37 @@ impl RuleSet {
                 RuleSet { split_at_midnight: true, identity: Identity::User, bounce: BounceRule::None, ..base }
             }
             Preset::ServerLog => RuleSet { identity: Identity::Ip, bounce: BounceRule::FewerThanTwoPageviews, ..base },
+            Preset::Snowplow => RuleSet {
+                drop_hits_after_s: Some(3 * 86_400),
+                non_interaction_events: vec!["page_ping".into()],
+                session_needs_pageview: true,
+                identity: Identity::SourceSession,
+                engagement: EngagementRule {
+                    min_pageviews: 2,
+                    key_events: Vec::new(),
+                    min_heartbeats: Some(3),
+                    ..base.engagement
+                },
+                ..base
+            },
+            Preset::Awstats => {
+                RuleSet { inactivity_timeout_s: 3600, identity: Identity::Ip, bounce: BounceRule::None, ..base }
+            }
+            Preset::GoAccess => RuleSet {
+                inactivity_timeout_s: 86_400,
+                identity: Identity::IpUaDay,
+                bot_filter: false,
+                bounce: BounceRule::None,
+                ..base
+            },
+            Preset::Umami => RuleSet {
+                inactivity_timeout_s: 3600,
+                split_at_hour: true,
+                identity: Identity::Fingerprint,
+                salt_rotation: SaltRotation::Month,
+                bounce: BounceRule::FewerThanTwoPageviews,
+                ..base
+            },
         }
     }
 
@@ -550,6 +724,12 @@ impl RuleSet {
         }
         if self.max_session_length_s == Some(0) {
             return Err(invalid("the maximum session length must be more than 0 s".into()));
+        }
+        if self.drop_hits_after_s == Some(0) {
+            return Err(invalid("hits can be dropped only more than 0 s after their session's first".into()));
+        }
+        if self.engagement.min_heartbeats == Some(0) {
+            return Err(invalid("an engaged session needs at least 1 heartbeat".into()));
         }
         if self.max_hits_per_session == Some(0) {
             return Err(invalid("the maximum hits per session must be at least 1".into()));
@@ -583,6 +763,10 @@ impl RuleSet {
         let json = serde_json::to_vec(&self.normalized()).expect("a rule set serialises");
         blake3::hash(&json).to_hex()[..16].to_string()
     }
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 fn invalid(message: String) -> Error {
@@ -627,6 +811,38 @@ mod tests {
         assert_ne!(d.hash(), ua.hash());
         let hashes: std::collections::HashSet<_> = Preset::ALL.iter().map(|p| RuleSet::preset(*p).hash()).collect();
         assert_eq!(hashes.len(), Preset::ALL.len());
+    }
+
+    #[test]
+    fn rules_added_later_leave_the_earlier_presets_json_and_hash_as_they_were() {
+        let added = ["drop_hits_after_s", "session_needs_pageview", "salt_rotation", "min_heartbeats"];
+        for preset in &Preset::ALL[..8] {
+            let json = serde_json::to_string(&RuleSet::preset(*preset)).unwrap();
+            assert!(added.iter().all(|key| !json.contains(key)), "{json}");
+        }
+        // Pinned: stored session runs are keyed by these, so a change recomputes them all.
+        let hashes: Vec<String> = Preset::ALL[..8].iter().map(|p| RuleSet::preset(*p).hash()).collect();
+        let pinned = [
+            "a5a89980294f2203",
+            "3b6502500bad23c4",
+            "8705abd715aad9ac",
+            "82101a04f472aed4",
+            "1d5d6432f8e9762a",
+            "9ffa45e3ca5296aa",
+            "4fde3dc2e6a9b89f",
+            "a835cb680102e81e",
+        ];
+        assert_eq!(hashes, pinned);
+        // A rule set stored before the rules were added reads back with them at their defaults.
+        let ga4 = RuleSet::preset(Preset::Ga4);
+        let stored: RuleSet = serde_json::from_str(&serde_json::to_string(&ga4).unwrap()).unwrap();
+        assert_eq!(stored, ga4);
+        // Every added rule, changed, is in the JSON and so in the hash.
+        let snowplow = serde_json::to_string(&RuleSet::preset(Preset::Snowplow)).unwrap();
+        let umami = serde_json::to_string(&RuleSet::preset(Preset::Umami)).unwrap();
+        for key in added {
+            assert!(snowplow.contains(key) || umami.contains(key), "{key}");
+        }
     }
 
     #[test]

@@ -58,6 +58,16 @@ fn preset(p: Preset) -> RuleSet {
     RuleSet::preset(p)
 }
 
+/// The presets whose sessions end after 30 minutes without a hit, with no clock-hour split: the
+/// premise of the timeout examples (AWStats waits 60 minutes, GoAccess a day, Umami splits at
+/// every hour; each has an example of its own).
+fn thirty_minute_presets() -> impl Iterator<Item = Preset> {
+    Preset::ALL.into_iter().filter(|&p| {
+        let rules = preset(p);
+        rules.inactivity_timeout_s == 30 * 60 && !rules.split_at_hour
+    })
+}
+
 fn reasons(s: &Sessionized) -> Vec<StartReason> {
     s.sessions.iter().map(|s| s.start_reason).collect()
 }
@@ -69,7 +79,7 @@ const EMPTY_TAGS: CampaignTags<'static> =
 
 #[test]
 fn interaction_at_1125_ends_at_1155_and_last_interaction_at_1227_ends_at_1257() {
-    for p in Preset::ALL {
+    for p in thirty_minute_presets() {
         let rules = preset(p);
         assert_eq!(count(&[pv("2024-03-05T11:25:00Z", "/"), pv("2024-03-05T11:55:00Z", "/a")], &rules), 1, "{p:?}");
         assert_eq!(count(&[pv("2024-03-05T11:25:00Z", "/"), pv("2024-03-05T11:55:01Z", "/a")], &rules), 2, "{p:?}");
@@ -104,7 +114,8 @@ fn non_interaction_hits_do_not_extend_a_ua_session_but_do_under_ga4() {
 
 #[test]
 fn pause_of_29_minutes_keeps_one_session_31_makes_two_landing_where_the_visitor_was() {
-    for p in Preset::ALL {
+    // The second session is a click alone, which Snowplow, needing a page view, does not count.
+    for p in thirty_minute_presets().filter(|&p| !preset(p).session_needs_pageview) {
         let rules = preset(p);
         let rows = |pause_end: &str| {
             [pv("2024-03-05T10:00:00Z", "/a"), pv("2024-03-05T10:05:00Z", "/b"), event(pause_end, "/b", "click", true)]
@@ -121,10 +132,12 @@ fn pause_of_29_minutes_keeps_one_session_31_makes_two_landing_where_the_visitor_
 fn across_midnight_in_the_view_time_zone_two_sessions_under_ua_one_under_ga4() {
     // 23:50 and 00:10 in Berlin (UTC+1 in winter).
     let rows = [pv("2024-01-15T22:50:00Z", "/"), pv("2024-01-15T23:10:00Z", "/a")];
-    for p in Preset::ALL {
+    // Under an hourly split (Umami) 22:50 and 23:10 UTC are two sessions anyway.
+    for p in Preset::ALL.into_iter().filter(|&p| !preset(p).split_at_hour) {
         let mut rules = preset(p);
         rules.time_zone = "Europe/Berlin".into();
-        let expected = if rules.split_at_midnight { 2 } else { 1 };
+        // The IP + user agent + day identity (GoAccess) makes a new visitor of the new day.
+        let expected = if rules.split_at_midnight || rules.identity == Identity::IpUaDay { 2 } else { 1 };
         assert_eq!(count(&rows, &rules), expected, "{p:?}");
     }
     let mut ua = preset(Preset::UniversalAnalytics);
@@ -375,6 +388,10 @@ fn each_preset_measures_one_session_its_own_way() {
     expect(Preset::PostHog, 8_000, false, false); // the click is another interaction
     expect(Preset::Mixpanel, 8_000, false, false); // no bounce metric
     expect(Preset::ServerLog, 8_000, true, false); // one page
+    expect(Preset::Snowplow, 8_000, true, false); // one page view, no page ping: not engaged
+    expect(Preset::Awstats, 8_000, false, false); // no bounce metric
+    expect(Preset::GoAccess, 8_000, false, false); // no bounce metric
+    expect(Preset::Umami, 8_000, true, false); // a visit of one page view
     let (_, s) = run(&rows, &preset(Preset::Mixpanel));
     assert_eq!(s.totals().bounce_rate, None);
     // A key event makes a GA4 session engaged; so do 11 s.
@@ -534,7 +551,10 @@ fn bot_hits_are_filtered_counted_and_listed_unless_the_filter_is_off() {
         HitRow { client_id: "", ip: "66.249.66.1", user_agent: GOOGLEBOT, ..pv("2024-03-05T10:00:02Z", "/a") },
     ];
     for p in Preset::ALL {
-        let (t, s) = run(&rows, &preset(p));
+        // GoAccess counts crawlers: its preset turns the filter off.
+        let filtered = RuleSet { bot_filter: true, ..preset(p) };
+        assert_eq!(preset(p).bot_filter, p != Preset::GoAccess, "{p:?}");
+        let (t, s) = run(&rows, &filtered);
         assert_eq!((s.sessions.len(), s.totals().bot_hits, s.totals().users), (1, 2, 1), "{p:?}");
         assert_eq!(t.hit(s.bot_hits[0] as usize).url, "/robots-welcome");
         assert_eq!(s.devices[s.sessions[0].device as usize].device, "desktop");
@@ -544,4 +564,144 @@ fn bot_hits_are_filtered_counted_and_listed_unless_the_filter_is_off() {
         assert_eq!((s.sessions.len(), s.totals().bot_hits), (2, 0), "{p:?}");
         assert!(s.devices.iter().any(|d| d.device == "bot"));
     }
+}
+
+/// A Snowplow event of tracker session `session`.
+fn in_session(session: &'static str, row: HitRow<'static>) -> HitRow<'static> {
+    HitRow { source_session_id: session, ..row }
+}
+
+/// A Snowplow page ping (non-interaction, as the Snowplow importer reads it).
+fn ping(time: &str) -> HitRow<'static> {
+    event(time, "/", "page_ping", false)
+}
+
+#[test]
+fn snowplow_takes_the_trackers_sessions_needs_a_page_view_and_drops_hits_after_3_days() {
+    let rows = [
+        in_session("s1", pv("2024-03-05T10:00:00Z", "/")),
+        // 45 minutes later: still the tracker's session s1, no timeout applies inside it.
+        in_session("s1", pv("2024-03-05T10:45:00Z", "/a")),
+        // 2 days 23 hours after s1 began: still in it.
+        in_session("s1", event("2024-03-08T09:00:00Z", "/a", "click", true)),
+        // 3 days and 1 minute after: dropped, no new session.
+        in_session("s1", pv("2024-03-08T10:01:00Z", "/late")),
+        // A session of pings and a click without a page view is not counted.
+        in_session("s2", ping("2024-03-09T10:00:00Z")),
+        in_session("s2", event("2024-03-09T10:00:20Z", "/", "click", true)),
+    ];
+    let (t, s) = run(&rows, &preset(Preset::Snowplow));
+    assert_eq!(reasons(&s), [StartReason::FirstHit]);
+    assert_eq!((s.sessions[0].hits, s.sessions[0].pageviews), (3, 2));
+    assert_eq!(s.sessions[0].end_ms, ms("2024-03-08T09:00:00Z"));
+    let totals = s.totals();
+    assert_eq!((totals.uncounted_hits, totals.users), (3, 1), "the late hit and s2's two; c1 is still a user");
+    let uncounted: Vec<&str> = (0..t.len()).filter(|&i| s.hit_session[i] == NO_SESSION).map(|i| t.hit(i).url).collect();
+    assert_eq!(uncounted, ["/late", "/", "/"]);
+    // Without the rules the late hit stays in s1, taken as recorded, and s2 counts.
+    let mut plain = preset(Preset::Snowplow);
+    plain.drop_hits_after_s = None;
+    plain.session_needs_pageview = false;
+    let (_, s) = run(&rows, &plain);
+    assert_eq!(s.sessions.iter().map(|x| x.hits).collect::<Vec<_>>(), [4, 2]);
+    // Computed sessions: a late hit after a timeout still starts a session of its own (the
+    // click alone on the 8th is no session: it has no page view).
+    let mut client = preset(Preset::Snowplow);
+    client.identity = Identity::Client;
+    let (t, s) = run(&rows[..4], &client);
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Timeout, StartReason::Timeout]);
+    assert_eq!(t.dictionaries().urls[s.sessions[2].landing_url as usize], "/late");
+}
+
+#[test]
+fn snowplow_engaged_needs_two_page_views_or_three_page_pings_and_bounce_is_not_engaged() {
+    // The tracker pings 5 s after the page view, then every 10 s: a page's engaged time is 5 s
+    // plus 10 s per further ping, and the model calls 20 s (two heartbeats) engaged.
+    let engaged = |rows: &[HitRow<'_>]| {
+        let (_, s) = run(rows, &preset(Preset::Snowplow));
+        let session = &s.sessions[0];
+        assert_eq!(session.bounce, !session.engaged);
+        session.engaged
+    };
+    let landing = pv("2024-03-05T10:00:00Z", "/");
+    let pings = [ping("2024-03-05T10:00:05Z"), ping("2024-03-05T10:00:15Z"), ping("2024-03-05T10:00:25Z")];
+    assert!(!engaged(&[landing, pings[0], pings[1]]), "15 s of engaged time");
+    assert!(engaged(&[landing, pings[0], pings[1], pings[2]]), "25 s");
+    assert!(engaged(&[landing, pv("2024-03-05T10:00:03Z", "/a")]), "two page views");
+    // A click 30 s in, without pings: the span does not count, as it does under GA4.
+    let click = [landing, event("2024-03-05T10:00:30Z", "/", "click", true)];
+    assert!(!engaged(&click));
+    assert!(run(&click, &preset(Preset::Ga4)).1.sessions[0].engaged);
+    // Pings are heartbeats by name: a scroll is none under Snowplow's list.
+    let scrolls = [landing, event("2024-03-05T10:00:05Z", "/", "scroll", false)];
+    let mut rules = preset(Preset::Snowplow);
+    rules.engagement.min_heartbeats = Some(1);
+    assert!(!run(&scrolls, &rules).1.sessions[0].engaged);
+    assert!(run(&[landing, pings[0]], &rules).1.sessions[0].engaged);
+}
+
+#[test]
+fn awstats_waits_60_minutes_and_counts_everyone_behind_one_ip_as_one_visitor() {
+    let rows = [
+        pv("2024-03-05T10:00:00Z", "/"),
+        HitRow { client_id: "c2", user_agent: CHROME, ..pv("2024-03-05T10:59:00Z", "/a") },
+        pv("2024-03-05T12:00:00Z", "/b"),
+    ];
+    let (_, s) = run(&rows, &preset(Preset::Awstats));
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Timeout]);
+    assert_eq!(s.sessions[0].hits, 2);
+    let totals = s.totals();
+    assert_eq!((totals.users, totals.bounce_rate), (1, None), "AWStats reports no bounce rate");
+    // The Webalizer-style server-log preset ends the visit after 30 minutes.
+    assert_eq!(count(&rows, &preset(Preset::ServerLog)), 3);
+}
+
+#[test]
+fn goaccess_counts_one_session_per_ip_user_agent_and_local_day_crawlers_included() {
+    let mut rules = preset(Preset::GoAccess);
+    rules.time_zone = "Europe/Berlin".into();
+    let rows = [
+        // 00:30, 09:00 and 23:50 in Berlin (UTC+1): one unique visitor of 5 March.
+        pv("2024-03-04T23:30:00Z", "/"),
+        pv("2024-03-05T08:00:00Z", "/a"),
+        pv("2024-03-05T22:50:00Z", "/b"),
+        // 00:10 on the 6th: a new day, a new visitor.
+        pv("2024-03-05T23:10:00Z", "/c"),
+        // Another browser on the same IP is another visitor; so is a crawler.
+        HitRow { user_agent: CHROME, ..pv("2024-03-05T08:00:00Z", "/") },
+        HitRow { user_agent: GOOGLEBOT, ..pv("2024-03-05T08:00:00Z", "/robots.txt") },
+    ];
+    let (_, s) = run(&rows, &rules);
+    let mut hits: Vec<u32> = s.sessions.iter().map(|x| x.hits).collect();
+    hits.sort();
+    assert_eq!(hits, [1, 1, 1, 3]);
+    let totals = s.totals();
+    assert_eq!((totals.users, totals.bot_hits, totals.bounce_rate), (4, 0, None));
+}
+
+#[test]
+fn umami_splits_visits_at_each_utc_hour_and_keeps_the_visitor_for_the_month() {
+    let rows = [
+        pv("2024-03-05T10:05:00Z", "/"),
+        // 50 minutes later but in the same clock hour: the same visit.
+        HitRow { client_id: "other-cookie", ..pv("2024-03-05T10:55:00Z", "/a") },
+        pv("2024-03-05T11:01:00Z", "/b"),
+        pv("2024-03-20T09:00:00Z", "/"),
+        pv("2024-04-01T00:10:00Z", "/"),
+    ];
+    let (t, s) = run(&rows, &preset(Preset::Umami));
+    assert_eq!(reasons(&s), [StartReason::FirstHit, StartReason::Hour, StartReason::Timeout, StartReason::Timeout]);
+    assert_eq!((s.sessions[0].hits, s.sessions[0].bounce, s.sessions[1].bounce), (2, false, true));
+    let label = |i: usize| s.visitor_label(&t, s.sessions[i].visitor);
+    assert_eq!(label(0), label(2), "the same visitor on 5 and 20 March");
+    assert_ne!(label(2), label(3), "a new salt on 1 April");
+    assert_eq!(s.totals().users, 2);
+    // Plausible's daily salt makes 20 March another visitor, and its 30 minutes end the visit.
+    let (t, p) = run(&rows, &preset(Preset::Plausible));
+    assert_ne!(p.visitor_label(&t, p.sessions[0].visitor), p.visitor_label(&t, p.sessions[2].visitor));
+    assert_eq!(reasons(&p)[1], StartReason::Timeout);
+    // A weekly salt: 5 and 20 March are in different weeks.
+    let mut weekly = preset(Preset::Umami);
+    weekly.salt_rotation = SaltRotation::Week;
+    assert_eq!(run(&rows, &weekly).1.totals().users, 3);
 }
