@@ -102,7 +102,7 @@ fn sections_left_out_are_not_printed() {
         kpi.previous = None;
     }
     let text = self::text(&render_pdf(&data, &options(Paper::A4)).unwrap());
-    assert!(text.contains("No previous data"), "{text}");
+    assert!(text.contains("No previous data: the period before"), "{text}");
     assert!(!text.contains("Methodology") && !text.contains("Prepared by") && !text.contains("Findings"), "{text}");
 }
 
