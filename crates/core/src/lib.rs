@@ -21,6 +21,8 @@
 //!   two dimensions, beside the previous period.
 //! - [`discrepancy`]: why a campaign's ad clicks and its sessions differ, cause by cause.
 //! - [`export`]: CSV exports that stay text when opened in a spreadsheet.
+//! - [`fidelity`]: our sessions laid over the platform's own (where the source carries its
+//!   session ids): sessions split, merged, and the rules that cut them.
 //! - [`synth`]: seeded synthetic traffic for benchmarks and tests.
 //! - [`error`]: the one error type; each variant has a stable code the UI branches on.
 
@@ -28,6 +30,7 @@ pub mod classify;
 pub mod discrepancy;
 pub mod error;
 pub mod export;
+pub mod fidelity;
 pub mod import;
 pub mod metrics;
 pub mod model;
