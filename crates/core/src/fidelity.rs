@@ -87,12 +87,23 @@ pub struct Fidelity {
     pub hits_without_session_id: u64,
 }
 
-/// The platform named by an import format id, for [`compare`]'s `platform`.
-pub fn platform_name(format_id: &str) -> &'static str {
-    match format_id {
-        "ga4" => "GA4",
-        "ua" => "UA",
-        "snowplow" => "Snowplow",
+/// The platform of a project's traffic files, by their import format ids, for [`compare`]'s
+/// `platform`: `GA4`, `UA` or `Snowplow` when exactly one of them is among `formats`, else
+/// `the source`.
+pub fn platform_name<'a>(formats: impl IntoIterator<Item = &'a str>) -> &'static str {
+    let mut named: Vec<&'static str> = formats
+        .into_iter()
+        .filter_map(|format| match format {
+            "ga4" => Some("GA4"),
+            "ua" => Some("UA"),
+            "snowplow" => Some("Snowplow"),
+            _ => None,
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    match named[..] {
+        [one] => one,
         _ => "the source",
     }
 }
