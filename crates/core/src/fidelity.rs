@@ -228,8 +228,9 @@ pub fn compare(table: &HitTable, ours: &Sessionized, platform: &str) -> Result<O
     }))
 }
 
-/// Where a rule cut a session, in words: "split, mostly at midnight".
-fn cut_words(reason: StartReason) -> &'static str {
+/// Where a rule cut a session, in words that follow "split": "at midnight", "by the
+/// inactivity timeout".
+pub fn cut_words(reason: StartReason) -> &'static str {
     match reason {
         StartReason::FirstHit => "where our visitors differ from the platform's",
         StartReason::Timeout => "by the inactivity timeout",
