@@ -246,18 +246,24 @@ impl FromStr for DurationRule {
 
 /// An engaged session (GA4, Snowplow): longer than `min_duration_s` (last hit − first), OR at
 /// least `min_pageviews` page views, OR one of `key_events`. GA4 measures foreground time;
-/// hits carry no such time, so the session's span stands in for it.
+/// hits carry no such time, so the session's span stands in for it, unless `as_recorded` and
+/// the hits carry GA4's own verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EngagementRule {
     pub min_duration_s: u32,
     pub min_pageviews: u32,
     /// Event names that are key events (conversions).
     pub key_events: Vec<String>,
+    /// Where a session's hits carry the source's own engagement flag (the GA4 export's
+    /// `session_engaged`), the session is engaged exactly when one of them says so; the rules
+    /// above decide for sessions whose hits say nothing.
+    #[serde(default)]
+    pub as_recorded: bool,
 }
 
 impl Default for EngagementRule {
     fn default() -> Self {
-        EngagementRule { min_duration_s: 10, min_pageviews: 2, key_events: vec!["purchase".into()] }
+        EngagementRule { min_duration_s: 10, min_pageviews: 2, key_events: vec!["purchase".into()], as_recorded: false }
     }
 }
 
@@ -295,6 +301,11 @@ pub struct RuleSet {
     /// Matomo: a running visit whose source is direct takes a campaign arriving later instead of
     /// being split by it.
     pub direct_session_adopts_campaign: bool,
+    /// GA4 export: a session that began direct takes the first campaign or referral of its hits
+    /// (where no split rule starts a new session there); GA4's automatic `session_start` and
+    /// `first_visit` events bring no source.
+    #[serde(default)]
+    pub direct_session_takes_first_source: bool,
     /// A new traffic source starts a new session: an external referrer counts by the source /
     /// medium it is classified as (every google.* search domain is google / organic), compared
     /// with the session's own (its tags' or its referrer's), never by host; the same source again
@@ -334,7 +345,13 @@ pub enum Preset {
     UniversalAnalytics,
     /// GA4 ("[GA4] About sessions", "engaged sessions" help pages): 30 min timeout (settable up
     /// to 7 h 55 min), no midnight or campaign split; bounce = not engaged (engaged: > 10 s, two
-    /// page views or a key event); duration = last − first.
+    /// page views or a key event); duration = last − first. On GA4's BigQuery export it follows
+    /// the export's own session semantics: a session that began direct takes the first non-direct
+    /// source of its events other than `session_start` / `first_visit`, and engagement is the
+    /// export's `session_engaged` where the events carry it. GA4 keeps `ga_session_id` for the
+    /// life of the session on the device, so where the export lacks events that kept a session
+    /// alive (filtered, or never exported) a gap longer than the timeout splits it here and not
+    /// in GA4; `sessionlens fidelity` counts such splits (docs/session-rules.md).
     Ga4,
     /// Adobe Analytics ("Visit" in the Analytics components guide, bot rules): 30 min timeout,
     /// visits cut at 12 h, at 2,500 hits, and by more than 100 hits in under 100 s; no midnight
@@ -472,6 +489,7 @@ impl RuleSet {
             split_on_campaign_change: false,
             direct_keeps_campaign: false,
             direct_session_adopts_campaign: false,
+            direct_session_takes_first_source: false,
             split_on_referrer_change: false,
             referral_exclusions: Vec::new(),
             click_id_is_campaign: false,
@@ -496,7 +514,11 @@ impl RuleSet {
                 duration: DurationRule::LastInteractionMinusFirst,
                 ..base
             },
-            Preset::Ga4 => base,
+            Preset::Ga4 => RuleSet {
+                direct_session_takes_first_source: true,
+                engagement: EngagementRule { as_recorded: true, ..EngagementRule::default() },
+                ..base
+            },
             Preset::Adobe => RuleSet {
                 max_session_length_s: Some(12 * 3600),
                 max_hits_per_session: Some(2_500),
