@@ -124,7 +124,7 @@ impl Tally {
             .map(|(reason, sessions)| ReasonCount { reason, sessions })
             .collect();
         // Stable: ties keep StartReason::ALL's order.
-        out.sort_by(|a, b| b.sessions.cmp(&a.sessions));
+        out.sort_by_key(|r| std::cmp::Reverse(r.sessions));
         out.truncate(REASONS_KEPT);
         out
     }
