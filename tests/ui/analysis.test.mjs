@@ -283,6 +283,7 @@ test('compare then says in plain words how the rules split the platform’s own 
     '0',
     'at midnight (9), on a campaign change (5)',
   ]);
+  await ua.page.locator('#fidelity').scrollIntoViewIfNeeded();
   await screenshot(ua.page, 'fidelity.png');
   assert.deepEqual(problems, []);
   assert.deepEqual(ua.problems, []);

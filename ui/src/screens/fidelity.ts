@@ -11,7 +11,7 @@ import { plainTable } from '../table';
 import './discrepancy.css';
 
 export function fidelitySection(f: FidelityView): HTMLElement {
-  const title = h('h2', { id: 'fidelity-title' }, 'Fidelity to the platform’s own sessions');
+  const title = h('h2', { id: 'fidelity-title' }, "Fidelity to the platform's own sessions");
   const card = (...body: HTMLElement[]) =>
     h('section', { class: 'card fidelity', id: 'fidelity', attrs: { 'aria-labelledby': 'fidelity-title' } }, title, ...body);
   if (f.unavailable !== null) return card(h('p', { id: 'fidelity-unavailable' }, f.unavailable));
