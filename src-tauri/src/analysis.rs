@@ -384,11 +384,13 @@ pub struct FidelityDay {
     pub reasons: Vec<FidelityReason>,
 }
 
-/// Our sessions under the rules against the platform's own, over every day of the data.
+/// Our sessions under the rules against the platform's own, over the days asked for.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FidelityView {
     pub rules: EffectiveRules,
+    /// The days compared (null: every day of the data).
+    pub period: Option<DayRange>,
     /// Why there is nothing to compare (no hit carries the platform's session id); null when
     /// there is.
     pub unavailable: Option<String>,
@@ -753,9 +755,14 @@ pub fn compare(
     Ok(CompareView { period: period.map(day_range), left, right })
 }
 
-/// Our sessions under `rules` laid over the platform's own; `platform` names it (see
-/// `sessionlens_core::fidelity::platform_name`).
-pub fn fidelity_view(data: &LoadedData, rules: &RuleSet, platform: &str) -> Result<FidelityView, AppError> {
+/// Our sessions under `rules` laid over the platform's own over `range` (every day when
+/// `None`); `platform` names it (see `sessionlens_core::fidelity::platform_name`).
+pub fn fidelity_view(
+    data: &LoadedData,
+    rules: &RuleSet,
+    platform: &str,
+    range: Option<DateRange>,
+) -> Result<FidelityView, AppError> {
     let sessions = data.sessions(rules)?;
     let counts = |c: &fidelity::Counts| FidelityCounts {
         platform_sessions: c.platform_sessions,
@@ -773,9 +780,11 @@ pub fn fidelity_view(data: &LoadedData, rules: &RuleSet, platform: &str) -> Resu
             })
             .collect()
     };
-    let Some(f) = fidelity::compare(&data.hits, &sessions, platform)? else {
+    let period = range.map(day_range);
+    let Some(f) = fidelity::compare(&data.hits, &sessions, platform, range)? else {
         return Ok(FidelityView {
             rules: rules.into(),
+            period,
             unavailable: Some(fidelity::NOT_AVAILABLE.to_string()),
             summary: String::new(),
             platform: platform.to_string(),
@@ -786,6 +795,7 @@ pub fn fidelity_view(data: &LoadedData, rules: &RuleSet, platform: &str) -> Resu
     };
     Ok(FidelityView {
         rules: rules.into(),
+        period,
         unavailable: None,
         summary: f.summary(),
         platform: f.platform.clone(),
@@ -949,7 +959,7 @@ mod tests {
     #[test]
     fn fidelity_compares_a_ua_export_and_says_why_the_demo_has_nothing_to_compare() {
         let (_dir, ws) = demo();
-        let demo = ws.fidelity(&preset("ua")).unwrap();
+        let demo = ws.fidelity(&preset("ua"), None).unwrap();
         assert!(demo.unavailable.as_deref().is_some_and(|why| why.contains("ga_session_id")), "{demo:?}");
         assert!(demo.days.is_empty() && demo.summary.is_empty());
 
@@ -960,12 +970,15 @@ mod tests {
         Project::open(&path).unwrap().import(export.as_ref(), &Default::default(), Default::default()).unwrap();
         let ws = Workspace::new(dir.path().join("data"), Startup::StartScreen);
         ws.open_project(&path).unwrap();
-        let f = ws.fidelity(&preset("ua")).unwrap();
+        let f = ws.fidelity(&preset("ua"), None).unwrap();
         assert_eq!((f.unavailable, f.platform.as_str()), (None, "UA"));
         assert_eq!(f.totals, FidelityCounts { platform_sessions: 2, our_sessions: 2, ..FidelityCounts::default() });
         assert_eq!(f.summary, "Our UA rules give the same 2 sessions UA counted: none was split or merged.");
         assert_eq!(f.days.len(), 1);
-        assert_eq!(f.rules.preset, "ua");
+        assert_eq!((f.rules.preset.as_str(), f.period), ("ua", None));
+        let other_day = DayRange { from: "2017-08-02".into(), to: "2017-08-02".into() };
+        let f = ws.fidelity(&preset("ua"), Some(&other_day)).unwrap();
+        assert_eq!((f.totals.platform_sessions, f.period), (0, Some(other_day)));
     }
 
     #[test]

@@ -153,10 +153,10 @@ pub async fn compare_rules(
 }
 
 /// Our sessions under `rules` against the platform's own (GA4, UA or Snowplow session ids in
-/// the hits), over every day of the data.
+/// the hits) over `range` (every day with data when null).
 #[tauri::command]
-pub async fn fidelity(app: AppHandle, rules: RulesInput) -> Result<FidelityView, AppError> {
-    blocking(app, move |ws| ws.fidelity(&rules)).await
+pub async fn fidelity(app: AppHandle, rules: RulesInput, range: Option<DayRange>) -> Result<FidelityView, AppError> {
+    blocking(app, move |ws| ws.fidelity(&rules, range.as_ref())).await
 }
 
 /// Write the PDF report under `rules` over `range` to `path` (chosen in a save dialog).

@@ -299,15 +299,16 @@ impl Workspace {
         analysis::compare(&*self.loaded_data()?, &left, &right, range)
     }
 
-    /// Our sessions under `rules` against the platform's own, where the hits carry its session ids.
-    pub fn fidelity(&self, rules: &RulesInput) -> Result<FidelityView, AppError> {
-        let rules = rules.rule_set()?;
+    /// Our sessions under `rules` against the platform's own over `range`, where the hits carry
+    /// its session ids.
+    pub fn fidelity(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<FidelityView, AppError> {
+        let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
         let info = {
             let guard = lock(&self.open);
             guard.as_ref().ok_or_else(AppError::no_project)?.project.info()?
         };
         let platform = fidelity::platform_name(info.files.iter().map(|f| f.format.as_str()));
-        analysis::fidelity_view(&*self.loaded_data()?, &rules, platform)
+        analysis::fidelity_view(&*self.loaded_data()?, &rules, platform, range)
     }
 
     /// Writes the PDF report of the open project under `rules` over `range` to `path`.

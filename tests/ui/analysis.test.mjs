@@ -270,7 +270,7 @@ test('compare then says in plain words how the rules split the platform’s own 
     await summary.textContent(),
     "Our UA rules give 1,014 sessions where UA counted 1,000: 14 of UA's sessions were split, mostly at midnight.",
   );
-  assert.deepEqual((await lastArgs(ua.page, 'fidelity')).rules, { preset: 'ua', changes: {} });
+  assert.deepEqual(await lastArgs(ua.page, 'fidelity'), { rules: { preset: 'ua', changes: {} }, range: null });
   const headers = await ua.page.locator('#fidelity-table thead th').allTextContents();
   assert.deepEqual(headers, ['Day', 'UA sessions', 'Our sessions', 'Split', 'Merged', 'Where ours were cut']);
   const rows = ua.page.locator('#fidelity-table tbody tr');

@@ -312,11 +312,11 @@ const FIDELITY_UNAVAILABLE =
   "The fidelity check needs the platform's own session ids (GA4 export ga_session_id, Universal Analytics ga_sessions rows, Snowplow domain_sessionid), and none of this project's hits carries one.";
 const CUT_WORDS = { midnight: 'at midnight', 'campaign-change': 'on a campaign change', timeout: 'by the inactivity timeout' };
 
-function fidelityView({ rules: input }) {
+function fidelityView({ rules: input, range }) {
   const rules = effectiveRules(input);
   const none = { platformSessions: 0, ourSessions: 0, split: 0, merged: 0, notCounted: 0 };
   if (!project.files.some((f) => f.format === 'ua')) {
-    return { rules, unavailable: FIDELITY_UNAVAILABLE, summary: '', platform: 'the source', totals: none, reasons: [], days: [] };
+    return { rules, period: range, unavailable: FIDELITY_UNAVAILABLE, summary: '', platform: 'the source', totals: none, reasons: [], days: [] };
   }
   const v = rules.values;
   const cuts = [
@@ -338,7 +338,7 @@ function fidelityView({ rules: input }) {
     counts: { platformSessions: 1000 * share, ourSessions: Math.round(totals.ourSessions * share), split: Math.round(split * share), merged: Math.round(merged * share), notCounted: 0 },
     reasons,
   });
-  return { rules, unavailable: null, summary, platform: 'UA', totals, reasons, days: [day('2024-03-01', 0.5), day('2024-03-02', 0.5)] };
+  return { rules, period: range, unavailable: null, summary, platform: 'UA', totals, reasons, days: [day('2024-03-01', 0.5), day('2024-03-02', 0.5)] };
 }
 
 function preview(file) {

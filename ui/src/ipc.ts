@@ -120,8 +120,8 @@ export const api = {
     call<void>('map_campaign', { platform, adCampaign, utmCampaign }),
   compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
     call<CompareView>('compare_rules', { left, right, range }),
-  /** Our sessions under `rules` against the platform's own (every day of the data). */
-  fidelity: (rules: RulesInput) => call<FidelityView>('fidelity', { rules }),
+  /** Our sessions under `rules` against the platform's own over `range` (null: every day). */
+  fidelity: (rules: RulesInput, range: DayRange | null) => call<FidelityView>('fidelity', { rules, range }),
   /** Writes the PDF report of `rules` over `range` to `path` (from a save dialog). */
   saveReport: (rules: RulesInput, range: DayRange | null, settings: ReportSettings, path: string) =>
     call<SavedFile>('save_report', { rules, range, settings, path }),

@@ -1,15 +1,17 @@
-//! `sessionlens fidelity PROJECT [rules] [--json]`: our sessions under a rule set laid over the
-//! platform's own, where the hits carry its session ids (GA4 export, UA `ga_sessions` rows,
-//! Snowplow): the platform's sessions and ours, sessions split and merged, and the rules that
-//! started our extra sessions, per day; the plain-words summary first. Without session ids it
-//! says why there is nothing to compare (and `--json` gives `"available": false`).
+//! `sessionlens fidelity PROJECT [--from DATE --to DATE] [rules] [--json]`: our sessions under a
+//! rule set laid over the platform's own, where the hits carry its session ids (GA4 export, UA
+//! `ga_sessions` rows, Snowplow): the platform's sessions and ours, sessions split and merged,
+//! and the rules that started our extra sessions, per day; the plain-words summary first.
+//! Without session ids it says why there is nothing to compare (`--json`: `"available": false`).
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use sessionlens_core::fidelity::{compare, platform_name, ReasonCount, NOT_AVAILABLE};
 use sessionlens_core::sessionize::sessionize;
 use sessionlens_core::Result;
 
+use crate::metrics::{date_range, parse_date};
 use crate::output;
 use crate::rules::RuleArgs;
 use crate::sessionize::open_existing;
@@ -17,6 +19,12 @@ use crate::sessionize::open_existing;
 #[derive(clap::Args)]
 pub struct Args {
     project: PathBuf,
+    /// First day (view time zone), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to")]
+    from: Option<NaiveDate>,
+    /// Last day (view time zone, inclusive), YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+    to: Option<NaiveDate>,
     #[command(flatten)]
     rules: RuleArgs,
     /// Print one JSON object
@@ -26,12 +34,13 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let rules = args.rules.rule_set()?;
+    let range = date_range(args.from, args.to)?;
     let project = open_existing(&args.project)?;
     let info = project.info()?;
     let table = project.load_hits()?;
     let ours = sessionize(&table, &rules)?;
     let platform = platform_name(info.files.iter().map(|f| f.format.as_str()));
-    let Some(fidelity) = compare(&table, &ours, platform)? else {
+    let Some(fidelity) = compare(&table, &ours, platform, range)? else {
         if args.json {
             output::print_json(&serde_json::json!({ "available": false, "reason": NOT_AVAILABLE }));
         } else {

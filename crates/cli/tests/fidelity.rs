@@ -71,6 +71,11 @@ fn the_ua_export_is_compared_with_the_ua_rules_summary_first() {
     );
     assert_eq!(ua["rule_set"]["preset"], "ua");
 
+    let night =
+        json(&sessionlens(&["fidelity", p, "--preset", "ua", "--from", "2024-03-06", "--to", "2024-03-06", "--json"]));
+    assert_eq!([&night["platform_sessions"], &night["our_sessions"], &night["split"]], [0, 1, 0]);
+    assert_eq!(night["days"].as_array().unwrap().len(), 1);
+
     let ga4 = json(&sessionlens(&["fidelity", p, "--preset", "ga4", "--json"]));
     assert_eq!([&ga4["platform_sessions"], &ga4["our_sessions"], &ga4["split"], &ga4["merged"]], [3, 3, 0, 0]);
 

@@ -18,7 +18,8 @@
 //!   largest, largest first (ties in [`StartReason::ALL`] order).
 //! - Per local day of the rules' time zone: a platform session counts on the day of its first
 //!   hit, one of ours on the day it starts; a split on the platform session's day, a merge and
-//!   an extra session on our session's day.
+//!   an extra session on our session's day. Given a range of days, only those days count (hits
+//!   by their own day); a session reaching into them from outside is still compared whole.
 //! - [`Fidelity::summary`] says it in plain words, the verdict first.
 
 use rustc_hash::FxHashMap;
@@ -26,6 +27,7 @@ use serde::Serialize;
 
 use crate::discrepancy::thousands;
 use crate::error::Result;
+use crate::metrics::DateRange;
 use crate::sessionize::clock::LocalDays;
 use crate::sessionize::{HitTable, Preset, Sessionized, StartReason, NO_SESSION};
 
@@ -82,7 +84,7 @@ pub struct Fidelity {
     /// The three largest reasons of our extra sessions, largest first.
     pub reasons: Vec<ReasonCount>,
     pub days: Vec<Day>,
-    /// Hits with a source session id (compared) and without one (left out).
+    /// Hits (of the days compared) with a source session id (compared) and without one (left out).
     pub hits_compared: u64,
     pub hits_without_session_id: u64,
 }
@@ -133,11 +135,15 @@ impl Tally {
 const UNSET: u32 = u32::MAX;
 
 /// Compare `ours` (a sessionization of `table`) with the platform's own sessions, named
-/// `platform` in words (see [`platform_name`]). `None` when no hit carries a source session id.
-pub fn compare(table: &HitTable, ours: &Sessionized, platform: &str) -> Result<Option<Fidelity>> {
-    let n = table.len();
-    let compared = table.source_session.iter().filter(|&&s| s != 0).count();
-    if compared == 0 {
+/// `platform` in words (see [`platform_name`]), over `range` (every day when `None`). `None`
+/// when no hit carries a source session id.
+pub fn compare(
+    table: &HitTable,
+    ours: &Sessionized,
+    platform: &str,
+    range: Option<DateRange>,
+) -> Result<Option<Fidelity>> {
+    if table.source_session.iter().all(|&s| s == 0) {
         return Ok(None);
     }
     let days = LocalDays::new(
@@ -145,6 +151,17 @@ pub fn compare(table: &HitTable, ours: &Sessionized, platform: &str) -> Result<O
         table.ts_ms.first().copied().unwrap_or(0),
         table.ts_ms.last().copied().unwrap_or(0),
     );
+    let shown = |day: u32| range.is_none_or(|r| r.contains(days.date(day)));
+    let (mut compared, mut without) = (0u64, 0u64);
+    for (&ts, &session) in table.ts_ms.iter().zip(&table.source_session) {
+        if shown(days.day_index(ts)) {
+            if session == 0 {
+                without += 1;
+            } else {
+                compared += 1;
+            }
+        }
+    }
     // Platform sessions get dense ids in order of their first hit (the table is in time order).
     let mut platform_ids: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut platform_day: Vec<u32> = Vec::new();
@@ -152,7 +169,7 @@ pub fn compare(table: &HitTable, ours: &Sessionized, platform: &str) -> Result<O
     let mut platform_split: Vec<bool> = Vec::new();
     let mut ours_first_platform = vec![UNSET; ours.sessions.len()];
     let mut ours_merged = vec![false; ours.sessions.len()];
-    for i in 0..n {
+    for i in 0..table.len() {
         let source_session = table.source_session[i];
         if source_session == 0 {
             continue;
@@ -185,8 +202,10 @@ pub fn compare(table: &HitTable, ours: &Sessionized, platform: &str) -> Result<O
     let mut by_day: FxHashMap<u32, Tally> = FxHashMap::default();
     let mut total = Tally::default();
     let mut add = |day: u32, f: &dyn Fn(&mut Tally)| {
-        f(by_day.entry(day).or_default());
-        f(&mut total);
+        if shown(day) {
+            f(by_day.entry(day).or_default());
+            f(&mut total);
+        }
     };
     for (p, &day) in platform_day.iter().enumerate() {
         let (first_ours, split) = (platform_first_ours[p], platform_split[p]);
@@ -223,8 +242,8 @@ pub fn compare(table: &HitTable, ours: &Sessionized, platform: &str) -> Result<O
             .into_iter()
             .map(|(day, t)| Day { date: days.date(day).to_string(), reasons: t.largest(), counts: t.counts })
             .collect(),
-        hits_compared: compared as u64,
-        hits_without_session_id: (n - compared) as u64,
+        hits_compared: compared,
+        hits_without_session_id: without,
     }))
 }
 
@@ -257,6 +276,9 @@ impl Fidelity {
         let c = &self.counts;
         let p = &self.platform;
         let ours = self.preset.short_title();
+        if c.platform_sessions == 0 && c.our_sessions == 0 {
+            return format!("Neither {p} nor our {ours} rules have a session in these days.");
+        }
         let mut out = if c.our_sessions == c.platform_sessions {
             format!("Our {ours} rules give the same {} {p} counted", plural(c.platform_sessions, "session", "sessions"))
         } else {

@@ -35,7 +35,7 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
   const presets = ctx.choices?.presets ?? [];
   const other = otherPreset ?? presets.find((p) => p.id !== left.preset)?.id ?? left.preset;
   const right: RulesInput = samePlaceAs(left, other);
-  const [c, fidelity] = await Promise.all([api.compareRules(left, right, ctx.state.range), api.fidelity(left)]);
+  const [c, fidelity] = await Promise.all([api.compareRules(left, right, ctx.state.range), api.fidelity(left, ctx.state.range)]);
   const picker = h(
     'select',
     {

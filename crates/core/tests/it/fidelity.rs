@@ -3,6 +3,7 @@
 //! platform's preset, and hand-built hits that split, merge and drop platform sessions.
 
 use sessionlens_core::fidelity::{compare, platform_name, Counts, Fidelity, ReasonCount, NOT_AVAILABLE};
+use sessionlens_core::metrics::DateRange;
 use sessionlens_core::model::{HitRow, HitType};
 use sessionlens_core::sessionize::{sessionize, HitTable, HitTableBuilder, Preset, RuleSet, StartReason};
 
@@ -18,7 +19,7 @@ fn fixture(name: &str, preset: Preset) -> Fidelity {
     let table = project.load_hits().unwrap();
     let ours = sessionize(&table, &RuleSet::preset(preset)).unwrap();
     let platform = platform_name(info.files.iter().map(|f| f.format.as_str()));
-    compare(&table, &ours, platform).unwrap().expect("the export carries session ids")
+    compare(&table, &ours, platform, None).unwrap().expect("the export carries session ids")
 }
 
 #[test]
@@ -99,7 +100,7 @@ fn rows() -> Vec<HitRow<'static>> {
 fn splits_merges_and_sessions_not_counted_are_found_with_the_rules_that_cut() {
     let t = table(&rows());
     let ours = sessionize(&t, &RuleSet::preset(Preset::UniversalAnalytics)).unwrap();
-    let f = compare(&t, &ours, "UA").unwrap().unwrap();
+    let f = compare(&t, &ours, "UA", None).unwrap().unwrap();
     assert_eq!(
         f.counts,
         Counts { platform_sessions: 6, our_sessions: 7, split: 3, merged: 1, not_counted: 1 },
@@ -124,9 +125,19 @@ fn splits_merges_and_sessions_not_counted_are_found_with_the_rules_that_cut() {
          non-interaction hits). 1 hit without a UA session id is left out."
     );
 
+    // Over 6 March alone: the piece of c1's session after midnight, and nothing else.
+    let march_6 = chrono::NaiveDate::from_ymd_opt(2024, 3, 6).unwrap();
+    let f = compare(&t, &ours, "UA", Some(DateRange::new(march_6, march_6).unwrap())).unwrap().unwrap();
+    assert_eq!(f.counts, Counts { platform_sessions: 0, our_sessions: 1, ..Counts::default() });
+    assert_eq!((f.hits_compared, f.hits_without_session_id, f.days.len()), (1, 0, 1));
+    assert_eq!(f.summary(), "Our UA rules give 1 session where UA counted 0: none was split or merged.");
+    let march_7 = march_6.succ_opt().unwrap();
+    let f = compare(&t, &ours, "UA", Some(DateRange::new(march_7, march_7).unwrap())).unwrap().unwrap();
+    assert_eq!(f.summary(), "Neither UA nor our UA rules have a session in these days.");
+
     // The days follow the rules' zone: in Tokyo (UTC+9) c1's 23:50 UTC is 08:50 the next day.
     let tokyo = RuleSet { time_zone: "Asia/Tokyo".into(), ..RuleSet::preset(Preset::Ga4) };
-    let f = compare(&t, &sessionize(&t, &tokyo).unwrap(), "UA").unwrap().unwrap();
+    let f = compare(&t, &sessionize(&t, &tokyo).unwrap(), "UA", None).unwrap().unwrap();
     assert_eq!(f.counts, Counts { platform_sessions: 6, our_sessions: 5, split: 1, merged: 1, not_counted: 1 });
     assert_eq!(f.reasons, [ReasonCount { reason: StartReason::Timeout, sessions: 1 }]);
     let dates: Vec<&str> = f.days.iter().map(|d| d.date.as_str()).collect();
@@ -137,7 +148,7 @@ fn splits_merges_and_sessions_not_counted_are_found_with_the_rules_that_cut() {
 fn without_source_session_ids_there_is_nothing_to_compare() {
     let t = table(&[pv("2024-03-05T14:00:00Z", "c5", ""), pv("2024-03-05T14:01:00Z", "c5", "")]);
     let ours = sessionize(&t, &RuleSet::default()).unwrap();
-    assert_eq!(compare(&t, &ours, "the source").unwrap(), None);
+    assert_eq!(compare(&t, &ours, "the source", None).unwrap(), None);
     assert!(NOT_AVAILABLE.contains("ga_session_id"));
     assert_eq!(platform_name(["apache-combined", "ua", "ua"]), "UA");
     assert_eq!(platform_name(["ga4", "ua"]), "the source");
@@ -254,7 +265,7 @@ fn the_ga4_preset_regroups_a_ga4_export_as_ga4_did_with_its_sources_and_engageme
     let scratch = Scratch::default();
     let (table, platform) = ga4_project(&scratch, &ga4_export());
     let ga4 = sessionize(&table, &RuleSet::preset(Preset::Ga4)).unwrap();
-    let f = compare(&table, &ga4, &platform).unwrap().unwrap();
+    let f = compare(&table, &ga4, &platform, None).unwrap().unwrap();
     assert_eq!(f.counts, Counts { platform_sessions: 3, our_sessions: 3, ..Counts::default() });
     assert_eq!(f.summary(), "Our GA4 rules give the same 3 sessions GA4 counted: none was split or merged.");
 
@@ -289,7 +300,7 @@ fn the_ga4_preset_regroups_a_ga4_export_as_ga4_did_with_its_sources_and_engageme
     // The same events under UA's rules: midnight cuts A's first session (at the newsletter
     // landing), and B's is cut twice: by the session_start's campaign and by the search engine.
     let ua = sessionize(&table, &RuleSet::preset(Preset::UniversalAnalytics)).unwrap();
-    let f = compare(&table, &ua, &platform).unwrap().unwrap();
+    let f = compare(&table, &ua, &platform, None).unwrap().unwrap();
     assert_eq!(f.counts, Counts { platform_sessions: 3, our_sessions: 6, split: 2, ..Counts::default() });
     let reasons: Vec<(StartReason, u64)> = f.reasons.iter().map(|r| (r.reason, r.sessions)).collect();
     assert_eq!(
@@ -314,7 +325,7 @@ fn a_ga4_session_kept_alive_by_events_the_export_lacks_is_split_by_the_timeout_a
     let scratch = Scratch::default();
     let (table, platform) = ga4_project(&scratch, &export);
     let ga4 = sessionize(&table, &RuleSet::preset(Preset::Ga4)).unwrap();
-    let f = compare(&table, &ga4, &platform).unwrap().unwrap();
+    let f = compare(&table, &ga4, &platform, None).unwrap().unwrap();
     assert_eq!(f.counts, Counts { platform_sessions: 1, our_sessions: 2, split: 1, ..Counts::default() });
     assert_eq!(f.reasons, [ReasonCount { reason: StartReason::Timeout, sessions: 1 }]);
     assert_eq!(
@@ -324,6 +335,6 @@ fn a_ga4_session_kept_alive_by_events_the_export_lacks_is_split_by_the_timeout_a
     );
     // Taking the export's own session ids as they are agrees again.
     let recorded = RuleSet::with_changes(Preset::Ga4, [("identity", "source-session")]).unwrap();
-    let f = compare(&table, &sessionize(&table, &recorded).unwrap(), &platform).unwrap().unwrap();
+    let f = compare(&table, &sessionize(&table, &recorded).unwrap(), &platform, None).unwrap().unwrap();
     assert_eq!((f.counts.split, f.counts.merged, f.counts.our_sessions), (0, 0, 1));
 }
