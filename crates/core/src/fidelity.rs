@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::discrepancy::thousands;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::metrics::DateRange;
 use crate::sessionize::clock::LocalDays;
 use crate::sessionize::{HitTable, Preset, Sessionized, StartReason, NO_SESSION};
@@ -136,13 +136,16 @@ const UNSET: u32 = u32::MAX;
 
 /// Compare `ours` (a sessionization of `table`) with the platform's own sessions, named
 /// `platform` in words (see [`platform_name`]), over `range` (every day when `None`). `None`
-/// when no hit carries a source session id.
+/// when no hit carries a source session id; an error when `ours` is not of `table`.
 pub fn compare(
     table: &HitTable,
     ours: &Sessionized,
     platform: &str,
     range: Option<DateRange>,
 ) -> Result<Option<Fidelity>> {
+    if ours.hit_session.len() != table.len() {
+        return Err(Error::InvalidInput("the sessions compared are not those of these hits".into()));
+    }
     if table.source_session.iter().all(|&s| s == 0) {
         return Ok(None);
     }

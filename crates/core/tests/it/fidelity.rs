@@ -149,6 +149,8 @@ fn without_source_session_ids_there_is_nothing_to_compare() {
     let t = table(&[pv("2024-03-05T14:00:00Z", "c5", ""), pv("2024-03-05T14:01:00Z", "c5", "")]);
     let ours = sessionize(&t, &RuleSet::default()).unwrap();
     assert_eq!(compare(&t, &ours, "the source", None).unwrap(), None);
+    let other = table(&rows());
+    assert_eq!(compare(&other, &ours, "UA", None).unwrap_err().code(), "invalid_input");
     assert!(NOT_AVAILABLE.contains("ga_session_id"));
     assert_eq!(platform_name(["apache-combined", "ua", "ua"]), "UA");
     assert_eq!(platform_name(["ga4", "ua"]), "the source");
