@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "dashboard",
     "discrepancy",
     "compare_rules",
+    "fidelity",
     "save_report",
     "save_csv",
     "save_chart",

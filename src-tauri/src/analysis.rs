@@ -1,5 +1,6 @@
 //! The analysis screens' data: the rule choices the UI offers, the dashboard (KPIs, sessions
-//! and clicks over time, breakdowns), the click/session discrepancy and two presets compared.
+//! and clicks over time, breakdowns), the click/session discrepancy, two presets compared, and
+//! the fidelity of the rules to the platform's own sessions.
 //! Everything is computed from a [`LoadedData`] (the project's hits and ad data read once and
 //! kept by the workspace), so a toggle re-sessionizes in memory without reading SQLite again.
 //!
@@ -17,6 +18,7 @@ use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::{
     click_to_session, discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall,
 };
+use sessionlens_core::fidelity::{self, cut_words, ReasonCount};
 use sessionlens_core::metrics::{metrics, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport};
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
@@ -356,6 +358,60 @@ pub struct CompareView {
     pub period: Option<DayRange>,
     pub left: CompareSide,
     pub right: CompareSide,
+}
+
+/// The platform's sessions beside ours (see `sessionlens_core::fidelity`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FidelityCounts {
+    pub platform_sessions: u64,
+    pub our_sessions: u64,
+    /// Platform sessions our rules cut into several.
+    pub split: u64,
+    /// Our sessions that joined several of the platform's.
+    pub merged: u64,
+    /// Platform sessions none of ours holds (bots, only non-interaction hits).
+    pub not_counted: u64,
+}
+
+/// How many of our extra sessions one rule started.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FidelityReason {
+    /// The engine's start reason: `midnight`, `timeout`, `campaign-change`, ...
+    pub reason: String,
+    /// Where the rule cut, in words that follow "split": `at midnight`.
+    pub words: String,
+    pub sessions: u64,
+}
+
+/// One day of the data (the view time zone).
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FidelityDay {
+    pub date: String,
+    pub counts: FidelityCounts,
+    pub reasons: Vec<FidelityReason>,
+}
+
+/// Our sessions under the rules against the platform's own, over the days asked for.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FidelityView {
+    pub rules: EffectiveRules,
+    /// The days compared (null: every day of the data).
+    pub period: Option<DayRange>,
+    /// Why there is nothing to compare (no hit carries the platform's session id); null when
+    /// there is.
+    pub unavailable: Option<String>,
+    /// The comparison in plain words, the verdict first (empty when unavailable).
+    pub summary: String,
+    /// The platform as a sentence names it: `UA`, `GA4`, `Snowplow` or `the source`.
+    pub platform: String,
+    pub totals: FidelityCounts,
+    /// The three largest reasons of our extra sessions, largest first.
+    pub reasons: Vec<FidelityReason>,
+    pub days: Vec<FidelityDay>,
 }
 
 impl RulesInput {
@@ -707,6 +763,60 @@ pub fn compare(
     Ok(CompareView { period: period.map(day_range), left, right })
 }
 
+/// Our sessions under `rules` laid over the platform's own over `range` (every day when
+/// `None`); `platform` names it (see `sessionlens_core::fidelity::platform_name`).
+pub fn fidelity_view(
+    data: &LoadedData,
+    rules: &RuleSet,
+    platform: &str,
+    range: Option<DateRange>,
+) -> Result<FidelityView, AppError> {
+    let sessions = data.sessions(rules)?;
+    let counts = |c: &fidelity::Counts| FidelityCounts {
+        platform_sessions: c.platform_sessions,
+        our_sessions: c.our_sessions,
+        split: c.split,
+        merged: c.merged,
+        not_counted: c.not_counted,
+    };
+    let reasons = |list: &[ReasonCount]| -> Vec<FidelityReason> {
+        list.iter()
+            .map(|r| FidelityReason {
+                reason: r.reason.as_str().to_string(),
+                words: cut_words(r.reason).to_string(),
+                sessions: r.sessions,
+            })
+            .collect()
+    };
+    let period = range.map(day_range);
+    let Some(f) = fidelity::compare(&data.hits, &sessions, platform, range)? else {
+        return Ok(FidelityView {
+            rules: rules.into(),
+            period,
+            unavailable: Some(fidelity::NOT_AVAILABLE.to_string()),
+            summary: String::new(),
+            platform: platform.to_string(),
+            totals: FidelityCounts::default(),
+            reasons: Vec::new(),
+            days: Vec::new(),
+        });
+    };
+    Ok(FidelityView {
+        rules: rules.into(),
+        period,
+        unavailable: None,
+        summary: f.summary(),
+        platform: f.platform.clone(),
+        totals: counts(&f.counts),
+        reasons: reasons(&f.reasons),
+        days: f
+            .days
+            .iter()
+            .map(|d| FidelityDay { date: d.date.clone(), counts: counts(&d.counts), reasons: reasons(&d.reasons) })
+            .collect(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -865,6 +975,31 @@ mod tests {
         let x = ws.discrepancy(&preset("ga4"), None).unwrap();
         assert!(x.campaigns.is_empty() && x.notes.iter().any(|n| n.contains("no ad data")), "{:?}", x.notes);
         assert_eq!(ws.compare(&preset("ua"), &preset("ga4"), None).unwrap().right.kpis.sessions, 0);
+    }
+
+    #[test]
+    fn fidelity_compares_a_ua_export_and_says_why_the_demo_has_nothing_to_compare() {
+        let (_dir, ws) = demo();
+        let demo = ws.fidelity(&preset("ua"), None).unwrap();
+        assert!(demo.unavailable.as_deref().is_some_and(|why| why.contains("ga_session_id")), "{demo:?}");
+        assert!(demo.days.is_empty() && demo.summary.is_empty());
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ua.sessionlens");
+        let export =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/crates/core/tests/fixtures/exports/ua_ga_sessions_20170801.ndjson");
+        Project::open(&path).unwrap().import(export.as_ref(), &Default::default(), Default::default()).unwrap();
+        let ws = Workspace::new(dir.path().join("data"), Startup::StartScreen);
+        ws.open_project(&path).unwrap();
+        let f = ws.fidelity(&preset("ua"), None).unwrap();
+        assert_eq!((f.unavailable, f.platform.as_str()), (None, "UA"));
+        assert_eq!(f.totals, FidelityCounts { platform_sessions: 2, our_sessions: 2, ..FidelityCounts::default() });
+        assert_eq!(f.summary, "Our UA rules give the same 2 sessions UA counted: none was split or merged.");
+        assert_eq!(f.days.len(), 1);
+        assert_eq!((f.rules.preset.as_str(), f.period), ("ua", None));
+        let other_day = DayRange { from: "2017-08-02".into(), to: "2017-08-02".into() };
+        let f = ws.fidelity(&preset("ua"), Some(&other_day)).unwrap();
+        assert_eq!((f.totals.platform_sessions, f.period), (0, Some(other_day)));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use sessionlens_core::store::ads::CampaignMapping;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
-use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput};
+use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, RuleChoices, RulesInput};
 use crate::dto::{FileDeleted, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
 use crate::exports::{self, ChartFormat, CsvTable, ReportSettings, SavedFile};
@@ -150,6 +150,13 @@ pub async fn compare_rules(
     range: Option<DayRange>,
 ) -> Result<CompareView, AppError> {
     blocking(app, move |ws| ws.compare(&left, &right, range.as_ref())).await
+}
+
+/// Our sessions under `rules` against the platform's own (GA4, UA or Snowplow session ids in
+/// the hits) over `range` (every day with data when null).
+#[tauri::command]
+pub async fn fidelity(app: AppHandle, rules: RulesInput, range: Option<DayRange>) -> Result<FidelityView, AppError> {
+    blocking(app, move |ws| ws.fidelity(&rules, range.as_ref())).await
 }
 
 /// Write the PDF report under `rules` over `range` to `path` (chosen in a save dialog).

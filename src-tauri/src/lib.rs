@@ -49,6 +49,7 @@ pub fn run() {
             commands::dashboard,
             commands::discrepancy,
             commands::compare_rules,
+            commands::fidelity,
             commands::save_report,
             commands::save_csv,
             commands::save_chart,

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use sessionlens_core::export;
 use sessionlens_core::store::ads::CampaignMapping;
 use sessionlens_core::store::{CancelToken, ImportControl, Progress};
 use sessionlens_core::Project;
+use sessionlens_core::{export, fidelity};
 
 use crate::analysis::{
-    self, CompareView, DashboardView, DayRange, DiscrepancyView, LoadedData, RuleChoices, RulesInput,
+    self, CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, LoadedData, RuleChoices, RulesInput,
 };
 use crate::demo;
 use crate::dto::{
@@ -297,6 +297,18 @@ impl Workspace {
     ) -> Result<CompareView, AppError> {
         let (left, right, range) = (left.rule_set()?, right.rule_set()?, analysis::parse_range(range)?);
         analysis::compare(&*self.loaded_data()?, &left, &right, range)
+    }
+
+    /// Our sessions under `rules` against the platform's own over `range`, where the hits carry
+    /// its session ids.
+    pub fn fidelity(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<FidelityView, AppError> {
+        let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
+        let info = {
+            let guard = lock(&self.open);
+            guard.as_ref().ok_or_else(AppError::no_project)?.project.info()?
+        };
+        let platform = fidelity::platform_name(info.files.iter().map(|f| f.format.as_str()));
+        analysis::fidelity_view(&*self.loaded_data()?, &rules, platform, range)
     }
 
     /// Writes the PDF report of the open project under `rules` over `range` to `path`.

@@ -250,6 +250,46 @@ test('compare shows every KPI under two presets with the difference', async () =
   await page.close();
 });
 
+test('compare then says in plain words how the rules split the platform’s own sessions, or why it cannot', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Compare');
+  const why = page.locator('#fidelity-unavailable');
+  await why.waitFor();
+  assert.match(await why.textContent(), /needs the platform's own session ids .* none of this project's hits carries one/);
+  assert.equal(await page.locator('#fidelity-table').count(), 0);
+  await page.close();
+
+  const ua = await openApp(browser.context, server.url, { withUaExport: true });
+  await openTab(ua.page, 'Compare');
+  const summary = ua.page.locator('#fidelity-summary');
+  await summary.waitFor();
+  assert.equal(await summary.textContent(), 'Our GA4 rules give the same 1,000 sessions UA counted: none was split or merged.');
+  await ua.page.locator('#rule-preset').selectOption('ua');
+  await ua.page.locator('#fidelity-summary', { hasText: 'Our UA rules' }).waitFor();
+  assert.equal(
+    await summary.textContent(),
+    "Our UA rules give 1,014 sessions where UA counted 1,000: 14 of UA's sessions were split, mostly at midnight.",
+  );
+  assert.deepEqual(await lastArgs(ua.page, 'fidelity'), { rules: { preset: 'ua', changes: {} }, range: null });
+  const headers = await ua.page.locator('#fidelity-table thead th').allTextContents();
+  assert.deepEqual(headers, ['Day', 'UA sessions', 'Our sessions', 'Split', 'Merged', 'Where ours were cut']);
+  const rows = ua.page.locator('#fidelity-table tbody tr');
+  assert.equal(await rows.count(), 3);
+  assert.deepEqual(await rows.last().locator('td').allTextContents(), [
+    'All days',
+    '1,000',
+    '1,014',
+    '14',
+    '0',
+    'at midnight (9), on a campaign change (5)',
+  ]);
+  await ua.page.locator('#fidelity').scrollIntoViewIfNeeded();
+  await screenshot(ua.page, 'fidelity.png');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(ua.problems, []);
+  await ua.page.close();
+});
+
 test('a hostile campaign name stays text on every analysis screen', async () => {
   const { page, problems } = await openApp(browser.context, server.url, { hostile: true });
   await openTab(page, 'Dashboard');

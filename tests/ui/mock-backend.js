@@ -65,6 +65,10 @@ if (scenario.withReport) {
   project.files.push(file(4, 'ga4-traffic-acquisition-2024-03.csv', 'ga4-report', 'report', 12, 0, null, null, null));
 }
 
+if (scenario.withUaExport) {
+  project.files.push(file(5, 'ga_sessions_20240301.ndjson', 'ua', 'traffic', 2400, 0, MARCH_1, MARCH_1 + 2 * DAY, null));
+}
+
 if (scenario.emptyProject) {
   project.files = [];
   project.rejects = [];
@@ -302,6 +306,41 @@ function discrepancyView({ rules: input, range }) {
 // project's March 2024; *example-org* also for another site), *ads*.csv an ad report that
 // states its zone, *broken* an unrecognised file, any other .csv a traffic table whose time
 // column is found only once the user maps it (to `when`).
+// Fidelity: 1,000 UA sessions over two days when a UA export is imported; the rules split them
+// at midnight and on campaign changes, a shorter timeout cuts more, a longer one joins some.
+const FIDELITY_UNAVAILABLE =
+  "The fidelity check needs the platform's own session ids (GA4 export ga_session_id, Universal Analytics ga_sessions rows, Snowplow domain_sessionid), and none of this project's hits carries one.";
+const CUT_WORDS = { midnight: 'at midnight', 'campaign-change': 'on a campaign change', timeout: 'by the inactivity timeout' };
+
+function fidelityView({ rules: input, range }) {
+  const rules = effectiveRules(input);
+  const none = { platformSessions: 0, ourSessions: 0, split: 0, merged: 0, notCounted: 0 };
+  if (!project.files.some((f) => f.format === 'ua')) {
+    return { rules, period: range, unavailable: FIDELITY_UNAVAILABLE, summary: '', platform: 'the source', totals: none, reasons: [], days: [] };
+  }
+  const v = rules.values;
+  const cuts = [
+    ['midnight', v.midnight === 'on' ? 9 : 0],
+    ['campaign-change', v['campaign-change'] === 'on' ? 5 : 0],
+    ['timeout', Math.round(Math.max(0, 30 - minutes(v.timeout)) * 4)],
+  ].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const split = cuts.reduce((n, [, k]) => n + k, 0);
+  const merged = Math.round(Math.max(0, minutes(v.timeout) - 30) / 10);
+  const totals = { platformSessions: 1000, ourSessions: 1000 + split - merged, split, merged, notCounted: 0 };
+  const reasons = cuts.map(([reason, sessions]) => ({ reason, words: CUT_WORDS[reason], sessions }));
+  const parts = [];
+  if (split) parts.push(`${thousands(split)} of UA's sessions were split, mostly ${reasons[0].words}`);
+  if (merged) parts.push(`${thousands(merged)} of ours joined several of UA's`);
+  const head = totals.ourSessions === 1000 ? `Our ${rules.preset.toUpperCase()} rules give the same 1,000 sessions UA counted` : `Our ${rules.preset.toUpperCase()} rules give ${thousands(totals.ourSessions)} sessions where UA counted 1,000`;
+  const summary = `${head}: ${parts.length ? `${parts.join(' and ')}.` : 'none was split or merged.'}`;
+  const day = (date, share) => ({
+    date,
+    counts: { platformSessions: 1000 * share, ourSessions: Math.round(totals.ourSessions * share), split: Math.round(split * share), merged: Math.round(merged * share), notCounted: 0 },
+    reasons,
+  });
+  return { rules, period: range, unavailable: null, summary, platform: 'UA', totals, reasons, days: [day('2024-03-01', 0.5), day('2024-03-02', 0.5)] };
+}
+
 function preview(file) {
   const name = file.path.split('/').pop();
   const base = { path: file.path, name, encoding: 'UTF-8', compression: null, rejects: [], headers: [], mapping: [], fileTimeZone: null, dateOrderMatters: false, complete: false, error: null, warnings: [] };
@@ -456,6 +495,8 @@ mockIPC((cmd, args) => {
       return null;
     case 'compare_rules':
       return { period: args.range ?? { from: '2024-03-01', to: '2024-03-31' }, left: { rules: effectiveRules(args.left), kpis: kpis(effectiveRules(args.left)) }, right: { rules: effectiveRules(args.right), kpis: kpis(effectiveRules(args.right)) } };
+    case 'fidelity':
+      return fidelityView(args);
     case 'plugin:dialog|open':
       if (args.options.multiple) return scenario.importPaths ?? ['/home/user/logs/access.log'];
       if (args.options.title?.startsWith('Logo')) return '/home/user/brand/northwind-logo.svg';

@@ -10,6 +10,7 @@ import type { CompareView } from './bindings/CompareView';
 import type { DashboardView } from './bindings/DashboardView';
 import type { DayRange } from './bindings/DayRange';
 import type { DiscrepancyView } from './bindings/DiscrepancyView';
+import type { FidelityView } from './bindings/FidelityView';
 import type { RuleChoices } from './bindings/RuleChoices';
 import type { RulesInput } from './bindings/RulesInput';
 import type { FormatInfo } from './bindings/FormatInfo';
@@ -28,12 +29,14 @@ import type { ReportSettings } from './bindings/ReportSettings';
 import type { SavedFile } from './bindings/SavedFile';
 
 export type { AppError, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
-export type { CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput };
+export type { CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, RuleChoices, RulesInput };
 export type { ChartFormat, CsvTable, ReportSettings, SavedFile };
 export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
 export type { CauseView } from './bindings/CauseView';
 export type { EffectiveRules } from './bindings/EffectiveRules';
+export type { FidelityCounts } from './bindings/FidelityCounts';
+export type { FidelityReason } from './bindings/FidelityReason';
 export type { RuleInfo } from './bindings/RuleInfo';
 export type { KpiChanges } from './bindings/KpiChanges';
 export type { Kpis } from './bindings/Kpis';
@@ -117,6 +120,8 @@ export const api = {
     call<void>('map_campaign', { platform, adCampaign, utmCampaign }),
   compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
     call<CompareView>('compare_rules', { left, right, range }),
+  /** Our sessions under `rules` against the platform's own over `range` (null: every day). */
+  fidelity: (rules: RulesInput, range: DayRange | null) => call<FidelityView>('fidelity', { rules, range }),
   /** Writes the PDF report of `rules` over `range` to `path` (from a save dialog). */
   saveReport: (rules: RulesInput, range: DayRange | null, settings: ReportSettings, path: string) =>
     call<SavedFile>('save_report', { rules, range, settings, path }),

@@ -6,6 +6,7 @@ mod compare;
 mod delete_source;
 mod discrepancy;
 mod export;
+mod fidelity;
 mod import;
 mod info;
 mod metrics;
@@ -44,6 +45,8 @@ enum Command {
     Compare(compare::Args),
     /// Write sessions (or the hits filtered as bots) to a CSV file.
     Export(export::Args),
+    /// Our sessions beside the platform's own, where the hits carry its session ids (GA4, UA, Snowplow exports).
+    Fidelity(fidelity::Args),
     /// Sessions, users, engagement, conversions, clicks and cost, by up to two dimensions.
     Metrics(metrics::Args),
     /// Ad clicks against sessions: the waterfall of causes, ratios and flags per campaign and day.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Sessionize(args) => (args.json, sessionize::run(args)),
         Command::Compare(args) => (args.json, compare::run(args)),
         Command::Export(args) => (false, export::run(args)),
+        Command::Fidelity(args) => (args.json, fidelity::run(args)),
         Command::Metrics(args) => (args.json, metrics::run(args)),
         Command::Discrepancy(args) => (args.json, discrepancy::run(args)),
         Command::Report(args) => (false, report::run(args)),

@@ -36,6 +36,8 @@
 //! - [`discrepancy`]: why a campaign's ad clicks and its sessions differ, cause by cause, and the
 //!   headline click-to-session ratio every screen and the PDF show.
 //! - [`export`]: CSV exports that stay text when opened in a spreadsheet.
+//! - [`fidelity`]: our sessions laid over the platform's own (where the source carries its
+//!   session ids): sessions split, merged, and the rules that cut them.
 //! - [`synth`]: seeded synthetic traffic for benchmarks and tests.
 
 pub(crate) mod ad_index;
@@ -44,6 +46,7 @@ pub mod conversion;
 pub mod discrepancy;
 pub mod error;
 pub mod export;
+pub mod fidelity;
 pub mod import;
 pub mod metrics;
 pub mod model;

@@ -65,6 +65,9 @@ pub struct HitRow<'a> {
     pub user_id: &'a str,
     /// The source's own session id (GA4 `ga_session_id`, UA `visitId`, Snowplow `domain_sessionid`).
     pub source_session_id: &'a str,
+    /// The source's own statement that the session is engaged by this hit (GA4's
+    /// `session_engaged` parameter, `"1"` or `"0"`); `None` where the source says nothing.
+    pub session_engaged: Option<bool>,
     /// The source's own event id, used to drop duplicate events.
     pub event_id: &'a str,
     /// Full URL where known, else a path.

@@ -1,10 +1,12 @@
 // Compare: the rules panel's rules (left) against another preset (right) over the same days,
-// every KPI side by side with the difference.
+// every KPI side by side with the difference; then the same rules against the platform's own
+// sessions, where the hits carry them (./fidelity.ts).
 
 import { h } from '../dom';
 import * as fmt from '../format';
 import { api, type Kpis, type RulesInput } from '../ipc';
 import { rulesLabel, samePlaceAs } from '../rules';
+import { fidelitySection } from './fidelity';
 import type { Shown, ViewContext } from './view';
 
 /** The preset compared against, kept while the rules change. */
@@ -33,7 +35,7 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
   const presets = ctx.choices?.presets ?? [];
   const other = otherPreset ?? presets.find((p) => p.id !== left.preset)?.id ?? left.preset;
   const right: RulesInput = samePlaceAs(left, other);
-  const c = await api.compareRules(left, right, ctx.state.range);
+  const [c, fidelity] = await Promise.all([api.compareRules(left, right, ctx.state.range), api.fidelity(left, ctx.state.range)]);
   const picker = h(
     'select',
     {
@@ -62,7 +64,7 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
       h('td', { class: 'num diff' }, diff === null ? '—' : r.diff(diff)),
     );
   });
-  const node = h(
+  const presetsCard = h(
     'section',
     { class: 'card compare', id: 'compare', attrs: { 'aria-labelledby': 'compare-title' } },
     h(
@@ -99,5 +101,6 @@ export async function renderCompare(ctx: ViewContext): Promise<Shown> {
       ),
     ),
   );
+  const node = h('div', {}, presetsCard, fidelitySection(fidelity));
   return { node, rules: c.left.rules, period: c.period, span: null };
 }

@@ -11,6 +11,8 @@
 //!   parameters and click ids. `traffic_source` is the user's first-touch acquisition, not this
 //!   event's, so it is never used for a hit. `srsltid` (Google's organic Merchant Center
 //!   listings) is not an ad click id and is left out.
+//! - `session_engaged` (an event parameter GA4 sets to `1` once the session is engaged, `0`
+//!   before) is kept on the hit, so the GA4 preset's engagement follows GA4's own verdict.
 //! - interaction: GA4 has no non-interaction flag of its own, and its automatic events
 //!   (`session_start`, `first_visit`, `user_engagement`, `scroll`) all come from a visitor who
 //!   is on the page, so every event counts as an interaction, except one that carries a
@@ -184,6 +186,10 @@ impl<'a> Event<'a> {
             client_id: text_of(&self.user_pseudo_id)?,
             user_id: text_of(&self.user_id)?,
             session_id: self.param("ga_session_id")?,
+            session_engaged: match self.param("session_engaged")?.trim() {
+                "" => None,
+                flag => Some(flag == "1"),
+            },
             url: self.param("page_location")?,
             referrer: self.param("page_referrer")?,
             tags,
@@ -202,6 +208,7 @@ struct Hit<'a> {
     client_id: Cow<'a, str>,
     user_id: Cow<'a, str>,
     session_id: Cow<'a, str>,
+    session_engaged: Option<bool>,
     url: Cow<'a, str>,
     referrer: Cow<'a, str>,
     /// source, medium, campaign, term, content
@@ -221,6 +228,7 @@ impl Hit<'_> {
             client_id: &self.client_id,
             user_id: &self.user_id,
             source_session_id: &self.session_id,
+            session_engaged: self.session_engaged,
             url: &self.url,
             referrer: &self.referrer,
             tags: CampaignTags {
@@ -275,6 +283,22 @@ mod tests {
         let cart = &sink.hits[4];
         assert_eq!((cart.url.as_str(), cart.user_id.as_str()), ("https://shop.example/cart", "CRM-48151623"));
         assert_eq!(cart.tags, <[String; 7]>::default(), "first-touch traffic_source (bing/organic) is not a hit's");
+    }
+
+    #[test]
+    fn session_engaged_is_kept_where_the_event_carries_it() {
+        let sink = MemorySink::read(FIXTURE, &ImportOptions::default()).unwrap();
+        let got: Vec<_> = sink.hits.iter().map(|h| (h.event.as_str(), h.session_engaged)).collect();
+        assert_eq!(
+            got,
+            [
+                ("session_start", Some(false)),
+                ("page_view", None),
+                ("user_engagement", Some(true)),
+                ("video_progress", None),
+                ("page_view", None),
+            ]
+        );
     }
 
     #[test]

@@ -58,6 +58,7 @@ impl<'r, F: Fn(usize) -> Option<&'r str>> MappedRow<'r, F> {
             client_id: self.get(Field::ClientId),
             user_id: self.get(Field::UserId),
             source_session_id: self.get(Field::SessionId),
+            session_engaged: None,
             event_id: self.get(Field::EventId),
             url,
             referrer: self.get(Field::Referrer),

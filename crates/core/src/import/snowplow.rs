@@ -395,6 +395,7 @@ impl Layout {
             client_id,
             user_id: get(self.user_id),
             source_session_id: get(self.domain_sessionid),
+            session_engaged: None,
             event_id: get(self.event_id),
             url: get(self.page_url),
             referrer: get(self.page_referrer),

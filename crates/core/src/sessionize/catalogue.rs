@@ -141,7 +141,7 @@ const OFF_SPLIT: &str = "No split";
 const NO_LIMIT: &str = "No limit";
 
 /// Every rule, in the order of docs/session-rules.md.
-pub static RULES: [Rule; 27] = [
+pub static RULES: [Rule; 29] = [
     Rule {
         id: "timeout",
         title: "Session timeout",
@@ -248,6 +248,19 @@ pub static RULES: [Rule; 27] = [
         main: false,
         get: |r| Value::Switch(r.direct_session_adopts_campaign),
         set: |r, v| r.direct_session_adopts_campaign = switch(v),
+    },
+    Rule {
+        id: "first-source",
+        title: "Direct sessions take their first source",
+        help: "A session that began direct takes the first campaign or referral of its hits, as GA4's export \
+               reads; GA4's session_start and first_visit events bring none.",
+        kind: RuleKind::Switch {
+            on: "A direct session takes its first campaign or referral",
+            off: "The session keeps its first hit's source",
+        },
+        main: false,
+        get: |r| Value::Switch(r.direct_session_takes_first_source),
+        set: |r, v| r.direct_session_takes_first_source = switch(v),
     },
     Rule {
         id: "referrer-change",
@@ -403,6 +416,19 @@ pub static RULES: [Rule; 27] = [
         main: false,
         get: |r| Value::List(r.engagement.key_events.clone()),
         set: |r, v| r.engagement.key_events = list(v),
+    },
+    Rule {
+        id: "engaged-as-recorded",
+        title: "Engaged as the source recorded it",
+        help: "Where the hits carry the source's own engagement flag (GA4 export: session_engaged), it decides \
+               whether the session is engaged.",
+        kind: RuleKind::Switch {
+            on: "The source's own engagement flag decides where the hits carry it",
+            off: "Decided by the rules above",
+        },
+        main: false,
+        get: |r| Value::Switch(r.engagement.as_recorded),
+        set: |r, v| r.engagement.as_recorded = switch(v),
     },
 ];
 
@@ -668,6 +694,7 @@ mod tests {
             ("campaign-change", "on"),
             ("direct-keeps-campaign", "on"),
             ("direct-adopts-campaign", "on"),
+            ("first-source", "off"),
             ("referrer-change", "on"),
             ("exclude-referrer", "pay.example"),
             ("click-id-campaign", "on"),
@@ -684,6 +711,7 @@ mod tests {
             ("engaged-pageviews", "3"),
             ("engaged-heartbeats", "4"),
             ("key-event", "sign_up, purchase"),
+            ("engaged-as-recorded", "off"),
         ];
         assert_eq!(changed.len(), RULES.len());
         let json = |r: &RuleSet| serde_json::to_value(r).unwrap();

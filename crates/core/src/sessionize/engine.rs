@@ -185,6 +185,8 @@ struct Lookups {
     is_bot: Vec<bool>,
     non_interaction_event: Vec<bool>,
     key_event: Vec<bool>,
+    /// Per event id: the event brings no source (see [`GA4_SESSION_MARKERS`]).
+    sourceless_event: Vec<bool>,
     /// Per campaign id: the value campaign changes compare.
     campaign_value: Vec<u32>,
     /// Per referrer id: what it brings to a page of the main site (that of url id 1)...
@@ -197,6 +199,11 @@ struct Lookups {
 
 /// The traffic-source id of a direct arrival; classified sources are numbered from 1.
 const DIRECT_TRAFFIC: u32 = 0;
+
+/// GA4's automatic events that mark a session's (and a new user's) start. They repeat the
+/// landing page's parameters; under [`RuleSet::direct_session_takes_first_source`] they bring
+/// no source, as the export's session source is read from the other events.
+const GA4_SESSION_MARKERS: [&str; 2] = ["session_start", "first_visit"];
 
 impl Lookups {
     fn new(table: &HitTable, rules: &RuleSet) -> Lookups {
@@ -247,6 +254,11 @@ impl Lookups {
             is_bot,
             non_interaction_event: named(&rules.non_interaction_events),
             key_event: named(&rules.engagement.key_events),
+            sourceless_event: d
+                .events
+                .iter()
+                .map(|e| rules.direct_session_takes_first_source && GA4_SESSION_MARKERS.contains(&e.as_str()))
+                .collect(),
             campaign_value,
             referrer_source,
             referrer_source_elsewhere,
@@ -310,6 +322,9 @@ const ASSET: u8 = 8;
 const KEY_EVENT: u8 = 16;
 /// An event named in the rule set's non-interaction events: a heartbeat such as `page_ping`.
 const HEARTBEAT: u8 = 32;
+/// The source's own engagement flag, read under [`super::EngagementRule::as_recorded`].
+const RECORDED_ENGAGED: u8 = 64;
+const RECORDED_NOT_ENGAGED: u8 = 128;
 
 /// Sessionize `table` under `rules` (checked first).
 pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
@@ -350,11 +365,18 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
             HitType::Asset => ASSET,
         };
         let heartbeat = kind == EVENT && lookups.non_interaction_event[event];
+        let recorded = match table.session_engaged[i] {
+            Some(true) if rules.engagement.as_recorded => RECORDED_ENGAGED,
+            Some(false) if rules.engagement.as_recorded => RECORDED_NOT_ENGAGED,
+            _ => 0,
+        };
         let flags = kind
             | if interaction { INTERACTION } else { 0 }
             | if lookups.key_event[event] { KEY_EVENT } else { 0 }
-            | if heartbeat { HEARTBEAT } else { 0 };
-        let source = if interaction || !rules.interaction_only { lookups.source(table, i) } else { Source::None };
+            | if heartbeat { HEARTBEAT } else { 0 }
+            | recorded;
+        let brings_source = (interaction || !rules.interaction_only) && !lookups.sourceless_event[event];
+        let source = if brings_source { lookups.source(table, i) } else { Source::None };
         let slot = &mut cursor[g as usize];
         packed[*slot as usize] =
             Packed { ts_ms: table.ts_ms[i], row: i as u32, source: source.pack(), user: table.user[i], flags };
@@ -422,6 +444,8 @@ struct Open {
     next_midnight: i64,
     next_hour: i64,
     burst_ended: bool,
+    /// What the source's own engagement flags of its hits say: engaged once one says so.
+    recorded_engaged: Option<bool>,
 }
 
 /// The hit a session is attributed to: its campaign, referrer and page (for the site's host).
@@ -601,6 +625,11 @@ impl Walk<'_> {
                     Decision::Split(StartReason::ReferrerChange)
                 }
             }
+            Source::Campaign(_) | Source::Referral(_)
+                if r.direct_session_takes_first_source && s.arrival.source == Source::Direct =>
+            {
+                Decision::Adopt
+            }
             _ => Decision::Continue,
         }
     }
@@ -649,6 +678,7 @@ impl Walk<'_> {
             next_midnight: if self.rules.split_at_midnight { self.days.next_midnight(ts) } else { i64::MAX },
             next_hour: if self.rules.split_at_hour { (ts.div_euclid(MS_PER_HOUR) + 1) * MS_PER_HOUR } else { i64::MAX },
             burst_ended: false,
+            recorded_engaged: None,
         }
     }
 
@@ -687,6 +717,11 @@ impl Walk<'_> {
         }
         if hit.flags & HEARTBEAT != 0 {
             s.heartbeats += 1;
+        }
+        if hit.flags & RECORDED_ENGAGED != 0 {
+            s.recorded_engaged = Some(true);
+        } else if hit.flags & RECORDED_NOT_ENGAGED != 0 {
+            s.recorded_engaged.get_or_insert(false);
         }
         if hit.user != 0 {
             s.user = hit.user;
@@ -735,7 +770,7 @@ impl Walk<'_> {
             Some(min) => s.heartbeats >= min,
             None => span > i64::from(e.min_duration_s) * 1000,
         };
-        let engaged = long_enough || s.pageviews >= e.min_pageviews || s.key_events > 0;
+        let engaged = s.recorded_engaged.unwrap_or(long_enough || s.pageviews >= e.min_pageviews || s.key_events > 0);
         let bounce = match r.bounce {
             BounceRule::OneInteractionHit => s.interaction_hits <= 1,
             BounceRule::NotEngaged => !engaged,

@@ -310,7 +310,7 @@ impl FromStr for DurationRule {
 /// hits carry no such time, so the session's span stands in for it. With `min_heartbeats` the
 /// time is counted in heartbeats instead, as Snowplow counts page pings: at least that many
 /// heartbeats (events named in [`RuleSet::non_interaction_events`]) make the session engaged,
-/// and its span no longer does.
+/// and its span no longer does. With `as_recorded`, hits that carry GA4's own verdict decide.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct EngagementRule {
     pub min_duration_s: u32,
@@ -320,6 +320,11 @@ pub struct EngagementRule {
     /// Left out of the JSON when off, so rule sets from before it hash as they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_heartbeats: Option<u32>,
+    /// Where a session's hits carry the source's own engagement flag (the GA4 export's
+    /// `session_engaged`), the session is engaged exactly when one of them says so; the rules
+    /// above decide for sessions whose hits say nothing. Left out of the JSON when off.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub as_recorded: bool,
 }
 
 impl Default for EngagementRule {
@@ -329,6 +334,7 @@ impl Default for EngagementRule {
             min_pageviews: 2,
             key_events: vec!["purchase".into()],
             min_heartbeats: None,
+            as_recorded: false,
         }
     }
 }
@@ -378,6 +384,11 @@ pub struct RuleSet {
     /// Matomo: a running visit whose source is direct takes a campaign arriving later instead of
     /// being split by it.
     pub direct_session_adopts_campaign: bool,
+    /// GA4 export: a session that began direct takes the first campaign or referral of its hits
+    /// (where no split rule starts a new session there); GA4's automatic `session_start` and
+    /// `first_visit` events bring no source. Left out of the JSON when off.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub direct_session_takes_first_source: bool,
     /// A new traffic source starts a new session: an external referrer counts by the source /
     /// medium it is classified as (every google.* search domain is google / organic), compared
     /// with the session's own (its tags' or its referrer's), never by host; the same source again
@@ -426,7 +437,13 @@ pub enum Preset {
     UniversalAnalytics,
     /// GA4 ("[GA4] About sessions", "engaged sessions" help pages): 30 min timeout (settable up
     /// to 7 h 55 min), no midnight or campaign split; bounce = not engaged (engaged: > 10 s, two
-    /// page views or a key event); duration = last − first.
+    /// page views or a key event); duration = last − first. On GA4's BigQuery export it follows
+    /// the export's own session semantics: a session that began direct takes the first non-direct
+    /// source of its events other than `session_start` / `first_visit`, and engagement is the
+    /// export's `session_engaged` where the events carry it. GA4 keeps `ga_session_id` for the
+    /// life of the session on the device, so where the export lacks events that kept a session
+    /// alive (filtered, or never exported) a gap longer than the timeout splits it here and not
+    /// in GA4; `sessionlens fidelity` counts such splits (docs/session-rules.md).
     Ga4,
     /// Adobe Analytics ("Visit" in the Analytics components guide, bot rules): 30 min timeout,
     /// visits cut at 12 h, at 2,500 hits, and by more than 100 hits in under 100 s; no midnight
@@ -613,6 +630,7 @@ impl RuleSet {
             split_on_campaign_change: false,
             direct_keeps_campaign: false,
             direct_session_adopts_campaign: false,
+            direct_session_takes_first_source: false,
             split_on_referrer_change: false,
             referral_exclusions: Vec::new(),
             click_id_is_campaign: false,
@@ -639,7 +657,11 @@ impl RuleSet {
                 duration: DurationRule::LastInteractionMinusFirst,
                 ..base
             },
-            Preset::Ga4 => base,
+            Preset::Ga4 => RuleSet {
+                direct_session_takes_first_source: true,
+                engagement: EngagementRule { as_recorded: true, ..EngagementRule::default() },
+                ..base
+            },
             Preset::Adobe => RuleSet {
                 max_session_length_s: Some(12 * 3600),
                 max_hits_per_session: Some(2_500),
@@ -820,11 +842,12 @@ mod tests {
             let json = serde_json::to_string(&RuleSet::preset(*preset)).unwrap();
             assert!(added.iter().all(|key| !json.contains(key)), "{json}");
         }
-        // Pinned: stored session runs are keyed by these, so a change recomputes them all.
+        // Pinned: stored session runs are keyed by these, so a change recomputes them all. GA4's
+        // changed once, on purpose, when it took the GA4 export's session source and engagement.
         let hashes: Vec<String> = Preset::ALL[..8].iter().map(|p| RuleSet::preset(*p).hash()).collect();
         let pinned = [
             "a5a89980294f2203",
-            "3b6502500bad23c4",
+            "b26207f611342a78",
             "8705abd715aad9ac",
             "82101a04f472aed4",
             "1d5d6432f8e9762a",

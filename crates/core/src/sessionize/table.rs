@@ -90,6 +90,9 @@ pub struct HitTable {
     pub(crate) user_agent: Vec<u32>,
     pub(crate) ip: Vec<u32>,
     pub(crate) campaign: Vec<u32>,
+    /// The source's statement that the hit's session is engaged by then (see
+    /// [`HitRow::session_engaged`]).
+    pub(crate) session_engaged: Vec<Option<bool>>,
     pub(crate) dict: Dictionaries,
     /// The project's secret salt, from which the fingerprint identity's daily salts derive.
     pub(crate) salt: String,
@@ -126,6 +129,7 @@ pub struct HitView<'t> {
     pub user_agent: &'t str,
     pub ip: &'t str,
     pub campaign: &'t Campaign,
+    pub session_engaged: Option<bool>,
 }
 
 impl HitTable {
@@ -157,13 +161,14 @@ impl HitTable {
             user_agent: &d.user_agents[self.user_agent[i] as usize],
             ip: &d.ips[self.ip[i] as usize],
             campaign: &d.campaigns[self.campaign[i] as usize],
+            session_engaged: self.session_engaged[i],
         }
     }
 
     /// Approximate heap bytes held (columns and dictionaries).
     pub fn heap_bytes(&self) -> usize {
         let n = self.len();
-        let columns = n * (8 + 1 + 1 + 4 * 9);
+        let columns = n * (8 + 1 + 1 + 1 + 4 * 9);
         let strings = |v: &[String]| v.iter().map(|s| s.capacity() + 24).sum::<usize>();
         let d = &self.dict;
         columns
@@ -201,7 +206,7 @@ impl HitTable {
                 )));
             }
         }
-        if self.hit_type.len() != n || self.interaction.len() != n {
+        if self.hit_type.len() != n || self.interaction.len() != n || self.session_engaged.len() != n {
             return Err(crate::Error::InvalidInput("the hit columns differ in length".into()));
         }
         self.sort();
@@ -273,6 +278,7 @@ impl HitTable {
             .then_with(|| text(&self.user_agent, &d.user_agents))
             .then_with(|| text(&self.ip, &d.ips))
             .then_with(|| d.campaigns[self.campaign[a] as usize].cmp(&d.campaigns[self.campaign[b] as usize]))
+            .then_with(|| self.session_engaged[a].cmp(&self.session_engaged[b]))
     }
 
     fn sort(&mut self) {
@@ -297,6 +303,7 @@ impl HitTable {
         apply(&mut self.user_agent, &order);
         apply(&mut self.ip, &order);
         apply(&mut self.campaign, &order);
+        apply(&mut self.session_engaged, &order);
     }
 }
 
@@ -335,6 +342,7 @@ impl HitTableBuilder {
         t.referrer.push(intern(referrers, &mut d.referrers, row.referrer));
         t.user_agent.push(intern(agents, &mut d.user_agents, row.user_agent));
         t.ip.push(intern(ips, &mut d.ips, row.ip));
+        t.session_engaged.push(row.session_engaged);
         let tags = &row.tags;
         if *tags == CampaignTags::default() {
             t.campaign.push(0);

@@ -40,9 +40,10 @@ impl Project {
         t.ts_ms.reserve_exact(n);
         t.hit_type.reserve_exact(n);
         t.interaction.reserve_exact(n);
+        t.session_engaged.reserve_exact(n);
         let mut stmt = conn.prepare(
             "SELECT ts_ms, hit_type, interaction, event_name_id, client_id, user_id, source_session_id, url_id,
-                    referrer_id, user_agent_id, ip_id, campaign_id
+                    referrer_id, user_agent_id, ip_id, campaign_id, session_engaged
              FROM hit",
         )?;
         let mut rows = stmt.query([])?;
@@ -67,6 +68,7 @@ impl Project {
             t.user_agent.push(id(9)?);
             t.ip.push(id(10)?);
             t.campaign.push(id(11)?);
+            t.session_engaged.push(row.get::<_, Option<i64>>(12)?.map(|v| v != 0));
         }
         t.seal()
     }

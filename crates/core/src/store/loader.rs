@@ -260,7 +260,7 @@ impl Dictionaries {
 }
 
 /// A hit as stored, in the column order of [`insert_hits_sql`] after `file_id`.
-type EncodedHit = [Option<i64>; 12];
+type EncodedHit = [Option<i64>; 13];
 
 /// What the encoder hands the writer.
 #[derive(Default)]
@@ -507,6 +507,7 @@ impl<'a> Sink for Encoder<'a> {
             self.optional_string_id(USER_AGENT, row.user_agent),
             self.ip_id(row.ip),
             self.campaign_id(row),
+            row.session_engaged.map(i64::from),
         ];
         self.batch.hits.push(hit);
         let s = &mut self.summary;
@@ -667,10 +668,10 @@ fn bind_hits(statement: &mut Statement<'_>, file_id: i64, hits: &[EncodedHit]) -
 
 /// `INSERT INTO hit ... VALUES (...), (...)` for `rows` rows.
 fn insert_hits_sql(rows: usize) -> String {
-    let one = format!("({})", ["?"; 13].join(", "));
+    let one = format!("({})", ["?"; 14].join(", "));
     format!(
         "INSERT INTO hit (file_id, ts_ms, hit_type, interaction, event_name_id, client_id, user_id, source_session_id,
-                          url_id, referrer_id, user_agent_id, ip_id, campaign_id) VALUES {}",
+                          url_id, referrer_id, user_agent_id, ip_id, campaign_id, session_engaged) VALUES {}",
         vec![one; rows].join(", ")
     )
 }

@@ -2,6 +2,7 @@
 
 mod delete;
 mod discrepancy;
+mod fidelity;
 mod import;
 mod metrics;
 mod pathological;
