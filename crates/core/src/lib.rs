@@ -13,7 +13,7 @@
 //!   [`import::Sink`]; a malformed row is a reject, never the end of the file.
 //! - [`model`]: the rows that cross from importers into the store.
 //! - [`store`]: the `.sessionlens` project file (SQLite): migrations, the bulk loader, queries,
-//!   deleting a file's data, stored sessions, and the hits and ad data read back.
+//!   deleting a file's data, stored sessions, the hits and ad data read back, and saved views.
 //! - [`sessionize`]: hits → sessions under a [`sessionize::RuleSet`] that can reproduce each
 //!   analytics tool's rules (`docs/session-rules.md`); pure, over an in-memory hit table.
 //! - [`classify`]: a session's source, medium, campaign, channel, device and bot status.

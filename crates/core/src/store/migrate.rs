@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "campaign_mapping", include_str!("../../migrations/0003_campaign_mapping.sql")),
     (4, "reported_sessions", include_str!("../../migrations/0004_reported_sessions.sql")),
     (5, "ad_period_totals", include_str!("../../migrations/0005_ad_period_totals.sql")),
+    (6, "views", include_str!("../../migrations/0006_views.sql")),
 ];
 
 /// The schema version this build writes.
