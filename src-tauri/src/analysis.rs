@@ -65,7 +65,7 @@ impl LoadedData {
 }
 
 /// The rules the UI asks for: a preset, and the rules the panel changed.
-#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RulesInput {
     /// A preset id, e.g. `ga4` (see [`RuleChoices::presets`]).

@@ -16,6 +16,7 @@ use crate::dto::{FileDeleted, FormatInfo, ImportProgress, ImportSummary, Project
 use crate::error::AppError;
 use crate::exports::{self, ChartFormat, CsvTable, ReportSettings, SavedFile};
 use crate::import_wizard::{FileImportOptions, ImportPreview};
+use crate::views::{NamedView, SavedViews, ViewState};
 use crate::workspace::Workspace;
 
 /// Run `work` on the blocking pool with the app's [`Workspace`].
@@ -93,6 +94,30 @@ pub async fn map_campaign(
     utm_campaign: String,
 ) -> Result<(), AppError> {
     blocking(app, move |ws| ws.map_campaign(&CampaignMapping { platform, ad_campaign, utm_campaign })).await
+}
+
+/// The open project's view last shown (to restore) and its named views.
+#[tauri::command]
+pub async fn saved_views(app: AppHandle) -> Result<SavedViews, AppError> {
+    blocking(app, |ws| ws.saved_views()).await
+}
+
+/// Keep the rules, days and tab shown in the open project, to show them when it opens again.
+#[tauri::command]
+pub async fn remember_view(app: AppHandle, view: ViewState) -> Result<(), AppError> {
+    blocking(app, move |ws| ws.remember_view(&view)).await
+}
+
+/// Save the rules and days of `view` under `name` in the open project; returns the named views.
+#[tauri::command]
+pub async fn save_named_view(app: AppHandle, name: String, view: ViewState) -> Result<Vec<NamedView>, AppError> {
+    blocking(app, move |ws| ws.save_named_view(&name, &view)).await
+}
+
+/// Delete the open project's view named `name`; returns the named views left.
+#[tauri::command]
+pub async fn delete_named_view(app: AppHandle, name: String) -> Result<Vec<NamedView>, AppError> {
+    blocking(app, move |ws| ws.delete_named_view(&name)).await
 }
 
 #[tauri::command]

@@ -12,6 +12,7 @@ pub mod dto;
 pub mod error;
 pub mod exports;
 pub mod import_wizard;
+pub mod views;
 pub mod workspace;
 
 use std::path::PathBuf;
@@ -41,6 +42,10 @@ pub fn run() {
             commands::cancel_import,
             commands::delete_file,
             commands::map_campaign,
+            commands::saved_views,
+            commands::remember_view,
+            commands::save_named_view,
+            commands::delete_named_view,
             commands::list_rejects,
             commands::export_rejects,
             commands::recent_projects,

@@ -1,5 +1,5 @@
-//! What the app holds between commands: the open project, the running import's stop switch and
-//! the recent-projects list. Everything here is plain Rust over `sessionlens_core` (no Tauri),
+//! What the app holds between commands: the open project, the running import's stop switch,
+//! the recent-projects list and the views kept in the project. Everything here is plain Rust over `sessionlens_core` (no Tauri),
 //! so it is tested without a window; `commands.rs` only forwards to it.
 //!
 //! Reads go through the open project's connection. An import writes through a second
@@ -26,6 +26,7 @@ use crate::dto::{
 use crate::error::{AppError, IMPORT_RUNNING};
 use crate::exports::{self, CsvTable, ReportSettings, SavedFile, Subject};
 use crate::import_wizard::{self, FileImportOptions, ImportPreview};
+use crate::views::{self, NamedView, SavedViews, ViewState};
 
 /// Progress goes to the UI at most this often (so the bar moves several times a second).
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -40,6 +41,8 @@ struct OpenProject {
     is_demo: bool,
     /// Hits and ad data for the analysis screens, read on first use and dropped by an import.
     data: Option<Arc<LoadedData>>,
+    /// The view shown while an import held the project, kept once the import is done.
+    unsaved_view: Option<ViewState>,
 }
 
 /// What the app shows when its UI first asks, as the command line chose.
@@ -87,6 +90,10 @@ impl Workspace {
     pub fn open_project(&self, path: &Path) -> Result<ProjectView, AppError> {
         let shown = self.open_at(path, false)?;
         self.remember(path);
+        if let Some(open) = lock(&self.open).as_ref() {
+            // For the clients screen's "last opened"; a project on a read-only disk still opens.
+            let _ = open.project.mark_opened();
+        }
         Ok(shown)
     }
 
@@ -100,7 +107,7 @@ impl Workspace {
         self.refuse_while_importing()?;
         let path = std::path::absolute(path).map_err(|e| AppError::io(path, e))?;
         let project = Project::open(&path)?;
-        let open = OpenProject { project, path, is_demo, data: None };
+        let open = OpenProject { project, path, is_demo, data: None, unsaved_view: None };
         let shown = view(&open)?;
         *lock(&self.open) = Some(open);
         Ok(shown)
@@ -185,6 +192,10 @@ impl Workspace {
         drop(running);
         if let Some(open) = lock(&self.open).as_mut() {
             open.data = None;
+            if let Some(view) = open.unsaved_view.take() {
+                // A convenience: failing to keep it does not fail the import.
+                let _ = open.project.set_last_view(&view.to_json());
+            }
         }
         Ok(ImportSummary { files: outcomes, cancelled, project: self.project_info()? })
     }
@@ -211,6 +222,47 @@ impl Workspace {
         open.project.add_campaign_mapping(mapping)?;
         open.data = None;
         Ok(())
+    }
+
+    /// The open project's view last shown and its named views.
+    pub fn saved_views(&self) -> Result<SavedViews, AppError> {
+        let guard = lock(&self.open);
+        views::saved_views(&guard.as_ref().ok_or_else(AppError::no_project)?.project)
+    }
+
+    /// Keep `view` in the open project as the view to show when it opens again. While an
+    /// import holds the project it is kept once the import is done.
+    pub fn remember_view(&self, view: &ViewState) -> Result<(), AppError> {
+        view.check()?;
+        let importing = lock(&self.import).is_some();
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(AppError::no_project)?;
+        if importing {
+            open.unsaved_view = Some(view.clone());
+            return Ok(());
+        }
+        Ok(open.project.set_last_view(&view.to_json())?)
+    }
+
+    /// Save the rules and days of `view` in the open project under `name` (replacing a view of
+    /// that name); returns the named views.
+    pub fn save_named_view(&self, name: &str, view: &ViewState) -> Result<Vec<NamedView>, AppError> {
+        self.refuse_while_importing()?;
+        let view = ViewState { tab: None, ..view.clone() };
+        view.check()?;
+        let guard = lock(&self.open);
+        let project = &guard.as_ref().ok_or_else(AppError::no_project)?.project;
+        project.save_named_view(name, &view.to_json())?;
+        views::named_views(project)
+    }
+
+    /// Delete the open project's view named `name`; returns the named views left.
+    pub fn delete_named_view(&self, name: &str) -> Result<Vec<NamedView>, AppError> {
+        self.refuse_while_importing()?;
+        let guard = lock(&self.open);
+        let project = &guard.as_ref().ok_or_else(AppError::no_project)?.project;
+        project.delete_named_view(name)?;
+        views::named_views(project)
     }
 
     /// Stop the running import, if any. It returns (with `cancelled`) once it has rolled back.
@@ -450,6 +502,7 @@ mod tests {
 
     use crate::error::NO_PROJECT;
     use crate::import_wizard::ColumnChoice;
+    use crate::views::SavedViews;
 
     /// The hits of the demo's traffic file (every line but the header and the 3 broken rows).
     const DEMO_HITS: u64 = 9_815;
@@ -648,6 +701,77 @@ mod tests {
         assert_eq!(s.ws.map_campaign(&blank).unwrap_err().code, "invalid_input");
         s.ws.close_project().unwrap();
         assert_eq!(s.ws.map_campaign(&mapping).unwrap_err().code, NO_PROJECT);
+    }
+
+    fn view(preset: &str, changes: &[(&str, &str)], range: Option<(&str, &str)>, tab: Option<&str>) -> ViewState {
+        ViewState {
+            rules: RulesInput {
+                preset: preset.into(),
+                changes: changes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            },
+            range: range.map(|(from, to)| DayRange { from: from.into(), to: to.into() }),
+            tab: tab.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_view_shown_and_named_views_are_kept_in_the_project_and_come_back_when_it_opens() {
+        let s = setup();
+        let path = s.path("acme.sessionlens");
+        s.ws.open_project(&path).unwrap();
+        assert_eq!(s.ws.saved_views().unwrap(), SavedViews { last: None, named: vec![] });
+        let ua = view("ua", &[("timeout", "1h")], Some(("2026-11-01", "2026-11-14")), Some("compare"));
+        s.ws.remember_view(&ua).unwrap();
+        let named = s.ws.save_named_view(" UA legacy ", &ua).unwrap();
+        assert_eq!((named[0].name.as_str(), &named[0].view), ("UA legacy", &ViewState { tab: None, ..ua.clone() }));
+        s.ws.save_named_view("GA4 as configured", &view("ga4", &[], None, None)).unwrap();
+        s.ws.close_project().unwrap();
+
+        s.ws.open_project(&path).unwrap();
+        let saved = s.ws.saved_views().unwrap();
+        assert_eq!(saved.last, Some(ua.clone()));
+        let names: Vec<_> = saved.named.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["GA4 as configured", "UA legacy"]);
+        let left = s.ws.delete_named_view("ua legacy").unwrap();
+        assert_eq!(left.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["GA4 as configured"]);
+
+        // Views are checked before they are kept, and one this build cannot compute is left out.
+        let refused = |e: AppError| (e.code, e.message);
+        let (code, message) =
+            refused(s.ws.remember_view(&view("ga4", &[("bounce", "sometimes")], None, None)).unwrap_err());
+        assert!(code == "invalid_input" && message.contains("sometimes"), "{message}");
+        assert_eq!(s.ws.remember_view(&view("ga4", &[], None, Some("settings"))).unwrap_err().code, "invalid_input");
+        let backwards = view("ga4", &[], Some(("2026-11-14", "2026-11-01")), None);
+        assert_eq!(s.ws.save_named_view("Backwards", &backwards).unwrap_err().code, "invalid_input");
+        assert_eq!(s.ws.save_named_view("  ", &ua).unwrap_err().code, "invalid_input");
+        let other = Project::open(&path).unwrap();
+        other.set_last_view(r#"{"rules":{"preset":"gone","changes":{}},"range":null,"tab":"dashboard"}"#).unwrap();
+        other
+            .save_named_view("Gone", r#"{"rules":{"preset":"ga4","changes":{"no-such-rule":"on"}},"range":null}"#)
+            .unwrap();
+        let saved = s.ws.saved_views().unwrap();
+        assert_eq!((saved.last, saved.named.len()), (None, 1));
+
+        s.ws.close_project().unwrap();
+        assert_eq!(s.ws.saved_views().unwrap_err().code, NO_PROJECT);
+        assert_eq!(s.ws.remember_view(&ua).unwrap_err().code, NO_PROJECT);
+    }
+
+    #[test]
+    fn a_view_shown_while_an_import_holds_the_project_is_kept_when_it_is_done() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        let shown = view("ua", &[], None, Some("dashboard"));
+        let mut answers = Vec::new();
+        s.ws.import_files(&as_found(&[s.demo_traffic("t.csv")]), |_| {
+            if answers.is_empty() {
+                answers.push(s.ws.remember_view(&shown).map_err(|e| e.code));
+                answers.push(s.ws.save_named_view("UA", &shown).map(|_| ()).map_err(|e| e.code));
+            }
+        })
+        .unwrap();
+        assert_eq!(answers, [Ok(()), Err(IMPORT_RUNNING.to_string())]);
+        assert_eq!(s.ws.saved_views().unwrap().last, Some(shown));
     }
 
     #[test]
