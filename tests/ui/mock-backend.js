@@ -2,7 +2,8 @@
 // the app's commands (and the dialog plugin's) from an in-memory project, records every call
 // in window.__slCalls, and lets a test hold an import open (window.__slReleaseImport) to look
 // at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data
-// (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download).
+// (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download;
+// `lastView` and `namedViews`: the views the project kept).
 
 import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
 import CHOICES from '/__test/rule-choices.js';
@@ -59,7 +60,20 @@ const project = {
   ],
   /** The campaign mappings stored with `map_campaign`, as [platform, ad campaign, utm_campaign]. */
   mappings: [],
+  /** The view last shown ({rules, range, tab}) and the views saved under a name ({name, savedAt, view}). */
+  lastView: scenario.lastView ?? null,
+  namedViews: scenario.namedViews ?? [],
 };
+
+/** Save `view` under `name` as the app does: trimmed, replacing one of the same name in any case, listed by name. */
+function saveNamedView(name, view) {
+  const trimmed = name.trim();
+  if (!trimmed) return fail('invalid_input', 'a saved view needs a name');
+  project.namedViews = project.namedViews.filter((v) => v.name.toLowerCase() !== trimmed.toLowerCase());
+  project.namedViews.push({ name: trimmed, savedAt: '2024-04-02T09:30:00Z', view: { ...view, tab: null } });
+  project.namedViews.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+  return project.namedViews;
+}
 
 if (scenario.withReport) {
   project.files.push(file(4, 'ga4-traffic-acquisition-2024-03.csv', 'ga4-report', 'report', 12, 0, null, null, null));
@@ -454,6 +468,16 @@ mockIPC((cmd, args) => {
       }
       project.mappings.push([args.platform, args.adCampaign, args.utmCampaign]);
       return null;
+    case 'saved_views':
+      return { last: project.lastView, named: project.namedViews };
+    case 'remember_view':
+      project.lastView = args.view;
+      return null;
+    case 'save_named_view':
+      return saveNamedView(args.name, args.view);
+    case 'delete_named_view':
+      project.namedViews = project.namedViews.filter((v) => v.name.toLowerCase() !== args.name.trim().toLowerCase());
+      return project.namedViews;
     case 'compare_rules':
       return { period: args.range ?? { from: '2024-03-01', to: '2024-03-31' }, left: { rules: effectiveRules(args.left), kpis: kpis(effectiveRules(args.left)) }, right: { rules: effectiveRules(args.right), kpis: kpis(effectiveRules(args.right)) } };
     case 'plugin:dialog|open':

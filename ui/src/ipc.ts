@@ -26,10 +26,14 @@ import type { ChartFormat } from './bindings/ChartFormat';
 import type { CsvTable } from './bindings/CsvTable';
 import type { ReportSettings } from './bindings/ReportSettings';
 import type { SavedFile } from './bindings/SavedFile';
+import type { NamedView } from './bindings/NamedView';
+import type { SavedViews } from './bindings/SavedViews';
+import type { ViewState } from './bindings/ViewState';
 
 export type { AppError, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
 export type { CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput };
 export type { ChartFormat, CsvTable, ReportSettings, SavedFile };
+export type { NamedView, SavedViews, ViewState };
 export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
 export type { CauseView } from './bindings/CauseView';
@@ -115,6 +119,13 @@ export const api = {
   /** Stores in the project that the ad campaign's clicks land as `utmCampaign`; the next analysis uses it. */
   mapCampaign: (platform: string, adCampaign: string, utmCampaign: string) =>
     call<void>('map_campaign', { platform, adCampaign, utmCampaign }),
+  /** The open project's view last shown (to restore) and its named views. */
+  savedViews: () => call<SavedViews>('saved_views'),
+  /** Keeps the rules, days and tab shown in the project, to show them when it opens again. */
+  rememberView: (view: ViewState) => call<void>('remember_view', { view }),
+  /** Saves the rules and days of `view` under `name` (replacing a view of that name); resolves to the named views. */
+  saveNamedView: (name: string, view: ViewState) => call<NamedView[]>('save_named_view', { name, view }),
+  deleteNamedView: (name: string) => call<NamedView[]>('delete_named_view', { name }),
   compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
     call<CompareView>('compare_rules', { left, right, range }),
   /** Writes the PDF report of `rules` over `range` to `path` (from a save dialog). */

@@ -1,0 +1,138 @@
+// Client-ready and agency-ready (issue #15) against the mocked backend: the project opens on
+// the tab, rules and days it was left with; views saved under a name are picked, saved and
+// deleted in the rules panel. SCREENSHOTS=dir saves PNGs.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openApp, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function screenshot(page, name) {
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, name), fullPage: false });
+}
+
+/** The arguments of the last call to `cmd`. */
+function lastArgs(page, cmd) {
+  return page.evaluate((c) => window.__slCalls.filter((x) => x.cmd === c).at(-1)?.args, cmd);
+}
+
+/** Wait until the last call to `cmd` satisfies `test` (run in the page on its arguments, as a string). */
+function waitForCall(page, cmd, test) {
+  return page.waitForFunction(([c, t]) => {
+    const args = window.__slCalls.filter((x) => x.cmd === c).at(-1)?.args;
+    return args !== undefined && new Function('args', `return ${t}`)(args);
+  }, [cmd, test]);
+}
+
+const UA_WEEK = {
+  rules: { preset: 'ua', changes: { timeout: '1h' } },
+  range: { from: '2024-03-04', to: '2024-03-10' },
+  tab: 'discrepancy',
+};
+
+const NAMED = [
+  { name: 'GA4 as configured', savedAt: '2024-04-01T08:00:00Z', view: { rules: { preset: 'ga4', changes: {} }, range: null, tab: null } },
+  { name: 'UA legacy', savedAt: '2024-04-01T08:05:00Z', view: { rules: { preset: 'ua', changes: {} }, range: { from: '2024-03-01', to: '2024-03-15' }, tab: null } },
+];
+
+test('the project opens on the tab, rules and days it was left with, and keeps them as they change', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { lastView: UA_WEEK });
+  await page.getByRole('button', { name: 'Open demo project' }).click();
+  await page.locator('#discrepancy').waitFor();
+  assert.equal(await page.getByRole('tab', { name: 'Discrepancy' }).getAttribute('aria-selected'), 'true');
+  assert.equal(await page.locator('#rule-preset').inputValue(), 'ua');
+  assert.equal(await page.locator('#rule-timeout').inputValue(), '1h');
+  assert.deepEqual([await page.locator('#range-from').inputValue(), await page.locator('#range-to').inputValue()], ['2024-03-04', '2024-03-10']);
+  assert.deepEqual((await lastArgs(page, 'discrepancy')).rules, UA_WEEK.rules);
+  assert.ok(!(await page.evaluate(() => window.__slCalls.some((c) => c.cmd === 'dashboard'))), 'the default view is never computed');
+
+  await page.locator('#rule-timeout').fill('10m');
+  await page.locator('#rule-timeout').dispatchEvent('change');
+  await waitForCall(page, 'remember_view', "args.view.rules.changes.timeout === '10m'");
+  assert.deepEqual(await lastArgs(page, 'remember_view'), { view: { rules: { preset: 'ua', changes: { timeout: '10m' } }, range: UA_WEEK.range, tab: 'discrepancy' } });
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await waitForCall(page, 'remember_view', "args.view.tab === 'files'");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a project that kept nothing opens on its files with the default preset, and keeps nothing until something changes', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await page.getByRole('button', { name: 'Open demo project' }).click();
+  await page.locator('#files-table').waitFor();
+  await page.waitForFunction(() => window.__slCalls.some((c) => c.cmd === 'saved_views'));
+  assert.equal(await page.getByRole('tab', { name: 'Files' }).getAttribute('aria-selected'), 'true');
+  assert.ok(!(await page.evaluate(() => window.__slCalls.some((c) => c.cmd === 'remember_view'))));
+  await page.getByRole('tab', { name: 'Dashboard' }).click();
+  await waitForCall(page, 'remember_view', "args.view.tab === 'dashboard' && args.view.rules.preset === 'ga4' && args.view.range === null");
+  assert.match(await page.locator('#saved-views-none').textContent(), /None yet/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a named view is picked, saved and deleted in the rules panel', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { namedViews: NAMED });
+  await page.getByRole('button', { name: 'Open demo project' }).click();
+  await page.getByRole('tab', { name: 'Dashboard' }).click();
+  await page.waitForFunction(() => document.querySelector('#kpi-sessions .kpi-value')?.textContent === '754');
+  const picker = page.getByLabel('Saved view', { exact: true });
+  assert.deepEqual(await picker.locator('option').allTextContents(), ['Choose a saved view…', 'GA4 as configured', 'UA legacy']);
+  assert.equal(await picker.inputValue(), 'GA4 as configured', 'the default rules are the ones of that view');
+  await screenshot(page, 'saved-views.png');
+
+  // Picking a view shows its rules and days.
+  await picker.selectOption('UA legacy');
+  await waitForCall(page, 'dashboard', "args.rules.preset === 'ua' && args.range?.to === '2024-03-15'");
+  await page.waitForFunction(() => document.querySelector('#rule-preset')?.value === 'ua');
+  assert.equal(await page.locator('#range-from').inputValue(), '2024-03-01');
+  assert.equal(await page.locator('#saved-view-help').textContent(), 'Days 2024-03-01 to 2024-03-15. Saved 2024-04-01.');
+
+  // A changed rule is no saved view any more; saving it under a name keeps it.
+  await page.locator('#rule-timeout').fill('45m');
+  await page.locator('#rule-timeout').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('#saved-view')?.value === '');
+  assert.ok(await page.locator('#saved-view-delete').isDisabled());
+  await page.getByLabel('Save these rules and days as').fill('  UA, 45 minutes ');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.notice', { hasText: 'Saved the view “UA, 45 minutes”' }).waitFor();
+  assert.deepEqual(await lastArgs(page, 'save_named_view'), {
+    name: 'UA, 45 minutes',
+    view: { rules: { preset: 'ua', changes: { timeout: '45m' } }, range: { from: '2024-03-01', to: '2024-03-15' }, tab: null },
+  });
+  assert.equal(await picker.inputValue(), 'UA, 45 minutes');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'saved-view');
+
+  // The same name in another case replaces it.
+  await page.getByLabel('Save these rules and days as').fill('ua, 45 MINUTES');
+  await page.getByLabel('Save these rules and days as').press('Enter');
+  await page.locator('.notice', { hasText: 'Replaced the view “ua, 45 MINUTES”' }).waitFor();
+  assert.equal(await picker.locator('option').count(), 4);
+
+  // An empty name sends nothing.
+  const saves = await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'save_named_view').length);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'saved-view-name');
+  assert.equal(await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'save_named_view').length), saves);
+
+  await page.getByRole('button', { name: 'Delete the view ua, 45 MINUTES' }).click();
+  await page.locator('.notice', { hasText: 'Deleted the view “ua, 45 MINUTES”' }).waitFor();
+  assert.deepEqual(await lastArgs(page, 'delete_named_view'), { name: 'ua, 45 MINUTES' });
+  assert.deepEqual(await picker.locator('option').allTextContents(), ['Choose a saved view…', 'GA4 as configured', 'UA legacy']);
+  assert.equal(await page.locator('#rule-timeout').inputValue(), '45m', 'the rules shown stay');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
