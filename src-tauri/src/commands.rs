@@ -167,14 +167,15 @@ pub async fn discrepancy(
     blocking(app, move |ws| ws.discrepancy(&rules, range.as_ref())).await
 }
 
+/// The KPIs of each of `rules` over `range`, in total, by campaign and by day; the first is the
+/// one the others are measured against.
 #[tauri::command]
 pub async fn compare_rules(
     app: AppHandle,
-    left: RulesInput,
-    right: RulesInput,
+    rules: Vec<RulesInput>,
     range: Option<DayRange>,
 ) -> Result<CompareView, AppError> {
-    blocking(app, move |ws| ws.compare(&left, &right, range.as_ref())).await
+    blocking(app, move |ws| ws.compare(&rules, range.as_ref())).await
 }
 
 /// Write the PDF report under `rules` over `range` to `path` (chosen in a save dialog).

@@ -340,15 +340,11 @@ impl Workspace {
         analysis::discrepancy_view(&*self.loaded_data()?, &rules, range)
     }
 
-    /// The KPIs of two rule sets side by side.
-    pub fn compare(
-        &self,
-        left: &RulesInput,
-        right: &RulesInput,
-        range: Option<&DayRange>,
-    ) -> Result<CompareView, AppError> {
-        let (left, right, range) = (left.rule_set()?, right.rule_set()?, analysis::parse_range(range)?);
-        analysis::compare(&*self.loaded_data()?, &left, &right, range)
+    /// The KPIs of several rule sets side by side (the first is the baseline), in total, by
+    /// campaign and by day. Blocks while it sessionizes each: call it off the UI thread.
+    pub fn compare(&self, rules: &[RulesInput], range: Option<&DayRange>) -> Result<CompareView, AppError> {
+        let rule_sets = rules.iter().map(RulesInput::rule_set).collect::<Result<Vec<_>, _>>()?;
+        analysis::compare(&*self.loaded_data()?, &rule_sets, analysis::parse_range(range)?)
     }
 
     /// Writes the PDF report of the open project under `rules` over `range` to `path`.

@@ -136,3 +136,53 @@ test('a named view is picked, saved and deleted in the rules panel', async () =>
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('compare puts the rules panel beside every preset ticked, in total, by campaign and by day', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await page.getByRole('button', { name: 'Open demo project' }).click();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.locator('#compare-table').waitFor();
+  await page.getByRole('checkbox', { name: 'Matomo' }).check();
+  await page.waitForFunction(() => document.querySelector('#compare-table thead')?.textContent?.includes('Matomo'));
+  await page.getByRole('checkbox', { name: /Server-log/ }).check();
+  await page.waitForFunction(() => document.querySelector('#compare-table thead')?.textContent?.includes('Server-log'));
+  // Ticked presets come in the presets' order, each in the rules panel's time zone.
+  assert.deepEqual((await lastArgs(page, 'compare_rules')).rules.map((r) => r.preset), ['ga4', 'ua', 'matomo', 'server-log']);
+  const head = await page.locator('#compare-table thead th').allTextContents();
+  assert.deepEqual(head, ['Figure', 'Google Analytics 4', 'Universal Analytics', 'Difference', 'Matomo', 'Difference', 'Server-log heuristic', 'Difference']);
+  const sessions = await page.locator('#compare-table tbody tr').first().locator('th, td').allTextContents();
+  assert.equal(sessions.length, 8);
+  assert.deepEqual(sessions.slice(0, 4), ['Sessions', '754', '762', '+8']);
+  await screenshot(page, 'compare-presets.png');
+
+  // By campaign: one figure per preset, with the difference from the first column.
+  await page.getByRole('button', { name: 'By campaign' }).click();
+  const table = page.locator('#compare-breakdown-table');
+  await table.waitFor();
+  assert.equal(await page.getByRole('button', { name: 'By campaign' }).getAttribute('aria-pressed'), 'true');
+  assert.deepEqual(await table.locator('tbody tr').first().locator('td').allTextContents(), ['(not set)', '588', '594', '+6', '594', '+6', '588', '+0']);
+  await page.getByLabel('Figure').selectOption('Ad clicks');
+  await page.waitForFunction(() => document.querySelector('#compare-breakdown-table tbody tr:nth-child(2) td:nth-child(2)')?.textContent === '149');
+  assert.deepEqual(await table.locator('tbody tr').nth(1).locator('td').allTextContents(), ['spring_sale', '149', '149', '+0', '149', '+0', '149', '+0']);
+  await screenshot(page, 'compare-by-campaign.png');
+
+  // By day, and the switch and figure stay while the rules change; no new computation to switch.
+  const computed = await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'compare_rules').length);
+  await page.getByRole('button', { name: 'By day' }).click();
+  await page.getByLabel('Figure').selectOption('Sessions');
+  await page.waitForFunction(() => document.querySelector('#compare-breakdown-table tbody td')?.textContent === '2024-03-01');
+  assert.equal(await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'compare_rules').length), computed);
+  await page.locator('#rule-timeout').fill('10m');
+  await page.locator('#rule-timeout').dispatchEvent('change');
+  await waitForCall(page, 'compare_rules', "args.rules[0].changes.timeout === '10m' && args.rules.length === 4");
+  await page.waitForFunction(() => document.querySelector('#compare-table, #compare-breakdown-table thead')?.textContent?.includes('(modified)'));
+  assert.equal(await page.getByRole('button', { name: 'By day' }).getAttribute('aria-pressed'), 'true');
+  assert.deepEqual(await table.locator('tbody td').first().textContent(), '2024-03-01');
+  assert.ok(!(await lastArgs(page, 'compare_rules')).rules.slice(1).some((r) => r.changes.timeout), 'the presets keep their own rules');
+
+  await page.getByRole('button', { name: 'Totals' }).click();
+  await page.locator('#compare-table').waitFor();
+  assert.ok(await page.getByLabel('Figure').isHidden());
+  assert.deepEqual(problems, []);
+  await page.close();
+});

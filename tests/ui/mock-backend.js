@@ -199,6 +199,28 @@ function dashboard({ rules: input, range }) {
   };
 }
 
+/** Each rule set's KPIs, and shares of them by campaign and by day (the first three days asked). */
+function compareView({ rules, range }) {
+  const columns = rules.map((input) => ({ rules: effectiveRules(input), kpis: kpis(effectiveRules(input)) }));
+  const part = (key, share, clicks) => ({
+    key,
+    columns: columns.map(({ kpis: k }) => {
+      const sessions = Math.round(k.sessions * share);
+      return { ...k, sessions, users: Math.round(k.users * share), pageviews: Math.round(k.pageviews * share), clicks, clickToSession: clicks ? sessions / clicks : null };
+    }),
+  });
+  const period = range ?? { from: '2024-03-01', to: '2024-03-31' };
+  const first = Date.parse(`${period.from}T00:00:00Z`);
+  const days = [0, 1, 2].map((i) => new Date(first + i * DAY).toISOString().slice(0, 10));
+  const table = (dimension, title, rows) => ({ dimension, title, rows, totalRows: rows.length });
+  return {
+    period,
+    columns,
+    byCampaign: table('campaign', 'Campaign', [part('(not set)', 0.78, null), part(CAMPAIGN(), 0.18, 149), part('newsletter', 0.04, null)]),
+    byDay: table('day', 'Day', days.map((day, i) => part(day, [0.3, 0.5, 0.2][i], null))),
+  };
+}
+
 // The discrepancy's causes in the core's words, by kind.
 const CAUSE_WORDS = {
   name_mismatch: ['No session carries this campaign: its name matches no utm_campaign', "Map this campaign to utm_campaign 'brand_exact' (Discrepancy → Unmatched campaigns)"],
@@ -479,7 +501,7 @@ mockIPC((cmd, args) => {
       project.namedViews = project.namedViews.filter((v) => v.name.toLowerCase() !== args.name.trim().toLowerCase());
       return project.namedViews;
     case 'compare_rules':
-      return { period: args.range ?? { from: '2024-03-01', to: '2024-03-31' }, left: { rules: effectiveRules(args.left), kpis: kpis(effectiveRules(args.left)) }, right: { rules: effectiveRules(args.right), kpis: kpis(effectiveRules(args.right)) } };
+      return compareView(args);
     case 'plugin:dialog|open':
       if (args.options.multiple) return scenario.importPaths ?? ['/home/user/logs/access.log'];
       return scenario.projectPath ?? '/home/user/Shop.sessionlens';

@@ -37,6 +37,7 @@ export type { NamedView, SavedViews, ViewState };
 export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
 export type { CauseView } from './bindings/CauseView';
+export type { CompareLine } from './bindings/CompareLine';
 export type { EffectiveRules } from './bindings/EffectiveRules';
 export type { RuleInfo } from './bindings/RuleInfo';
 export type { KpiChanges } from './bindings/KpiChanges';
@@ -126,8 +127,8 @@ export const api = {
   /** Saves the rules and days of `view` under `name` (replacing a view of that name); resolves to the named views. */
   saveNamedView: (name: string, view: ViewState) => call<NamedView[]>('save_named_view', { name, view }),
   deleteNamedView: (name: string) => call<NamedView[]>('delete_named_view', { name }),
-  compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
-    call<CompareView>('compare_rules', { left, right, range }),
+  /** The KPIs of each of `rules` over `range` (the first is the one the others are measured against), in total, by campaign and by day. */
+  compareRules: (rules: RulesInput[], range: DayRange | null) => call<CompareView>('compare_rules', { rules, range }),
   /** Writes the PDF report of `rules` over `range` to `path` (from a save dialog). */
   saveReport: (rules: RulesInput, range: DayRange | null, settings: ReportSettings, path: string) =>
     call<SavedFile>('save_report', { rules, range, settings, path }),
