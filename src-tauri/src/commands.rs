@@ -12,6 +12,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput};
+use crate::clients::{ClientsView, SettingsCopied};
 use crate::dto::{FileDeleted, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
 use crate::exports::{self, ChartFormat, CsvTable, ReportSettings, SavedFile};
@@ -118,6 +119,25 @@ pub async fn save_named_view(app: AppHandle, name: String, view: ViewState) -> R
 #[tauri::command]
 pub async fn delete_named_view(app: AppHandle, name: String) -> Result<Vec<NamedView>, AppError> {
     blocking(app, move |ws| ws.delete_named_view(&name)).await
+}
+
+/// The clients (projects) in `folder`, which is remembered; without one, those of the folder
+/// remembered (`null` when none was chosen yet).
+#[tauri::command]
+pub async fn list_clients(app: AppHandle, folder: Option<PathBuf>) -> Result<Option<ClientsView>, AppError> {
+    blocking(app, move |ws| ws.list_clients(folder.as_deref())).await
+}
+
+/// Rename the client project at `path` to `name` (never overwriting a file); returns its folder's clients.
+#[tauri::command]
+pub async fn rename_client(app: AppHandle, path: PathBuf, name: String) -> Result<ClientsView, AppError> {
+    blocking(app, move |ws| ws.rename_client(&path, &name)).await
+}
+
+/// Copy the saved views and campaign mappings of the project at `from` into the one at `to`.
+#[tauri::command]
+pub async fn copy_client_settings(app: AppHandle, from: PathBuf, to: PathBuf) -> Result<SettingsCopied, AppError> {
+    blocking(app, move |ws| ws.copy_client_settings(&from, &to)).await
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@
 //! the bundled demo; without either the start screen offers recent projects and the demo.
 
 pub mod analysis;
+pub mod clients;
 mod commands;
 mod demo;
 pub mod dto;
@@ -46,6 +47,9 @@ pub fn run() {
             commands::remember_view,
             commands::save_named_view,
             commands::delete_named_view,
+            commands::list_clients,
+            commands::rename_client,
+            commands::copy_client_settings,
             commands::list_rejects,
             commands::export_rejects,
             commands::recent_projects,

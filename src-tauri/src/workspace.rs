@@ -1,5 +1,5 @@
 //! What the app holds between commands: the open project, the running import's stop switch,
-//! the recent-projects list and the views kept in the project. Everything here is plain Rust over `sessionlens_core` (no Tauri),
+//! the recent-projects list, the views kept in the project and the clients folder. Everything here is plain Rust over `sessionlens_core` (no Tauri),
 //! so it is tested without a window; `commands.rs` only forwards to it.
 //!
 //! Reads go through the open project's connection. An import writes through a second
@@ -18,6 +18,7 @@ use sessionlens_core::Project;
 use crate::analysis::{
     self, CompareView, DashboardView, DayRange, DiscrepancyView, LoadedData, RuleChoices, RulesInput,
 };
+use crate::clients::{self, ClientsView, SettingsCopied};
 use crate::demo;
 use crate::dto::{
     FileDeleted, FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow,
@@ -265,6 +266,79 @@ impl Workspace {
         views::named_views(project)
     }
 
+    /// The clients in `folder`, which is remembered; without a folder, those of the folder
+    /// remembered (`None` when there is none yet).
+    pub fn list_clients(&self, folder: Option<&Path>) -> Result<Option<ClientsView>, AppError> {
+        let folder = match folder {
+            Some(chosen) => {
+                let chosen = std::path::absolute(chosen).map_err(|e| AppError::io(chosen, e))?;
+                let listed = self.clients_in(&chosen)?;
+                if let Ok(json) = serde_json::to_vec(&chosen) {
+                    // Like the recent list: failing to remember it does not fail the listing.
+                    let _ = std::fs::create_dir_all(&self.data_dir);
+                    let _ = std::fs::write(self.clients_folder_file(), json);
+                }
+                return Ok(Some(listed));
+            }
+            None => self.clients_folder(),
+        };
+        folder.map(|f| self.clients_in(&f)).transpose()
+    }
+
+    /// Rename the client project at `path` to `name` (in the same folder), refusing to
+    /// overwrite a file. The project open in this window is closed for the rename and opened
+    /// again under its new name. Returns the clients of its folder.
+    pub fn rename_client(&self, path: &Path, name: &str) -> Result<ClientsView, AppError> {
+        self.refuse_while_importing()?;
+        let path = std::path::absolute(path).map_err(|e| AppError::io(path, e))?;
+        let to = clients::renamed_path(&path, name)?;
+        let was_open = {
+            let mut open = lock(&self.open);
+            let is_it = open.as_ref().is_some_and(|o| same_path(&o.path, &path));
+            if is_it {
+                *open = None;
+            }
+            is_it
+        };
+        let renamed = sessionlens_core::store::rename_project(&path, &to);
+        if was_open {
+            self.open_at(if renamed.is_ok() { &to } else { &path }, false)?;
+        }
+        renamed?;
+        self.rename_recent(&path, &to);
+        let folder = to.parent().unwrap_or(Path::new("."));
+        self.clients_in(folder)
+    }
+
+    /// Copy the saved views and campaign mappings of the project at `from` into the one at
+    /// `to` (their views of the same names replaced, their own mappings kept).
+    pub fn copy_client_settings(&self, from: &Path, to: &Path) -> Result<SettingsCopied, AppError> {
+        self.refuse_while_importing()?;
+        let (from, to) = (
+            std::path::absolute(from).map_err(|e| AppError::io(from, e))?,
+            std::path::absolute(to).map_err(|e| AppError::io(to, e))?,
+        );
+        for path in [&from, &to] {
+            if !path.is_file() {
+                return Err(AppError::io(path, std::io::ErrorKind::NotFound.into()));
+            }
+        }
+        let mut guard = lock(&self.open);
+        let copied = match guard.as_mut() {
+            Some(open) if same_path(&open.path, &to) => {
+                let copied = Project::open(&from)?.copy_views_and_mappings_to(&mut open.project)?;
+                // Its mappings changed: the analysis reads the project again.
+                open.data = None;
+                copied
+            }
+            Some(open) if same_path(&open.path, &from) => {
+                open.project.copy_views_and_mappings_to(&mut Project::open(&to)?)?
+            }
+            _ => Project::open(&from)?.copy_views_and_mappings_to(&mut Project::open(&to)?)?,
+        };
+        Ok(copied.into())
+    }
+
     /// Stop the running import, if any. It returns (with `cancelled`) once it has rolled back.
     pub fn cancel_import(&self) {
         if let Some(token) = lock(&self.import).as_ref() {
@@ -402,6 +476,25 @@ impl Workspace {
         }
     }
 
+    /// The clients in `folder`; the project open in this window is read through its connection.
+    fn clients_in(&self, folder: &Path) -> Result<ClientsView, AppError> {
+        let guard = lock(&self.open);
+        clients::list(folder, |path| {
+            let open = guard.as_ref().filter(|o| same_path(&o.path, path))?;
+            let info = open.project.info().ok()?;
+            Some(clients::client(path, &info, open.project.last_opened().ok().flatten()))
+        })
+    }
+
+    fn clients_folder_file(&self) -> PathBuf {
+        self.data_dir.join("clients-folder.json")
+    }
+
+    /// The clients folder chosen last; a missing or damaged file is none chosen.
+    fn clients_folder(&self) -> Option<PathBuf> {
+        std::fs::read(self.clients_folder_file()).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok())
+    }
+
     fn recent_file(&self) -> PathBuf {
         self.data_dir.join("recent-projects.json")
     }
@@ -419,7 +512,20 @@ impl Workspace {
         recent.retain(|r| r.path != shown);
         recent.insert(0, RecentProject { path: shown, name: project_name(&path), exists: true });
         recent.truncate(RECENT_MAX);
-        if let Ok(json) = serde_json::to_vec_pretty(&recent) {
+        self.write_recent(&recent);
+    }
+
+    /// A project renamed keeps its place in the recent list under its new name.
+    fn rename_recent(&self, from: &Path, to: &Path) {
+        let mut recent = self.read_recent();
+        let shown = from.display().to_string();
+        let Some(entry) = recent.iter_mut().find(|r| r.path == shown) else { return };
+        *entry = RecentProject { path: to.display().to_string(), name: project_name(to), exists: true };
+        self.write_recent(&recent);
+    }
+
+    fn write_recent(&self, recent: &[RecentProject]) {
+        if let Ok(json) = serde_json::to_vec_pretty(recent) {
             let _ = std::fs::create_dir_all(&self.data_dir);
             let _ = std::fs::write(self.recent_file(), json);
         }
@@ -482,8 +588,13 @@ fn view(open: &OpenProject) -> Result<ProjectView, AppError> {
 }
 
 /// `Shop 2024.sessionlens` → `Shop 2024`.
-fn project_name(path: &Path) -> String {
+pub(crate) fn project_name(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+/// The same file, whichever way the two paths were written (through a link, `..`).
+fn same_path(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// A poisoned lock only means a command panicked while holding it; the data is still usable.
@@ -768,6 +879,115 @@ mod tests {
         .unwrap();
         assert_eq!(answers, [Ok(()), Err(IMPORT_RUNNING.to_string())]);
         assert_eq!(s.ws.saved_views().unwrap().last, Some(shown));
+    }
+
+    #[test]
+    fn the_clients_folder_lists_its_projects_with_their_days_sources_and_last_opening_and_is_remembered() {
+        let s = setup();
+        assert!(s.ws.list_clients(None).unwrap().is_none(), "no folder chosen yet");
+        let folder = s.path("clients");
+        std::fs::create_dir_all(folder.join("archive")).unwrap();
+        drop(Project::open(folder.join("archive/old.sessionlens")).unwrap());
+        drop(Project::open(folder.join("globex.sessionlens")).unwrap());
+        std::fs::write(folder.join("notes.SessionLens"), "notes, not a project\n".repeat(100)).unwrap();
+        std::fs::write(folder.join("readme.txt"), "one project per client").unwrap();
+        s.ws.open_project(&folder.join("Acme.sessionlens")).unwrap();
+        let ads = FileImportOptions { path: s.demo_ads("ads.csv").display().to_string(), ..Default::default() };
+        s.ws.import_files(&[as_found(&[s.demo_traffic("traffic.csv")])[0].clone(), ads], |_| {}).unwrap();
+
+        let listed = s.ws.list_clients(Some(&folder)).unwrap().unwrap();
+        assert_eq!(listed.folder, folder.display().to_string());
+        let names: Vec<_> = listed.clients.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Acme", "globex", "notes"], "projects of the folder only, by name");
+        let acme = &listed.clients[0];
+        assert_eq!((acme.first_day.as_deref(), acme.last_day.as_deref()), (Some("2026-11-01"), Some("2026-12-01")));
+        assert_eq!(
+            (acme.sources.as_slice(), acme.files),
+            (&["CSV/TSV traffic export".to_string(), "Google Ads report".into()][..], 2)
+        );
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        assert!(acme.last_opened.as_ref().is_some_and(|t| t.starts_with(&today)), "{:?}", acme.last_opened);
+        let globex = &listed.clients[1];
+        assert_eq!((globex.first_day.as_ref(), globex.last_opened.as_ref(), globex.files), (None, None, 0));
+        assert!(globex.error.is_none() && globex.sources.is_empty());
+        assert_eq!(listed.clients[2].error.as_ref().unwrap().code, "not_a_project");
+
+        // The folder is remembered in the app's data folder.
+        s.ws.close_project().unwrap();
+        let later = Workspace::new(s.path("data"), Startup::StartScreen);
+        assert_eq!(later.list_clients(None).unwrap().unwrap().clients.len(), 3);
+        assert_eq!(later.list_clients(Some(&s.path("gone"))).unwrap_err().code, "io");
+        assert_eq!(
+            later.list_clients(None).unwrap().unwrap().folder,
+            folder.display().to_string(),
+            "still the last that listed"
+        );
+    }
+
+    #[test]
+    fn renaming_a_client_refuses_to_overwrite_and_reopens_the_project_open_under_its_new_name() {
+        let s = setup();
+        let folder = s.path("clients");
+        std::fs::create_dir_all(&folder).unwrap();
+        let (acme, globex) = (folder.join("acme.sessionlens"), folder.join("Globex.sessionlens"));
+        drop(Project::open(&globex).unwrap());
+        s.ws.open_project(&acme).unwrap();
+        s.ws.import_files(&as_found(&[s.demo_traffic("traffic.csv")]), |_| {}).unwrap();
+
+        let taken = s.ws.rename_client(&acme, "Globex").unwrap_err();
+        assert!(
+            taken.code == "invalid_input" && taken.message.contains("Globex.sessionlens is already there"),
+            "{taken}"
+        );
+        assert_eq!(s.ws.project_info().unwrap().path, acme.display().to_string(), "still open as it was");
+        assert_eq!(s.ws.rename_client(&acme, "a/b").unwrap_err().code, "invalid_input");
+
+        let listed = s.ws.rename_client(&acme, " Acme Corp ").unwrap();
+        let names: Vec<_> = listed.clients.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Acme Corp", "Globex"]);
+        let open = s.ws.project_info().unwrap();
+        assert_eq!((open.name.as_str(), open.info.hits), ("Acme Corp", DEMO_HITS as i64), "open under its new name");
+        assert_eq!(s.ws.recent_projects()[0].name, "Acme Corp");
+        let mut files: Vec<_> =
+            std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        files.sort();
+        assert!(files.iter().all(|f| !f.starts_with("acme")), "nothing left under the old name: {files:?}");
+
+        // A client that is not open is renamed as a file.
+        s.ws.rename_client(&globex, "Initech").unwrap();
+        assert!(folder.join("Initech.sessionlens").is_file() && !globex.exists());
+    }
+
+    #[test]
+    fn a_clients_views_and_campaign_mappings_copy_to_another_client() {
+        let s = setup();
+        let (acme, globex) = (s.path("Acme.sessionlens"), s.path("Globex.sessionlens"));
+        let source = Project::open(&acme).unwrap();
+        source.save_named_view("UA legacy", &view("ua", &[], None, None).to_json()).unwrap();
+        let mapping = CampaignMapping {
+            platform: "google_ads".into(),
+            ad_campaign: "Brand 2025".into(),
+            utm_campaign: "brand_exact".into(),
+        };
+        source.add_campaign_mapping(&mapping).unwrap();
+        drop(source);
+        s.ws.open_project(&globex).unwrap();
+        let rules = RulesInput { preset: "ga4".into(), ..Default::default() };
+        s.ws.dashboard(&rules, None).unwrap();
+
+        let copied = s.ws.copy_client_settings(&acme, &globex).unwrap();
+        assert_eq!((copied.last_view, copied.named_views, copied.mappings_added), (false, 1, 1));
+        assert_eq!(s.ws.saved_views().unwrap().named[0].name, "UA legacy");
+        let guard = lock(&s.ws.open);
+        let open = guard.as_ref().unwrap();
+        assert_eq!(open.project.campaign_mappings().unwrap(), [mapping]);
+        assert!(open.data.is_none(), "the analysis reads the mappings again");
+        drop(guard);
+
+        assert_eq!(s.ws.copy_client_settings(&globex, &acme).unwrap().named_views, 1, "from the open one too");
+        assert_eq!(s.ws.copy_client_settings(&globex, &globex).unwrap_err().code, "invalid_input");
+        assert_eq!(s.ws.copy_client_settings(&acme, &s.path("gone.sessionlens")).unwrap_err().code, "io");
+        assert!(!s.path("gone.sessionlens").exists());
     }
 
     #[test]
