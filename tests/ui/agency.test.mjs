@@ -1,6 +1,7 @@
 // Client-ready and agency-ready (issue #15) against the mocked backend: the project opens on
 // the tab, rules and days it was left with; views saved under a name are picked, saved and
-// deleted in the rules panel. SCREENSHOTS=dir saves PNGs.
+// deleted in the rules panel; compare puts any presets side by side; the clients view lists a
+// folder's projects, opens, renames and copies rules between them. SCREENSHOTS=dir saves PNGs.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -183,6 +184,95 @@ test('compare puts the rules panel beside every preset ticked, in total, by camp
   await page.getByRole('button', { name: 'Totals' }).click();
   await page.locator('#compare-table').waitFor();
   assert.ok(await page.getByLabel('Figure').isHidden());
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+const FOLDER = '/home/user/Clients';
+
+/** The clients table's rows: each row's header and cells as text. */
+async function clientRows(page) {
+  return page.locator('#clients-table tbody tr:not(.client-form-row)').evaluateAll((rows) =>
+    rows.map((row) => [...row.querySelectorAll('th, td:not(.client-actions-cell)')].map((cell) => cell.textContent)),
+  );
+}
+
+test('the clients view lists the projects of a folder chosen once, and opens one', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await page.getByRole('button', { name: 'Clients', exact: true }).click();
+  assert.equal(await page.locator('#recent-title').textContent(), 'Clients');
+  await page.getByRole('button', { name: 'Choose clients folder…' }).click();
+  await page.locator('#clients-table').waitFor();
+  assert.deepEqual(await lastArgs(page, 'list_clients'), { folder: FOLDER });
+  assert.equal(await page.locator('#clients-folder').textContent(), FOLDER);
+  assert.deepEqual(await clientRows(page), [
+    ['Acme Corp', '2024-03-01 – 2024-03-31', '2024-04-02', 'CSV/TSV traffic export, Google Ads report'],
+    ['Globex', 'No data yet', 'Not yet', 'No files yet'],
+    ['Initech', 'Cannot be read: this project was written by a newer SessionLens (project schema version 9, this build reads up to 6); update SessionLens to open it'],
+  ]);
+  assert.ok(await page.getByRole('button', { name: 'Open Initech' }).isDisabled());
+  await screenshot(page, 'clients.png');
+
+  await page.getByRole('button', { name: 'Open Acme Corp' }).click();
+  await page.getByRole('heading', { name: 'Acme Corp', level: 1 }).waitFor();
+  assert.deepEqual(await lastArgs(page, 'open_project'), { path: `${FOLDER}/Acme Corp.sessionlens` });
+
+  // Back on the start screen, the clients of the folder remembered are listed again.
+  await page.getByRole('button', { name: 'Close project' }).click();
+  await page.locator('#clients-table').waitFor();
+  assert.deepEqual(await lastArgs(page, 'list_clients'), { folder: null });
+  assert.equal(await page.getByRole('button', { name: 'Clients', exact: true }).getAttribute('aria-pressed'), 'true');
+  await page.getByRole('button', { name: 'Recent', exact: true }).click();
+  assert.equal(await page.locator('#recent-title').textContent(), 'Recent projects');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a client is renamed in place, never onto another client', async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { clientsFolder: FOLDER });
+  await page.getByRole('button', { name: 'Clients', exact: true }).click();
+  await page.locator('#clients-table').waitFor();
+  await page.getByRole('button', { name: 'Rename Globex' }).click();
+  const field = page.getByLabel('New name for Globex');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'client-new-name');
+  assert.equal(await field.inputValue(), 'Globex');
+
+  await field.fill('Acme Corp');
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+  await page.locator('.alert', { hasText: 'Acme Corp.sessionlens is already there; choose another name' }).waitFor();
+  assert.ok(await field.isVisible(), 'the form stays to try another name');
+  await screenshot(page, 'clients-rename.png');
+
+  await field.fill('  Globex Europe ');
+  await field.press('Enter');
+  await page.locator('.notice', { hasText: 'Renamed Globex to Globex Europe.' }).waitFor();
+  assert.deepEqual(await lastArgs(page, 'rename_client'), { path: `${FOLDER}/Globex.sessionlens`, name: 'Globex Europe' });
+  assert.deepEqual((await clientRows(page)).map((r) => r[0]), ['Acme Corp', 'Globex Europe', 'Initech']);
+
+  // Cancel closes the form and sends nothing.
+  const renames = await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'rename_client').length);
+  await page.getByRole('button', { name: 'Rename Acme Corp' }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.locator('#client-new-name').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Open Acme Corp');
+  assert.equal(await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'rename_client').length), renames);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("one client's rules and campaign mappings are copied to another", async () => {
+  const { page, problems } = await openApp(browser.context, server.url, { clientsFolder: FOLDER });
+  await page.getByRole('button', { name: 'Clients', exact: true }).click();
+  await page.locator('#clients-table').waitFor();
+  await page.getByRole('button', { name: 'Copy the rules and campaign mappings of Acme Corp to another client' }).click();
+  const picker = page.getByLabel('Copy the rules and campaign mappings of Acme Corp to', { exact: true });
+  assert.deepEqual(await picker.locator('option').allTextContents(), ['Globex'], 'not itself, not a client that cannot be read');
+  await screenshot(page, 'clients-copy.png');
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await page.locator('.notice', { hasText: 'Copied 2 saved views and 3 new campaign mappings from Acme Corp to Globex.' }).waitFor();
+  assert.match(await page.locator('.notice').textContent(), /Globex now opens on the rules and days Acme Corp was left with/);
+  assert.deepEqual(await lastArgs(page, 'copy_client_settings'), { from: `${FOLDER}/Acme Corp.sessionlens`, to: `${FOLDER}/Globex.sessionlens` });
+  assert.equal(await picker.count(), 0, 'the form closes');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -3,7 +3,8 @@
 // in window.__slCalls, and lets a test hold an import open (window.__slReleaseImport) to look
 // at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data
 // (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download;
-// `lastView` and `namedViews`: the views the project kept).
+// `lastView` and `namedViews`: the views the project kept; `clientsFolder`: the clients folder
+// remembered, `clientsPicked`: the folder the folder dialog answers).
 
 import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
 import CHOICES from '/__test/rule-choices.js';
@@ -64,6 +65,45 @@ const project = {
   lastView: scenario.lastView ?? null,
   namedViews: scenario.namedViews ?? [],
 };
+
+// The clients folder: Acme Corp with data, Globex still empty, Initech from a newer build.
+const clients = { folder: scenario.clientsFolder ?? null, list: [] };
+
+function client(name, fields = {}) {
+  return { path: `${clients.folder}/${name}.sessionlens`, name, firstDay: null, lastDay: null, lastOpened: null, sources: [], files: 0, error: null, ...fields };
+}
+
+function listClients(folder) {
+  if (folder === null && clients.folder === null) return null;
+  if (folder !== null && folder !== clients.folder) {
+    clients.folder = folder;
+    clients.list = [];
+  }
+  if (clients.list.length === 0) {
+    clients.list = [
+      client('Acme Corp', { firstDay: '2024-03-01', lastDay: '2024-03-31', lastOpened: '2024-04-02T09:00:00Z', sources: ['CSV/TSV traffic export', 'Google Ads report'], files: 2 }),
+      client('Globex'),
+      client('Initech', { error: { code: 'project_too_new', message: 'this project was written by a newer SessionLens (project schema version 9, this build reads up to 6); update SessionLens to open it' } }),
+    ];
+  }
+  // Copies, as the IPC's JSON gives: the app's objects are not the mock's.
+  return structuredClone({ folder: clients.folder, clients: clients.list });
+}
+
+/** Rename as the app does: in the same folder, refusing a taken name or one a file system forbids. */
+function renameClient(path, name) {
+  const trimmed = name.trim().replace(/\.sessionlens$/i, '');
+  if (!trimmed) return fail('invalid_input', "a client's name cannot be empty");
+  const bad = [...trimmed].find((c) => '/\\:*?"<>|'.includes(c));
+  if (bad) return fail('invalid_input', `a client's name cannot hold '${bad}'`);
+  if (clients.list.some((c) => c.path !== path && c.name === trimmed)) {
+    return fail('invalid_input', `${trimmed}.sessionlens is already there; choose another name`);
+  }
+  const renamed = clients.list.find((c) => c.path === path);
+  Object.assign(renamed, { name: trimmed, path: `${clients.folder}/${trimmed}.sessionlens` });
+  clients.list.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+  return structuredClone({ folder: clients.folder, clients: clients.list });
+}
 
 /** Save `view` under `name` as the app does: trimmed, replacing one of the same name in any case, listed by name. */
 function saveNamedView(name, view) {
@@ -502,7 +542,15 @@ mockIPC((cmd, args) => {
       return project.namedViews;
     case 'compare_rules':
       return compareView(args);
+    case 'list_clients':
+      return listClients(args.folder);
+    case 'rename_client':
+      return renameClient(args.path, args.name);
+    case 'copy_client_settings':
+      if (args.from === args.to) return fail('invalid_input', "a project's views cannot be copied onto itself");
+      return { lastView: true, namedViews: 2, mappingsAdded: 3 };
     case 'plugin:dialog|open':
+      if (args.options.directory) return scenario.clientsPicked ?? '/home/user/Clients';
       if (args.options.multiple) return scenario.importPaths ?? ['/home/user/logs/access.log'];
       return scenario.projectPath ?? '/home/user/Shop.sessionlens';
     case 'plugin:dialog|save':

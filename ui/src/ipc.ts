@@ -29,11 +29,15 @@ import type { SavedFile } from './bindings/SavedFile';
 import type { NamedView } from './bindings/NamedView';
 import type { SavedViews } from './bindings/SavedViews';
 import type { ViewState } from './bindings/ViewState';
+import type { ClientsView } from './bindings/ClientsView';
+import type { SettingsCopied } from './bindings/SettingsCopied';
 
 export type { AppError, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
 export type { CompareView, DashboardView, DayRange, DiscrepancyView, RuleChoices, RulesInput };
 export type { ChartFormat, CsvTable, ReportSettings, SavedFile };
 export type { NamedView, SavedViews, ViewState };
+export type { ClientsView, SettingsCopied };
+export type { ClientProject } from './bindings/ClientProject';
 export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
 export type { CauseView } from './bindings/CauseView';
@@ -96,6 +100,12 @@ export const api = {
   closeProject: () => call<void>('close_project'),
   projectInfo: () => call<ProjectView>('project_info'),
   recentProjects: () => call<RecentProject[]>('recent_projects'),
+  /** The clients (projects) in `folder`, which is remembered; null: the folder remembered (null when none was chosen yet). */
+  listClients: (folder: string | null) => call<ClientsView | null>('list_clients', { folder }),
+  /** Renames a client's project file to `name` (never overwriting one); resolves to its folder's clients. */
+  renameClient: (path: string, name: string) => call<ClientsView>('rename_client', { path, name }),
+  /** Copies the saved views and campaign mappings of the project at `from` into the one at `to`. */
+  copyClientSettings: (from: string, to: string) => call<SettingsCopied>('copy_client_settings', { from, to }),
   /** The formats this build reads (the core's registry). */
   supportedFormats: () => call<FormatInfo[]>('supported_formats'),
   /** What each file would import as under its options: format, first rows, mapping, or why not. */
@@ -151,6 +161,10 @@ export const dialogs = {
     const path = await save({ title: 'New project', defaultPath: 'Untitled.sessionlens', filters: projectFilter });
     if (path === null) return null;
     return path.endsWith('.sessionlens') ? path : `${path}.sessionlens`;
+  },
+  async pickClientsFolder(): Promise<string | null> {
+    const picked = await open({ title: 'Choose the clients folder', directory: true, multiple: false });
+    return typeof picked === 'string' ? picked : null;
   },
   async pickImportFiles(): Promise<string[]> {
     const picked = await open({
