@@ -1,6 +1,7 @@
 //! What the app holds between commands: the open project, the running import's stop switch,
-//! the recent-projects list, the views kept in the project and the clients folder. Everything here is plain Rust over `sessionlens_core` (no Tauri),
-//! so it is tested without a window; `commands.rs` only forwards to it.
+//! the recent-projects list, the views kept in the project and the clients folder. Everything
+//! here is plain Rust over `sessionlens_core` (no Tauri), so it is tested without a window;
+//! `commands.rs` only forwards to it.
 //!
 //! Reads go through the open project's connection. An import writes through a second
 //! connection of its own on a background thread, so the UI can keep reading while it runs
@@ -235,10 +236,11 @@ impl Workspace {
     /// import holds the project it is kept once the import is done.
     pub fn remember_view(&self, view: &ViewState) -> Result<(), AppError> {
         view.check()?;
-        let importing = lock(&self.import).is_some();
+        // The project's lock first: an import ending takes it after its mark is gone, so the
+        // view is either written now or found by the import's end.
         let mut guard = lock(&self.open);
         let open = guard.as_mut().ok_or_else(AppError::no_project)?;
-        if importing {
+        if lock(&self.import).is_some() {
             open.unsaved_view = Some(view.clone());
             return Ok(());
         }

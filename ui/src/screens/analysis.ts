@@ -1,9 +1,9 @@
 // The analysis screens of an open project: the rules panel (views saved under a name, a preset,
 // then every rule of the core's rule catalogue, each with a line saying what it does; the main
 // ones unfolded), a date range, and one view at a time — dashboard, discrepancy or compare.
-// It starts from the rules and days the project was left with, when it kept them. A change re-sessionizes on
-// the Rust side (off the UI thread) while the current view stays on screen; the newest answer
-// replaces it, older ones are dropped.
+// It starts from the rules and days the project was left with, when it kept them. A change
+// re-sessionizes on the Rust side (off the UI thread) while the current view stays on screen;
+// the newest answer replaces it, older ones are dropped.
 
 import { h, replace } from '../dom';
 import { api, type DayRange, type EffectiveRules, type NamedView, type RuleChoices, type RuleInfo, type SavedViews } from '../ipc';
