@@ -54,7 +54,10 @@ impl LoadedData {
     /// The sessions under `rules`, reusing the last ones when the rules are the same.
     pub(crate) fn sessions(&self, rules: &RuleSet) -> Result<Arc<Sessionized>, AppError> {
         let mut last = self.last_sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(kept) = last.as_ref().filter(|s| &s.rules == rules) {
+        // Sessions keep their rules normalized (lists sorted): the same rules written in
+        // another order are the same rules.
+        let wanted = rules.normalized();
+        if let Some(kept) = last.as_ref().filter(|s| s.rules == wanted) {
             return Ok(kept.clone());
         }
         rules.validate()?;
@@ -722,16 +725,21 @@ pub fn compare(data: &LoadedData, rule_sets: &[RuleSet], range: Option<DateRange
         ));
     }
     let (mut columns, mut campaigns, mut days, mut period) = (Vec::new(), Vec::new(), Vec::new(), None);
-    for rules in rule_sets {
+    // The first last: its sessions stay kept for the other views, which show the same rules.
+    for rules in rule_sets.iter().rev() {
         let sessions = data.sessions(rules)?;
         let by_campaign = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, false)?;
         let by_day = run_metrics(data, &sessions, rules, vec![Dimension::Day], range, false)?;
         let kpis = kpis(&by_campaign.totals, by_campaign.rows.iter().map(|r| (r.values.sessions, r.values.clicks)));
-        period = period.or(by_campaign.period);
+        period = by_campaign.period.or(period);
         columns.push(CompareSide { rules: rules.into(), kpis });
         campaigns.push(by_campaign.rows);
         days.push(by_day.rows);
     }
+    for computed in [&mut campaigns, &mut days] {
+        computed.reverse();
+    }
+    columns.reverse();
     let mut by_campaign = compare_table(Dimension::Campaign, "Campaign", &campaigns, true);
     by_campaign.rows.truncate(BREAKDOWN_ROWS_MAX);
     Ok(CompareView {
@@ -961,6 +969,19 @@ mod tests {
         assert_eq!(ws.compare(&[], None).unwrap_err().code, "invalid_input");
         let too_many = vec![preset("ga4"); COMPARED_MAX + 1];
         assert!(ws.compare(&too_many, None).unwrap_err().message.contains("between 1 and 9"));
+    }
+
+    #[test]
+    fn compare_leaves_the_first_rule_sets_sessions_kept_for_the_other_views() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::open(crate::demo::ensure_project(dir.path()).unwrap()).unwrap();
+        let data = LoadedData::load(&project).unwrap();
+        let (ga4, ua) = (RuleSet::preset(Preset::Ga4), RuleSet::preset(Preset::UniversalAnalytics));
+        let c = compare(&data, &[ga4.clone(), ua], None).unwrap();
+        assert_eq!(c.columns[0].rules.preset, "ga4");
+        let kept = data.last_sessions.lock().unwrap().clone().unwrap();
+        let again = data.sessions(&ga4).unwrap();
+        assert!(Arc::ptr_eq(&kept, &again), "the dashboard of the same rules does not sessionize again");
     }
 
     #[test]

@@ -57,6 +57,13 @@ export function renderStart(main: HTMLElement, shell: Shell): void {
     );
     replace(listBody, list === 'recent' ? recentList : clients.root);
     if (list === 'clients') clients.show();
+    // Read again each time: a client renamed keeps its place under its new name.
+    else {
+      void api
+        .recentProjects()
+        .then((recent) => replace(recentList, recentItems(recent, (path) => void open(() => api.openProject(path), 'Opening project'))))
+        .catch((error: unknown) => shell.showError(error));
+    }
   }
 
   replace(
@@ -113,10 +120,6 @@ export function renderStart(main: HTMLElement, shell: Shell): void {
   void api
     .supportedFormats()
     .then((list) => replace(formats, ...formatLists(list)))
-    .catch((error: unknown) => shell.showError(error));
-  void api
-    .recentProjects()
-    .then((recent) => replace(recentList, recentItems(recent, (path) => void open(() => api.openProject(path), 'Opening project'))))
     .catch((error: unknown) => shell.showError(error));
 }
 
