@@ -201,6 +201,7 @@ test('the clients view lists the projects of a folder chosen once, and opens one
   const { page, problems } = await openApp(browser.context, server.url);
   await page.getByRole('button', { name: 'Clients', exact: true }).click();
   assert.equal(await page.locator('#recent-title').textContent(), 'Clients');
+  await screenshot(page, 'clients-no-folder.png');
   await page.getByRole('button', { name: 'Choose clients folder…' }).click();
   await page.locator('#clients-table').waitFor();
   assert.deepEqual(await lastArgs(page, 'list_clients'), { folder: FOLDER });
