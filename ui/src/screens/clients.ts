@@ -75,7 +75,7 @@ export function createClients(shell: Shell, openPath: (path: string) => void): C
               h('td', { class: 'nowrap' }, client.lastOpened ? client.lastOpened.slice(0, 10) : 'Not yet'),
               h('td', {}, client.sources.length ? client.sources.join(', ') : 'No files yet'),
             ]),
-        h('td', { class: 'client-actions-cell' }, h('div', { class: 'client-actions' }, ...actions(client, listed.clients.length > 1))),
+        h('td', { class: 'client-actions-cell' }, h('div', { class: 'client-actions' }, ...actions(client, copyTargets(client, listed).length > 0))),
       );
       const form = editing?.path === client.path ? (editing.kind === 'rename' ? renameForm(client) : copyForm(client, listed)) : null;
       return form ? [row, h('tr', { class: 'client-form-row' }, h('td', { attrs: { colspan: 5 } }, form))] : [row];
@@ -93,13 +93,18 @@ export function createClients(shell: Shell, openPath: (path: string) => void): C
           h(
             'tr',
             {},
-            ...['Client', 'Days of data', 'Last opened', 'Files from'].map((label) => h('th', { attrs: { scope: 'col' } }, label)),
+            ...['Client', 'Days of data', 'Last opened', 'Kinds of files'].map((label) => h('th', { attrs: { scope: 'col' } }, label)),
             h('th', { attrs: { scope: 'col' } }, h('span', { class: 'visually-hidden' }, 'Actions')),
           ),
         ),
         h('tbody', {}, ...rows),
       ),
     );
+  }
+
+  /** The clients `client`'s rules can go to: the others that can be read. */
+  function copyTargets(client: ClientProject, listed: ClientsView): ClientProject[] {
+    return listed.clients.filter((c) => c.path !== client.path && c.error === null);
   }
 
   function actions(client: ClientProject, others: boolean): HTMLElement[] {
@@ -162,7 +167,7 @@ export function createClients(shell: Shell, openPath: (path: string) => void): C
   }
 
   function copyForm(client: ClientProject, listed: ClientsView): HTMLElement {
-    const targets = listed.clients.filter((c) => c.path !== client.path && c.error === null);
+    const targets = copyTargets(client, listed);
     const picker = h('select', { id: 'client-copy-to' }, ...targets.map((c) => h('option', { attrs: { value: c.path } }, c.name)));
     return h(
       'form',
