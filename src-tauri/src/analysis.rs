@@ -1,6 +1,6 @@
 //! The analysis screens' data: the rule choices the UI offers, the dashboard (KPIs, sessions
-//! and clicks over time, breakdowns), the click/session discrepancy, two presets compared, and
-//! the fidelity of the rules to the platform's own sessions.
+//! and clicks over time, breakdowns), the click/session discrepancy, several rule sets compared
+//! (in total, by campaign and by day), and the fidelity of the rules to the platform's own sessions.
 //! Everything is computed from a [`LoadedData`] (the project's hits and ad data read once and
 //! kept by the workspace), so a toggle re-sessionizes in memory without reading SQLite again.
 //!
@@ -19,7 +19,9 @@ use sessionlens_core::discrepancy::{
     click_to_session, discrepancy, Breakdown, Cause, DiscrepancyOptions, Example, Waterfall,
 };
 use sessionlens_core::fidelity::{self, cut_words, ReasonCount};
-use sessionlens_core::metrics::{metrics, Dimension, MetricChanges, MetricValues, MetricsQuery, MetricsReport};
+use sessionlens_core::metrics::{
+    metrics, sessions_per_click, Dimension, MetricChanges, MetricRow, MetricValues, MetricsQuery, MetricsReport,
+};
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
@@ -31,6 +33,9 @@ use crate::error::AppError;
 
 /// Breakdown tables list at most this many rows (the largest by sessions).
 pub const BREAKDOWN_ROWS_MAX: usize = 200;
+/// The most rule sets one comparison computes (each is sessionized on its own): the rules
+/// panel's and every preset.
+pub const COMPARED_MAX: usize = Preset::ALL.len() + 1;
 
 /// What the project holds for analysis, read from SQLite once per open project (and again after
 /// an import), with the last sessionization kept so the screens of one rule set share it.
@@ -54,7 +59,10 @@ impl LoadedData {
     /// The sessions under `rules`, reusing the last ones when the rules are the same.
     pub(crate) fn sessions(&self, rules: &RuleSet) -> Result<Arc<Sessionized>, AppError> {
         let mut last = self.last_sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(kept) = last.as_ref().filter(|s| &s.rules == rules) {
+        // Sessions keep their rules normalized (lists sorted): the same rules written in
+        // another order are the same rules.
+        let wanted = rules.normalized();
+        if let Some(kept) = last.as_ref().filter(|s| s.rules == wanted) {
             return Ok(kept.clone());
         }
         rules.validate()?;
@@ -70,7 +78,7 @@ impl LoadedData {
 }
 
 /// The rules the UI asks for: a preset, and the rules the panel changed.
-#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RulesInput {
     /// A preset id, e.g. `ga4` (see [`RuleChoices::presets`]).
@@ -351,13 +359,40 @@ pub struct CompareSide {
     pub kpis: Kpis,
 }
 
-/// Two rule sets side by side over the same days (differences are right minus left).
+/// A campaign or a day: its figures under each rule set compared.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareLine {
+    /// The campaign, or the day (`YYYY-MM-DD`).
+    pub key: String,
+    /// In the order of [`CompareView::columns`]; zeros where a rule set has none of it.
+    pub columns: Vec<Kpis>,
+}
+
+/// A comparison broken down by campaign or by day.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CompareTable {
+    /// `campaign` or `day`.
+    pub dimension: String,
+    pub title: String,
+    /// Campaigns by sessions under the first rule set (at most [`BREAKDOWN_ROWS_MAX`]), or
+    /// every day in order.
+    pub rows: Vec<CompareLine>,
+    /// All rows, when more than shown.
+    pub total_rows: u32,
+}
+
+/// Several rule sets side by side over the same days; differences are from the first.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CompareView {
     pub period: Option<DayRange>,
-    pub left: CompareSide,
-    pub right: CompareSide,
+    /// In the order asked for; the first is the one the others are measured against.
+    pub columns: Vec<CompareSide>,
+    pub by_campaign: CompareTable,
+    /// The click-to-session ratio is per campaign only: `null` by day.
+    pub by_day: CompareTable,
 }
 
 /// The platform's sessions beside ours (see `sessionlens_core::fidelity`).
@@ -744,23 +779,81 @@ pub fn discrepancy_view(
     })
 }
 
-/// The KPIs of two rule sets over the same days.
-pub fn compare(
-    data: &LoadedData,
-    left: &RuleSet,
-    right: &RuleSet,
-    range: Option<DateRange>,
-) -> Result<CompareView, AppError> {
-    let side = |rules: &RuleSet| -> Result<(CompareSide, Option<DateRange>), AppError> {
+/// The KPIs of each of `rule_sets` over the same days, in total, by campaign and by day.
+pub fn compare(data: &LoadedData, rule_sets: &[RuleSet], range: Option<DateRange>) -> Result<CompareView, AppError> {
+    if rule_sets.is_empty() || rule_sets.len() > COMPARED_MAX {
+        return Err(AppError::new(
+            "invalid_input",
+            format!("compare between 1 and {COMPARED_MAX} rule sets, not {}", rule_sets.len()),
+        ));
+    }
+    let (mut columns, mut campaigns, mut days, mut period) = (Vec::new(), Vec::new(), Vec::new(), None);
+    // The first last: its sessions stay kept for the other views, which show the same rules.
+    for rules in rule_sets.iter().rev() {
         let sessions = data.sessions(rules)?;
-        let report = run_metrics(data, &sessions, rules, Vec::new(), range, false)?;
-        let ratio = click_to_session(&data.hits, &sessions, &data.ads, report.period)?;
-        let kpis = kpis(&report.totals, ratio);
-        Ok((CompareSide { rules: rules.into(), kpis }, report.period))
-    };
-    let (left, period) = side(left)?;
-    let (right, _) = side(right)?;
-    Ok(CompareView { period: period.map(day_range), left, right })
+        let by_campaign = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, false)?;
+        let by_day = run_metrics(data, &sessions, rules, vec![Dimension::Day], range, false)?;
+        let ratio = click_to_session(&data.hits, &sessions, &data.ads, by_campaign.period)?;
+        let kpis = kpis(&by_campaign.totals, ratio);
+        period = by_campaign.period.or(period);
+        columns.push(CompareSide { rules: rules.into(), kpis });
+        campaigns.push(by_campaign.rows);
+        days.push(by_day.rows);
+    }
+    for computed in [&mut campaigns, &mut days] {
+        computed.reverse();
+    }
+    columns.reverse();
+    let mut by_campaign = compare_table(Dimension::Campaign, "Campaign", &campaigns, true);
+    by_campaign.rows.truncate(BREAKDOWN_ROWS_MAX);
+    Ok(CompareView {
+        period: period.map(day_range),
+        columns,
+        by_campaign,
+        by_day: compare_table(Dimension::Day, "Day", &days, false),
+    })
+}
+
+/// The rows of every rule set (`per_set[i]`) lined up by key: campaigns by sessions under the
+/// first rule set (then by name), days in order.
+fn compare_table(dimension: Dimension, title: &str, per_set: &[Vec<MetricRow>], per_campaign: bool) -> CompareTable {
+    let mut lines: BTreeMap<&str, Vec<Kpis>> = BTreeMap::new();
+    for (column, rows) in per_set.iter().enumerate() {
+        for row in rows {
+            let key = row.keys.first().map(String::as_str).unwrap_or_default();
+            let cells = lines.entry(key).or_insert_with(|| vec![Kpis::none(); per_set.len()]);
+            let ratio = row.values.clicks.filter(|_| per_campaign);
+            cells[column] = kpis(&row.values, ratio.and_then(|c| sessions_per_click(row.values.sessions as i64, c)));
+        }
+    }
+    let mut rows: Vec<CompareLine> =
+        lines.into_iter().map(|(key, columns)| CompareLine { key: key.to_string(), columns }).collect();
+    if per_campaign {
+        // Stable: equal sessions keep the keys' order.
+        rows.sort_by_key(|line| std::cmp::Reverse(line.columns.first().map_or(0, |k| k.sessions)));
+    }
+    CompareTable {
+        dimension: dimension.as_str().to_string(),
+        title: title.to_string(),
+        total_rows: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+        rows,
+    }
+}
+
+impl Kpis {
+    /// Nothing counted.
+    fn none() -> Kpis {
+        Kpis {
+            sessions: 0,
+            users: 0,
+            pageviews: 0,
+            bounce_rate: None,
+            avg_duration_s: None,
+            engagement_rate: None,
+            clicks: None,
+            click_to_session: None,
+        }
+    }
 }
 
 /// Our sessions under `rules` laid over the platform's own over `range` (every day when
@@ -944,7 +1037,7 @@ mod tests {
         let headline = Some(d.sessions as f64 / d.clicks as f64);
         assert_eq!(ws.dashboard(&preset("ga4"), Some(&november)).unwrap().kpis.click_to_session, headline);
         assert_eq!(
-            ws.compare(&preset("ua"), &preset("ga4"), Some(&november)).unwrap().right.kpis.click_to_session,
+            ws.compare(&[preset("ua"), preset("ga4")], Some(&november)).unwrap().columns[1].kpis.click_to_session,
             headline
         );
     }
@@ -952,16 +1045,74 @@ mod tests {
     #[test]
     fn compare_puts_two_presets_over_the_same_days() {
         let (_dir, ws) = demo();
-        let c = ws.compare(&preset("ua"), &preset("ga4"), None).unwrap();
-        assert_eq!((c.left.rules.preset.as_str(), c.right.rules.preset.as_str()), ("ua", "ga4"));
+        let c = ws.compare(&[preset("ua"), preset("ga4")], None).unwrap();
+        let [left, right] = &c.columns[..] else { panic!("{:?}", c.columns) };
+        assert_eq!((left.rules.preset.as_str(), right.rules.preset.as_str()), ("ua", "ga4"));
         // UA splits at midnight and on a campaign change; GA4 does neither.
-        assert!(
-            c.left.kpis.sessions > c.right.kpis.sessions,
-            "{} against {}",
-            c.left.kpis.sessions,
-            c.right.kpis.sessions
+        assert!(left.kpis.sessions > right.kpis.sessions, "{} against {}", left.kpis.sessions, right.kpis.sessions);
+        assert_eq!(left.kpis.users, right.kpis.users);
+    }
+
+    #[test]
+    fn compare_takes_any_number_of_rule_sets_and_breaks_them_down_by_campaign_and_by_day() {
+        let (_dir, ws) = demo();
+        let asked = [preset("ga4"), preset("ua"), changed("ga4", &[("timeout", "5m")]), preset("server-log")];
+        let c = ws.compare(&asked, None).unwrap();
+        let presets: Vec<_> = c.columns.iter().map(|side| side.rules.title.as_str()).collect();
+        assert_eq!(
+            presets,
+            [
+                "Google Analytics 4",
+                "Universal Analytics",
+                "Google Analytics 4 (modified: session timeout)",
+                "Server-log heuristic (Webalizer)"
+            ]
         );
-        assert_eq!(c.left.kpis.users, c.right.kpis.users);
+        assert_eq!(
+            c.columns[0].kpis,
+            ws.dashboard(&preset("ga4"), None).unwrap().kpis,
+            "the same figures as the dashboard"
+        );
+        assert_eq!(c.period, Some(DayRange { from: "2026-11-01".into(), to: "2026-12-01".into() }));
+
+        for (table, dimension) in [(&c.by_campaign, "campaign"), (&c.by_day, "day")] {
+            assert_eq!(table.dimension, dimension);
+            assert_eq!(table.total_rows as usize, table.rows.len());
+            for (i, side) in c.columns.iter().enumerate() {
+                let sum: u64 = table.rows.iter().map(|line| line.columns[i].sessions).sum();
+                assert_eq!(sum, side.kpis.sessions, "{dimension}: every session in one row, column {i}");
+            }
+        }
+        let keys: Vec<_> = c.by_campaign.rows.iter().map(|line| line.key.as_str()).collect();
+        let first = c.by_campaign.rows.iter().map(|line| line.columns[0].sessions).collect::<Vec<_>>();
+        assert!(first.windows(2).all(|w| w[0] >= w[1]), "by sessions under the first: {keys:?} {first:?}");
+        let brand = c.by_campaign.rows.iter().find(|line| line.key == "Brand - Exact").unwrap();
+        assert!(brand.columns.iter().all(|k| k.clicks == Some(624) && k.click_to_session.is_some()), "{brand:?}");
+        assert!(c.columns[2].kpis.sessions > c.columns[0].kpis.sessions, "a shorter timeout splits sessions");
+
+        let days: Vec<_> = c.by_day.rows.iter().map(|line| line.key.as_str()).collect();
+        assert_eq!((days.first(), days.last(), days.len()), (Some(&"2026-11-01"), Some(&"2026-12-01"), 31));
+        assert!(days.windows(2).all(|w| w[0] < w[1]), "{days:?}");
+        assert!(c.by_day.rows.iter().all(|line| line.columns.iter().all(|k| k.click_to_session.is_none())));
+
+        let week = DayRange { from: "2026-11-08".into(), to: "2026-11-14".into() };
+        assert_eq!(ws.compare(&asked[..2], Some(&week)).unwrap().by_day.rows.len(), 7);
+        assert_eq!(ws.compare(&[], None).unwrap_err().code, "invalid_input");
+        let too_many = vec![preset("ga4"); COMPARED_MAX + 1];
+        assert!(ws.compare(&too_many, None).unwrap_err().message.contains(&format!("between 1 and {COMPARED_MAX}")));
+    }
+
+    #[test]
+    fn compare_leaves_the_first_rule_sets_sessions_kept_for_the_other_views() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::open(crate::demo::ensure_project(dir.path()).unwrap()).unwrap();
+        let data = LoadedData::load(&project).unwrap();
+        let (ga4, ua) = (RuleSet::preset(Preset::Ga4), RuleSet::preset(Preset::UniversalAnalytics));
+        let c = compare(&data, &[ga4.clone(), ua], None).unwrap();
+        assert_eq!(c.columns[0].rules.preset, "ga4");
+        let kept = data.last_sessions.lock().unwrap().clone().unwrap();
+        let again = data.sessions(&ga4).unwrap();
+        assert!(Arc::ptr_eq(&kept, &again), "the dashboard of the same rules does not sessionize again");
     }
 
     #[test]
@@ -974,7 +1125,7 @@ mod tests {
         assert!(d.over_time_svg.contains("No data"), "{}", d.over_time_svg);
         let x = ws.discrepancy(&preset("ga4"), None).unwrap();
         assert!(x.campaigns.is_empty() && x.notes.iter().any(|n| n.contains("no ad data")), "{:?}", x.notes);
-        assert_eq!(ws.compare(&preset("ua"), &preset("ga4"), None).unwrap().right.kpis.sessions, 0);
+        assert_eq!(ws.compare(&[preset("ua"), preset("ga4")], None).unwrap().columns[1].kpis.sessions, 0);
     }
 
     #[test]

@@ -12,10 +12,12 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, RuleChoices, RulesInput};
+use crate::clients::{ClientsView, SettingsCopied};
 use crate::dto::{FileDeleted, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
 use crate::exports::{self, ChartFormat, CsvTable, ReportSettings, SavedFile};
 use crate::import_wizard::{FileImportOptions, ImportPreview};
+use crate::views::{NamedView, SavedViews, ViewState};
 use crate::workspace::Workspace;
 
 /// Run `work` on the blocking pool with the app's [`Workspace`].
@@ -95,6 +97,49 @@ pub async fn map_campaign(
     blocking(app, move |ws| ws.map_campaign(&CampaignMapping { platform, ad_campaign, utm_campaign })).await
 }
 
+/// The open project's view last shown (to restore) and its named views.
+#[tauri::command]
+pub async fn saved_views(app: AppHandle) -> Result<SavedViews, AppError> {
+    blocking(app, |ws| ws.saved_views()).await
+}
+
+/// Keep the rules, days and tab shown in the open project, to show them when it opens again.
+#[tauri::command]
+pub async fn remember_view(app: AppHandle, view: ViewState) -> Result<(), AppError> {
+    blocking(app, move |ws| ws.remember_view(&view)).await
+}
+
+/// Save the rules and days of `view` under `name` in the open project; returns the named views.
+#[tauri::command]
+pub async fn save_named_view(app: AppHandle, name: String, view: ViewState) -> Result<Vec<NamedView>, AppError> {
+    blocking(app, move |ws| ws.save_named_view(&name, &view)).await
+}
+
+/// Delete the open project's view named `name`; returns the named views left.
+#[tauri::command]
+pub async fn delete_named_view(app: AppHandle, name: String) -> Result<Vec<NamedView>, AppError> {
+    blocking(app, move |ws| ws.delete_named_view(&name)).await
+}
+
+/// The clients (projects) in `folder`, which is remembered; without one, those of the folder
+/// remembered (`null` when none was chosen yet).
+#[tauri::command]
+pub async fn list_clients(app: AppHandle, folder: Option<PathBuf>) -> Result<Option<ClientsView>, AppError> {
+    blocking(app, move |ws| ws.list_clients(folder.as_deref())).await
+}
+
+/// Rename the client project at `path` to `name` (never overwriting a file); returns its folder's clients.
+#[tauri::command]
+pub async fn rename_client(app: AppHandle, path: PathBuf, name: String) -> Result<ClientsView, AppError> {
+    blocking(app, move |ws| ws.rename_client(&path, &name)).await
+}
+
+/// Copy the saved views and campaign mappings of the project at `from` into the one at `to`.
+#[tauri::command]
+pub async fn copy_client_settings(app: AppHandle, from: PathBuf, to: PathBuf) -> Result<SettingsCopied, AppError> {
+    blocking(app, move |ws| ws.copy_client_settings(&from, &to)).await
+}
+
 #[tauri::command]
 pub fn cancel_import(state: State<'_, Workspace>) {
     state.cancel_import();
@@ -142,14 +187,15 @@ pub async fn discrepancy(
     blocking(app, move |ws| ws.discrepancy(&rules, range.as_ref())).await
 }
 
+/// The KPIs of each of `rules` over `range`, in total, by campaign and by day; the first is the
+/// one the others are measured against.
 #[tauri::command]
 pub async fn compare_rules(
     app: AppHandle,
-    left: RulesInput,
-    right: RulesInput,
+    rules: Vec<RulesInput>,
     range: Option<DayRange>,
 ) -> Result<CompareView, AppError> {
-    blocking(app, move |ws| ws.compare(&left, &right, range.as_ref())).await
+    blocking(app, move |ws| ws.compare(&rules, range.as_ref())).await
 }
 
 /// Our sessions under `rules` against the platform's own (GA4, UA or Snowplow session ids in

@@ -306,6 +306,9 @@ mod bindings {
         crate::analysis::DiscrepancyView::export_all(&config).unwrap();
         crate::analysis::CompareView::export_all(&config).unwrap();
         crate::analysis::FidelityView::export_all(&config).unwrap();
+        crate::views::SavedViews::export_all(&config).unwrap();
+        crate::clients::ClientsView::export_all(&config).unwrap();
+        crate::clients::SettingsCopied::export_all(&config).unwrap();
         // The rules panel's offer as data too, so the UI tests' stand-in backend serves the
         // catalogue itself instead of a copy of it.
         let choices = serde_json::to_string_pretty(&crate::analysis::rule_choices(&[])).unwrap();

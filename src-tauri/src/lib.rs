@@ -6,12 +6,14 @@
 //! the bundled demo; without either the start screen offers recent projects and the demo.
 
 pub mod analysis;
+pub mod clients;
 mod commands;
 mod demo;
 pub mod dto;
 pub mod error;
 pub mod exports;
 pub mod import_wizard;
+pub mod views;
 pub mod workspace;
 
 use std::path::PathBuf;
@@ -41,6 +43,13 @@ pub fn run() {
             commands::cancel_import,
             commands::delete_file,
             commands::map_campaign,
+            commands::saved_views,
+            commands::remember_view,
+            commands::save_named_view,
+            commands::delete_named_view,
+            commands::list_clients,
+            commands::rename_client,
+            commands::copy_client_settings,
             commands::list_rejects,
             commands::export_rejects,
             commands::recent_projects,

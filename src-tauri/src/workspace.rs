@@ -1,6 +1,7 @@
-//! What the app holds between commands: the open project, the running import's stop switch and
-//! the recent-projects list. Everything here is plain Rust over `sessionlens_core` (no Tauri),
-//! so it is tested without a window; `commands.rs` only forwards to it.
+//! What the app holds between commands: the open project, the running import's stop switch,
+//! the recent-projects list, the views kept in the project and the clients folder. Everything
+//! here is plain Rust over `sessionlens_core` (no Tauri), so it is tested without a window;
+//! `commands.rs` only forwards to it.
 //!
 //! Reads go through the open project's connection. An import writes through a second
 //! connection of its own on a background thread, so the UI can keep reading while it runs
@@ -18,6 +19,7 @@ use sessionlens_core::{export, fidelity};
 use crate::analysis::{
     self, CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, LoadedData, RuleChoices, RulesInput,
 };
+use crate::clients::{self, ClientsView, SettingsCopied};
 use crate::demo;
 use crate::dto::{
     FileDeleted, FileOutcome, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectedRow,
@@ -26,6 +28,7 @@ use crate::dto::{
 use crate::error::{AppError, IMPORT_RUNNING};
 use crate::exports::{self, CsvTable, ReportSettings, SavedFile, Subject};
 use crate::import_wizard::{self, FileImportOptions, ImportPreview};
+use crate::views::{self, NamedView, SavedViews, ViewState};
 
 /// Progress goes to the UI at most this often (so the bar moves several times a second).
 pub const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -40,6 +43,8 @@ struct OpenProject {
     is_demo: bool,
     /// Hits and ad data for the analysis screens, read on first use and dropped by an import.
     data: Option<Arc<LoadedData>>,
+    /// The view shown while an import held the project, kept once the import is done.
+    unsaved_view: Option<ViewState>,
 }
 
 /// What the app shows when its UI first asks, as the command line chose.
@@ -87,6 +92,10 @@ impl Workspace {
     pub fn open_project(&self, path: &Path) -> Result<ProjectView, AppError> {
         let shown = self.open_at(path, false)?;
         self.remember(path);
+        if let Some(open) = lock(&self.open).as_ref() {
+            // For the clients screen's "last opened"; a project on a read-only disk still opens.
+            let _ = open.project.mark_opened();
+        }
         Ok(shown)
     }
 
@@ -100,7 +109,7 @@ impl Workspace {
         self.refuse_while_importing()?;
         let path = std::path::absolute(path).map_err(|e| AppError::io(path, e))?;
         let project = Project::open(&path)?;
-        let open = OpenProject { project, path, is_demo, data: None };
+        let open = OpenProject { project, path, is_demo, data: None, unsaved_view: None };
         let shown = view(&open)?;
         *lock(&self.open) = Some(open);
         Ok(shown)
@@ -185,6 +194,10 @@ impl Workspace {
         drop(running);
         if let Some(open) = lock(&self.open).as_mut() {
             open.data = None;
+            if let Some(view) = open.unsaved_view.take() {
+                // A convenience: failing to keep it does not fail the import.
+                let _ = open.project.set_last_view(&view.to_json());
+            }
         }
         Ok(ImportSummary { files: outcomes, cancelled, project: self.project_info()? })
     }
@@ -211,6 +224,121 @@ impl Workspace {
         open.project.add_campaign_mapping(mapping)?;
         open.data = None;
         Ok(())
+    }
+
+    /// The open project's view last shown and its named views.
+    pub fn saved_views(&self) -> Result<SavedViews, AppError> {
+        let guard = lock(&self.open);
+        views::saved_views(&guard.as_ref().ok_or_else(AppError::no_project)?.project)
+    }
+
+    /// Keep `view` in the open project as the view to show when it opens again. While an
+    /// import holds the project it is kept once the import is done.
+    pub fn remember_view(&self, view: &ViewState) -> Result<(), AppError> {
+        view.check()?;
+        // The project's lock first: an import ending takes it after its mark is gone, so the
+        // view is either written now or found by the import's end.
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(AppError::no_project)?;
+        if lock(&self.import).is_some() {
+            open.unsaved_view = Some(view.clone());
+            return Ok(());
+        }
+        Ok(open.project.set_last_view(&view.to_json())?)
+    }
+
+    /// Save the rules and days of `view` in the open project under `name` (replacing a view of
+    /// that name); returns the named views.
+    pub fn save_named_view(&self, name: &str, view: &ViewState) -> Result<Vec<NamedView>, AppError> {
+        self.refuse_while_importing()?;
+        let view = ViewState { tab: None, ..view.clone() };
+        view.check()?;
+        let guard = lock(&self.open);
+        let project = &guard.as_ref().ok_or_else(AppError::no_project)?.project;
+        project.save_named_view(name, &view.to_json())?;
+        views::named_views(project)
+    }
+
+    /// Delete the open project's view named `name`; returns the named views left.
+    pub fn delete_named_view(&self, name: &str) -> Result<Vec<NamedView>, AppError> {
+        self.refuse_while_importing()?;
+        let guard = lock(&self.open);
+        let project = &guard.as_ref().ok_or_else(AppError::no_project)?.project;
+        project.delete_named_view(name)?;
+        views::named_views(project)
+    }
+
+    /// The clients in `folder`, which is remembered; without a folder, those of the folder
+    /// remembered (`None` when there is none yet).
+    pub fn list_clients(&self, folder: Option<&Path>) -> Result<Option<ClientsView>, AppError> {
+        let folder = match folder {
+            Some(chosen) => {
+                let chosen = std::path::absolute(chosen).map_err(|e| AppError::io(chosen, e))?;
+                let listed = self.clients_in(&chosen)?;
+                if let Ok(json) = serde_json::to_vec(&chosen) {
+                    // Like the recent list: failing to remember it does not fail the listing.
+                    let _ = std::fs::create_dir_all(&self.data_dir);
+                    let _ = std::fs::write(self.clients_folder_file(), json);
+                }
+                return Ok(Some(listed));
+            }
+            None => self.clients_folder(),
+        };
+        folder.map(|f| self.clients_in(&f)).transpose()
+    }
+
+    /// Rename the client project at `path` to `name` (in the same folder), refusing to
+    /// overwrite a file. The project open in this window is closed for the rename and opened
+    /// again under its new name. Returns the clients of its folder.
+    pub fn rename_client(&self, path: &Path, name: &str) -> Result<ClientsView, AppError> {
+        self.refuse_while_importing()?;
+        let path = std::path::absolute(path).map_err(|e| AppError::io(path, e))?;
+        let to = clients::renamed_path(&path, name)?;
+        let was_open = {
+            let mut open = lock(&self.open);
+            let is_it = open.as_ref().is_some_and(|o| same_path(&o.path, &path));
+            if is_it {
+                *open = None;
+            }
+            is_it
+        };
+        let renamed = sessionlens_core::store::rename_project(&path, &to);
+        if was_open {
+            self.open_at(if renamed.is_ok() { &to } else { &path }, false)?;
+        }
+        renamed?;
+        self.rename_recent(&path, &to);
+        let folder = to.parent().unwrap_or(Path::new("."));
+        self.clients_in(folder)
+    }
+
+    /// Copy the saved views and campaign mappings of the project at `from` into the one at
+    /// `to` (their views of the same names replaced, their own mappings kept).
+    pub fn copy_client_settings(&self, from: &Path, to: &Path) -> Result<SettingsCopied, AppError> {
+        self.refuse_while_importing()?;
+        let (from, to) = (
+            std::path::absolute(from).map_err(|e| AppError::io(from, e))?,
+            std::path::absolute(to).map_err(|e| AppError::io(to, e))?,
+        );
+        for path in [&from, &to] {
+            if !path.is_file() {
+                return Err(AppError::io(path, std::io::ErrorKind::NotFound.into()));
+            }
+        }
+        let mut guard = lock(&self.open);
+        let copied = match guard.as_mut() {
+            Some(open) if same_path(&open.path, &to) => {
+                let copied = Project::open(&from)?.copy_views_and_mappings_to(&mut open.project)?;
+                // Its mappings changed: the analysis reads the project again.
+                open.data = None;
+                copied
+            }
+            Some(open) if same_path(&open.path, &from) => {
+                open.project.copy_views_and_mappings_to(&mut Project::open(&to)?)?
+            }
+            _ => Project::open(&from)?.copy_views_and_mappings_to(&mut Project::open(&to)?)?,
+        };
+        Ok(copied.into())
     }
 
     /// Stop the running import, if any. It returns (with `cancelled`) once it has rolled back.
@@ -288,15 +416,11 @@ impl Workspace {
         analysis::discrepancy_view(&*self.loaded_data()?, &rules, range)
     }
 
-    /// The KPIs of two rule sets side by side.
-    pub fn compare(
-        &self,
-        left: &RulesInput,
-        right: &RulesInput,
-        range: Option<&DayRange>,
-    ) -> Result<CompareView, AppError> {
-        let (left, right, range) = (left.rule_set()?, right.rule_set()?, analysis::parse_range(range)?);
-        analysis::compare(&*self.loaded_data()?, &left, &right, range)
+    /// The KPIs of several rule sets side by side (the first is the baseline), in total, by
+    /// campaign and by day. Blocks while it sessionizes each: call it off the UI thread.
+    pub fn compare(&self, rules: &[RulesInput], range: Option<&DayRange>) -> Result<CompareView, AppError> {
+        let rule_sets = rules.iter().map(RulesInput::rule_set).collect::<Result<Vec<_>, _>>()?;
+        analysis::compare(&*self.loaded_data()?, &rule_sets, analysis::parse_range(range)?)
     }
 
     /// Our sessions under `rules` against the platform's own over `range`, where the hits carry
@@ -366,6 +490,25 @@ impl Workspace {
         }
     }
 
+    /// The clients in `folder`; the project open in this window is read through its connection.
+    fn clients_in(&self, folder: &Path) -> Result<ClientsView, AppError> {
+        let guard = lock(&self.open);
+        clients::list(folder, |path| {
+            let open = guard.as_ref().filter(|o| same_path(&o.path, path))?;
+            let info = open.project.info().ok()?;
+            Some(clients::client(path, &info, open.project.last_opened().ok().flatten()))
+        })
+    }
+
+    fn clients_folder_file(&self) -> PathBuf {
+        self.data_dir.join("clients-folder.json")
+    }
+
+    /// The clients folder chosen last; a missing or damaged file is none chosen.
+    fn clients_folder(&self) -> Option<PathBuf> {
+        std::fs::read(self.clients_folder_file()).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok())
+    }
+
     fn recent_file(&self) -> PathBuf {
         self.data_dir.join("recent-projects.json")
     }
@@ -383,7 +526,20 @@ impl Workspace {
         recent.retain(|r| r.path != shown);
         recent.insert(0, RecentProject { path: shown, name: project_name(&path), exists: true });
         recent.truncate(RECENT_MAX);
-        if let Ok(json) = serde_json::to_vec_pretty(&recent) {
+        self.write_recent(&recent);
+    }
+
+    /// A project renamed keeps its place in the recent list under its new name.
+    fn rename_recent(&self, from: &Path, to: &Path) {
+        let mut recent = self.read_recent();
+        let shown = from.display().to_string();
+        let Some(entry) = recent.iter_mut().find(|r| r.path == shown) else { return };
+        *entry = RecentProject { path: to.display().to_string(), name: project_name(to), exists: true };
+        self.write_recent(&recent);
+    }
+
+    fn write_recent(&self, recent: &[RecentProject]) {
+        if let Ok(json) = serde_json::to_vec_pretty(recent) {
             let _ = std::fs::create_dir_all(&self.data_dir);
             let _ = std::fs::write(self.recent_file(), json);
         }
@@ -446,8 +602,13 @@ fn view(open: &OpenProject) -> Result<ProjectView, AppError> {
 }
 
 /// `Shop 2024.sessionlens` → `Shop 2024`.
-fn project_name(path: &Path) -> String {
+pub(crate) fn project_name(path: &Path) -> String {
     path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+/// The same file, whichever way the two paths were written (through a link, `..`).
+fn same_path(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// A poisoned lock only means a command panicked while holding it; the data is still usable.
@@ -462,6 +623,7 @@ mod tests {
 
     use crate::error::NO_PROJECT;
     use crate::import_wizard::ColumnChoice;
+    use crate::views::SavedViews;
 
     /// The hits of the demo's traffic file (every line but the header and the 3 broken rows).
     const DEMO_HITS: u64 = 9_815;
@@ -660,6 +822,186 @@ mod tests {
         assert_eq!(s.ws.map_campaign(&blank).unwrap_err().code, "invalid_input");
         s.ws.close_project().unwrap();
         assert_eq!(s.ws.map_campaign(&mapping).unwrap_err().code, NO_PROJECT);
+    }
+
+    fn view(preset: &str, changes: &[(&str, &str)], range: Option<(&str, &str)>, tab: Option<&str>) -> ViewState {
+        ViewState {
+            rules: RulesInput {
+                preset: preset.into(),
+                changes: changes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            },
+            range: range.map(|(from, to)| DayRange { from: from.into(), to: to.into() }),
+            tab: tab.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_view_shown_and_named_views_are_kept_in_the_project_and_come_back_when_it_opens() {
+        let s = setup();
+        let path = s.path("acme.sessionlens");
+        s.ws.open_project(&path).unwrap();
+        assert_eq!(s.ws.saved_views().unwrap(), SavedViews { last: None, named: vec![] });
+        let ua = view("ua", &[("timeout", "1h")], Some(("2026-11-01", "2026-11-14")), Some("compare"));
+        s.ws.remember_view(&ua).unwrap();
+        let named = s.ws.save_named_view(" UA legacy ", &ua).unwrap();
+        assert_eq!((named[0].name.as_str(), &named[0].view), ("UA legacy", &ViewState { tab: None, ..ua.clone() }));
+        s.ws.save_named_view("GA4 as configured", &view("ga4", &[], None, None)).unwrap();
+        s.ws.close_project().unwrap();
+
+        s.ws.open_project(&path).unwrap();
+        let saved = s.ws.saved_views().unwrap();
+        assert_eq!(saved.last, Some(ua.clone()));
+        let names: Vec<_> = saved.named.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["GA4 as configured", "UA legacy"]);
+        let left = s.ws.delete_named_view("ua legacy").unwrap();
+        assert_eq!(left.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["GA4 as configured"]);
+
+        // Views are checked before they are kept, and one this build cannot compute is left out.
+        let refused = |e: AppError| (e.code, e.message);
+        let (code, message) =
+            refused(s.ws.remember_view(&view("ga4", &[("bounce", "sometimes")], None, None)).unwrap_err());
+        assert!(code == "invalid_input" && message.contains("sometimes"), "{message}");
+        assert_eq!(s.ws.remember_view(&view("ga4", &[], None, Some("settings"))).unwrap_err().code, "invalid_input");
+        let backwards = view("ga4", &[], Some(("2026-11-14", "2026-11-01")), None);
+        assert_eq!(s.ws.save_named_view("Backwards", &backwards).unwrap_err().code, "invalid_input");
+        assert_eq!(s.ws.save_named_view("  ", &ua).unwrap_err().code, "invalid_input");
+        let other = Project::open(&path).unwrap();
+        other.set_last_view(r#"{"rules":{"preset":"gone","changes":{}},"range":null,"tab":"dashboard"}"#).unwrap();
+        other
+            .save_named_view("Gone", r#"{"rules":{"preset":"ga4","changes":{"no-such-rule":"on"}},"range":null}"#)
+            .unwrap();
+        let saved = s.ws.saved_views().unwrap();
+        assert_eq!((saved.last, saved.named.len()), (None, 1));
+
+        s.ws.close_project().unwrap();
+        assert_eq!(s.ws.saved_views().unwrap_err().code, NO_PROJECT);
+        assert_eq!(s.ws.remember_view(&ua).unwrap_err().code, NO_PROJECT);
+    }
+
+    #[test]
+    fn a_view_shown_while_an_import_holds_the_project_is_kept_when_it_is_done() {
+        let s = setup();
+        s.ws.open_project(&s.path("shop.sessionlens")).unwrap();
+        let shown = view("ua", &[], None, Some("dashboard"));
+        let mut answers = Vec::new();
+        s.ws.import_files(&as_found(&[s.demo_traffic("t.csv")]), |_| {
+            if answers.is_empty() {
+                answers.push(s.ws.remember_view(&shown).map_err(|e| e.code));
+                answers.push(s.ws.save_named_view("UA", &shown).map(|_| ()).map_err(|e| e.code));
+            }
+        })
+        .unwrap();
+        assert_eq!(answers, [Ok(()), Err(IMPORT_RUNNING.to_string())]);
+        assert_eq!(s.ws.saved_views().unwrap().last, Some(shown));
+    }
+
+    #[test]
+    fn the_clients_folder_lists_its_projects_with_their_days_sources_and_last_opening_and_is_remembered() {
+        let s = setup();
+        assert!(s.ws.list_clients(None).unwrap().is_none(), "no folder chosen yet");
+        let folder = s.path("clients");
+        std::fs::create_dir_all(folder.join("archive")).unwrap();
+        drop(Project::open(folder.join("archive/old.sessionlens")).unwrap());
+        drop(Project::open(folder.join("globex.sessionlens")).unwrap());
+        std::fs::write(folder.join("notes.SessionLens"), "notes, not a project\n".repeat(100)).unwrap();
+        std::fs::write(folder.join("readme.txt"), "one project per client").unwrap();
+        s.ws.open_project(&folder.join("Acme.sessionlens")).unwrap();
+        let ads = FileImportOptions { path: s.demo_ads("ads.csv").display().to_string(), ..Default::default() };
+        s.ws.import_files(&[as_found(&[s.demo_traffic("traffic.csv")])[0].clone(), ads], |_| {}).unwrap();
+
+        let listed = s.ws.list_clients(Some(&folder)).unwrap().unwrap();
+        assert_eq!(listed.folder, folder.display().to_string());
+        let names: Vec<_> = listed.clients.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Acme", "globex", "notes"], "projects of the folder only, by name");
+        let acme = &listed.clients[0];
+        assert_eq!((acme.first_day.as_deref(), acme.last_day.as_deref()), (Some("2026-11-01"), Some("2026-12-01")));
+        assert_eq!(
+            (acme.sources.as_slice(), acme.files),
+            (&["CSV/TSV traffic export".to_string(), "Google Ads report".into()][..], 2)
+        );
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        assert!(acme.last_opened.as_ref().is_some_and(|t| t.starts_with(&today)), "{:?}", acme.last_opened);
+        let globex = &listed.clients[1];
+        assert_eq!((globex.first_day.as_ref(), globex.last_opened.as_ref(), globex.files), (None, None, 0));
+        assert!(globex.error.is_none() && globex.sources.is_empty());
+        assert_eq!(listed.clients[2].error.as_ref().unwrap().code, "not_a_project");
+
+        // The folder is remembered in the app's data folder.
+        s.ws.close_project().unwrap();
+        let later = Workspace::new(s.path("data"), Startup::StartScreen);
+        assert_eq!(later.list_clients(None).unwrap().unwrap().clients.len(), 3);
+        assert_eq!(later.list_clients(Some(&s.path("gone"))).unwrap_err().code, "io");
+        assert_eq!(
+            later.list_clients(None).unwrap().unwrap().folder,
+            folder.display().to_string(),
+            "still the last that listed"
+        );
+    }
+
+    #[test]
+    fn renaming_a_client_refuses_to_overwrite_and_reopens_the_project_open_under_its_new_name() {
+        let s = setup();
+        let folder = s.path("clients");
+        std::fs::create_dir_all(&folder).unwrap();
+        let (acme, globex) = (folder.join("acme.sessionlens"), folder.join("Globex.sessionlens"));
+        drop(Project::open(&globex).unwrap());
+        s.ws.open_project(&acme).unwrap();
+        s.ws.import_files(&as_found(&[s.demo_traffic("traffic.csv")]), |_| {}).unwrap();
+
+        let taken = s.ws.rename_client(&acme, "Globex").unwrap_err();
+        assert!(
+            taken.code == "invalid_input" && taken.message.contains("Globex.sessionlens is already there"),
+            "{taken}"
+        );
+        assert_eq!(s.ws.project_info().unwrap().path, acme.display().to_string(), "still open as it was");
+        assert_eq!(s.ws.rename_client(&acme, "a/b").unwrap_err().code, "invalid_input");
+
+        let listed = s.ws.rename_client(&acme, " Acme Corp ").unwrap();
+        let names: Vec<_> = listed.clients.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Acme Corp", "Globex"]);
+        let open = s.ws.project_info().unwrap();
+        assert_eq!((open.name.as_str(), open.info.hits), ("Acme Corp", DEMO_HITS as i64), "open under its new name");
+        assert_eq!(s.ws.recent_projects()[0].name, "Acme Corp");
+        let mut files: Vec<_> =
+            std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        files.sort();
+        assert!(files.iter().all(|f| !f.starts_with("acme")), "nothing left under the old name: {files:?}");
+
+        // A client that is not open is renamed as a file.
+        s.ws.rename_client(&globex, "Initech").unwrap();
+        assert!(folder.join("Initech.sessionlens").is_file() && !globex.exists());
+    }
+
+    #[test]
+    fn a_clients_views_and_campaign_mappings_copy_to_another_client() {
+        let s = setup();
+        let (acme, globex) = (s.path("Acme.sessionlens"), s.path("Globex.sessionlens"));
+        let source = Project::open(&acme).unwrap();
+        source.save_named_view("UA legacy", &view("ua", &[], None, None).to_json()).unwrap();
+        let mapping = CampaignMapping {
+            platform: "google_ads".into(),
+            ad_campaign: "Brand 2025".into(),
+            utm_campaign: "brand_exact".into(),
+        };
+        source.add_campaign_mapping(&mapping).unwrap();
+        drop(source);
+        s.ws.open_project(&globex).unwrap();
+        let rules = RulesInput { preset: "ga4".into(), ..Default::default() };
+        s.ws.dashboard(&rules, None).unwrap();
+
+        let copied = s.ws.copy_client_settings(&acme, &globex).unwrap();
+        assert_eq!((copied.last_view, copied.named_views, copied.mappings_added), (false, 1, 1));
+        assert_eq!(s.ws.saved_views().unwrap().named[0].name, "UA legacy");
+        let guard = lock(&s.ws.open);
+        let open = guard.as_ref().unwrap();
+        assert_eq!(open.project.campaign_mappings().unwrap(), [mapping]);
+        assert!(open.data.is_none(), "the analysis reads the mappings again");
+        drop(guard);
+
+        assert_eq!(s.ws.copy_client_settings(&globex, &acme).unwrap().named_views, 1, "from the open one too");
+        assert_eq!(s.ws.copy_client_settings(&globex, &globex).unwrap_err().code, "invalid_input");
+        assert_eq!(s.ws.copy_client_settings(&acme, &s.path("gone.sessionlens")).unwrap_err().code, "io");
+        assert!(!s.path("gone.sessionlens").exists());
     }
 
     #[test]

@@ -241,11 +241,13 @@ test('compare shows every KPI under two presets with the difference', async () =
   const sessionsRow = await page.locator('#compare-table tbody tr').first().locator('th, td').allTextContents();
   assert.deepEqual(sessionsRow, ['All sessions', '754', '762', '+8']);
   assert.equal(await page.locator('#compare-table tbody tr').count(), 8);
-  await page.locator('#compare-preset').selectOption('server-log');
+  await page.getByRole('checkbox', { name: 'Universal Analytics' }).uncheck();
+  await page.waitForFunction(() => !document.querySelector('#compare-table thead')?.textContent?.includes('Universal'));
+  await page.getByRole('checkbox', { name: /Server-log/ }).check();
   await page.waitForFunction(() => document.querySelector('#compare-table thead')?.textContent?.includes('Server-log'));
   const args = await lastArgs(page, 'compare_rules');
-  assert.equal(args.left.preset, 'ga4');
-  assert.equal(args.right.preset, 'server-log');
+  assert.equal(args.rules[0].preset, 'ga4');
+  assert.equal(args.rules[1].preset, 'server-log');
   assert.deepEqual(problems, []);
   await page.close();
 });

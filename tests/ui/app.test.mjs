@@ -78,7 +78,7 @@ test('start screen offers open, new, demo and the recent projects', async () => 
   assert.deepEqual(await formats.locator('h3').allTextContents(), ['Website traffic', 'Ad platforms', 'Analytics reports']);
   await shop.click();
   await page.getByRole('heading', { name: 'Shop', level: 1 }).waitFor();
-  assert.deepEqual((await calls(page)).sort(), ['list_rejects', 'open_project', 'recent_projects', 'startup_project', 'supported_formats']);
+  assert.deepEqual((await calls(page)).sort(), ['list_rejects', 'open_project', 'recent_projects', 'saved_views', 'startup_project', 'supported_formats']);
   assert.deepEqual(problems, []);
   await page.close();
 });

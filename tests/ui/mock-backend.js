@@ -2,7 +2,9 @@
 // the app's commands (and the dialog plugin's) from an in-memory project, records every call
 // in window.__slCalls, and lets a test hold an import open (window.__slReleaseImport) to look
 // at its progress. window.__SL_SCENARIO__ (set by the test before the page loads) picks the data
-// (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download).
+// (`emptyProject`: the demo holds no files yet; `withReport`: it also holds a GA4 report download;
+// `lastView` and `namedViews`: the views the project kept; `clientsFolder`: the clients folder
+// remembered, `clientsPicked`: the folder the folder dialog answers).
 
 import { mockIPC, mockWindows } from '/__test/tauri-mocks.js';
 import CHOICES from '/__test/rule-choices.js';
@@ -59,7 +61,59 @@ const project = {
   ],
   /** The campaign mappings stored with `map_campaign`, as [platform, ad campaign, utm_campaign]. */
   mappings: [],
+  /** The view last shown ({rules, range, tab}) and the views saved under a name ({name, savedAt, view}). */
+  lastView: scenario.lastView ?? null,
+  namedViews: scenario.namedViews ?? [],
 };
+
+// The clients folder: Acme Corp with data, Globex still empty, Initech from a newer build.
+const clients = { folder: scenario.clientsFolder ?? null, list: [] };
+
+function client(name, fields = {}) {
+  return { path: `${clients.folder}/${name}.sessionlens`, name, firstDay: null, lastDay: null, lastOpened: null, sources: [], files: 0, error: null, ...fields };
+}
+
+function listClients(folder) {
+  if (folder === null && clients.folder === null) return null;
+  if (folder !== null && folder !== clients.folder) {
+    clients.folder = folder;
+    clients.list = [];
+  }
+  if (clients.list.length === 0) {
+    clients.list = [
+      client('Acme Corp', { firstDay: '2024-03-01', lastDay: '2024-03-31', lastOpened: '2024-04-02T09:00:00Z', sources: ['CSV/TSV traffic export', 'Google Ads report'], files: 2 }),
+      client('Globex'),
+      client('Initech', { error: { code: 'project_too_new', message: 'this project was written by a newer SessionLens (project schema version 9, this build reads up to 6); update SessionLens to open it' } }),
+    ];
+  }
+  // Copies, as the IPC's JSON gives: the app's objects are not the mock's.
+  return structuredClone({ folder: clients.folder, clients: clients.list });
+}
+
+/** Rename as the app does: in the same folder, refusing a taken name or one a file system forbids. */
+function renameClient(path, name) {
+  const trimmed = name.trim().replace(/\.sessionlens$/i, '');
+  if (!trimmed) return fail('invalid_input', "a client's name cannot be empty");
+  const bad = [...trimmed].find((c) => '/\\:*?"<>|'.includes(c));
+  if (bad) return fail('invalid_input', `a client's name cannot hold '${bad}'`);
+  if (clients.list.some((c) => c.path !== path && c.name === trimmed)) {
+    return fail('invalid_input', `${trimmed}.sessionlens is already there; choose another name`);
+  }
+  const renamed = clients.list.find((c) => c.path === path);
+  Object.assign(renamed, { name: trimmed, path: `${clients.folder}/${trimmed}.sessionlens` });
+  clients.list.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+  return structuredClone({ folder: clients.folder, clients: clients.list });
+}
+
+/** Save `view` under `name` as the app does: trimmed, replacing one of the same name in any case, listed by name. */
+function saveNamedView(name, view) {
+  const trimmed = name.trim();
+  if (!trimmed) return fail('invalid_input', 'a saved view needs a name');
+  project.namedViews = project.namedViews.filter((v) => v.name.toLowerCase() !== trimmed.toLowerCase());
+  project.namedViews.push({ name: trimmed, savedAt: '2024-04-02T09:30:00Z', view: { ...view, tab: null } });
+  project.namedViews.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+  return project.namedViews;
+}
 
 if (scenario.withReport) {
   project.files.push(file(4, 'ga4-traffic-acquisition-2024-03.csv', 'ga4-report', 'report', 12, 0, null, null, null));
@@ -186,6 +240,28 @@ function dashboard({ rules: input, range }) {
       table('device_category', 'Device', [line('desktop', 0.51, 0), line('mobile', 0.42, 0), line('tablet', 0.07, 0)]),
     ],
     notes: ['ad clicks and cost have no landing-page (ad platforms report none); they appear in the totals only'],
+  };
+}
+
+/** Each rule set's KPIs, and shares of them by campaign and by day (the first three days asked). */
+function compareView({ rules, range }) {
+  const columns = rules.map((input) => ({ rules: effectiveRules(input), kpis: kpis(effectiveRules(input)) }));
+  const part = (key, share, clicks) => ({
+    key,
+    columns: columns.map(({ kpis: k }) => {
+      const sessions = Math.round(k.sessions * share);
+      return { ...k, sessions, users: Math.round(k.users * share), pageviews: Math.round(k.pageviews * share), clicks, clickToSession: clicks ? sessions / clicks : null };
+    }),
+  });
+  const period = range ?? { from: '2024-03-01', to: '2024-03-31' };
+  const first = Date.parse(`${period.from}T00:00:00Z`);
+  const days = [0, 1, 2].map((i) => new Date(first + i * DAY).toISOString().slice(0, 10));
+  const table = (dimension, title, rows) => ({ dimension, title, rows, totalRows: rows.length });
+  return {
+    period,
+    columns,
+    byCampaign: table('campaign', 'Campaign', [part('(not set)', 0.78, null), part(CAMPAIGN(), 0.18, 149), part('newsletter', 0.04, null)]),
+    byDay: table('day', 'Day', days.map((day, i) => part(day, [0.3, 0.5, 0.2][i], null))),
   };
 }
 
@@ -493,11 +569,29 @@ mockIPC((cmd, args) => {
       }
       project.mappings.push([args.platform, args.adCampaign, args.utmCampaign]);
       return null;
+    case 'saved_views':
+      return { last: project.lastView, named: project.namedViews };
+    case 'remember_view':
+      project.lastView = args.view;
+      return null;
+    case 'save_named_view':
+      return saveNamedView(args.name, args.view);
+    case 'delete_named_view':
+      project.namedViews = project.namedViews.filter((v) => v.name.toLowerCase() !== args.name.trim().toLowerCase());
+      return project.namedViews;
     case 'compare_rules':
-      return { period: args.range ?? { from: '2024-03-01', to: '2024-03-31' }, left: { rules: effectiveRules(args.left), kpis: kpis(effectiveRules(args.left)) }, right: { rules: effectiveRules(args.right), kpis: kpis(effectiveRules(args.right)) } };
+      return compareView(args);
     case 'fidelity':
       return fidelityView(args);
+    case 'list_clients':
+      return listClients(args.folder);
+    case 'rename_client':
+      return renameClient(args.path, args.name);
+    case 'copy_client_settings':
+      if (args.from === args.to) return fail('invalid_input', "a project's views cannot be copied onto itself");
+      return { lastView: true, namedViews: 2, mappingsAdded: 3 };
     case 'plugin:dialog|open':
+      if (args.options.directory) return scenario.clientsPicked ?? '/home/user/Clients';
       if (args.options.multiple) return scenario.importPaths ?? ['/home/user/logs/access.log'];
       if (args.options.title?.startsWith('Logo')) return '/home/user/brand/northwind-logo.svg';
       return scenario.projectPath ?? '/home/user/Shop.sessionlens';

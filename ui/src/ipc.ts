@@ -27,13 +27,22 @@ import type { ChartFormat } from './bindings/ChartFormat';
 import type { CsvTable } from './bindings/CsvTable';
 import type { ReportSettings } from './bindings/ReportSettings';
 import type { SavedFile } from './bindings/SavedFile';
+import type { NamedView } from './bindings/NamedView';
+import type { SavedViews } from './bindings/SavedViews';
+import type { ViewState } from './bindings/ViewState';
+import type { ClientsView } from './bindings/ClientsView';
+import type { SettingsCopied } from './bindings/SettingsCopied';
 
 export type { AppError, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage };
 export type { CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, RuleChoices, RulesInput };
 export type { ChartFormat, CsvTable, ReportSettings, SavedFile };
+export type { NamedView, SavedViews, ViewState };
+export type { ClientsView, SettingsCopied };
+export type { ClientProject } from './bindings/ClientProject';
 export type { BreakdownTable } from './bindings/BreakdownTable';
 export type { CampaignLine } from './bindings/CampaignLine';
 export type { CauseView } from './bindings/CauseView';
+export type { CompareLine } from './bindings/CompareLine';
 export type { EffectiveRules } from './bindings/EffectiveRules';
 export type { FidelityCounts } from './bindings/FidelityCounts';
 export type { FidelityReason } from './bindings/FidelityReason';
@@ -94,6 +103,12 @@ export const api = {
   closeProject: () => call<void>('close_project'),
   projectInfo: () => call<ProjectView>('project_info'),
   recentProjects: () => call<RecentProject[]>('recent_projects'),
+  /** The clients (projects) in `folder`, which is remembered; null: the folder remembered (null when none was chosen yet). */
+  listClients: (folder: string | null) => call<ClientsView | null>('list_clients', { folder }),
+  /** Renames a client's project file to `name` (never overwriting one); resolves to its folder's clients. */
+  renameClient: (path: string, name: string) => call<ClientsView>('rename_client', { path, name }),
+  /** Copies the saved views and campaign mappings of the project at `from` into the one at `to`. */
+  copyClientSettings: (from: string, to: string) => call<SettingsCopied>('copy_client_settings', { from, to }),
   /** The formats this build reads (the core's registry). */
   supportedFormats: () => call<FormatInfo[]>('supported_formats'),
   /** What each file would import as under its options: format, first rows, mapping, or why not. */
@@ -118,8 +133,15 @@ export const api = {
   /** Stores in the project that the ad campaign's clicks land as `utmCampaign`; the next analysis uses it. */
   mapCampaign: (platform: string, adCampaign: string, utmCampaign: string) =>
     call<void>('map_campaign', { platform, adCampaign, utmCampaign }),
-  compareRules: (left: RulesInput, right: RulesInput, range: DayRange | null) =>
-    call<CompareView>('compare_rules', { left, right, range }),
+  /** The open project's view last shown (to restore) and its named views. */
+  savedViews: () => call<SavedViews>('saved_views'),
+  /** Keeps the rules, days and tab shown in the project, to show them when it opens again. */
+  rememberView: (view: ViewState) => call<void>('remember_view', { view }),
+  /** Saves the rules and days of `view` under `name` (replacing a view of that name); resolves to the named views. */
+  saveNamedView: (name: string, view: ViewState) => call<NamedView[]>('save_named_view', { name, view }),
+  deleteNamedView: (name: string) => call<NamedView[]>('delete_named_view', { name }),
+  /** The KPIs of each of `rules` over `range` (the first is the one the others are measured against), in total, by campaign and by day. */
+  compareRules: (rules: RulesInput[], range: DayRange | null) => call<CompareView>('compare_rules', { rules, range }),
   /** Our sessions under `rules` against the platform's own over `range` (null: every day). */
   fidelity: (rules: RulesInput, range: DayRange | null) => call<FidelityView>('fidelity', { rules, range }),
   /** Writes the PDF report of `rules` over `range` to `path` (from a save dialog). */
@@ -144,6 +166,10 @@ export const dialogs = {
     const path = await save({ title: 'New project', defaultPath: 'Untitled.sessionlens', filters: projectFilter });
     if (path === null) return null;
     return path.endsWith('.sessionlens') ? path : `${path}.sessionlens`;
+  },
+  async pickClientsFolder(): Promise<string | null> {
+    const picked = await open({ title: 'Choose the clients folder', directory: true, multiple: false });
+    return typeof picked === 'string' ? picked : null;
   },
   async pickImportFiles(): Promise<string[]> {
     const picked = await open({

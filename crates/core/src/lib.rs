@@ -25,9 +25,9 @@
 //! - [`import`]: every input format behind one [`import::Format`] trait, pushing rows into an
 //!   [`import::Sink`]; a malformed row is a reject, never the end of the file.
 //! - [`store`]: the `.sessionlens` project file (SQLite): migrations, the bulk loader (which
-//!   drives the importers), queries, deleting a file's data, stored sessions and goals, and the
-//!   hits and ad data read back. (The importers' in-memory sink still borrows the store's
-//!   reported-sessions row type.)
+//!   drives the importers), queries, deleting a file's data, stored sessions and goals, the
+//!   hits and ad data read back, and how the project is looked at (saved views). (The
+//!   importers' in-memory sink still borrows the store's reported-sessions row type.)
 //! - `ad_index` (crate-internal): the ad data laid out against the hits — campaigns matched to
 //!   utm_campaign values and click ids, clicks and cost per day — which metrics and the
 //!   discrepancy report both read.

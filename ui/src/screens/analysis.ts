@@ -1,16 +1,18 @@
-// The analysis screens of an open project: the rules panel (a preset, then every rule of the
-// core's rule catalogue, each with a line saying what it does; the main ones unfolded), a date
-// range, and one view at a time — dashboard, discrepancy or compare. A change re-sessionizes on
-// the Rust side (off the UI thread) while the current view stays on screen; the newest answer
-// replaces it, older ones are dropped.
+// The analysis screens of an open project: the rules panel (views saved under a name, a preset,
+// then every rule of the core's rule catalogue, each with a line saying what it does; the main
+// ones unfolded), a date range, and one view at a time — dashboard, discrepancy or compare.
+// It starts from the rules and days the project was left with, when it kept them. A change
+// re-sessionizes on the Rust side (off the UI thread) while the current view stays on screen;
+// the newest answer replaces it, older ones are dropped.
 
 import { h, replace } from '../dom';
-import { api, type DayRange, type EffectiveRules, type RuleChoices, type RuleInfo } from '../ipc';
+import { api, type DayRange, type EffectiveRules, type NamedView, type RuleChoices, type RuleInfo, type SavedViews } from '../ipc';
 import { emptyInput, samePlaceAs, VIEW_ZONE, type RulesState } from '../rules';
 import type { Shell } from '../shell';
 import { renderCompare } from './compare';
 import { renderDashboard } from './dashboard';
 import { renderDiscrepancy } from './discrepancy';
+import { savedViewsBox } from './saved-views';
 
 export type AnalysisView = 'dashboard' | 'discrepancy' | 'compare';
 
@@ -19,10 +21,19 @@ export interface Analysis {
   show(view: AnalysisView): void;
   /** The project's data changed (an import): recompute the view shown. */
   dataChanged(): void;
+  /** Start from the rules and days the project kept, and offer its named views. */
+  restore(saved: SavedViews): void;
+  /** The rules and days shown. */
+  current(): RulesState;
 }
 
-export function createAnalysis(shell: Shell): Analysis {
+/** `onShown` is called each time a view is on screen with the rules and days asked for. */
+export function createAnalysis(shell: Shell, onShown: () => void): Analysis {
   const state: RulesState = { input: emptyInput('ga4'), range: null };
+  /** Views saved under a name in the project. */
+  let named: NamedView[] = [];
+  /** The rules came from the project (restored), not from the default preset. */
+  let restored = false;
   let choices: RuleChoices | null = null;
   let effective: EffectiveRules | null = null;
   let view: AnalysisView = 'dashboard';
@@ -97,6 +108,7 @@ export function createAnalysis(shell: Shell): Analysis {
       showPanel();
       shell.showError(null);
       replace(status);
+      onShown();
     } catch (error) {
       if (mine !== request) return;
       shell.showError(error);
@@ -121,6 +133,7 @@ export function createAnalysis(shell: Shell): Analysis {
     replace(
       panel,
       h('h2', {}, 'Session rules'),
+      savedViewsBox(named, state, { apply: applyView, save: saveView, remove: deleteView }),
       field(
         'rule-preset',
         'Preset',
@@ -131,6 +144,32 @@ export function createAnalysis(shell: Shell): Analysis {
       ...choices.rules.filter((r) => r.main).map(control),
       more,
     );
+  }
+
+  /** Show the rules and days of a named view. */
+  function applyView(picked: NamedView): void {
+    state.input = structuredClone(picked.view.rules);
+    state.range = picked.view.range;
+    void refresh();
+  }
+
+  async function saveView(name: string): Promise<void> {
+    const list = await shell.busy(`Saving the view ${name}`, () => api.saveNamedView(name, { rules: state.input, range: state.range, tab: null }));
+    if (!list) return;
+    const replaced = named.some((v) => v.name.toLowerCase() === name.toLowerCase());
+    named = list;
+    showPanel();
+    shell.notify(`${replaced ? 'Replaced' : 'Saved'} the view “${name}”: pick it under Saved views to come back to these rules and days.`);
+    document.getElementById('saved-view')?.focus();
+  }
+
+  async function deleteView(gone: NamedView): Promise<void> {
+    const list = await shell.busy(`Deleting the view ${gone.name}`, () => api.deleteNamedView(gone.name));
+    if (!list) return;
+    named = list;
+    showPanel();
+    shell.notify(`Deleted the view “${gone.name}”. The rules and days shown stay as they are.`);
+    document.getElementById('saved-view-name')?.focus();
   }
 
   return {
@@ -145,7 +184,7 @@ export function createAnalysis(shell: Shell): Analysis {
           .then((loaded) => {
             if (!loaded) return;
             choices = loaded;
-            state.input = emptyInput(loaded.defaultPreset);
+            if (!restored) state.input = emptyInput(loaded.defaultPreset);
             void refresh();
           });
         return;
@@ -155,6 +194,16 @@ export function createAnalysis(shell: Shell): Analysis {
     dataChanged() {
       if (started && choices) void refresh();
     },
+    restore(saved) {
+      named = saved.named;
+      if (saved.last) {
+        restored = true;
+        state.input = saved.last.rules;
+        state.range = saved.last.range;
+      }
+      if (started && choices) void refresh();
+    },
+    current: () => state,
   };
 }
 

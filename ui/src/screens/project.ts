@@ -3,7 +3,8 @@
 // The Files tab holds the project's figures and files (./project-files.ts), the import panel
 // (./import-panel.ts) and the rejected rows (./rejected-rows.ts); after an import or a
 // deletion all of them, and the analysis, show the project as it is now. The tabs follow the
-// WAI-ARIA tabs pattern: arrow keys, Home and End move between them.
+// WAI-ARIA tabs pattern: arrow keys, Home and End move between them. The project opens on the
+// tab, rules and days it was left with, and keeps them as they change.
 
 import './project.css';
 
@@ -19,8 +20,20 @@ import { rejectedRows } from './rejected-rows';
 
 export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectView): void {
   let project = initial;
-  const analysis = createAnalysis(shell);
-  const tabs = projectTabs(analysis);
+  /** The tab shown, and whether the project's kept view was read (nothing is kept before). */
+  let tab: Tab = 'files';
+  let restored = false;
+  const remember = () => {
+    if (!restored) return;
+    const { input, range } = analysis.current();
+    // A convenience, like the recent-projects list: a project that cannot keep it still works.
+    api.rememberView({ rules: input, range, tab }).catch(() => undefined);
+  };
+  const analysis = createAnalysis(shell, remember);
+  const tabs = projectTabs(analysis, (shown) => {
+    tab = shown;
+    if (shown === 'files') remember();
+  });
   const data = projectData((file) => void deleteFileData(file));
   const rejects = rejectedRows(shell, () => project.name);
   const closeButton = button(
@@ -84,6 +97,15 @@ export function renderProject(main: HTMLElement, shell: Shell, initial: ProjectV
   });
   data.show(project.info);
   void rejects.reload();
+  void api
+    .savedViews()
+    .then((saved) => {
+      analysis.restore(saved);
+      const last = saved.last?.tab;
+      if (last && last !== tab && tab === 'files' && TAB_NAMES.some(([t]) => t === last)) tabs.show(last as Tab);
+    })
+    .catch((error: unknown) => shell.showError(error))
+    .finally(() => (restored = true));
 }
 
 /** The project's name (with a badge for the demo), its path, and its actions. */
@@ -118,8 +140,8 @@ interface ProjectTabs {
   show(tab: Tab): void;
 }
 
-/** The tab list and its two panels: the files, and the analysis shared by the other tabs. */
-function projectTabs(analysis: Analysis): ProjectTabs {
+/** The tab list and its two panels: the files, and the analysis shared by the other tabs; `onShow` hears of each tab shown. */
+function projectTabs(analysis: Analysis, onShow: (tab: Tab) => void): ProjectTabs {
   const buttons = TAB_NAMES.map(([tab, label], index) =>
     h(
       'button',
@@ -165,6 +187,7 @@ function projectTabs(analysis: Analysis): ProjectTabs {
     });
     filesPanel.hidden = tab !== 'files';
     analysisPanel.hidden = tab === 'files';
+    onShow(tab);
     if (tab !== 'files') {
       analysisPanel.setAttribute('aria-labelledby', `tab-${tab}`);
       analysis.show(tab);

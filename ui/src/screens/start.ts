@@ -1,9 +1,16 @@
-// The start screen: open or create a project, open the demo, or pick a recent project.
+// The start screen: open or create a project, open the demo, or pick a recent project — or,
+// for agencies, switch to the clients of a folder (./clients.ts).
 
 import { button, h, replace } from '../dom';
 import * as fmt from '../format';
 import { api, dialogs, type FormatInfo, type RecentProject } from '../ipc';
 import type { Shell } from '../shell';
+import { createClients } from './clients';
+
+type List = 'recent' | 'clients';
+
+/** The list shown beside the start actions, kept while the app runs (back from a project, the same list). */
+let shownList: List = 'recent';
 
 export function renderStart(main: HTMLElement, shell: Shell): void {
   const recentList = h('div', { class: 'recent' }, h('p', { class: 'muted' }, 'Loading recent projects…'));
@@ -13,6 +20,51 @@ export function renderStart(main: HTMLElement, shell: Shell): void {
     const project = await shell.busy(label, load);
     if (project) shell.showProject(project);
   };
+  const clients = createClients(shell, (path) => void open(() => api.openProject(path), 'Opening project'));
+  const listTitle = h('h2', { id: 'recent-title' });
+  const listBody = h('div', { class: 'start-list-body' });
+  const switcher = h('div', { class: 'segmented', attrs: { role: 'group', 'aria-label': 'List' } });
+  const listCard = h(
+    'section',
+    { class: 'card start-recent', attrs: { 'aria-labelledby': 'recent-title' } },
+    h('div', { class: 'card-head' }, listTitle, switcher),
+    listBody,
+  );
+
+  function showList(list: List): void {
+    shownList = list;
+    replace(listTitle, list === 'recent' ? 'Recent projects' : 'Clients');
+    listCard.classList.toggle('start-clients', list === 'clients');
+    replace(
+      switcher,
+      ...(
+        [
+          ['recent', 'Recent'],
+          ['clients', 'Clients'],
+        ] as [List, string][]
+      ).map(([id, label]) =>
+        h(
+          'button',
+          {
+            class: `segment${id === list ? ' active' : ''}`,
+            id: `show-${id}`,
+            attrs: { type: 'button', 'aria-pressed': id === list ? 'true' : 'false' },
+            on: { click: () => showList(id) },
+          },
+          label,
+        ),
+      ),
+    );
+    replace(listBody, list === 'recent' ? recentList : clients.root);
+    if (list === 'clients') clients.show();
+    // Read again each time: a client renamed keeps its place under its new name.
+    else {
+      void api
+        .recentProjects()
+        .then((recent) => replace(recentList, recentItems(recent, (path) => void open(() => api.openProject(path), 'Opening project'))))
+        .catch((error: unknown) => shell.showError(error));
+    }
+  }
 
   replace(
     main,
@@ -59,23 +111,15 @@ export function renderStart(main: HTMLElement, shell: Shell): void {
           'The demo is a small web shop’s March: about 3,000 hits and its Google Ads campaign report.',
         ),
       ),
-      h(
-        'section',
-        { class: 'card start-recent', attrs: { 'aria-labelledby': 'recent-title' } },
-        h('h2', { id: 'recent-title' }, 'Recent projects'),
-        recentList,
-      ),
+      listCard,
       formats,
     ),
   );
 
+  showList(shownList);
   void api
     .supportedFormats()
     .then((list) => replace(formats, ...formatLists(list)))
-    .catch((error: unknown) => shell.showError(error));
-  void api
-    .recentProjects()
-    .then((recent) => replace(recentList, recentItems(recent, (path) => void open(() => api.openProject(path), 'Opening project'))))
     .catch((error: unknown) => shell.showError(error));
 }
 

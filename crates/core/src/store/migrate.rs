@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "reported_sessions", include_str!("../../migrations/0004_reported_sessions.sql")),
     (5, "ad_period_totals", include_str!("../../migrations/0005_ad_period_totals.sql")),
     (6, "session_engaged", include_str!("../../migrations/0006_session_engaged.sql")),
+    (7, "views", include_str!("../../migrations/0007_views.sql")),
 ];
 
 /// The schema version this build writes.

@@ -4,6 +4,7 @@
 //! project for tests. Pragmas are set once per connection. An import is one transaction taken
 //! with `BEGIN IMMEDIATE`, so a cancelled or crashed import leaves the project as it was, and a
 //! second writer waits (up to [`BUSY_TIMEOUT_MS`]) and then gets [`Error::ProjectBusy`].
+//! Besides the data, a project keeps how it is looked at (saved views; see `views.rs`).
 
 pub mod ads;
 mod delete;
@@ -13,6 +14,7 @@ mod migrate;
 mod query;
 pub mod reports;
 mod sessions;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +28,7 @@ pub use loader::{truncate_ip, ImportControl, ImportReport, Progress};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{FileInfo, ProjectInfo, StoredReject};
 pub use sessions::{SessionRun, StoredBotHit, StoredSession};
+pub use views::{rename_project, CopiedSettings, NamedView, VIEW_NAME_MAX};
 
 /// Marks a SQLite file as a SessionLens project ("SLNS").
 const APPLICATION_ID: i32 = 0x534c_4e53;

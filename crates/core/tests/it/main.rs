@@ -10,6 +10,7 @@ mod project;
 mod reports;
 mod sessions;
 mod spreadsheets;
+mod views;
 
 use std::path::{Path, PathBuf};
 
