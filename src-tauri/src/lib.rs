@@ -13,6 +13,7 @@ pub mod dto;
 pub mod error;
 pub mod exports;
 pub mod import_wizard;
+mod menu;
 pub mod views;
 pub mod workspace;
 
@@ -30,8 +31,10 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             std::fs::create_dir_all(&data_dir)?;
             app.manage(Workspace::new(data_dir, startup_from_args(std::env::args_os().skip(1))));
+            app.set_menu(menu::build(app.handle())?)?;
             Ok(())
         })
+        .on_menu_event(|app, event| menu::forward(app, event.id().as_ref()))
         .invoke_handler(tauri::generate_handler![
             commands::startup_project,
             commands::open_project,

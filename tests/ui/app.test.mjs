@@ -203,3 +203,23 @@ test('every control is reachable by keyboard and shows where focus is', async ()
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('the File menu does what the screen’s own buttons do, and says why when a screen has none', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await page.getByRole('button', { name: 'Open demo project' }).waitFor();
+  await page.evaluate(() => window.__slMenu('import'));
+  await page.locator('.notice', { hasText: 'Open a project first: files are imported into a project.' }).waitFor();
+  await openDemo(page);
+  await page.evaluate(() => window.__slMenu('open'));
+  await page.locator('.notice', { hasText: 'Close this project first (Ctrl+W) to open another.' }).waitFor();
+  // Import files… opens the file dialog, then the wizard with the chosen file.
+  await page.evaluate(() => window.__slMenu('import'));
+  await page.getByRole('region', { name: 'Import files' }).waitFor();
+  assert.equal((await calls(page)).filter((c) => c === 'plugin:dialog|open').length, 1);
+  await page.locator('#close-import-wizard').click();
+  await page.evaluate(() => window.__slMenu('close'));
+  await page.getByRole('button', { name: 'Open demo project' }).waitFor();
+  assert.equal(await page.locator('#files-table').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -511,6 +511,9 @@ window.__slImportPending = () => pendingImport !== null;
 window.__slDragFiles = (type, paths = []) =>
   window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: `tauri://drag-${type}`, payload: { paths, position: { x: 10, y: 10 } } });
 
+/** A File menu choice (`open`, `import`, `report`, `close`), as the Rust side sends it. */
+window.__slMenu = (id) => window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event: 'menu', payload: id });
+
 mockWindows('main');
 mockIPC((cmd, args) => {
   window.__slCalls.push({ cmd, args: cmd === 'import_files' ? { files: args.files } : args });

@@ -1,10 +1,11 @@
 // The app shell: a header, one screen at a time (start or project), a place for errors and
-// notices, and files dropped on the window. It implements Shell (./shell.ts) for the screens.
+// notices, files dropped on the window and the application menu's choices. It implements Shell (./shell.ts) for the screens.
 
 import './styles.css';
 
 import { button, h, replace, type Props } from './dom';
 import { api, ErrorCode, IpcError } from './ipc';
+import { watchMenu } from './menu';
 import { watchFileDrops } from './screens/file-drops';
 import { renderProject } from './screens/project';
 import { renderStart } from './screens/start';
@@ -93,4 +94,5 @@ async function boot(): Promise<void> {
 }
 
 watchFileDrops(shell);
+watchMenu(shell);
 void boot();
