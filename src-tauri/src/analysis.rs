@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use sessionlens_charts::{
-    control_chart_svg, time_series_svg, waterfall_svg, ControlChart, DailyCounts, RatioPoint, TimeSeriesChart,
+    control_chart_svg, time_series_svg, waterfall_svg, ControlChart, RatioPoint, TimeSeriesChart,
 };
 use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::{
@@ -27,6 +27,7 @@ use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind,
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::time::{DateRange, ViewClock};
 use sessionlens_core::Project;
+use sessionlens_report::build::time_series;
 use ts_rs::TS;
 
 use crate::error::AppError;
@@ -591,17 +592,9 @@ pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -
         (Some(before), Some(change)) => Some(kpi_changes(&now, before, change)),
         _ => None,
     };
-    let chart = TimeSeriesChart {
-        title: "Sessions and ad clicks per day".into(),
-        days: by_day
-            .rows
-            .iter()
-            .map(|r| DailyCounts {
-                date: r.keys.first().cloned().unwrap_or_default(),
-                sessions: r.values.sessions as f64,
-                clicks: r.values.clicks.unwrap_or(0) as f64,
-            })
-            .collect(),
+    let chart = match by_day.period {
+        Some(period) => time_series(&by_day, period),
+        None => TimeSeriesChart { title: "Sessions and ad clicks per day".into(), days: Vec::new() },
     };
     let mut breakdowns = Vec::with_capacity(BREAKDOWNS.len());
     let mut notes = by_day.notes.clone();
@@ -991,6 +984,18 @@ mod tests {
         assert_eq!((shown.values["max-length"].as_str(), shown.values["burst"].as_str()), ("1h30m", "100/1m40s"));
         let bad = changed("ga4", &[("bounce", "sometimes")]).rule_set().unwrap_err();
         assert!(bad.code == "invalid_input" && bad.message.contains("bounce: 'sometimes'"), "{bad}");
+    }
+
+    #[test]
+    fn the_chart_shows_every_day_of_the_range_even_without_data() {
+        let (_dir, ws) = demo();
+        let past_the_end = DayRange { from: "2026-11-29".into(), to: "2026-12-04".into() };
+        let d = ws.dashboard(&preset("ga4"), Some(&past_the_end)).unwrap();
+        // 3 and 4 December hold no hit and no click: they are drawn at zero, not left out.
+        for day in ["2026-11-29", "2026-12-03", "2026-12-04"] {
+            assert!(d.over_time_svg.contains(&format!("{day} · Sessions: ")), "{day} missing");
+        }
+        assert!(d.over_time_svg.contains("2026-12-04 · Sessions: 0"));
     }
 
     #[test]

@@ -294,8 +294,9 @@ fn money(micros: i64, currency: Option<&str>) -> String {
     }
 }
 
-/// Every day of the period, with zero sessions on days without any; clicks are absent (not zero) without ad data.
-fn time_series(daily: &MetricsReport, period: ViewDays) -> TimeSeriesChart {
+/// Every day of the period, with zero sessions on days without any (an outage shows as a gap to zero, never
+/// vanishes); clicks are absent (not zero) without ad data. The app's dashboard draws the same chart.
+pub fn time_series(daily: &MetricsReport, period: ViewDays) -> TimeSeriesChart {
     let rows: HashMap<&str, &MetricValues> =
         daily.rows.iter().filter_map(|r| Some((r.keys.first()?.as_str(), &r.values))).collect();
     let mut days = Vec::new();
