@@ -57,6 +57,8 @@ trap cleanup EXIT
 
 # A fresh profile: no remembered window, no recent projects, a newly built demo project.
 export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
+# The tests read numbers and days as US English writes them ("9,815", "Nov 1, 2026").
+export LANG=en_US.UTF-8 LANGUAGE=en_US
 export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1 NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory
 
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &

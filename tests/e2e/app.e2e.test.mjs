@@ -68,7 +68,7 @@ test('the demo project opens with its files listed', async () => {
   const traffic = files.find((cells) => cells[0] === 'shop-traffic-2026-11.csv');
   assert.ok(traffic, JSON.stringify(files));
   // The last New York evening of November is 1 December in UTC.
-  assert.deepEqual(traffic.slice(1, 6), ['CSV/TSV traffic export', 'traffic', '9,815 hits', '3', '2026-11-01 – 2026-12-01']);
+  assert.deepEqual(traffic.slice(1, 6), ['CSV/TSV traffic export', 'traffic', '9,815 hits', '3', 'Nov 1, 2026 – Dec 1, 2026']);
   const ads = files.find((cells) => cells[0] === 'google-ads-campaigns-2026-11.csv');
   assert.ok(ads, `the demo's ad report is listed: ${JSON.stringify(files)}`);
   assert.equal(ads[2], 'ad data');

@@ -100,7 +100,7 @@ test('a named view is picked, saved and deleted in the rules panel', async () =>
   await waitForCall(page, 'dashboard', "args.rules.preset === 'ua' && args.range?.to === '2024-03-15'");
   await page.waitForFunction(() => document.querySelector('#rule-preset')?.value === 'ua');
   assert.equal(await page.locator('#range-from').inputValue(), '2024-03-01');
-  assert.equal(await page.locator('#saved-view-help').textContent(), 'Days 2024-03-01 to 2024-03-15. Saved 2024-04-01.');
+  assert.equal(await page.locator('#saved-view-help').textContent(), 'Days Mar 1, 2024 – Mar 15, 2024. Saved Apr 1, 2024.');
 
   // A changed rule is no saved view any more; saving it under a name keeps it.
   await page.locator('#rule-timeout').fill('45m');
@@ -171,14 +171,14 @@ test('compare puts the rules panel beside every preset ticked, in total, by camp
   const computed = await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'compare_rules').length);
   await page.getByRole('button', { name: 'By day' }).click();
   await page.getByLabel('Figure').selectOption('All sessions');
-  await page.waitForFunction(() => document.querySelector('#compare-breakdown-table tbody td')?.textContent === '2024-03-01');
+  await page.waitForFunction(() => document.querySelector('#compare-breakdown-table tbody td')?.textContent === 'Mar 1, 2024');
   assert.equal(await page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'compare_rules').length), computed);
   await page.locator('#rule-timeout').fill('10m');
   await page.locator('#rule-timeout').dispatchEvent('change');
   await waitForCall(page, 'compare_rules', "args.rules[0].changes.timeout === '10m' && args.rules.length === 4");
   await page.waitForFunction(() => document.querySelector('#compare-table, #compare-breakdown-table thead')?.textContent?.includes('(modified)'));
   assert.equal(await page.getByRole('button', { name: 'By day' }).getAttribute('aria-pressed'), 'true');
-  assert.deepEqual(await table.locator('tbody td').first().textContent(), '2024-03-01');
+  assert.deepEqual(await table.locator('tbody td').first().textContent(), 'Mar 1, 2024');
   assert.ok(!(await lastArgs(page, 'compare_rules')).rules.slice(1).some((r) => r.changes.timeout), 'the presets keep their own rules');
 
   await page.getByRole('button', { name: 'Totals' }).click();
@@ -207,7 +207,7 @@ test('the clients view lists the projects of a folder chosen once, and opens one
   assert.deepEqual(await lastArgs(page, 'list_clients'), { folder: FOLDER });
   assert.equal(await page.locator('#clients-folder').textContent(), FOLDER);
   assert.deepEqual(await clientRows(page), [
-    ['Acme Corp', '2024-03-01 – 2024-03-31', '2024-04-02', 'CSV/TSV traffic export, Google Ads report'],
+    ['Acme Corp', 'Mar 1, 2024 – Mar 31, 2024', 'Apr 2, 2024', 'CSV/TSV traffic export, Google Ads report'],
     ['Globex', 'No data yet', 'Not yet', 'No files yet'],
     ['Initech', 'Cannot be read: this project was written by a newer SessionLens (project schema version 9, this build reads up to 6); update SessionLens to open it'],
   ]);

@@ -128,7 +128,7 @@ test('breakdown tables switch by dimension and sort by clicking a header', async
   await page.locator('#range-from').fill('2024-03-08');
   await page.locator('#range-to').fill('2024-03-14');
   await page.locator('#range-to').dispatchEvent('change');
-  await page.waitForFunction(() => document.querySelector('.period-line')?.textContent?.startsWith('2024-03-08 – 2024-03-14'));
+  await page.waitForFunction(() => document.querySelector('.period-line')?.textContent?.startsWith('Mar 8, 2024 – Mar 14, 2024'));
   assert.deepEqual((await lastArgs(page, 'dashboard')).range, { from: '2024-03-08', to: '2024-03-14' });
   if (process.env.SCREENSHOTS) await page.screenshot({ path: path.join(process.env.SCREENSHOTS, 'dashboard-full.png'), fullPage: true });
   assert.deepEqual(problems, []);

@@ -37,11 +37,11 @@ test('an analytics report file is listed, asked about and deleted in the words o
     'analytics report',
     '12 reported-session rows',
     '0',
-    '2024-03-01 – 2024-03-31',
+    'Mar 1, 2024 – Mar 31, 2024',
     '—',
   ]);
   const ads = page.locator('#files-table tbody tr', { hasText: 'google-ads-campaigns-2024-03.csv' });
-  assert.equal((await ads.locator('td').allTextContents())[5], '2024-03-01 – 2024-03-31', 'an ad file shows its days');
+  assert.equal((await ads.locator('td').allTextContents())[5], 'Mar 1, 2024 – Mar 31, 2024', 'an ad file shows its days');
   await page.getByRole('button', { name: 'Delete the data of ga4-traffic-acquisition-2024-03.csv…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete the data of ga4-traffic-acquisition-2024-03.csv?' });
   await dialog.waitFor();
@@ -90,9 +90,9 @@ test("opening the demo lists its files with the format's name, kind, rows, dates
   const rows = page.locator('#files-table tbody tr');
   assert.equal(await rows.count(), 2);
   const traffic = (await rows.nth(0).locator('td').allTextContents()).slice(0, 7);
-  assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'CSV/TSV traffic export', 'traffic', '3,000 hits', '3', '2024-03-01 – 2024-03-31', '—']);
+  assert.deepEqual(traffic, ['shop-traffic-2024-03.csv', 'CSV/TSV traffic export', 'traffic', '3,000 hits', '3', 'Mar 1, 2024 – Mar 31, 2024', '—']);
   const ads = (await rows.nth(1).locator('td').allTextContents()).slice(0, 7);
-  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'Google Ads report', 'ad data', '31 ad rows', '0', '2024-03-01 – 2024-03-31', 'Europe/Berlin']);
+  assert.deepEqual(ads, ['google-ads-campaigns-2024-03.csv', 'Google Ads report', 'ad data', '31 ad rows', '0', 'Mar 1, 2024 – Mar 31, 2024', 'Europe/Berlin']);
   const stats = await page.locator('.stat').allTextContents();
   assert.ok(stats.includes('Hits3,000'), stats.join('|'));
   assert.ok(stats.includes('Ad clicks712'), stats.join('|'));

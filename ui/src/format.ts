@@ -3,7 +3,11 @@
 // A process started without a language (LANG unset, as under a bare X server) gets the POSIX
 // locale, which groups no digits; show those numbers the en-US way instead.
 const systemLocale = new Intl.NumberFormat().resolvedOptions().locale;
-const integer = new Intl.NumberFormat(/posix/i.test(systemLocale) ? 'en-US' : undefined, { maximumFractionDigits: 0 });
+const locale = /posix/i.test(systemLocale) ? 'en-US' : undefined;
+const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+// Days are shown the way the system writes them ("Mar 1, 2024", "1 Mar 2024"); files and
+// file names keep ISO dates. A day is a calendar day, so it is formatted in UTC, unshifted.
+const calendarDay = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 export function count(n: number): string {
   return integer.format(n);
@@ -43,10 +47,16 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** "2024-03-01 – 2024-03-31", one day when both ends fall on it, "—" when unknown. */
+/** An ISO day (`2024-03-01`) as the system writes days, "Mar 1, 2024"; anything else as it is. */
+export function day(iso: string): string {
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T00:00:00Z`) : null;
+  return date && !Number.isNaN(date.getTime()) ? calendarDay.format(date) : iso;
+}
+
+/** "Mar 1, 2024 – Mar 31, 2024", one day when both ends fall on it, "—" when unknown. */
 export function dayRange(first: string | null, last: string | null): string {
   if (first === null || last === null) return '—';
-  return first === last ? first : `${first} – ${last}`;
+  return first === last ? day(first) : `${day(first)} – ${day(last)}`;
 }
 
 export function msRange(first: number | null, last: number | null): string {

@@ -72,7 +72,7 @@ export function createClients(shell: Shell, openPath: (path: string) => void): C
           ? [h('td', { class: 'warn', attrs: { colspan: 3 } }, `Cannot be read: ${client.error.message}`)]
           : [
               h('td', { class: 'nowrap' }, client.firstDay ? fmt.dayRange(client.firstDay, client.lastDay) : 'No data yet'),
-              h('td', { class: 'nowrap' }, client.lastOpened ? client.lastOpened.slice(0, 10) : 'Not yet'),
+              h('td', { class: 'nowrap' }, client.lastOpened ? fmt.day(client.lastOpened.slice(0, 10)) : 'Not yet'),
               h('td', {}, client.sources.length ? client.sources.join(', ') : 'No files yet'),
             ]),
         h('td', { class: 'client-actions-cell' }, h('div', { class: 'client-actions' }, ...actions(client, copyTargets(client, listed).length > 0))),

@@ -193,7 +193,7 @@ function breakdownTable(c: CompareView, lines: CompareLine[], row: Row): HTMLEle
   const byCampaign = lines === c.byCampaign.rows;
   if (lines.length === 0) return h('p', { class: 'empty' }, byCampaign ? 'No campaigns in these days.' : 'No sessions in these days.');
   const columns: Column<CompareLine>[] = [
-    { label: byCampaign ? 'Campaign' : 'Day', value: (l) => l.key, cell: (l) => h('span', { class: 'key' }, l.key) },
+    { label: byCampaign ? 'Campaign' : 'Day', value: (l) => l.key, cell: (l) => h('span', { class: 'key' }, byCampaign ? l.key : fmt.day(l.key)) },
     ...c.columns.flatMap((side, i): Column<CompareLine>[] => {
       const value: Column<CompareLine> = {
         label: columnLabel(side.rules),

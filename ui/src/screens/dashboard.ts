@@ -76,7 +76,7 @@ export async function renderDashboard(ctx: ViewContext): Promise<Shown> {
 }
 
 function dashboardNode(d: DashboardView, ctx: ViewContext): HTMLElement {
-  const compared = d.previousPeriod ? `${d.previousPeriod.from} – ${d.previousPeriod.to}` : null;
+  const compared = d.previousPeriod ? fmt.dayRange(d.previousPeriod.from, d.previousPeriod.to) : null;
   const tiles = h(
     'section',
     { class: 'kpis', attrs: { 'aria-label': 'Key figures' } },
@@ -137,7 +137,7 @@ function dashboardNode(d: DashboardView, ctx: ViewContext): HTMLElement {
       h(
         'p',
         { class: 'muted small period-line' },
-        d.period ? `${d.period.from} – ${d.period.to}` : 'No sessions',
+        d.period ? fmt.dayRange(d.period.from, d.period.to) : 'No sessions',
         ` · ${rulesLabel(d.rules)} · ${d.rules.values.tz}`,
         compared ? ` · changes against ${compared}` : '',
       ),

@@ -113,7 +113,7 @@ function discrepancyNode(d: DiscrepancyView, ctx: ViewContext): HTMLElement {
         h(
           'p',
           { class: 'lead-line muted small' },
-          d.period ? `${d.period.from} – ${d.period.to} · ${rulesLabel(d.rules)} · ` : '',
+          d.period ? `${fmt.dayRange(d.period.from, d.period.to)} · ${rulesLabel(d.rules)} · ` : '',
           `usual range ${band} sessions per 100 clicks`,
         ),
         h('div', { class: 'view-actions' }, reportButton(ctx)),

@@ -28,7 +28,7 @@ export function fidelitySection(f: FidelityView): HTMLElement {
     h(
       'p',
       { class: 'muted small' },
-      `The rules panel's rules (${f.rules.title}) over ${f.period ? `${f.period.from} to ${f.period.to}` : 'every day of the data'}, in the view time zone. A ${f.platform} session is split when its hits fall in several of ours, and one of ours is merged when it holds hits of several of ${f.platform}'s; the last column names the rules that started our extra sessions.`,
+      `The rules panel's rules (${f.rules.title}) over ${f.period ? fmt.dayRange(f.period.from, f.period.to) : 'every day of the data'}, in the view time zone. A ${f.platform} session is split when its hits fall in several of ours, and one of ours is merged when it holds hits of several of ${f.platform}'s; the last column names the rules that started our extra sessions.`,
     ),
     plainTable({
       id: 'fidelity-table',

@@ -5,6 +5,7 @@
 import './saved-views.css';
 
 import { h } from '../dom';
+import * as fmt from '../format';
 import type { NamedView, RulesInput } from '../ipc';
 import type { RulesState } from '../rules';
 
@@ -94,7 +95,8 @@ export function savedViewsBox(views: NamedView[], shown: RulesState, actions: Sa
 
 function daysLine(view: NamedView): string {
   const range = view.view.range;
-  return range ? `Days ${range.from} to ${range.to}. Saved ${view.savedAt.slice(0, 10)}.` : `Every day with data. Saved ${view.savedAt.slice(0, 10)}.`;
+  const saved = fmt.day(view.savedAt.slice(0, 10));
+  return range ? `Days ${fmt.dayRange(range.from, range.to)}. Saved ${saved}.` : `Every day with data. Saved ${saved}.`;
 }
 
 function sameRules(a: RulesInput, b: RulesInput): boolean {
