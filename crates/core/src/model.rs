@@ -147,6 +147,8 @@ pub mod reporting_platform {
     pub const UNIVERSAL_ANALYTICS: &str = "ua";
     pub const MATOMO: &str = "matomo";
     pub const PLAUSIBLE: &str = "plausible";
+    /// A sessions table sessionized elsewhere under SessionLens's rules (`sessionlens sql`).
+    pub const SESSIONS_TABLE: &str = "sessions-table";
 }
 
 /// Ad platforms, as stored.

@@ -24,7 +24,9 @@ use crate::store::reports::ReportedSessions;
 use crate::time::DateRange;
 
 /// The tools whose reports can stand for sessions, in the order one is chosen.
-const TOOLS: [(&str, &str); 4] = [("ga4", "GA4"), ("ua", "UA"), ("matomo", "Matomo"), ("plausible", "Plausible")];
+/// A sessions table (`sessionlens sql`) comes first: its sessions follow the rules asked for.
+const TOOLS: [(&str, &str); 5] =
+    [("sessions-table", "warehouse"), ("ga4", "GA4"), ("ua", "UA"), ("matomo", "Matomo"), ("plausible", "Plausible")];
 
 /// The tool whose campaign rows the comparison uses, and its name for sentences ("GA4").
 pub(crate) fn chosen_tool(reported: &[ReportedSessions]) -> Option<(&'static str, &'static str)> {

@@ -5,7 +5,8 @@
 //! as a chart's series), the period a report without a date column covers (its preamble's `Start
 //! date`/`End date`, or a `20200101-20200131` line), reading counts with thousands separators,
 //! skipping totals rows, and the row loop that hands a bad row to [`Sink::reject`] with its line
-//! and reason and goes on.
+//! and reason and goes on. A sessions table (`sessions_table`, one row per session, from
+//! `sessionlens sql` in a warehouse) reads in its own way and imports as the same rows.
 //!
 //! One table is read: the first whose header has a sessions column and a dimension or date
 //! column. It ends at a `#` line or at another table's header (a row naming a metric column,
@@ -17,6 +18,7 @@
 mod ga4;
 mod matomo;
 mod plausible;
+mod sessions_table;
 mod ua;
 
 use chrono::NaiveDate;
@@ -31,8 +33,13 @@ use crate::model::ReportedSessionsRow;
 use crate::time::{parse_date, DateOrder};
 
 /// This family's formats, most specific first.
-pub const FORMATS: &[&dyn Format] =
-    &[&ga4::Ga4Report, &ua::UniversalAnalyticsReport, &matomo::MatomoReport, &plausible::PlausibleVisitors];
+pub const FORMATS: &[&dyn Format] = &[
+    &ga4::Ga4Report,
+    &ua::UniversalAnalyticsReport,
+    &matomo::MatomoReport,
+    &plausible::PlausibleVisitors,
+    &sessions_table::SessionsTable,
+];
 
 /// Lines searched for the header row: preamble lines, and tables before the one with sessions
 /// (a chart's daily series is one line per day).
