@@ -20,7 +20,10 @@
 //! - [`metrics`]: sessions, users, pageviews, bounce, conversions, ad clicks and cost, by up to
 //!   two dimensions, beside the previous period.
 //! - [`discrepancy`]: why a campaign's ad clicks and its sessions differ, cause by cause.
-//! - [`export`]: CSV exports that stay text when opened in a spreadsheet.
+//! - [`export`]: CSV exports that stay text when opened in a spreadsheet, and the hits table
+//!   for SQL engines.
+//! - [`sql`]: a rule set as one SQL script (DuckDB, Spark, BigQuery, Snowflake, PostgreSQL)
+//!   that sessionizes the exported hits the way the engine does, or refuses the rules it can't.
 //! - [`synth`]: seeded synthetic traffic for benchmarks and tests.
 //! - [`error`]: the one error type; each variant has a stable code the UI branches on.
 
@@ -32,6 +35,7 @@ pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod sessionize;
+pub mod sql;
 pub mod store;
 pub mod synth;
 
