@@ -72,7 +72,7 @@ pub struct RuleArgs {
     pub max_hits: Option<Limit>,
     /// End a visit when more than N hits come in under S seconds, as N/S (or off)
     #[arg(long, value_name = "N/S|off", value_parser = parse_burst)]
-    pub burst: Option<Option<BurstCut>>,
+    pub burst: Option<Burst>,
     /// Treat referrals from this host (and its subdomains) as direct; repeatable
     #[arg(long = "exclude-referrer", value_name = "HOST")]
     pub exclude_referrer: Vec<String>,
@@ -95,6 +95,11 @@ pub struct RuleArgs {
 /// A limit given as a value or `off`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit(pub Option<u32>);
+
+/// A burst rule given as `N/S` or `off` (a type of its own: clap reads `Option<Option<_>>` as
+/// a flag whose value may be left out, and panics on `--burst`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Burst(pub Option<BurstCut>);
 
 impl RuleArgs {
     /// The rule set: `--preset` (default: the core's default, GA4) with every other flag applied, checked.
@@ -135,7 +140,7 @@ impl RuleArgs {
         if let Some(Limit(l)) = self.max_hits {
             r.max_hits_per_session = l;
         }
-        if let Some(b) = self.burst {
+        if let Some(Burst(b)) = self.burst {
             r.burst_cut = b;
         }
         r.referral_exclusions.extend(self.exclude_referrer.iter().cloned());
@@ -220,16 +225,16 @@ fn parse_optional_count(s: &str) -> Result<Limit, String> {
     s.parse().map(|v| Limit(Some(v))).map_err(|_| format!("'{s}' is not a number of hits (or off)"))
 }
 
-fn parse_burst(s: &str) -> Result<Option<BurstCut>, String> {
+fn parse_burst(s: &str) -> Result<Burst, String> {
     if s == "off" {
-        return Ok(None);
+        return Ok(Burst(None));
     }
     let invalid = || format!("'{s}' is not a burst rule (write hits/seconds, e.g. 100/100, or off)");
     let (hits, seconds) = s.split_once('/').ok_or_else(invalid)?;
-    Ok(Some(BurstCut {
+    Ok(Burst(Some(BurstCut {
         hits: hits.trim().parse().map_err(|_| invalid())?,
         seconds: parse_duration(seconds).map_err(|_| invalid())?,
-    }))
+    })))
 }
 
 #[cfg(test)]
@@ -256,7 +261,7 @@ mod tests {
             tz: Some("Australia/Sydney".into()),
             midnight: Some(Switch::Off),
             max_hits: Some(Limit(Some(500))),
-            burst: Some(None),
+            burst: Some(Burst(None)),
             exclude_referrer: vec!["pay.example".into()],
             ..Default::default()
         };
@@ -267,6 +272,6 @@ mod tests {
         assert_eq!(RuleArgs::default().rule_set().unwrap(), RuleSet::preset(Preset::Ga4).normalized());
         let bad = RuleArgs { tz: Some("Nowhere/Atlantis".into()), ..Default::default() };
         assert_eq!(bad.rule_set().unwrap_err().code(), "invalid_input");
-        assert_eq!(parse_burst("100/100"), Ok(Some(BurstCut { hits: 100, seconds: 100 })));
+        assert_eq!(parse_burst("100/100"), Ok(Burst(Some(BurstCut { hits: 100, seconds: 100 }))));
     }
 }
