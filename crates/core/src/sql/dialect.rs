@@ -105,11 +105,11 @@ impl Dialect {
     /// Integer division of non-negative integers.
     pub(super) fn int_div(self, a: &str, b: &str) -> String {
         match self {
-            Dialect::DuckDb => format!("({a} // {b})"),
-            Dialect::Spark => format!("({a} DIV {b})"),
+            Dialect::DuckDb => format!("(({a}) // ({b}))"),
+            Dialect::Spark => format!("(({a}) DIV ({b}))"),
             Dialect::BigQuery => format!("DIV({a}, {b})"),
-            Dialect::Snowflake => format!("FLOOR({a} / {b})"),
-            Dialect::Postgres => format!("({a} / {b})"),
+            Dialect::Snowflake => format!("FLOOR(({a}) / ({b}))"),
+            Dialect::Postgres => format!("(({a}) / ({b}))"),
         }
     }
 
