@@ -107,7 +107,8 @@ impl Dialect {
         match self {
             Dialect::DuckDb => format!("(({a}) // ({b}))"),
             Dialect::Spark => format!("(({a}) DIV ({b}))"),
-            Dialect::BigQuery => format!("DIV({a}, {b})"),
+            // Operands in parentheses: sqlglot translates DIV(a - 1, b) to `a - 1 // b`.
+            Dialect::BigQuery => format!("DIV(({a}), ({b}))"),
             Dialect::Snowflake => format!("FLOOR(({a}) / ({b}))"),
             Dialect::Postgres => format!("(({a}) / ({b}))"),
         }
@@ -137,12 +138,12 @@ impl Dialect {
         }
     }
 
-    /// Does `needle` occur in `haystack` (case-sensitively)?
+    /// Does `needle` occur in `haystack` (case-sensitively)? For the bot filter, so only for
+    /// dialects with [`Dialect::has_unicode_regex`].
     pub(super) fn contains(self, haystack: &str, needle: &str) -> String {
         match self {
             Dialect::Spark => format!("instr({haystack}, {needle}) > 0"),
-            Dialect::Snowflake => format!("POSITION({needle}, {haystack}) > 0"),
-            Dialect::DuckDb | Dialect::BigQuery | Dialect::Postgres => format!("strpos({haystack}, {needle}) > 0"),
+            _ => format!("strpos({haystack}, {needle}) > 0"),
         }
     }
 
