@@ -54,7 +54,7 @@ CASES = {
     "ga4": ["--preset", "ga4"],
     "adobe": ["--preset", "adobe", "--max-length", "off", "--burst", "off"],
     "matomo": ["--preset", "matomo", "--campaign-change", "off", "--direct-keeps-campaign", "off",
-               "--user-change", "off"],
+               "--max-hits", "off"],
     "plausible": ["--preset", "plausible", "--identity", "ip-ua-day"],
     "posthog": ["--preset", "posthog", "--max-length", "off"],
     "mixpanel": ["--preset", "mixpanel"],
@@ -67,6 +67,8 @@ CASES = {
     "source-session": ["--identity", "source-session", "--interaction-only", "on"],
     "ip-no-bot-filter": ["--identity", "ip", "--bots", "off", "--timeout", "1m"],
     "max-hits": ["--max-hits", "3", "--timeout", "2h"],
+    "user-change": ["--user-change", "on", "--interaction-only", "on", "--timeout", "10m"],
+    "client-user-change": ["--user-change", "on", "--tz", "Europe/Berlin", "--midnight", "on"],
     "ua-bounce-interaction-only": ["--bounce", "one-interaction-hit", "--duration", "last-interaction-minus-first",
                                    "--interaction-only", "on"],
     "matomo-definitions": ["--bounce", "at-most-one-action", "--duration", "last-minus-first-plus-one-second"],
@@ -132,7 +134,9 @@ def edge_hits(path):
         client = "" if visitor % 9 == 0 else f"{1443685882 + visitor}.{1682380031 + visitor % 5}"
         ip = "" if visitor % 11 == 0 else f"203.0.113.{visitor % 40}"
         agent = agents[visitor % len(agents)]
-        user = f"u{visitor % 17}" if visitor % 4 == 0 else ""
+        # Some visitors log in as one user, some switch between two (shared devices).
+        users = [f"u{visitor % 17}", f"u{visitor % 5}x"] if visitor % 8 == 0 else [f"u{visitor % 17}"]
+        user = users if visitor % 4 == 0 else [""]
         t = starts[visitor % len(starts)] + datetime.timedelta(minutes=rng.randrange(0, 240))
         session = f"s{visitor}-0"
         for n in range(rng.randrange(1, 30)):
@@ -143,7 +147,7 @@ def edge_hits(path):
             rows.append({
                 "timestamp": t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
                 "client_id": client,
-                "user_id": user if n > 2 and rng.random() < 0.7 else "",
+                "user_id": rng.choice(user) if n > 2 and rng.random() < 0.7 else "",
                 "session_id": session if visitor % 3 else "",
                 "url": "https://shop.example" + rng.choice(pages),
                 "referrer": rng.choice(["", "", "https://www.google.com/", "https://news.example/post",

@@ -14,9 +14,10 @@
 //! - in every dialect: `--campaign-change`, `--referrer-change` and `--direct-keeps-campaign`
 //!   (they tell an external referrer from internal navigation by registrable domain, i.e. the
 //!   Public Suffix List, and classify referrers by the site lists: none of the engines carries
-//!   them); `--max-length`, `--burst`, `--user-change`, and `--max-hits` together with
-//!   `--interaction-only` (each cut depends on where the running session started, a sequential
-//!   walk); `--identity fingerprint` (a BLAKE3 hash keyed by the project's secret salt);
+//!   them); `--max-length`, `--burst`, `--max-hits` together with `--interaction-only`, and
+//!   `--user-change` together with `--max-hits` (each cut depends on where the running session
+//!   started, a sequential walk); `--identity fingerprint` (a BLAKE3 hash keyed by the project's
+//!   secret salt);
 //! - in Snowflake and PostgreSQL also `--bots` (the bot list's regular expressions need
 //!   Unicode classes their POSIX regular expressions lack).
 //!
@@ -65,10 +66,11 @@ pub fn refusals(rules: &RuleSet, dialect: Dialect) -> Vec<Refusal> {
     refuse(rules.max_session_length_s.is_some(), "--max-length", SEQUENTIAL);
     refuse(rules.burst_cut.is_some(), "--burst", SEQUENTIAL);
     refuse(
-        rules.split_on_user_id_change,
+        rules.split_on_user_id_change && rules.max_hits_per_session.is_some(),
         "--user-change",
-        "it compares a hit's user id with the one last seen in the running session, which depends on where \
-         that session started: a sequential walk that no set-based query reproduces exactly",
+        "with --max-hits, a session cut at the limit forgets its user id, so where the next user change falls \
+         depends on the cuts before it: a sequential walk that no set-based query reproduces exactly (turn one of \
+         them off)",
     );
     refuse(
         rules.max_hits_per_session.is_some() && rules.interaction_only,

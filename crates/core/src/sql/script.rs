@@ -10,6 +10,7 @@
 //!    split rules compare with it (timeout, local midnight, UTC hour). An activity hit that
 //!    splits starts a session; any other hit that would split is uncounted, and so is every
 //!    hit before the group's first activity hit; the rest join the running session.
+//!    `split` puts a user id change first, from the user of the running session.
 //! 4. `numbered`: sessions numbered within their group by a running count of starts, cut into
 //!    parts of `--max-hits` hits.
 //! 5. `member` / `session`: per session its first hit's values, landing and exit pages, and
@@ -101,6 +102,7 @@ pub(super) fn write(rules: &RuleSet, d: Dialect) -> String {
     ctes.push(("visited", visited(rules, d, kept)));
     ctes.push(("walked", walked()));
     ctes.push(("decided", decided(rules)));
+    ctes.extend(split(rules, d));
     ctes.push(("counted", counted()));
     ctes.push(("numbered", numbered(rules, d)));
     ctes.push(("session_hit", session_hit()));
@@ -348,7 +350,59 @@ fn decided(rules: &RuleSet) -> String {
     if rules.split_at_hour {
         case.push("WHEN hour_index > previous_activity_hour THEN 'hour'".into());
     }
-    format!("SELECT w.*,\n  CASE\n    {}\n  END AS split_reason\nFROM walked AS w", case.join("\n    "))
+    format!("SELECT w.*,\n  CASE\n    {}\n  END AS clock_reason\nFROM walked AS w", case.join("\n    "))
+}
+
+/// Why each hit would start a session: the clock rules' reason, or first a user id change.
+/// The running session's user (the first user id added to it, which later hits either repeat
+/// or split on) is that of the latest hit in its clock segment (the hits between two starts by
+/// the clock rules) that has a user id and is an activity hit or the segment's first with one;
+/// a non-interaction hit of another user is uncounted and changes nothing. Hits the clock rules
+/// leave uncounted are dropped first.
+fn split(rules: &RuleSet, d: Dialect) -> Vec<(&'static str, String)> {
+    if !rules.split_on_user_id_change {
+        return vec![("split", "SELECT c.*, clock_reason AS split_reason FROM decided AS c".into())];
+    }
+    let row = format!("LPAD({}, 20, '0')", d.text("row_index"));
+    vec![
+        (
+            "segmented",
+            format!(
+                "SELECT c.*,\n  \
+                 SUM(CASE WHEN activity AND clock_reason IS NOT NULL THEN 1 ELSE 0 END)\n    \
+                 OVER (PARTITION BY {GROUP} ORDER BY row_index ROWS UNBOUNDED PRECEDING) AS segment\n\
+                 FROM decided AS c\nWHERE clock_reason IS NULL OR activity"
+            ),
+        ),
+        (
+            "user_tracked",
+            format!(
+                "SELECT t.*,\n  \
+                 MAX(CASE WHEN app_user <> '' AND (activity OR row_index = segment_first_user_row)\n    \
+                 THEN CONCAT({row}, app_user) END)\n    \
+                 OVER (PARTITION BY {GROUP}, segment ORDER BY row_index ROWS UNBOUNDED PRECEDING) AS user_after\n\
+                 FROM (\n  \
+                 SELECT segmented.*,\n    \
+                 MIN(CASE WHEN app_user <> '' THEN row_index END) OVER (PARTITION BY {GROUP}, segment)\n    \
+                 AS segment_first_user_row\n  \
+                 FROM segmented\n\
+                 ) AS t"
+            ),
+        ),
+        (
+            "split",
+            format!(
+                "SELECT u.*,\n  \
+                 CASE WHEN recorded_session = '' AND app_user <> '' AND session_user <> '' AND app_user <> session_user\n    \
+                 THEN 'user-change' ELSE clock_reason END AS split_reason\n\
+                 FROM (\n  \
+                 SELECT user_tracked.*,\n    \
+                 COALESCE(SUBSTR(LAG(user_after) OVER (PARTITION BY {GROUP} ORDER BY row_index), 21), '') AS session_user\n  \
+                 FROM user_tracked\n\
+                 ) AS u"
+            ),
+        ),
+    ]
 }
 
 /// The counted hits (an activity hit that splits starts a session; any other hit that would
@@ -358,7 +412,7 @@ fn counted() -> String {
         "SELECT c.*,\n  \
          SUM(CASE WHEN activity AND split_reason IS NOT NULL THEN 1 ELSE 0 END)\n    \
          OVER (PARTITION BY {GROUP} ORDER BY row_index ROWS UNBOUNDED PRECEDING) AS session_in_group\n\
-         FROM decided AS c\nWHERE split_reason IS NULL OR activity"
+         FROM split AS c\nWHERE split_reason IS NULL OR activity"
     )
 }
 

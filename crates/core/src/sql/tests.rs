@@ -72,6 +72,11 @@ fn rules_without_effect_are_not_refused() {
     assert!(refused_flags(&rules, Dialect::DuckDb).is_empty());
     rules.interaction_only = true;
     assert_eq!(refused_flags(&rules, Dialect::DuckDb), ["--max-hits"]);
+    rules.split_on_user_id_change = true;
+    assert_eq!(refused_flags(&rules, Dialect::DuckDb), ["--user-change", "--max-hits"]);
+    rules.max_hits_per_session = None;
+    assert!(compile(&rules, Dialect::BigQuery).unwrap().contains("'user-change'"));
+    rules.max_hits_per_session = Some(5);
     rules.burst_cut = Some(BurstCut { hits: 10, seconds: 10 });
     let message = compile(&rules, Dialect::Spark).unwrap_err().to_string();
     assert!(message.contains("--max-hits") && message.contains("--burst") && message.contains("Spark"), "{message}");
