@@ -14,10 +14,11 @@
 //! - in every dialect: `--campaign-change`, `--referrer-change` and `--direct-keeps-campaign`
 //!   (they tell an external referrer from internal navigation by registrable domain, i.e. the
 //!   Public Suffix List, and classify referrers by the site lists: none of the engines carries
-//!   them); `--max-length`, `--burst`, `--max-hits` together with `--interaction-only`, and
-//!   `--user-change` together with `--max-hits` (each cut depends on where the running session
-//!   started, a sequential walk); `--identity fingerprint` (a BLAKE3 hash keyed by the project's
-//!   secret salt);
+//!   them); `--burst`, and these together: `--max-hits` with `--interaction-only`,
+//!   `--user-change` with `--max-hits`, `--max-length` with `--user-change` or `--max-hits`
+//!   (each cut depends on where the running session started, which the other moves: a
+//!   sequential walk); `--identity fingerprint` (a BLAKE3 hash keyed by the project's secret
+//!   salt);
 //! - in Snowflake and PostgreSQL also `--bots` (the bot list's regular expressions need
 //!   Unicode classes their POSIX regular expressions lack).
 //!
@@ -63,7 +64,12 @@ pub fn refusals(rules: &RuleSet, dialect: Dialect) -> Vec<Refusal> {
     refuse(rules.split_on_campaign_change, "--campaign-change", NEEDS_REFERRER_CLASSES);
     refuse(rules.split_on_referrer_change, "--referrer-change", NEEDS_REFERRER_CLASSES);
     refuse(rules.direct_keeps_campaign, "--direct-keeps-campaign", NEEDS_REFERRER_CLASSES);
-    refuse(rules.max_session_length_s.is_some(), "--max-length", SEQUENTIAL);
+    refuse(
+        rules.max_session_length_s.is_some() && (rules.split_on_user_id_change || rules.max_hits_per_session.is_some()),
+        "--max-length",
+        "with --user-change or --max-hits, a cut at the maximum length moves where those rules cut, and they \
+         move it: a sequential walk that no set-based query reproduces exactly (turn one of them off)",
+    );
     refuse(rules.burst_cut.is_some(), "--burst", SEQUENTIAL);
     refuse(
         rules.split_on_user_id_change && rules.max_hits_per_session.is_some(),

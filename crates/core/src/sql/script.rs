@@ -10,7 +10,8 @@
 //!    split rules compare with it (timeout, local midnight, UTC hour). An activity hit that
 //!    splits starts a session; any other hit that would split is uncounted, and so is every
 //!    hit before the group's first activity hit; the rest join the running session.
-//!    `split` puts a user id change first, from the user of the running session.
+//!    `split` puts a user id change first, from the user of the running session, and cuts
+//!    sessions at the maximum length (a recursive query follows the chain of cuts).
 //! 4. `numbered`: sessions numbered within their group by a running count of starts, cut into
 //!    parts of `--max-hits` hits.
 //! 5. `member` / `session`: per session its first hit's values, landing and exit pages, and
@@ -108,7 +109,9 @@ pub(super) fn write(rules: &RuleSet, d: Dialect) -> String {
     ctes.push(("session_hit", session_hit()));
     ctes.push(("session_total", session_total()));
     let with: Vec<String> = ctes.iter().map(|(name, body)| format!("{name} AS (\n{body}\n)")).collect();
-    let query = format!("WITH\n{}\n{}", with.join(",\n"), output(rules, d));
+    // The maximum length follows a chain of cuts (see `max_length`).
+    let recursive = if rules.max_session_length_s.is_some() { " RECURSIVE" } else { "" };
+    let query = format!("WITH{recursive}\n{}\n{}", with.join(",\n"), output(rules, d));
     let header = format!(
         "-- SessionLens sessions as {} SQL: table `hits` -> table `sessions`.\n\
          -- Rule set {} (preset {}), written by `sessionlens sql`.\n",
@@ -353,27 +356,40 @@ fn decided(rules: &RuleSet) -> String {
     format!("SELECT w.*,\n  CASE\n    {}\n  END AS clock_reason\nFROM walked AS w", case.join("\n    "))
 }
 
-/// Why each hit would start a session: the clock rules' reason, or first a user id change.
-/// The running session's user (the first user id added to it, which later hits either repeat
-/// or split on) is that of the latest hit in its clock segment (the hits between two starts by
-/// the clock rules) that has a user id and is an activity hit or the segment's first with one;
-/// a non-interaction hit of another user is uncounted and changes nothing. Hits the clock rules
-/// leave uncounted are dropped first.
+/// Why each hit would start a session: a user id change first, then the clock rules, then
+/// the maximum length. (The user change and the maximum length together are refused.)
 fn split(rules: &RuleSet, d: Dialect) -> Vec<(&'static str, String)> {
-    if !rules.split_on_user_id_change {
-        return vec![("split", "SELECT c.*, clock_reason AS split_reason FROM decided AS c".into())];
+    if rules.split_on_user_id_change {
+        return user_change(d);
     }
+    if let Some(max) = rules.max_session_length_s {
+        return max_length(u64::from(max) * 1000);
+    }
+    vec![("split", "SELECT c.*, clock_reason AS split_reason FROM decided AS c".into())]
+}
+
+/// The clock segments: the hits between two starts by the clock rules (dropping the hits those
+/// leave uncounted), numbered within their group.
+fn segmented() -> (&'static str, String) {
+    (
+        "segmented",
+        format!(
+            "SELECT c.*,\n  \
+             SUM(CASE WHEN activity AND clock_reason IS NOT NULL THEN 1 ELSE 0 END)\n    \
+             OVER (PARTITION BY {GROUP} ORDER BY row_index ROWS UNBOUNDED PRECEDING) AS segment\n\
+             FROM decided AS c\nWHERE clock_reason IS NULL OR activity"
+        ),
+    )
+}
+
+/// The running session's user (the first user id added to it, which later hits either repeat
+/// or split on) is that of the latest hit in its clock segment that has a user id and is an
+/// activity hit or the segment's first with one; a non-interaction hit of another user is
+/// uncounted and changes nothing.
+fn user_change(d: Dialect) -> Vec<(&'static str, String)> {
     let row = format!("LPAD({}, 20, '0')", d.text("row_index"));
     vec![
-        (
-            "segmented",
-            format!(
-                "SELECT c.*,\n  \
-                 SUM(CASE WHEN activity AND clock_reason IS NOT NULL THEN 1 ELSE 0 END)\n    \
-                 OVER (PARTITION BY {GROUP} ORDER BY row_index ROWS UNBOUNDED PRECEDING) AS segment\n\
-                 FROM decided AS c\nWHERE clock_reason IS NULL OR activity"
-            ),
-        ),
+        segmented(),
         (
             "user_tracked",
             format!(
@@ -400,6 +416,55 @@ fn split(rules: &RuleSet, d: Dialect) -> Vec<(&'static str, String)> {
                  COALESCE(SUBSTR(LAG(user_after) OVER (PARTITION BY {GROUP} ORDER BY row_index), 21), '') AS session_user\n  \
                  FROM user_tracked\n\
                  ) AS u"
+            ),
+        ),
+    ]
+}
+
+/// Sessions cut at `max_ms`: within a clock segment, each cut starts at the first activity hit
+/// more than `max_ms` after the running session's start, a chain followed by a recursive query
+/// from the segment's start; a non-interaction hit past the limit is uncounted.
+fn max_length(max_ms: u64) -> Vec<(&'static str, String)> {
+    vec![
+        segmented(),
+        (
+            "reaching",
+            format!(
+                "SELECT s.*,\n  \
+                 MIN(CASE WHEN activity THEN row_index END) OVER (PARTITION BY {GROUP}, segment ORDER BY ts_ms\n    \
+                 RANGE BETWEEN {} FOLLOWING AND UNBOUNDED FOLLOWING) AS next_cut\n\
+                 FROM segmented AS s",
+                max_ms + 1
+            ),
+        ),
+        (
+            "cut_start",
+            "SELECT row_index FROM reaching\n\
+             WHERE activity AND clock_reason IS NOT NULL AND recorded_session = ''\n\
+             UNION ALL\n\
+             SELECT r.next_cut AS row_index FROM cut_start AS c JOIN reaching AS r ON r.row_index = c.row_index\n\
+             WHERE r.next_cut IS NOT NULL"
+                .into(),
+        ),
+        (
+            "cut",
+            "SELECT r.*, CASE WHEN r.clock_reason IS NULL AND k.row_index IS NOT NULL THEN 'max-length'\n  \
+             ELSE r.clock_reason END AS cut_reason\n\
+             FROM reaching AS r LEFT JOIN cut_start AS k ON k.row_index = r.row_index"
+                .into(),
+        ),
+        (
+            "split",
+            format!(
+                "SELECT t.*,\n  \
+                 CASE WHEN cut_reason IS NOT NULL THEN cut_reason\n    \
+                 WHEN recorded_session = '' AND ts_ms - session_start_ms > {max_ms} THEN 'max-length' END AS split_reason\n\
+                 FROM (\n  \
+                 SELECT cut.*,\n    \
+                 MAX(CASE WHEN activity AND cut_reason IS NOT NULL THEN ts_ms END)\n      \
+                 OVER (PARTITION BY {GROUP} ORDER BY row_index ROWS UNBOUNDED PRECEDING) AS session_start_ms\n  \
+                 FROM cut\n\
+                 ) AS t"
             ),
         ),
     ]

@@ -15,7 +15,7 @@ fn presets_compile_or_name_each_refused_rule() {
         (Preset::Adobe, &["--max-length", "--burst"]),
         (Preset::Matomo, &["--campaign-change", "--direct-keeps-campaign", "--user-change"]),
         (Preset::Plausible, &["--identity fingerprint"]),
-        (Preset::PostHog, &["--max-length"]),
+        (Preset::PostHog, &[]),
         (Preset::Mixpanel, &[]),
         (Preset::ServerLog, &[]),
     ];
@@ -76,6 +76,11 @@ fn rules_without_effect_are_not_refused() {
     assert_eq!(refused_flags(&rules, Dialect::DuckDb), ["--user-change", "--max-hits"]);
     rules.max_hits_per_session = None;
     assert!(compile(&rules, Dialect::BigQuery).unwrap().contains("'user-change'"));
+    rules.max_session_length_s = Some(3600);
+    assert_eq!(refused_flags(&rules, Dialect::DuckDb), ["--max-length"]);
+    rules.split_on_user_id_change = false;
+    let script = compile(&rules, Dialect::Spark).unwrap();
+    assert!(script.contains("WITH RECURSIVE") && script.contains("RANGE BETWEEN 3600001 FOLLOWING"));
     rules.max_hits_per_session = Some(5);
     rules.burst_cut = Some(BurstCut { hits: 10, seconds: 10 });
     let message = compile(&rules, Dialect::Spark).unwrap_err().to_string();
