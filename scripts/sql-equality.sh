@@ -25,8 +25,8 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "sql-equality: creating the venv $venv"
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -m pip freeze 2>/dev/null | grep -qxF -f <(printf '%s\n' "${requirements[@]}") ||
-  [ "$("$venv/bin/python" -m pip freeze | grep -cxF -f <(printf '%s\n' "${requirements[@]}"))" -ne ${#requirements[@]} ]; then
+installed=$("$venv/bin/python" -m pip freeze | grep -cxF -f <(printf '%s\n' "${requirements[@]}") || true)
+if [ "$installed" -ne ${#requirements[@]} ]; then
   echo "sql-equality: installing ${requirements[*]}"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
 fi
