@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check and test of SessionLens: formatting, lints, the Rust workspace tests, a
-# short run of the importers' fuzz targets,
+# Runs every check and test of SessionLens: formatting, lints, the Rust workspace tests, the
+# SQL scripts against the engine (DuckDB, Spark, sqlglot), a short run of the importers' fuzz
+# targets,
 # the generated TypeScript bindings, the UI tests in headless Chromium, and the end-to-end
 # run of the built app under Xvfb. At the end it checks that the run changed no tracked file.
 set -euo pipefail
@@ -39,6 +40,8 @@ step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo test"
 cargo test --workspace
+step "SQL scripts give the engine's sessions (DuckDB, Spark; BigQuery, Snowflake, PostgreSQL parse)"
+bash scripts/sql-equality.sh
 step "Fuzz smoke: every importer fuzz target for a few seconds (fuzz/README.md)"
 bash scripts/fuzz.sh
 step "TypeScript bindings are current"

@@ -1,5 +1,6 @@
 //! `sessionlens export sessions|bots|metrics|discrepancy|rejects PROJECT [...] --out FILE.csv [--bom]`:
-//! the tables of a project as CSV files a spreadsheet opens safely. The writing is
+//! the tables of a project as CSV files a spreadsheet opens safely; and `export hits`, the hits
+//! table the scripts of `sessionlens sql` read, written for machines (no cell prefixed). The writing is
 //! `sessionlens_core::export` (the app calls the same functions): UTF-8 (a byte-order mark with
 //! `--bom` for Excel), times in ISO 8601 with the view time zone's offset, days as ISO dates of
 //! the view time zone, cells a spreadsheet would run as formulas prefixed with `'`. Each
@@ -9,6 +10,7 @@ use std::path::PathBuf;
 
 use sessionlens_core::discrepancy::discrepancy;
 use sessionlens_core::export::analysis::{metrics_columns_help, write_discrepancy, write_metrics, DiscrepancyTable};
+use sessionlens_core::export::hits::{save_hits, HIT_COLUMNS};
 use sessionlens_core::export::stored::{
     write_bot_hits, write_rejects, write_sessions, BOT_HIT_COLUMNS, REJECT_COLUMNS, SESSION_COLUMNS,
 };
@@ -44,6 +46,9 @@ enum What {
     /// A discrepancy table: ratios, campaigns, waterfall or unmatched
     #[command(after_long_help = discrepancy_help())]
     Discrepancy(DiscrepancyTarget),
+    /// Every hit, for the SQL scripts of `sessionlens sql` (cells as they are: no formula guard)
+    #[command(after_long_help = format!("Columns:\n{}", columns_help(&HIT_COLUMNS)))]
+    Hits(HitsOutput),
     /// The rows that could not be imported
     #[command(after_long_help = format!("Columns:\n{}", columns_help(&REJECT_COLUMNS)))]
     Rejects(Output),
@@ -59,6 +64,15 @@ struct Output {
     /// Start the file with a byte-order mark so Excel reads it as UTF-8
     #[arg(long)]
     bom: bool,
+}
+
+/// Where to write the hits.
+#[derive(clap::Args)]
+struct HitsOutput {
+    project: PathBuf,
+    /// The CSV file to write
+    #[arg(long, value_name = "FILE.csv")]
+    out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -123,6 +137,10 @@ pub fn run(args: Args) -> Result<()> {
             let report = discrepancy(&table, &sessions, &project.load_ads()?, &options)?;
             let rows = save(&output.out, output.bom, |csv| write_discrepancy(csv, &report, d.table))?;
             ("discrepancy rows", (output.out, rows))
+        }
+        What::Hits(output) => {
+            let rows = save_hits(&output.out, &open_existing(&output.project)?.load_hits()?)?;
+            ("hits", (output.out, rows))
         }
         What::Rejects(output) => {
             let rejects = open_existing(&output.project)?.rejects()?;

@@ -15,6 +15,7 @@ mod rejects;
 mod report;
 mod rules;
 mod sessionize;
+mod sql;
 
 use std::process::ExitCode;
 
@@ -53,6 +54,8 @@ enum Command {
     Discrepancy(discrepancy::Args),
     /// Write the PDF report: summary, traffic over time, channels, campaigns, discrepancy, methodology.
     Report(report::Args),
+    /// Print the SQL script that sessionizes an exported hits table in DuckDB, Spark, BigQuery, ...
+    Sql(sql::Args),
     /// Remove one imported file's data (its id as `info` shows it) and compact the project.
     DeleteSource(delete_source::Args),
 }
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
         Command::Metrics(args) => (args.json, metrics::run(args)),
         Command::Discrepancy(args) => (args.json, discrepancy::run(args)),
         Command::Report(args) => (false, report::run(args)),
+        Command::Sql(args) => (false, sql::run(args)),
         Command::DeleteSource(args) => (args.json, delete_source::run(args)),
     };
     match result {

@@ -5,9 +5,10 @@
 //!
 //! Every export goes through [`CsvExport`]; the tables themselves are in [`stored`] (sessions,
 //! bot hits and rejects, read from a project) and [`analysis`] (metrics and discrepancy
-//! reports). Times are ISO 8601 with the view time zone's offset ([`iso_time`]).
+//! reports). [`hits`] is the exception: the hits table for SQL engines, written for machines. Times are ISO 8601 with the view time zone's offset ([`iso_time`]).
 
 pub mod analysis;
+pub mod hits;
 pub mod stored;
 
 use std::borrow::Cow;

@@ -35,9 +35,12 @@
 //!   two dimensions, beside the previous period; and the click-to-session ratio's formula.
 //! - [`discrepancy`]: why a campaign's ad clicks and its sessions differ, cause by cause, and the
 //!   headline click-to-session ratio every screen and the PDF show.
-//! - [`export`]: CSV exports that stay text when opened in a spreadsheet.
+//! - [`export`]: CSV exports that stay text when opened in a spreadsheet, and the hits table
+//!   for SQL engines.
 //! - [`fidelity`]: our sessions laid over the platform's own (where the source carries its
 //!   session ids): sessions split, merged, and the rules that cut them.
+//! - [`sql`]: a rule set as one SQL script (DuckDB, Spark, BigQuery, Snowflake, PostgreSQL)
+//!   that sessionizes the exported hits the way the engine does, or refuses the rules it can't.
 //! - [`synth`]: seeded synthetic traffic for benchmarks and tests.
 
 pub(crate) mod ad_index;
@@ -51,6 +54,7 @@ pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod sessionize;
+pub mod sql;
 pub mod store;
 pub mod synth;
 pub mod time;

@@ -36,6 +36,17 @@ pub enum HitType {
     Asset,
 }
 
+impl HitType {
+    /// The name the hits export and the SQL scripts use: `pageview`, `event`, `asset`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitType::PageView => "pageview",
+            HitType::Event => "event",
+            HitType::Asset => "asset",
+        }
+    }
+}
+
 /// Campaign tags a source states explicitly (utm columns, GA's traffic_source fields).
 /// Any tag left empty is taken from the landing URL's query string by the loader.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -49,6 +49,21 @@ fn plain_string(pattern: &str) -> Option<String> {
     Some(text)
 }
 
+/// The list's patterns split as the filter matches them: the plain strings (found anywhere in a
+/// user agent, case-sensitively) and the real regular expressions (as the list writes them).
+/// The SQL scripts of [`crate::sql`] emit the same two lists.
+pub(crate) fn split_patterns() -> (Vec<String>, Vec<String>) {
+    let mut plain = Vec::new();
+    let mut patterns = Vec::new();
+    for entry in entries() {
+        match plain_string(&entry.pattern) {
+            Some(text) => plain.push(text),
+            None => patterns.push(entry.pattern),
+        }
+    }
+    (plain, patterns)
+}
+
 /// The list's patterns, compiled once.
 pub struct BotFilter {
     plain: AhoCorasick,
@@ -58,14 +73,8 @@ pub struct BotFilter {
 impl BotFilter {
     /// Compiles the list (a few milliseconds; build one and share it).
     pub fn new() -> Self {
-        let mut plain = Vec::new();
-        let mut patterns = Vec::new();
-        for entry in entries() {
-            match plain_string(&entry.pattern) {
-                Some(text) => plain.push(text),
-                None => patterns.push(format!("(?:{})", entry.pattern)),
-            }
-        }
+        let (plain, patterns) = split_patterns();
+        let patterns: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
         BotFilter {
             plain: AhoCorasick::new(&plain).expect("the plain crawler-user-agents strings build an automaton"),
             patterns: RegexBuilder::new(&patterns.join("|"))

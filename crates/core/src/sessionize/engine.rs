@@ -5,6 +5,7 @@
 //! source of a referrer or of campaign tags, the classification of an entrance) is worked out
 //! once per distinct value.
 
+use md5::Digest;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -875,7 +876,9 @@ impl Sessionized {
     }
 
     /// A visitor as text: the client or user id (`user:` before a user id), or a description
-    /// of the key for the IP-based modes; fingerprints as 16 hex digits of the salted hash.
+    /// of the key for the IP-based modes (the user agent as the first 8 hex digits of its MD5,
+    /// which SQL engines compute too: see [`crate::sql`]); fingerprints as 16 hex digits of the
+    /// salted hash.
     pub fn visitor_label(&self, table: &HitTable, visitor: u32) -> String {
         let d = &table.dict;
         let Some(v) = self.visitors.get(visitor as usize) else { return String::new() };
@@ -885,7 +888,7 @@ impl Sessionized {
             Visitor::IpUaDay { ip, user_agent, day } => format!(
                 "ip:{} ua:{} day:{}",
                 d.ips[ip as usize],
-                &blake3::hash(d.user_agents[user_agent as usize].as_bytes()).to_hex()[..8],
+                &format!("{:x}", md5::Md5::digest(d.user_agents[user_agent as usize].as_bytes()))[..8],
                 self.days.date(day)
             ),
             Visitor::Ip(ip) => format!("ip:{}", d.ips[ip as usize]),

@@ -14,7 +14,7 @@ use crate::sessionize::{sessionize, Device, HitTable, RuleSet, Sessionized, Star
 
 /// Bumped whenever the engine or the classification it stores changes what a rule set gives,
 /// so sessions stored by an older build are computed again.
-const ENGINE_VERSION: u32 = 1;
+const ENGINE_VERSION: u32 = 2;
 
 /// A stored sessionization.
 #[derive(Clone, Debug, Serialize)]
