@@ -23,7 +23,15 @@ fi
 
 if [ ! -x "$venv/bin/python" ]; then
   echo "sql-equality: creating the venv $venv"
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv"; then
+    # Debian's own Python keeps venv in a package of its own.
+    rm -rf "$venv"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
 fi
 installed=$("$venv/bin/python" -m pip freeze | grep -cxF -f <(printf '%s\n' "${requirements[@]}") || true)
 if [ "$installed" -ne ${#requirements[@]} ]; then
