@@ -50,6 +50,7 @@ test('a rules toggle recomputes the dashboard while the last numbers stay on scr
   assert.equal(await page.locator('.kpi').count(), 8);
   assert.equal(await page.locator('#kpi-click-to-session .kpi-value').textContent(), '91');
   assert.equal(await page.locator('#kpi-sessions .kpi-change').textContent(), 'no previous data');
+  assert.ok(!(await page.locator('.period-line').textContent()).includes('changes against'), 'no empty period offered');
   assert.equal(await page.locator('.chart svg').count(), 1);
   await screenshot(page, 'dashboard.png');
 

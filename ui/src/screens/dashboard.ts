@@ -76,13 +76,14 @@ export async function renderDashboard(ctx: ViewContext): Promise<Shown> {
 }
 
 function dashboardNode(d: DashboardView, ctx: ViewContext): HTMLElement {
-  const compared = d.previousPeriod ? fmt.dayRange(d.previousPeriod.from, d.previousPeriod.to) : null;
+  // The days before are offered for comparison only where they hold sessions or clicks.
+  const hasPrevious = d.previous !== null && (d.previous.sessions > 0 || (d.previous.clicks ?? 0) > 0);
+  const compared = hasPrevious && d.previousPeriod ? fmt.dayRange(d.previousPeriod.from, d.previousPeriod.to) : null;
   const tiles = h(
     'section',
     { class: 'kpis', attrs: { 'aria-label': 'Key figures' } },
     ...TILES.map((t) => {
       const change = d.change ? t.change(d.change) : null;
-      const hasPrevious = d.previous !== null && d.previous.sessions > 0;
       return h(
         'div',
         { class: 'kpi', id: `kpi-${t.id}`, attrs: t.hint ? { title: t.hint } : {} },
