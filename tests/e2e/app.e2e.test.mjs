@@ -151,6 +151,8 @@ test('the PDF report is saved from the discrepancy view and holds the figures sh
   await driver.waitFor('#report-dialog #report-save', { what: 'the report form' });
   await driver.execute("document.getElementById('report-title').value = 'Audit for the e2e test';");
   await save('report-dialog.png');
+  // The form scrolls inside a window shorter than it; WebKit's driver clicks only what is in view.
+  await driver.execute("document.getElementById('report-save').scrollIntoView({ block: 'nearest' });");
   await driver.click(await driver.find('#report-dialog #report-save'));
   const pdf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessionlens-e2e-')), 'audit.pdf');
   answerFileDialog('Save report', pdf, screenshots);

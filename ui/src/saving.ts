@@ -77,7 +77,7 @@ export function reportButton(ctx: SaveContext): HTMLElement {
   const agency = h('input', { id: 'report-agency', attrs: { type: 'text', placeholder: 'Your agency or team (optional)' } });
   const findings = h('textarea', {
     id: 'report-findings',
-    attrs: { rows: 4, placeholder: 'What you found and what to do next, for the summary page (optional)' },
+    attrs: { rows: 3, placeholder: 'What you found and what to do next, for the summary page (optional)' },
   });
   let logoPath: string | null = null;
   const logoName = h('span', { class: 'muted small', id: 'report-logo-name' }, 'No logo');
