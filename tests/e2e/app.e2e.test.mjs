@@ -109,6 +109,36 @@ test('the dashboard recomputes after a rules toggle', async () => {
   assert.ok(number(second) > number(first), `${second} sessions at 5 min, ${first} at the default`);
 });
 
+test('the PDF report is saved from the discrepancy view and holds the figures shown', async () => {
+  await driver.click(await driver.find('#tab-dashboard'));
+  const sessions = await driver.waitForText('#kpi-sessions .kpi-value', { timeout: 60_000, test: (t) => /^[1-9][\d,]*$/.test(t), what: 'the sessions tile' });
+  await driver.click(await driver.find('#tab-discrepancy'));
+  await driver.waitFor('#discrepancy #save-report', { timeout: 60_000, what: 'the report button' });
+  await driver.click(await driver.find('#discrepancy #save-report'));
+  await driver.waitFor('#report-dialog #report-save', { what: 'the report form' });
+  await driver.execute("document.getElementById('report-title').value = 'November 2026 review';");
+  await save('report-dialog.png');
+  // The form scrolls inside a window shorter than it; WebKit's driver clicks only what is in view.
+  await driver.execute("document.getElementById('report-save').scrollIntoView({ block: 'nearest' });");
+  await driver.click(await driver.find('#report-dialog #report-save'));
+  const pdf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessionlens-e2e-')), 'audit.pdf');
+  answerFileDialog('Save report', pdf, screenshots);
+  await driver.waitFor('.notice', { timeout: 120_000, test: (t) => t.startsWith('Saved '), what: 'the saved notice' });
+  assert.equal(fs.readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
+  assert.match(text, /November 2026 review/);
+  // The same 5-minute rules as the dashboard shows: its sessions figure is in the summary.
+  assert.ok(text.includes(sessions), `the report shows ${sessions} sessions`);
+});
+
+test('compare shows the rules panel preset against another, side by side', async () => {
+  await driver.click(await driver.find('#tab-compare'));
+  await driver.waitFor('#compare-table tbody tr', { timeout: 60_000, what: 'the comparison table' });
+  const rows = await tableCells('#compare-table');
+  assert.ok(rows.length >= 8, `a row per KPI: ${JSON.stringify(rows)}`);
+  await save('compare.png');
+});
+
 test('an access log chosen in the file dialog is previewed in the wizard, then imports with a summary', async () => {
   await driver.click(await driver.find('#import-files'));
   answerFileDialog('Import files', accessLog, screenshots);
@@ -140,34 +170,4 @@ test('an access log chosen in the file dialog is previewed in the wizard, then i
   assert.equal(log[2], 'traffic');
   assert.match(log[3], /^[1-9][\d,]* hits$/);
   await save('import-done.png');
-});
-
-test('the PDF report is saved from the discrepancy view and holds the figures shown', async () => {
-  await driver.click(await driver.find('#tab-dashboard'));
-  const sessions = await driver.waitForText('#kpi-sessions .kpi-value', { timeout: 60_000, test: (t) => /^[1-9][\d,]*$/.test(t), what: 'the sessions tile' });
-  await driver.click(await driver.find('#tab-discrepancy'));
-  await driver.waitFor('#discrepancy #save-report', { timeout: 60_000, what: 'the report button' });
-  await driver.click(await driver.find('#discrepancy #save-report'));
-  await driver.waitFor('#report-dialog #report-save', { what: 'the report form' });
-  await driver.execute("document.getElementById('report-title').value = 'Audit for the e2e test';");
-  await save('report-dialog.png');
-  // The form scrolls inside a window shorter than it; WebKit's driver clicks only what is in view.
-  await driver.execute("document.getElementById('report-save').scrollIntoView({ block: 'nearest' });");
-  await driver.click(await driver.find('#report-dialog #report-save'));
-  const pdf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sessionlens-e2e-')), 'audit.pdf');
-  answerFileDialog('Save report', pdf, screenshots);
-  await driver.waitFor('.notice', { timeout: 120_000, test: (t) => t.startsWith('Saved '), what: 'the saved notice' });
-  assert.equal(fs.readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
-  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString();
-  assert.match(text, /Audit for the e2e test/);
-  // The same 5-minute rules as the dashboard shows: its sessions figure is in the summary.
-  assert.ok(text.includes(sessions), `the report shows ${sessions} sessions`);
-});
-
-test('compare shows the rules panel preset against another, side by side', async () => {
-  await driver.click(await driver.find('#tab-compare'));
-  await driver.waitFor('#compare-table tbody tr', { timeout: 60_000, what: 'the comparison table' });
-  const rows = await tableCells('#compare-table');
-  assert.ok(rows.length >= 8, `a row per KPI: ${JSON.stringify(rows)}`);
-  await save('compare.png');
 });
