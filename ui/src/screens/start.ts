@@ -108,7 +108,7 @@ export function renderStart(main: HTMLElement, shell: Shell): void {
         h(
           'p',
           { class: 'muted small' },
-          'The demo is a small web shop’s March: about 3,000 hits and its Google Ads campaign report.',
+          'The demo is a small web shop’s November: about 10,000 hits and its Google Ads campaign report, from an account on New York time.',
         ),
       ),
       listCard,

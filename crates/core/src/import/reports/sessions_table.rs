@@ -36,8 +36,8 @@ impl Format for SessionsTable {
     }
 
     fn description(&self) -> &'static str {
-        "One row per session, as `sessionlens sql` builds it in a warehouse or `sessionlens export sessions` \
-         writes it: counted per day and campaign as reported sessions"
+        "One row per session, as SessionLens's SQL builds it in a warehouse or its sessions export writes it \
+         (counted per day and campaign as reported sessions)"
     }
 
     fn kind(&self) -> Kind {
