@@ -4,7 +4,7 @@
 
 use std::io::{self, BufRead, Read};
 
-use super::{Context, Input};
+use super::{Context, Input, Sink};
 use crate::error::{Error, Result};
 
 /// The separator that splits the sample's lines most consistently into more than one field.
@@ -209,6 +209,24 @@ pub fn raw_text(record: &csv::StringRecord, delimiter: u8) -> String {
 
 /// What went wrong reading a record, in words for the rejects list; or, when reading the text
 /// itself failed (a decompression bomb, a disk error), the error that stops the import, since
+/// The record, or `None` once a row the CSV reader could not read has gone to `sink` as a
+/// reject with its line: the one place every row loop of a delimited format turns reader
+/// errors into rejects and goes on.
+pub fn record_or_reject(
+    record: csv::Result<csv::StringRecord>,
+    ctx: &Context,
+    sink: &mut dyn Sink,
+) -> Result<Option<csv::StringRecord>> {
+    match record {
+        Ok(r) => Ok(Some(r)),
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line());
+            sink.reject(line, "", &describe_csv_error(&e, ctx)?)?;
+            Ok(None)
+        }
+    }
+}
+
 /// the rest of the file cannot be read.
 pub fn describe_csv_error(e: &csv::Error, ctx: &Context) -> Result<String> {
     match e.kind() {

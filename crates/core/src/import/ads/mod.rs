@@ -23,7 +23,7 @@ use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use csv::StringRecord;
 
-use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, is_blank, is_total_or_footer, raw_text};
+use super::delimited::{csv_reader, detect_delimiter, is_blank, is_total_or_footer, raw_text, record_or_reject};
 use super::mapping::{assign_by_synonyms, normalise};
 use super::number::{parse_count, parse_money_micros};
 use super::{Context, Format, Head, Input, Sink};
@@ -269,14 +269,7 @@ pub(super) fn read_export(shape: &Shape, input: &mut Input, ctx: &Context, sink:
 
     let width = found.header.len();
     for record in ahead.into_iter().chain(records) {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                sink.reject(line, "", &describe_csv_error(&e, ctx)?)?;
-                continue;
-            }
-        };
+        let Some(record) = record_or_reject(record, ctx, sink)? else { continue };
         let line = record.position().map_or(0, |p| p.line());
         if is_blank(&record) || is_total_or_footer(&record) {
             continue;

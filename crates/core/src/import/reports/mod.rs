@@ -24,7 +24,7 @@ mod ua;
 use chrono::NaiveDate;
 use csv::StringRecord;
 
-use super::delimited::{csv_reader, describe_csv_error, detect_delimiter, is_blank, is_total_or_footer, raw_text};
+use super::delimited::{csv_reader, detect_delimiter, is_blank, is_total_or_footer, raw_text, record_or_reject};
 use super::mapping::{assign_by_synonyms, normalise};
 use super::number::{parse_count, parse_number};
 use super::{Context, Format, Head, Input, Sink};
@@ -259,14 +259,7 @@ pub(super) fn read_report(shape: &Shape, input: &mut Input, ctx: &Context, sink:
 
     let width = found.header.len();
     for record in ahead.into_iter().chain(records) {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                sink.reject(line, "", &describe_csv_error(&e, ctx)?)?;
-                continue;
-            }
-        };
+        let Some(record) = record_or_reject(record, ctx, sink)? else { continue };
         if is_comment(&record) || names_a_metric(&record, shape) {
             break; // A new preamble or another table's header: the table is over.
         }

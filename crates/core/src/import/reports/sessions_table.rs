@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::error::Result;
-use crate::import::delimited::{csv_reader, describe_csv_error, raw_text};
+use crate::import::delimited::{csv_reader, raw_text, record_or_reject};
 use crate::import::{Context, Format, Head, Input, Sink};
 use crate::model::{reporting_platform, Kind, ReportedSessionsRow};
 
@@ -70,14 +70,7 @@ impl Format for SessionsTable {
         }
         let mut counts: BTreeMap<Key, (i64, i64)> = BTreeMap::new();
         for record in records {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    sink.reject(line, "", &describe_csv_error(&e, ctx)?)?;
-                    continue;
-                }
-            };
+            let Some(record) = record_or_reject(record, ctx, sink)? else { continue };
             let line = record.position().map_or(0, |p| p.line());
             let field = |i: usize| record.get(at[i]).unwrap_or("").trim();
             let start = field(0);
