@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Builds the Debian package, installs it with `apt install ./…deb` as a user would, checks
-# that it holds the app, its desktop entry with the .sessionlens file association, the MIME
-# type and the icons, then starts the installed app on a virtual display and waits for its
-# window. The package is removed again at the end. Needs root (apt) and Xvfb + xdotool.
+# Builds the installers (scripts/package.sh), checks the .deb is at most 15 MiB, installs it
+# with `apt install ./…deb` as a user would, checks that it holds the app, its desktop entry
+# with the .sessionlens file association, the MIME type and the icons, then starts the
+# installed app on a virtual display and waits for its window. The package is removed again
+# at the end. Needs root (apt) and Xvfb + xdotool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 
-npx tauri build --bundles deb
+bash scripts/package.sh
 deb=$(realpath "$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)")
 package=$(dpkg-deb --field "$deb" Package)
+max_bytes=$((15 * 1024 * 1024))
+[ "$(stat -c %s "$deb")" -le "$max_bytes" ] || { echo "check-deb: $deb is over 15 MiB" >&2; exit 1; }
 echo "check-deb: installing $deb ($package)"
 apt-get install -y "$deb" >/dev/null
 
