@@ -22,8 +22,11 @@
 //! - an event without `event_timestamp` or `event_name` is left out (the importer rejects it).
 //!
 //! `session_engaged` is not read: the hits contract has no column for it, so
-//! `--engaged-as-recorded` stays refused. A `double_value` or `float_value` reads as the
-//! engine's text of the number, which may differ from the JSON export's (`1.0`).
+//! `--engaged-as-recorded` stays refused. Two values are BigQuery's own: a `double_value` or
+//! `float_value` reads as its text of the number, which may differ from the JSON export's
+//! (`1.0`), and invalid UTF-8 in a run of percent-escapes becomes U+FFFD per run.
+//! `scripts/sql-equality.sh` runs the script (translated to DuckDB) over nested events in the
+//! export's shape and compares it with the native import of the same events.
 
 use chrono::NaiveDate;
 
@@ -33,10 +36,9 @@ use crate::error::{Error, Result};
 use crate::url::CLICK_ID_PARAMS;
 
 /// The table a script starts from.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
     /// A table `hits` with the contract's columns.
-    #[default]
     Hits,
     /// A GA4 BigQuery export, read by the script itself.
     Ga4Export(Ga4Export),
