@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Proves the scripts of `sessionlens sql` give the native engine's sessions: runs the DuckDB and
-# Spark SQL scripts over exported hits and compares them with `sessionlens export sessions`, and
-# parses the BigQuery, Snowflake and PostgreSQL scripts (tests/sql/equality.py, docs/sql.md).
+# Spark SQL scripts over exported hits (CSV and Parquet) and compares them with `sessionlens export
+# sessions`, runs the BigQuery script (translated to DuckDB) over the hits and over GA4-export-shaped
+# events (`--input ga4-export`), imports Parquet sessions tables back, and parses the BigQuery,
+# Snowflake and PostgreSQL scripts (tests/sql/equality.py, docs/sql.md).
 # Python, DuckDB, PySpark and sqlglot are test tools only; they live in a venv outside the tree
 # (SQL_VENV, default /var/tmp/sessionlens-venv). Spark needs a Java 17 runtime, installed from
 # Debian if missing. Writes only to the venv, the cargo target folder and a temp folder.

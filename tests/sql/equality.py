@@ -9,7 +9,13 @@ others), and asserts the same sessions as
 first and last hit, bounce, engagement, duration, counts, landing and exit pages, entrance
 campaign and start reason. The BigQuery script is run too, translated to DuckDB by sqlglot. It
 checks that the presets' refused rules are refused with their flag and dialect named, and that
-the BigQuery, Snowflake and PostgreSQL scripts parse in their dialects (sqlglot). Anything missing is an error: nothing is skipped.
+the BigQuery, Snowflake and PostgreSQL scripts parse in their dialects (sqlglot).
+
+Parquet: every data set's hits are exported as Parquet too and must equal the CSV, typed; on the
+edge-case set DuckDB and Spark read the Parquet; DuckDB's and Spark's Parquet sessions tables
+must import back with every session. GA4 export: the BigQuery script with `--input ga4-export`,
+translated to DuckDB, runs over GA4-export-shaped nested events and must give the sessions of the
+native import of the same events, in every case. Anything missing is an error: nothing is skipped.
 
 Python is a test tool here only. Run it through scripts/sql-equality.sh, which makes the venv
 and builds the binaries:
@@ -21,6 +27,7 @@ and builds the binaries:
 import argparse
 import csv
 import datetime
+import json
 import os
 import random
 import subprocess
@@ -119,6 +126,9 @@ ENGINE_NAMES = {"duckdb": "DuckDB", "bigquery": "BigQuery (as DuckDB)", "spark":
 POSIX_REGEX_DIALECTS = {"snowflake", "postgres"}
 # GoAccess counts crawlers unless told not to: its preset has the bot filter off.
 PRESETS_WITHOUT_BOT_FILTER = {"goaccess"}
+# The dataset whose hits DuckDB and Spark read from `sessionlens export hits` as Parquet (the
+# others from the CSV; every dataset's Parquet is checked equal to its CSV).
+PARQUET_DATASET = "edge"
 
 
 def run(*args, capture=True):
@@ -182,6 +192,136 @@ def edge_hits(path):
         writer.writerows(rows)
 
 
+GA4_TABLE = "project.analytics_123456789.events_*"
+# The GA4 export's columns the script reads, as BigQuery types them (INT64 as BIGINT, FLOAT64 as
+# DOUBLE), plus columns it must leave alone; `_TABLE_SUFFIX` is the wildcard's, from event_date.
+GA4_SCHEMA = {
+    "event_date": "VARCHAR",
+    "event_timestamp": "BIGINT",
+    "event_name": "VARCHAR",
+    "event_params": "STRUCT(key VARCHAR, value STRUCT(string_value VARCHAR, int_value BIGINT, "
+                    "float_value DOUBLE, double_value DOUBLE))[]",
+    "user_id": "VARCHAR",
+    "user_pseudo_id": "VARCHAR",
+    "traffic_source": "STRUCT(name VARCHAR, medium VARCHAR, source VARCHAR)",
+    "collected_traffic_source": "STRUCT(manual_campaign_id VARCHAR, manual_campaign_name VARCHAR, "
+                                "manual_source VARCHAR, manual_medium VARCHAR, manual_term VARCHAR, "
+                                "manual_content VARCHAR, gclid VARCHAR, dclid VARCHAR, srsltid VARCHAR)",
+    "device": "STRUCT(category VARCHAR, web_info STRUCT(browser VARCHAR, hostname VARCHAR))",
+}
+GA4_DAYS = ["20240301", "20240302", "20240303"]
+
+
+def ga4_param(key, value):
+    """An event parameter as BigQuery's JSON export writes it: INT64 as a string."""
+    slot = {"string_value": None, "int_value": None, "float_value": None, "double_value": None}
+    if isinstance(value, bool) or value is None:
+        pass
+    elif isinstance(value, int):
+        slot["int_value"] = str(value)
+    elif isinstance(value, float):
+        slot["double_value"] = value
+    else:
+        slot["string_value"] = value
+    return {"key": key, "value": slot}
+
+
+def ga4_events(folder):
+    """GA4 BigQuery export events (NDJSON, one file per day as `events_YYYYMMDD`), made to reach
+    every corner of the mapping: utm tags in page_location (percent-escapes, `+`, repeated and
+    empty keys, fragments) and in collected_traffic_source (which wins), gclid/dclid and the URL's
+    click ids, non_interaction flags of every type, repeated parameters, page views by name and
+    case, missing visitor ids, user ids, equal and sub-millisecond timestamps, and events the
+    importer rejects (no timestamp, no name)."""
+    rng = random.Random(4)
+    queries = ["", "?utm_source=news&utm_medium=email&utm_campaign=spring%20sale",
+               "?utm_campaign=caf%C3%A9+cr%C3%A8me&utm_source=&utm_source=second&gclid=Cj0KCQ%2Bx",
+               "?msclkid=abc&gclid=&fbclid=fb1#utm_source=fragment", "?x=1&utm_term=50%25+off%ZZ&utm_content=%",
+               "?wbraid=wb%2F1&utm_medium=cpc", "?xutm_source=no&utm_source=yes=really"]
+    collected = [None, None, {"manual_source": "google", "manual_medium": "cpc", "manual_campaign_name": "brand",
+                              "gclid": "EAIaIQ"},
+                 {"manual_source": "", "manual_campaign_name": "only-campaign", "dclid": "DC1", "gclid": None},
+                 {"manual_term": "shoes", "srsltid": "organic-merchant"}]
+    names = ["page_view"] * 5 + ["screen_view", "Page_View", "session_start", "user_engagement", "scroll",
+                                 "click", "purchase", "video_progress"]
+    flags = [None, None, None, 1, 0, "true", " 1 ", "no", "Yes", 1.0]
+    files = {}
+    for visitor in range(120):
+        pseudo = None if visitor % 13 == 0 else f"{1443685882 + visitor}.{1709251200 + visitor % 7}"
+        user = f"CRM-{visitor % 11}" if visitor % 4 == 0 else None
+        t = datetime.datetime(2024, 3, 1, 20, 0) + datetime.timedelta(minutes=rng.randrange(0, 2 * 24 * 60))
+        session = int(t.timestamp())
+        for n in range(rng.randrange(1, 25)):
+            step = rng.choice([0, 0, 1, 30, 600, 1799, 1801, 3600, 9000])
+            t += datetime.timedelta(seconds=step, microseconds=rng.choice([0, 123456, 999]))
+            if step > 1800:
+                session = int(t.timestamp())
+            micros = int(t.replace(tzinfo=datetime.timezone.utc).timestamp()) * 1_000_000 + t.microsecond
+            params = [ga4_param("page_location", "https://shop.example/p" + rng.choice(queries)),
+                      ga4_param("ga_session_id", session),
+                      ga4_param("page_referrer", rng.choice([None, "https://www.google.com/", "https://shop.example/"])),
+                      ga4_param("session_engaged", rng.choice(["0", "1", 1]))]
+            flag = rng.choice(flags)
+            if flag is not None:
+                params.append(ga4_param("non_interaction", flag))
+            if n % 9 == 4:
+                params.append(ga4_param("page_location", "https://shop.example/second-parameter?utm_source=ignored"))
+            rng.shuffle(params)
+            day = t.strftime("%Y%m%d")
+            event = {
+                "event_date": day,
+                "event_timestamp": str(micros) if n % 2 else micros,
+                "event_name": rng.choice(names),
+                "event_params": params,
+                "user_id": user if n > 2 else None,
+                "user_pseudo_id": pseudo,
+                "traffic_source": {"name": "(organic)", "medium": "organic", "source": "bing"},
+                "collected_traffic_source": rng.choice(collected),
+                "device": {"category": "desktop", "web_info": {"browser": "Chrome", "hostname": "shop.example"}},
+            }
+            if visitor % 31 == 5 and n == 1:
+                event["event_timestamp"] = None
+            if visitor % 37 == 6 and n == 2:
+                event["event_name"] = ""
+            files.setdefault(day, []).append(event)
+    paths = []
+    for day in sorted(files):
+        path = folder / f"events_{day}.ndjson"
+        with open(path, "w", encoding="utf-8") as f:
+            for event in files[day]:
+                f.write(json.dumps(event, ensure_ascii=False) + "\n")
+        paths.append(path)
+    return paths
+
+
+def ga4_duckdb(files, work):
+    """A DuckDB connection holding the events of `files` (NDJSON as the GA4 export writes it) as
+    BigQuery holds them: nested structs in `project.analytics_123456789."events_*"`, with the
+    wildcard's `_TABLE_SUFFIX`. Lines that are not JSON (the fixture has a cut one, which the
+    importer rejects) cannot be in BigQuery and are left out; events the importer rejects for
+    their values stay in, for the script to leave out. DuckDB has no
+    SAFE_CONVERT_BYTES_TO_STRING, so it is defined as DuckDB's decode (which fails on invalid
+    UTF-8 where BigQuery writes U+FFFD; the data has none)."""
+    con = duckdb.connect()
+    con.execute("CREATE MACRO safe_convert_bytes_to_string(b) AS decode(b)")
+    project, dataset, table = GA4_TABLE.split(".")
+    con.execute(f"ATTACH ':memory:' AS {project}")
+    con.execute(f"CREATE SCHEMA {project}.{dataset}")
+    clean = work / "ga4-events-for-duckdb.ndjson"
+    with open(clean, "w", encoding="utf-8") as out:
+        for file in files:
+            for line in open(file, encoding="utf-8"):
+                try:
+                    json.loads(line)
+                except ValueError:
+                    continue
+                out.write(line)
+    columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in GA4_SCHEMA.items()) + "}"
+    con.execute(f'CREATE TABLE {project}.{dataset}."{table}" AS SELECT *, event_date AS _TABLE_SUFFIX '
+                f"FROM read_json(?, format = 'newline_delimited', columns = {columns})", [str(clean)])
+    return con
+
+
 def build_datasets(cli, synth, work):
     fixtures = REPO / "crates/core/tests/fixtures"
     edge = work / "edge-hits.csv"
@@ -202,7 +342,9 @@ def build_datasets(cli, synth, work):
             run(cli, "import", project, file)
         hits = work / f"{name}-hits.csv"
         run(cli, "export", "hits", project, "--out", hits)
-        datasets[name] = (project, hits)
+        hits_parquet = work / f"{name}-hits.parquet"
+        run(cli, "export", "hits", project, "--out", hits_parquet)
+        datasets[name] = (project, hits, hits_parquet)
     return datasets
 
 
@@ -308,15 +450,48 @@ def statements(script):
     return [s.strip() for s in body.split(";\n") if s.strip()]
 
 
-def duckdb_hits(hits_csv):
-    con = duckdb.connect()
+def duckdb_hits(hits_csv, con=None, table="hits"):
+    con = con or duckdb.connect()
     casts = ", ".join(
         "CAST(ts AS TIMESTAMP) AS ts" if c == "ts" else
         "CAST(interaction AS BOOLEAN) AS interaction" if c == "interaction" else c
         for c in HIT_COLUMNS)
-    con.execute(f"CREATE TABLE hits AS SELECT {casts} FROM read_csv(?, all_varchar = true, header = true)",
+    con.execute(f"CREATE TABLE {table} AS SELECT {casts} FROM read_csv(?, all_varchar = true, header = true)",
                 [str(hits_csv)])
     return con
+
+
+def duckdb_parquet_hits(hits_parquet):
+    """The hits as `sessionlens export hits` writes them to Parquet, read by DuckDB as they are
+    but for `ts`: a TIMESTAMP adjusted to UTC, which DuckDB reads as TIMESTAMPTZ and the script
+    wants as a (UTC) TIMESTAMP."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE hits AS SELECT * REPLACE (ts AT TIME ZONE 'UTC' AS ts) FROM read_parquet(?)",
+                [str(hits_parquet)])
+    return con
+
+
+def check_parquet_hits(dataset, hits_csv, hits_parquet):
+    """The Parquet hits have the contract's types and the CSV's rows, value for value."""
+    con = duckdb_parquet_hits(hits_parquet)
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                             [str(hits_parquet)]).fetchall())
+    expected = {c: "TIMESTAMP WITH TIME ZONE" if c == "ts" else "BOOLEAN" if c == "interaction" else "VARCHAR"
+                for c in HIT_COLUMNS}
+    assert types == expected, f"{dataset}: Parquet hits types {types}"
+    duckdb_hits(hits_csv, con, "hits_csv")
+    rows = con.execute("SELECT count(*) FROM hits").fetchone()[0]
+    for a, b in [("hits", "hits_csv"), ("hits_csv", "hits")]:
+        extra = con.execute(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})").fetchone()[0]
+        assert extra == 0, f"{dataset}: {extra} rows of {a} are not in {b}"
+    con.execute("DROP TABLE hits_csv")
+    print(f"{dataset:17} Parquet hits: {rows} rows, the CSV's values; ts TIMESTAMP (UTC), interaction BOOLEAN")
+    return con
+
+
+def spark_parquet_hits(spark, hits_parquet):
+    spark.read.parquet(str(hits_parquet)).createOrReplaceTempView("hits")
+    spark.sql("CACHE TABLE hits")
 
 
 def spark_hits(spark, hits_csv):
@@ -330,6 +505,69 @@ def spark_hits(spark, hits_csv):
         for c in HIT_COLUMNS)
     spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW hits AS SELECT {casts} FROM hits_text")
     spark.sql("CACHE TABLE hits")
+
+
+def check_parquet_sessions(cli, con, spark, flags, work):
+    """Sessions written as Parquet by DuckDB (`COPY sessions TO`) and by Spark (the files of its
+    `sessions` table, INT96 timestamps) import back into a project as a sessions table (found by
+    detection, and named with `--format sessions-table`) with every session."""
+    for engine in ["duckdb", "spark"]:
+        script = run(cli, "sql", "--dialect", engine, *flags)
+        if engine == "duckdb":
+            expected = len(duckdb_sessions(con, script))
+            files = [work / "sessions-duckdb.parquet"]
+            con.execute(f"COPY sessions TO '{files[0]}' (FORMAT parquet)")
+            detect = []
+        else:
+            expected = len(spark_sessions(spark, script))
+            files = sorted((work / "spark-warehouse" / "sessions").glob("*.parquet"))
+            detect = ["--format", "sessions-table"]
+        assert files, f"{engine} wrote no Parquet sessions"
+        project = work / f"sessions-{engine}.sessionlens"
+        project.unlink(missing_ok=True)
+        run(cli, "import", project, *files, *detect)
+        info = json.loads(run(cli, "info", project, "--json"))
+        assert info["reported_sessions"] == expected, f"{engine}: {info['reported_sessions']} imported of {expected}"
+        print(f"Parquet sessions from {ENGINE_NAMES[engine]}: {len(files)} file(s) import back with all "
+              f"{expected} sessions")
+
+
+def check_ga4_export(cli, work):
+    """The BigQuery script with `--input ga4-export`, translated to DuckDB by sqlglot and run over
+    GA4-export-shaped nested events (the GA4 fixture and `ga4_events`), gives the sessions of the
+    same events imported by the native GA4 importer, in every case; and with `--from`/`--to` those
+    of the days' tables alone. Returns the runs checked."""
+    folder = work / "ga4"
+    folder.mkdir(exist_ok=True)
+    generated = ga4_events(folder)
+    files = [REPO / "crates/core/tests/fixtures/exports/ga4_events_20230425.ndjson"] + generated
+    days = generated[1:3]
+    con = ga4_duckdb(files, folder)
+    runs = [("ga4-export", files, CASES, [])]
+    day_flags = ["--from", iso_day(days[0]), "--to", iso_day(days[-1])]
+    runs.append(("ga4-export-days", days, {"ga4": CASES["ga4"]}, day_flags))
+    checked = 0
+    for name, imported, cases, extra in runs:
+        project = work / f"{name}.sessionlens"
+        project.unlink(missing_ok=True)
+        for file in imported:
+            run(cli, "import", project, file)
+        for case, flags in cases.items():
+            native, count = native_sessions(cli, project, flags, work / f"{name}-{case}.csv")
+            script = run(cli, "sql", "--dialect", "bigquery", "--input", "ga4-export", *extra, *flags)
+            got, got_count = keyed(bigquery_sessions(con, script))
+            compare(f"{name} / {case}", native, count, got, got_count)
+            checked += 1
+            print(f"{name:17} {case:27} {count:6} sessions: BigQuery from the GA4 export (as DuckDB) matches",
+                  flush=True)
+    con.close()
+    return checked
+
+
+def iso_day(events_file):
+    """`2024-03-02` of `events_20240302.ndjson`."""
+    day = events_file.stem.split("_")[1]
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
 
 
 def check_refusals(cli):
@@ -382,9 +620,16 @@ def main():
     spark.sparkContext.setLogLevel("ERROR")
     checked = 0
     try:
-        for dataset, (project, hits_csv) in datasets.items():
-            con = duckdb_hits(hits_csv)
-            spark_hits(spark, hits_csv)
+        for dataset, (project, hits_csv, hits_parquet) in datasets.items():
+            # Every dataset's Parquet hits equal its CSV hits; on one the engines read the Parquet.
+            con = check_parquet_hits(dataset, hits_csv, hits_parquet)
+            from_parquet = dataset == PARQUET_DATASET
+            if from_parquet:
+                spark_parquet_hits(spark, hits_parquet)
+            else:
+                con.close()
+                con = duckdb_hits(hits_csv)
+                spark_hits(spark, hits_csv)
             for case, flags in CASES.items():
                 native, count = native_sessions(args.cli, project, flags, args.work / f"{dataset}-{case}.csv")
                 engines = ["duckdb", "bigquery"] + (["spark"] if case in SPARK_CASES[dataset] else [])
@@ -400,11 +645,15 @@ def main():
                     compare(f"{dataset} / {case} / {dialect}", native, count, got, got_count)
                     checked += 1
                 names = ", ".join(ENGINE_NAMES[e] for e in engines)
-                print(f"{dataset:17} {case:27} {count:6} sessions: {names} match", flush=True)
+                source = " (hits from Parquet)" if from_parquet else ""
+                print(f"{dataset:17} {case:27} {count:6} sessions: {names} match{source}", flush=True)
+            if from_parquet:
+                check_parquet_sessions(args.cli, con, spark, CASES["ga4"], args.work)
             spark.sql("UNCACHE TABLE hits")
             con.close()
     finally:
         spark.stop()
+    checked += check_ga4_export(args.cli, args.work)
     print(f"sql equality: {checked} runs match the native engine ({time.monotonic() - began:.0f} s)")
 
 

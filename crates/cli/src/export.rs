@@ -1,6 +1,7 @@
 //! `sessionlens export sessions|bots|metrics|discrepancy|rejects PROJECT [...] --out FILE.csv [--bom]`:
 //! the tables of a project as CSV files a spreadsheet opens safely; and `export hits`, the hits
-//! table the scripts of `sessionlens sql` read, written for machines (no cell prefixed). The writing is
+//! table the scripts of `sessionlens sql` read, written for machines (no cell prefixed) as CSV
+//! or Parquet (`--format`, else by the name: `.parquet`). The writing is
 //! `sessionlens_core::export` (the app calls the same functions): UTF-8 (a byte-order mark with
 //! `--bom` for Excel), times in ISO 8601 with the view time zone's offset, days as ISO dates of
 //! the view time zone, cells a spreadsheet would run as formulas prefixed with `'`. Each
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 
 use sessionlens_core::discrepancy::discrepancy;
 use sessionlens_core::export::analysis::{metrics_columns_help, write_discrepancy, write_metrics, DiscrepancyTable};
-use sessionlens_core::export::hits::{save_hits, HIT_COLUMNS};
+use sessionlens_core::export::hits::{save_hits, HitsFormat, HIT_COLUMNS};
 use sessionlens_core::export::stored::{
     write_bot_hits, write_rejects, write_sessions, BOT_HIT_COLUMNS, REJECT_COLUMNS, SESSION_COLUMNS,
 };
@@ -46,8 +47,12 @@ enum What {
     /// A discrepancy table: ratios, campaigns, waterfall or unmatched
     #[command(after_long_help = discrepancy_help())]
     Discrepancy(DiscrepancyTarget),
-    /// Every hit, for the SQL scripts of `sessionlens sql` (cells as they are: no formula guard)
-    #[command(after_long_help = format!("Columns:\n{}", columns_help(&HIT_COLUMNS)))]
+    /// Every hit, for the SQL scripts of `sessionlens sql`, as CSV (cells as they are: no formula guard) or Parquet
+    #[command(after_long_help = format!(
+        "Columns:\n{}\nIn Parquet, ts is a TIMESTAMP (milliseconds, UTC), interaction a BOOLEAN, every other \
+         column a string, absent values NULL.",
+        columns_help(&HIT_COLUMNS)
+    ))]
     Hits(HitsOutput),
     /// The rows that could not be imported
     #[command(after_long_help = format!("Columns:\n{}", columns_help(&REJECT_COLUMNS)))]
@@ -66,13 +71,20 @@ struct Output {
     bom: bool,
 }
 
-/// Where to write the hits.
+/// Where to write the hits, and as what.
 #[derive(clap::Args)]
 struct HitsOutput {
     project: PathBuf,
-    /// The CSV file to write
-    #[arg(long, value_name = "FILE.csv")]
+    /// The file to write: CSV, or Parquet for a name ending in .parquet
+    #[arg(long, value_name = "FILE.csv|FILE.parquet")]
     out: PathBuf,
+    /// csv or parquet, whatever the file's name [default: from the name]
+    #[arg(long, value_name = "FORMAT", value_parser = parse_hits_format)]
+    format: Option<HitsFormat>,
+}
+
+fn parse_hits_format(s: &str) -> Result<HitsFormat, String> {
+    s.parse().map_err(|e: Error| e.to_string())
 }
 
 #[derive(clap::Args)]
@@ -139,7 +151,8 @@ pub fn run(args: Args) -> Result<()> {
             ("discrepancy rows", (output.out, rows))
         }
         What::Hits(output) => {
-            let rows = save_hits(&output.out, &open_existing(&output.project)?.load_hits()?)?;
+            let format = output.format.unwrap_or_else(|| HitsFormat::of_path(&output.out));
+            let rows = save_hits(&output.out, &open_existing(&output.project)?.load_hits()?, format)?;
             ("hits", (output.out, rows))
         }
         What::Rejects(output) => {

@@ -31,14 +31,20 @@
 //! The generator ([`script`]) is one text for every dialect; [`Dialect`] supplies the few
 //! expressions that differ (literals, time zones, epoch milliseconds, MD5, regular expressions,
 //! inline tables, the final `CREATE TABLE`).
+//!
+//! **Input.** The script reads the table `hits`, or with [`Input::Ga4Export`] (BigQuery only;
+//! refused in the other dialects) a GA4 BigQuery export's `events_*` tables, which its first
+//! step maps to the same `hits` as the native GA4 importer ([`input`] says how).
 
 mod dialect;
+mod input;
 mod script;
 
 use crate::error::{Error, Result};
 use crate::sessionize::{Identity, RuleSet};
 
 pub use dialect::Dialect;
+pub use input::{Ga4Export, Input};
 
 /// A rule the script cannot write exactly in a dialect.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,10 +133,21 @@ pub fn refusals(rules: &RuleSet, dialect: Dialect) -> Vec<Refusal> {
     out
 }
 
-/// The script that turns `hits` into `sessions` under `rules` in `dialect`, or an error
-/// listing every refused rule.
-pub fn compile(rules: &RuleSet, dialect: Dialect) -> Result<String> {
+/// The script that turns `input` into `sessions` under `rules` in `dialect`, or an error
+/// listing every refused rule (or saying that `dialect` cannot read `input`).
+pub fn compile(rules: &RuleSet, dialect: Dialect, input: &Input) -> Result<String> {
     rules.validate()?;
+    if let Input::Ga4Export(export) = input {
+        if dialect != Dialect::BigQuery {
+            return Err(Error::InvalidInput(format!(
+                "--input ga4-export is written for BigQuery, where GA4 exports its events; for {} export the \
+                 hits of a project (`sessionlens export hits`) or flatten the events to the hits table's columns \
+                 and read them as `hits`",
+                dialect.title()
+            )));
+        }
+        export.validate()?;
+    }
     let rules = rules.normalized();
     let refused = refusals(&rules, dialect);
     if !refused.is_empty() {
@@ -144,7 +161,7 @@ pub fn compile(rules: &RuleSet, dialect: Dialect) -> Result<String> {
             lines.join("\n"),
         )));
     }
-    Ok(script::write(&rules, dialect))
+    Ok(script::write(&rules, dialect, input))
 }
 
 #[cfg(test)]

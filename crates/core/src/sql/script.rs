@@ -1,5 +1,7 @@
 //! The generator: one chain of common table expressions, each a step of the engine.
 //!
+//! 0. with a GA4 export as input, `ga4_event` and `hits`: the export's events as the
+//!    contract's hits (see [`super::input`]).
 //! 1. `hit`: the contract's columns with absent values as `''`, each hit's canonical row
 //!    index (the engine's order: time, hit type, interaction, then the values as text) and
 //!    local day; `bot_agent` and `kept` drop the bot filter's user agents.
@@ -17,6 +19,7 @@
 //! 5. `member` / `session`: per session its first hit's values, landing and exit pages, and
 //!    counts; the final query applies the duration, engagement and bounce definitions.
 
+use super::input::{ga4_hits, Input};
 use super::Dialect;
 use crate::classify::bots;
 use crate::sessionize::{BounceRule, DurationRule, Identity, RuleSet};
@@ -32,7 +35,7 @@ const MS_PER_HOUR: u32 = 3_600_000;
 
 /// Unicode white space as Rust's `str::trim` strips it (the bot filter trims user agents), in
 /// RE2 / Java class syntax.
-const WHITE_SPACE: &str =
+pub(super) const WHITE_SPACE: &str =
     r"[\t\n\x0B\f\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]";
 
 /// The contract's text columns (absent as `''`) with the names the script gives them, in the
@@ -69,9 +72,17 @@ const PAGE_VIEW: u8 = 0;
 const EVENT: u8 = 1;
 const ASSET: u8 = 2;
 
-/// The script for `rules` (normalized, with no refused rule) in `dialect`.
-pub(super) fn write(rules: &RuleSet, d: Dialect) -> String {
+/// The script for `rules` (normalized, with no refused rule) in `dialect`, reading `input`
+/// (one `dialect` can read).
+pub(super) fn write(rules: &RuleSet, d: Dialect, input: &Input) -> String {
     let mut ctes: Vec<(&str, String)> = Vec::new();
+    let source = match input {
+        Input::Hits => "table `hits`".to_string(),
+        Input::Ga4Export(export) => {
+            ctes.extend(ga4_hits(export));
+            format!("GA4 export `{}`", export.table)
+        }
+    };
     ctes.push(("hit", hit(d)));
     ctes.push(("ranked", ranked(rules, d)));
     let mut kept = "ranked";
@@ -113,7 +124,7 @@ pub(super) fn write(rules: &RuleSet, d: Dialect) -> String {
     let recursive = if rules.max_session_length_s.is_some() { " RECURSIVE" } else { "" };
     let query = format!("WITH{recursive}\n{}\n{}", with.join(",\n"), output(rules, d));
     let header = format!(
-        "-- SessionLens sessions as {} SQL: table `hits` -> table `sessions`.\n\
+        "-- SessionLens sessions as {} SQL: {source} -> table `sessions`.\n\
          -- Rule set {} (preset {}), written by `sessionlens sql`.\n",
         d.title(),
         rules.hash(),

@@ -32,7 +32,7 @@ fn presets_compile_or_name_each_refused_rule() {
         let rules = RuleSet::preset(preset);
         for dialect in [Dialect::DuckDb, Dialect::Spark, Dialect::BigQuery] {
             assert_eq!(refused_flags(&rules, dialect), flags, "{preset:?} in {dialect:?}");
-            match compile(&rules, dialect) {
+            match compile(&rules, dialect, &Input::Hits) {
                 Ok(script) => assert!(flags.is_empty() && script.contains("CREATE")),
                 Err(e) => {
                     let message = e.to_string();
@@ -71,7 +71,8 @@ fn turning_the_refused_rules_off_gives_a_script_in_every_dialect() {
             rules.identity = Identity::IpUaDay;
         }
         for dialect in Dialect::ALL {
-            let script = compile(&rules, dialect).unwrap_or_else(|e| panic!("{preset:?} {dialect:?}: {e}"));
+            let script =
+                compile(&rules, dialect, &Input::Hits).unwrap_or_else(|e| panic!("{preset:?} {dialect:?}: {e}"));
             assert!(script.contains(&rules.hash()), "the script names its rule set");
             assert!(!script.contains("bot_pattern"), "no bot list without the bot filter");
         }
@@ -91,15 +92,15 @@ fn rules_without_effect_are_not_refused() {
     rules.split_on_user_id_change = true;
     assert_eq!(refused_flags(&rules, Dialect::DuckDb), ["--user-change", "--max-hits"]);
     rules.max_hits_per_session = None;
-    assert!(compile(&rules, Dialect::BigQuery).unwrap().contains("'user-change'"));
+    assert!(compile(&rules, Dialect::BigQuery, &Input::Hits).unwrap().contains("'user-change'"));
     rules.max_session_length_s = Some(3600);
     assert_eq!(refused_flags(&rules, Dialect::DuckDb), ["--max-length"]);
     rules.split_on_user_id_change = false;
-    let script = compile(&rules, Dialect::Spark).unwrap();
+    let script = compile(&rules, Dialect::Spark, &Input::Hits).unwrap();
     assert!(script.contains("WITH RECURSIVE") && script.contains("RANGE BETWEEN 3600001 FOLLOWING"));
     rules.max_hits_per_session = Some(5);
     rules.burst_cut = Some(BurstCut { hits: 10, seconds: 10 });
-    let message = compile(&rules, Dialect::Spark).unwrap_err().to_string();
+    let message = compile(&rules, Dialect::Spark, &Input::Hits).unwrap_err().to_string();
     assert!(message.contains("--max-hits") && message.contains("--burst") && message.contains("Spark"), "{message}");
 }
 
@@ -132,7 +133,7 @@ fn each_dialect_writes_its_own_time_zone_epoch_and_hash_expressions() {
         if !dialect.has_unicode_regex() {
             rules.bot_filter = false;
         }
-        let script = compile(&rules, dialect).unwrap();
+        let script = compile(&rules, dialect, &Input::Hits).unwrap();
         for needle in needles {
             assert!(script.contains(needle), "{dialect:?} lacks {needle}");
         }
@@ -143,7 +144,7 @@ fn each_dialect_writes_its_own_time_zone_epoch_and_hash_expressions() {
 #[test]
 fn the_bot_list_is_emitted_whole_with_rust_regex_meaning() {
     let (plain, patterns) = bots::split_patterns();
-    let script = compile(&ga4_compilable(), Dialect::DuckDb).unwrap();
+    let script = compile(&ga4_compilable(), Dialect::DuckDb, &Input::Hits).unwrap();
     for needle in plain.iter().take(50).chain(plain.iter().rev().take(50)) {
         assert!(script.contains(&Dialect::DuckDb.string(needle)), "{needle}");
     }
@@ -173,4 +174,56 @@ fn string_literals_are_escaped_per_dialect() {
     }
     assert_eq!("bigquery".parse::<Dialect>().unwrap(), Dialect::BigQuery);
     assert!("oracle".parse::<Dialect>().unwrap_err().to_string().contains("duckdb"));
+}
+
+fn ga4_export(table: &str, days: Option<(&str, &str)>) -> Input {
+    let day = |d: &str| d.parse().unwrap();
+    Input::Ga4Export(Ga4Export { table: table.into(), days: days.map(|(from, to)| (day(from), day(to))) })
+}
+
+#[test]
+fn the_ga4_export_step_yields_the_hits_contract_columns_in_order() {
+    let Input::Ga4Export(export) = ga4_export(Ga4Export::DEFAULT_TABLE, None) else { unreachable!() };
+    let ctes = input::ga4_hits(&export);
+    let names: Vec<&str> = ctes.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, ["ga4_event", "hits"]);
+    // Each selected column starts a line indented by two spaces and ends with its name.
+    let select = ctes[1].1.strip_prefix("SELECT\n").unwrap().split("\nFROM (").next().unwrap();
+    let mut items: Vec<String> = Vec::new();
+    for line in select.lines() {
+        match items.last_mut() {
+            Some(item) if line.starts_with("   ") => item.push_str(line),
+            _ => items.push(line.to_string()),
+        }
+    }
+    let columns: Vec<&str> = items.iter().map(|item| item.trim_end_matches(',').rsplit(' ').next().unwrap()).collect();
+    let contract: Vec<&str> = crate::export::hits::HIT_COLUMNS.iter().map(|c| c.name).collect();
+    assert_eq!(columns, contract);
+    assert!(!ctes[0].1.contains("_TABLE_SUFFIX"), "no day range, no suffix filter");
+}
+
+#[test]
+fn a_ga4_export_is_read_in_bigquery_only_and_its_table_and_days_are_checked() {
+    let rules = ga4_compilable();
+    let input = ga4_export("shop-123.analytics_987.events_*", Some(("2024-03-01", "2024-03-31")));
+    let script = compile(&rules, Dialect::BigQuery, &input).unwrap();
+    assert!(script.contains("FROM `shop-123.analytics_987.events_*`"), "{script}");
+    assert!(script.contains("_TABLE_SUFFIX BETWEEN '20240301' AND '20240331'"));
+    assert!(script.contains("GA4 export `shop-123.analytics_987.events_*` -> table `sessions`"));
+    assert!(script.contains("hits AS (") && script.contains("FROM hits"), "the steps after it read `hits`");
+    for dialect in [Dialect::DuckDb, Dialect::Spark, Dialect::Snowflake, Dialect::Postgres] {
+        let message = compile(&rules, dialect, &input).unwrap_err().to_string();
+        assert!(message.contains("--input ga4-export") && message.contains(dialect.title()), "{message}");
+    }
+    let refused = [
+        (ga4_export("shop.analytics_1.events_`; DROP", None), "not a BigQuery table name"),
+        (ga4_export("shop.analytics_1.events_20240301", Some(("2024-03-01", "2024-03-02"))), "has no *"),
+        (ga4_export("shop.analytics_1.events_*", Some(("2024-03-02", "2024-03-01"))), "ends before it starts"),
+    ];
+    for (input, expected) in refused {
+        let message = compile(&rules, Dialect::BigQuery, &input).unwrap_err().to_string();
+        assert!(message.contains(expected), "{message}");
+    }
+    let message = compile(&RuleSet::preset(Preset::Ga4), Dialect::BigQuery, &input).unwrap_err().to_string();
+    assert!(message.contains("--engaged-as-recorded"), "the export's own engagement flag stays refused: {message}");
 }
