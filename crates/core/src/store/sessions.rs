@@ -12,6 +12,10 @@ use super::Project;
 use crate::error::{Error, Result};
 use crate::sessionize::{sessionize, Device, HitTable, RuleSet, Sessionized, StartReason, Totals, Traffic};
 
+/// Sessions written per INSERT statement: one statement step per 64 sessions instead of per
+/// session.
+const SESSIONS_PER_INSERT: usize = 64;
+
 /// Bumped whenever the engine or the classification it stores changes what a rule set gives,
 /// so sessions stored by an older build are computed again.
 const ENGINE_VERSION: u32 = 2;
@@ -177,36 +181,55 @@ impl Project {
                     )?)
                 })
                 .collect::<Result<Vec<i64>>>()?;
-            let mut insert = conn.prepare(
-                "INSERT INTO session (run_id, seq, visitor, visitor_session, is_new, start_ms, end_ms, duration_ms,
-                     hits, interaction_hits, pageviews, landing_url_id, exit_url_id, bounce, engaged, traffic_id,
-                     device_id, start_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            )?;
+            let insert_sql = |rows: usize| {
+                let row = format!("({})", ["?"; 18].join(", "));
+                format!(
+                    "INSERT INTO session (run_id, seq, visitor, visitor_session, is_new, start_ms, end_ms, duration_ms,
+                         hits, interaction_hits, pageviews, landing_url_id, exit_url_id, bounce, engaged, traffic_id,
+                         device_id, start_reason)
+                     VALUES {}",
+                    vec![row; rows].join(", ")
+                )
+            };
+            let mut insert_full = conn.prepare(&insert_sql(SESSIONS_PER_INSERT))?;
             let mut labels: FxHashMap<u32, String> = FxHashMap::default();
             let url_id = |id: u32| (id != 0).then_some(i64::from(id));
-            for (seq, s) in result.sessions.iter().enumerate() {
-                let visitor = labels.entry(s.visitor).or_insert_with(|| result.visitor_label(table, s.visitor));
-                insert.execute(params![
-                    run,
-                    seq as i64,
-                    visitor.as_str(),
-                    s.visitor_session_number,
-                    s.is_new,
-                    s.start_ms,
-                    s.end_ms,
-                    s.duration_ms,
-                    s.hits,
-                    s.interaction_hits,
-                    s.pageviews,
-                    url_id(s.landing_url),
-                    url_id(s.exit_url),
-                    s.bounce,
-                    s.engaged,
-                    traffic_id(s.traffic, s.entrance_campaign)?,
-                    device_ids[s.device as usize],
-                    s.start_reason.as_str(),
-                ])?;
+            for (n, sessions) in result.sessions.chunks(SESSIONS_PER_INSERT).enumerate() {
+                // Only the last statement can be short.
+                let mut insert_short;
+                let insert = if sessions.len() == SESSIONS_PER_INSERT {
+                    &mut insert_full
+                } else {
+                    insert_short = conn.prepare(&insert_sql(sessions.len()))?;
+                    &mut insert_short
+                };
+                for (k, s) in sessions.iter().enumerate() {
+                    let visitor = labels.entry(s.visitor).or_insert_with(|| result.visitor_label(table, s.visitor));
+                    let values = params![
+                        run,
+                        (n * SESSIONS_PER_INSERT + k) as i64,
+                        visitor.as_str(),
+                        s.visitor_session_number,
+                        s.is_new,
+                        s.start_ms,
+                        s.end_ms,
+                        s.duration_ms,
+                        s.hits,
+                        s.interaction_hits,
+                        s.pageviews,
+                        url_id(s.landing_url),
+                        url_id(s.exit_url),
+                        s.bounce,
+                        s.engaged,
+                        traffic_id(s.traffic, s.entrance_campaign)?,
+                        device_ids[s.device as usize],
+                        s.start_reason.as_str(),
+                    ];
+                    for (i, value) in values.iter().enumerate() {
+                        insert.raw_bind_parameter(k * values.len() + i + 1, value)?;
+                    }
+                }
+                insert.raw_execute()?;
             }
             let mut insert_bot = conn.prepare(
                 "INSERT INTO session_bot_hit (run_id, ts_ms, url_id, user_agent_id, ip_id) VALUES (?1, ?2, ?3, ?4, ?5)",
