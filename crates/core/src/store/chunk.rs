@@ -8,7 +8,10 @@
 //! dictionaries' ids with 0 for "absent"; `hit_type` is 0 page view, 1 event, 2 asset;
 //! `interaction` is 0 or 1; `session_engaged` is 0 unknown, 1 no, 2 yes. Decoding refuses a
 //! blob that does not hold exactly the chunk's number of values, each in range.
+//! Stored sessions use the same encodings ([`encode_deltas`], and [`encode_strings`] for a
+//! column of strings: their byte lengths as varints, then their bytes; see `sessions.rs`).
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 
 use flate2::read::DeflateDecoder;
@@ -79,13 +82,7 @@ impl Chunk {
 
     /// The blobs of `ts_ms` and of each of [`COLUMNS`].
     pub fn encode(&self) -> Vec<Vec<u8>> {
-        let mut previous = 0i64;
-        let times = self.ts_ms.iter().map(|&ts| {
-            let delta = ts.wrapping_sub(previous);
-            previous = ts;
-            ((delta << 1) ^ (delta >> 63)) as u64
-        });
-        std::iter::once(encode_column(times))
+        std::iter::once(encode_deltas(self.ts_ms.iter().copied()))
             .chain(self.columns.iter().map(|c| encode_column(c.iter().map(|&v| u64::from(v)))))
             .collect()
     }
@@ -97,14 +94,7 @@ impl Chunk {
         if columns.len() != COLUMNS.len() {
             return None;
         }
-        let mut chunk = Chunk { ts_ms: Vec::with_capacity(rows), ..Chunk::default() };
-        let mut previous = 0i64;
-        decode_column(times, rows, |z| {
-            let delta = ((z >> 1) as i64) ^ -((z & 1) as i64);
-            previous = previous.wrapping_add(delta);
-            chunk.ts_ms.push(previous);
-            true
-        })?;
+        let mut chunk = Chunk { ts_ms: decode_deltas(times, rows)?, ..Chunk::default() };
         for (column, blob) in chunk.columns.iter_mut().zip(columns) {
             *column = decode_ids(blob, rows)?;
         }
@@ -122,56 +112,117 @@ pub(crate) fn decode_ids(blob: &[u8], rows: usize) -> Option<Vec<u32>> {
     Some(ids)
 }
 
+/// A column of signed values as the zigzag of each one's difference from the one before.
+pub(crate) fn encode_deltas(values: impl Iterator<Item = i64>) -> Vec<u8> {
+    let mut previous = 0i64;
+    encode_column(values.map(|v| {
+        let delta = v.wrapping_sub(previous);
+        previous = v;
+        ((delta << 1) ^ (delta >> 63)) as u64
+    }))
+}
+
+/// The values of an [`encode_deltas`] blob, or `None` if it does not hold `rows` of them.
+pub(crate) fn decode_deltas(blob: &[u8], rows: usize) -> Option<Vec<i64>> {
+    let mut values = Vec::with_capacity(rows);
+    let mut previous = 0i64;
+    decode_column(blob, rows, |z| {
+        previous = previous.wrapping_add(((z >> 1) as i64) ^ -((z & 1) as i64));
+        values.push(previous);
+        true
+    })?;
+    Some(values)
+}
+
+/// A column of strings: their byte lengths as varints, then their bytes.
+pub(crate) fn encode_strings<'s>(values: impl Iterator<Item = &'s str> + Clone) -> Vec<u8> {
+    let mut plain = Vec::new();
+    values.clone().for_each(|v| push_varint(&mut plain, v.len() as u64));
+    values.for_each(|v| plain.extend_from_slice(v.as_bytes()));
+    pack(plain)
+}
+
+/// The strings of an [`encode_strings`] blob, or `None` if it does not hold `rows` of them.
+pub(crate) fn decode_strings(blob: &[u8], rows: usize) -> Option<Vec<String>> {
+    // Within a generous bound per string, so a damaged blob cannot inflate without end.
+    let plain = unpack(blob, rows as u64 * (10 + 65_536))?;
+    let mut bytes = plain.iter();
+    let lengths = (0..rows).map(|_| read_varint(&mut bytes)).collect::<Option<Vec<u64>>>()?;
+    let mut text = bytes.as_slice();
+    let strings = lengths
+        .into_iter()
+        .map(|length| {
+            let (value, rest) = text.split_at_checked(usize::try_from(length).ok()?)?;
+            text = rest;
+            String::from_utf8(value.to_vec()).ok()
+        })
+        .collect::<Option<Vec<String>>>()?;
+    text.is_empty().then_some(strings)
+}
+
 fn encode_column(values: impl Iterator<Item = u64>) -> Vec<u8> {
-    let mut plain = vec![PLAIN];
-    for mut v in values {
-        while v >= 0x80 {
-            plain.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        plain.push(v as u8);
-    }
-    let mut deflate = DeflateEncoder::new(vec![DEFLATED], Compression::fast());
-    deflate.write_all(&plain[1..]).expect("deflating into memory");
-    let deflated = deflate.finish().expect("deflating into memory");
-    if deflated.len() < plain.len() {
-        deflated
-    } else {
-        plain
-    }
+    let mut plain = Vec::new();
+    values.for_each(|v| push_varint(&mut plain, v));
+    pack(plain)
 }
 
 /// Call `value` with each of the `rows` varints of a column blob, in order, while it returns
 /// true; `None` if the blob is damaged, holds a different count, or `value` refused one.
 fn decode_column(blob: &[u8], rows: usize, mut value: impl FnMut(u64) -> bool) -> Option<()> {
-    let inflated;
-    let varints = match blob.split_first()? {
-        (&PLAIN, varints) => varints,
-        (&DEFLATED, deflated) => {
-            // A varint takes at most 10 bytes: more than that is not this chunk's column.
-            let mut out = Vec::with_capacity(rows * 2);
-            DeflateDecoder::new(deflated).take(rows as u64 * 10 + 1).read_to_end(&mut out).ok()?;
-            inflated = out;
-            &inflated
-        }
-        _ => return None,
-    };
+    // A varint takes at most 10 bytes: more than that is not this chunk's column.
+    let varints = unpack(blob, rows as u64 * 10)?;
     let mut bytes = varints.iter();
     for _ in 0..rows {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let b = *bytes.next()?;
-            v |= u64::from(b & 0x7f).checked_shl(shift)?;
-            if b < 0x80 {
-                break;
-            }
-            shift += 7;
-        }
-        if !value(v) {
+        if !value(read_varint(&mut bytes)?) {
             return None;
         }
     }
     bytes.next().is_none().then_some(())
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn read_varint(bytes: &mut std::slice::Iter<'_, u8>) -> Option<u64> {
+    let (mut v, mut shift) = (0u64, 0);
+    loop {
+        let b = *bytes.next()?;
+        v |= u64::from(b & 0x7f).checked_shl(shift)?;
+        if b < 0x80 {
+            return Some(v);
+        }
+        shift += 7;
+    }
+}
+
+/// The blob of a column's bytes: deflated if that is smaller, tagged either way.
+fn pack(plain: Vec<u8>) -> Vec<u8> {
+    let mut deflate = DeflateEncoder::new(vec![DEFLATED], Compression::fast());
+    deflate.write_all(&plain).expect("deflating into memory");
+    let deflated = deflate.finish().expect("deflating into memory");
+    if deflated.len() < plain.len() + 1 {
+        deflated
+    } else {
+        [&[PLAIN][..], &plain].concat()
+    }
+}
+
+/// A column's bytes from its blob, inflating at most `limit` bytes.
+fn unpack(blob: &[u8], limit: u64) -> Option<Cow<'_, [u8]>> {
+    match blob.split_first()? {
+        (&PLAIN, plain) => Some(Cow::Borrowed(plain)),
+        (&DEFLATED, deflated) => {
+            let mut out = Vec::new();
+            DeflateDecoder::new(deflated).take(limit + 1).read_to_end(&mut out).ok()?;
+            (out.len() as u64 <= limit).then_some(Cow::Owned(out))
+        }
+        _ => None,
+    }
 }
 
 /// `SELECT rows, ts_ms, hit_type, ..., session_engaged FROM hit_chunk` and a `tail` (a WHERE
@@ -408,6 +459,24 @@ mod tests {
             seqs,
             [(1, 0, CHUNK_ROWS as i64), (1, 1, first - CHUNK_ROWS as i64), (2, 0, expected[1].len() as i64)]
         );
+    }
+
+    #[test]
+    fn string_columns_decode_to_what_was_encoded_and_refuse_damage() {
+        let strings = ["", "1443685882.1682380031", "user:ü → 🚀", "", "ip:203.0.113.0 ua:1a2b3c4d day:2024-03-01"];
+        let many: Vec<String> = (0..5000).map(|i| strings[i % strings.len()].repeat(i % 3)).collect();
+        for values in [strings.iter().map(|s| s.to_string()).collect(), many, Vec::new()] {
+            let blob = encode_strings(values.iter().map(String::as_str));
+            assert_eq!(decode_strings(&blob, values.len()), Some(values.clone()));
+            assert_eq!(decode_strings(&blob, values.len() + 1), None, "a string short");
+            if let Some(fewer) = values.len().checked_sub(1) {
+                assert_eq!(decode_strings(&blob, fewer), None, "a string too many");
+            }
+        }
+        let mut not_utf8 = vec![PLAIN];
+        push_varint(&mut not_utf8, 2);
+        not_utf8.extend([0xc3, 0x28]);
+        assert_eq!(decode_strings(&not_utf8, 1), None);
     }
 
     #[test]

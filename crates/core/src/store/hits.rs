@@ -72,7 +72,7 @@ impl Project {
 }
 
 /// A dictionary table as a vector indexed by id (index 0 and any unused id are empty).
-fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
+pub(super) fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut out = vec![String::new()];
     let mut stmt = conn.prepare(&format!("SELECT id, value FROM {table} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
