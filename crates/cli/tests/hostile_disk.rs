@@ -56,7 +56,7 @@ impl Setup {
         let conn = rusqlite::Connection::open(&self.project).unwrap();
         let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(check, "ok");
-        let hits: i64 = conn.query_row("SELECT count(*) FROM hit", [], |r| r.get(0)).unwrap();
+        let hits: i64 = conn.query_row("SELECT coalesce(sum(rows), 0) FROM hit_chunk", [], |r| r.get(0)).unwrap();
         (String::from_utf8(info.stdout).unwrap(), hits)
     }
 }

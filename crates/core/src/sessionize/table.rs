@@ -281,29 +281,41 @@ impl HitTable {
             .then_with(|| self.session_engaged[a].cmp(&self.session_engaged[b]))
     }
 
+    /// Put rows in canonical order: by time, and where times are equal by [`Self::compare_rows`].
+    /// Only the rows that move are copied, so sorted hits with a few ties cost one pass.
     fn sort(&mut self) {
-        let n = self.len();
-        if self.ts_ms.windows(2).all(|w| w[0] < w[1]) {
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        if !self.ts_ms.is_sorted() {
+            order.sort_unstable_by_key(|&i| self.ts_ms[i as usize]);
+        }
+        for ties in order.chunk_by_mut(|&a, &b| self.ts_ms[a as usize] == self.ts_ms[b as usize]) {
+            if ties.len() > 1 {
+                ties.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
+            }
+        }
+        let moved: Vec<usize> = (0..order.len()).filter(|&i| order[i] as usize != i).collect();
+        if moved.is_empty() {
             return;
         }
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
-        fn apply<T: Copy>(column: &mut Vec<T>, order: &[u32]) {
-            *column = order.iter().map(|&i| column[i as usize]).collect();
+        fn apply<T: Copy>(column: &mut [T], order: &[u32], moved: &[usize]) {
+            let values: Vec<T> = moved.iter().map(|&i| column[order[i] as usize]).collect();
+            for (&i, value) in moved.iter().zip(values) {
+                column[i] = value;
+            }
         }
-        apply(&mut self.ts_ms, &order);
-        apply(&mut self.hit_type, &order);
-        apply(&mut self.interaction, &order);
-        apply(&mut self.event, &order);
-        apply(&mut self.client, &order);
-        apply(&mut self.user, &order);
-        apply(&mut self.source_session, &order);
-        apply(&mut self.url, &order);
-        apply(&mut self.referrer, &order);
-        apply(&mut self.user_agent, &order);
-        apply(&mut self.ip, &order);
-        apply(&mut self.campaign, &order);
-        apply(&mut self.session_engaged, &order);
+        apply(&mut self.ts_ms, &order, &moved);
+        apply(&mut self.hit_type, &order, &moved);
+        apply(&mut self.interaction, &order, &moved);
+        apply(&mut self.event, &order, &moved);
+        apply(&mut self.client, &order, &moved);
+        apply(&mut self.user, &order, &moved);
+        apply(&mut self.source_session, &order, &moved);
+        apply(&mut self.url, &order, &moved);
+        apply(&mut self.referrer, &order, &moved);
+        apply(&mut self.user_agent, &order, &moved);
+        apply(&mut self.ip, &order, &moved);
+        apply(&mut self.campaign, &order, &moved);
+        apply(&mut self.session_engaged, &order, &moved);
     }
 }
 
@@ -410,6 +422,36 @@ mod tests {
         assert_eq!(urls(&a), urls(&b));
         assert_eq!(a.hit(0).client_id, "c1");
         assert_eq!(a.hit(0).user_id, "");
+    }
+
+    #[test]
+    fn many_ties_give_one_order_whatever_the_input_order() {
+        let mut rng = fastrand::Rng::with_seed(1);
+        let rows: Vec<HitRow<'static>> = (0..500)
+            .map(|_| HitRow {
+                client_id: ["c1", "c2", "c3"][rng.usize(..3)],
+                ..row(rng.i64(0..20), ["/a", "/b", "/c", "/d"][rng.usize(..4)])
+            })
+            .collect();
+        let order = |rows: &[HitRow<'_>]| {
+            let mut builder = HitTableBuilder::new();
+            rows.iter().for_each(|r| {
+                builder.push(r);
+            });
+            let t = builder.finish();
+            (0..t.len())
+                .map(|i| (t.hit(i).ts_ms, t.hit(i).client_id.to_string(), t.hit(i).url.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let canonical = order(&rows);
+        assert!(canonical.is_sorted(), "by time, then client, then url");
+        let mut shuffled = rows.clone();
+        rng.shuffle(&mut shuffled);
+        assert_eq!(order(&shuffled), canonical);
+        // Times in order with ties as they come: only the ties are sorted.
+        let mut by_time = rows.clone();
+        by_time.sort_by_key(|r| r.ts_ms);
+        assert_eq!(order(&by_time), canonical);
     }
 
     #[test]

@@ -3,23 +3,23 @@
 //! computed from it, in one transaction; then the project file is compacted so the removed bytes
 //! are gone from disk.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::Project;
+use super::{chunk, Project};
 use crate::error::{Error, Result};
 
-/// The dictionary tables of hits and the hit column that refers to each.
-const HIT_DICTIONARIES: [(&str, &str); 9] = [
-    ("url", "url_id"),
-    ("referrer", "referrer_id"),
-    ("user_agent", "user_agent_id"),
-    ("client", "client_id"),
-    ("app_user", "user_id"),
-    ("source_session", "source_session_id"),
-    ("event_name", "event_name_id"),
-    ("ip_address", "ip_id"),
-    ("campaign", "campaign_id"),
+/// The dictionary tables of hits and the chunk column that refers to each.
+const HIT_DICTIONARIES: [(&str, usize); 9] = [
+    ("url", chunk::URL),
+    ("referrer", chunk::REFERRER),
+    ("user_agent", chunk::USER_AGENT),
+    ("client", chunk::CLIENT),
+    ("app_user", chunk::USER),
+    ("source_session", chunk::SESSION),
+    ("event_name", chunk::EVENT),
+    ("ip_address", chunk::IP),
+    ("campaign", chunk::CAMPAIGN),
 ];
 
 /// What [`Project::delete_file`] removed.
@@ -79,7 +79,10 @@ impl Project {
             .optional()?
             .ok_or_else(|| Error::InvalidInput(format!("the project has no imported file with id {file_id}")))?;
         let delete = |sql: &str| -> Result<u64> { Ok(conn.execute(sql, [file_id])? as u64) };
-        let rows_removed = delete("DELETE FROM hit WHERE file_id = ?1")?
+        let hits: i64 =
+            conn.query_row("SELECT coalesce(sum(rows), 0) FROM hit_chunk WHERE file_id = ?1", [file_id], |r| r.get(0))?;
+        delete("DELETE FROM hit_chunk WHERE file_id = ?1")?;
+        let rows_removed = hits as u64
             + delete("DELETE FROM ad_stat WHERE file_id = ?1")?
             + delete("DELETE FROM ad_click WHERE file_id = ?1")?
             + delete("DELETE FROM reported_session WHERE file_id = ?1")?;
@@ -99,21 +102,45 @@ impl Project {
         if deleted.kind == "traffic" {
             // Sessions hold visitor ids, pages and click ids of every hit they were computed from.
             deleted.session_runs_removed = conn.execute("DELETE FROM session_run", [])? as u64;
-            conn.execute("DELETE FROM session", [])?;
+            conn.execute("DELETE FROM session_chunk", [])?;
             conn.execute("DELETE FROM session_bot_hit", [])?;
             conn.execute("DELETE FROM session_traffic", [])?;
             conn.execute("DELETE FROM session_device", [])?;
             // With no stored sessions left, the remaining hits are the dictionaries' only users.
             for (table, column) in HIT_DICTIONARIES {
-                deleted.strings_removed += conn.execute(
-                    &format!(
-                        "DELETE FROM {table} WHERE id NOT IN (SELECT {column} FROM hit WHERE {column} IS NOT NULL)"
-                    ),
-                    params![],
-                )? as u64;
+                let used = self.ids_in_use(column)?;
+                let ids = conn
+                    .prepare(&format!("SELECT id FROM {table}"))?
+                    .query_map([], |r| r.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let mut delete = conn.prepare(&format!("DELETE FROM {table} WHERE id = ?1"))?;
+                for id in ids {
+                    if !usize::try_from(id).is_ok_and(|i| used.get(i) == Some(&true)) {
+                        deleted.strings_removed += delete.execute([id])? as u64;
+                    }
+                }
             }
         }
         Ok(deleted)
+    }
+
+    /// Which ids the stored hits' chunk column `column` holds, by id.
+    fn ids_in_use(&self, column: usize) -> Result<Vec<bool>> {
+        let mut used = Vec::new();
+        let mut stmt = self.conn.prepare(&format!("SELECT rows, {} FROM hit_chunk", chunk::COLUMNS[column]))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let (rows, blob): (i64, &[u8]) = (row.get(0)?, chunk::blob(row, 1)?);
+            let ids = usize::try_from(rows).ok().and_then(|n| chunk::decode_ids(blob, n)).ok_or_else(chunk::damaged)?;
+            for id in ids {
+                let id = id as usize;
+                if used.len() <= id {
+                    used.resize(id + 1, false);
+                }
+                used[id] = true;
+            }
+        }
+        Ok(used)
     }
 
     /// Rebuild the project file without free pages and empty its write-ahead log, so removed

@@ -1,10 +1,11 @@
 //! Reading every hit of a project into a [`HitTable`] for the sessionization engine: the hit
-//! columns in one pass over `hit`, the dictionaries indexed by their ids (which the loader hands
-//! out densely from 1, so id = index; a gap only leaves an empty entry).
+//! columns decoded from the `hit_chunk` blobs (see `chunk.rs`), the dictionaries indexed by
+//! their ids (which the loader hands out densely from 1, so id = index; a gap only leaves an
+//! empty entry).
 
 use rusqlite::Connection;
 
-use super::Project;
+use super::{chunk, Project};
 use crate::error::{Error, Result};
 use crate::model::HitType;
 use crate::sessionize::{Campaign, Dictionaries, HitTable};
@@ -14,7 +15,7 @@ impl Project {
     /// rule re-sessionizes without reading the project again.
     pub fn load_hits(&self) -> Result<HitTable> {
         let conn = self.conn();
-        let hits: i64 = conn.query_row("SELECT count(*) FROM hit", [], |r| r.get(0))?;
+        let hits: i64 = conn.query_row("SELECT coalesce(sum(rows), 0) FROM hit_chunk", [], |r| r.get(0))?;
         let n = usize::try_from(hits).unwrap_or(0);
         let mut t = HitTable {
             dict: Dictionaries {
@@ -31,51 +32,47 @@ impl Project {
             salt: self.meta("ip_salt")?,
             ..HitTable::default()
         };
-        for column in [&mut t.event, &mut t.client, &mut t.user, &mut t.source_session, &mut t.url, &mut t.referrer] {
-            column.reserve_exact(n);
-        }
-        for column in [&mut t.user_agent, &mut t.ip, &mut t.campaign] {
+        let mut ids = [
+            (&mut t.event, chunk::EVENT),
+            (&mut t.client, chunk::CLIENT),
+            (&mut t.user, chunk::USER),
+            (&mut t.source_session, chunk::SESSION),
+            (&mut t.url, chunk::URL),
+            (&mut t.referrer, chunk::REFERRER),
+            (&mut t.user_agent, chunk::USER_AGENT),
+            (&mut t.ip, chunk::IP),
+            (&mut t.campaign, chunk::CAMPAIGN),
+        ];
+        for (column, _) in &mut ids {
             column.reserve_exact(n);
         }
         t.ts_ms.reserve_exact(n);
         t.hit_type.reserve_exact(n);
         t.interaction.reserve_exact(n);
         t.session_engaged.reserve_exact(n);
-        let mut stmt = conn.prepare(
-            "SELECT ts_ms, hit_type, interaction, event_name_id, client_id, user_id, source_session_id, url_id,
-                    referrer_id, user_agent_id, ip_id, campaign_id, session_engaged
-             FROM hit",
-        )?;
+        let mut stmt = conn.prepare(&chunk::select_sql("ORDER BY file_id, seq"))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let id = |i: usize| -> rusqlite::Result<u32> {
-                let id: Option<i64> = row.get(i)?;
-                Ok(id.and_then(|v| u32::try_from(v).ok()).unwrap_or(0))
-            };
-            t.ts_ms.push(row.get(0)?);
-            t.hit_type.push(match row.get::<_, i64>(1)? {
+            let c = chunk::read(row)?;
+            for (column, index) in &mut ids {
+                column.extend_from_slice(&c.columns[*index]);
+            }
+            t.ts_ms.extend_from_slice(&c.ts_ms);
+            t.hit_type.extend(c.columns[chunk::HIT_TYPE].iter().map(|&v| match v {
                 0 => HitType::PageView,
                 1 => HitType::Event,
                 _ => HitType::Asset,
-            });
-            t.interaction.push(row.get(2)?);
-            t.event.push(id(3)?);
-            t.client.push(id(4)?);
-            t.user.push(id(5)?);
-            t.source_session.push(id(6)?);
-            t.url.push(id(7)?);
-            t.referrer.push(id(8)?);
-            t.user_agent.push(id(9)?);
-            t.ip.push(id(10)?);
-            t.campaign.push(id(11)?);
-            t.session_engaged.push(row.get::<_, Option<i64>>(12)?.map(|v| v != 0));
+            }));
+            t.interaction.extend(c.columns[chunk::INTERACTION].iter().map(|&v| v != 0));
+            t.session_engaged
+                .extend(c.columns[chunk::SESSION_ENGAGED].iter().map(|&v| v.checked_sub(1).map(|v| v != 0)));
         }
         t.seal()
     }
 }
 
 /// A dictionary table as a vector indexed by id (index 0 and any unused id are empty).
-fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
+pub(super) fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut out = vec![String::new()];
     let mut stmt = conn.prepare(&format!("SELECT id, value FROM {table} ORDER BY id"))?;
     let mut rows = stmt.query([])?;

@@ -1,8 +1,8 @@
 //! The bulk loader. An import runs on two threads: the format parses and the [`Encoder`] (a
 //! [`Sink`]) dictionary-encodes rows in memory, truncating or hashing IP addresses and dropping
 //! events whose id it has seen; a writer thread owns the connection and writes the encoded
-//! batches with prepared statements inside the import's one transaction. Progress is reported
-//! and cancellation honoured on the import thread.
+//! batches inside the import's one transaction, hits as chunks (see `chunk.rs`), other rows with
+//! prepared statements. Progress is reported and cancellation honoured on the import thread.
 
 use std::io::Read;
 use std::net::IpAddr;
@@ -13,10 +13,11 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, Statement};
+use rusqlite::{params, Connection};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+use super::chunk::ChunkWriter;
 use super::{CancelToken, Project};
 use crate::error::{Error, Result};
 use crate::import::text::LongLines;
@@ -31,8 +32,6 @@ const CHECK_EVERY: u64 = 4096;
 const BATCH_ROWS: usize = 8192;
 /// Batches that may wait for the writer (bounds memory; the parser waits when it is full).
 const BATCHES_IN_FLIGHT: usize = 4;
-/// Hits written per INSERT statement: one statement step per 64 rows instead of per row.
-const HITS_PER_INSERT: usize = 64;
 
 /// What an import reports as it goes.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -210,8 +209,8 @@ const CAMPAIGN_COLUMNS: &str = "source, medium, name, term, content, click_id_pa
 /// One dictionary table mirrored in memory, with the next id to hand out.
 #[derive(Default)]
 struct Dictionary {
-    ids: FxHashMap<Box<str>, i64>,
-    next_id: i64,
+    ids: FxHashMap<Box<str>, u32>,
+    next_id: u32,
 }
 
 impl Dictionary {
@@ -220,7 +219,7 @@ impl Dictionary {
         let mut select = conn.prepare(sql)?;
         let mut rows = select.query([])?;
         while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
+            let id: u32 = row.get(0)?;
             dict.ids.insert(key(row)?.into_boxed_str(), id);
             dict.next_id = dict.next_id.max(id + 1);
         }
@@ -228,7 +227,7 @@ impl Dictionary {
     }
 
     /// The id of `value`, and whether it is new (and must be written).
-    fn id(&mut self, value: &str) -> (i64, bool) {
+    fn id(&mut self, value: &str) -> (u32, bool) {
         if let Some(&id) = self.ids.get(value) {
             return (id, false);
         }
@@ -259,17 +258,15 @@ impl Dictionaries {
     }
 }
 
-/// A hit as stored, in the column order of [`insert_hits_sql`] after `file_id`.
-type EncodedHit = [Option<i64>; 13];
-
 /// What the encoder hands the writer.
 #[derive(Default)]
 struct Batch {
     /// New dictionary entries: (table index, id, value).
-    strings: Vec<(usize, i64, Box<str>)>,
+    strings: Vec<(usize, u32, Box<str>)>,
     /// New campaigns: id and the key of seven tags joined with U+001F.
-    campaigns: Vec<(i64, Box<str>)>,
-    hits: Vec<EncodedHit>,
+    campaigns: Vec<(u32, Box<str>)>,
+    /// Time and the other columns of each hit, as a chunk stores them.
+    hits: Vec<(i64, [u32; 12])>,
     stats: Vec<OwnedAdStat>,
     clicks: Vec<OwnedAdClick>,
     reported: Vec<ReportedSessions>,
@@ -313,7 +310,7 @@ struct Encoder<'a> {
     ip_policy: IpPolicy,
     ip_key: [u8; 32],
     /// Raw address to stored id, so each distinct address is truncated or hashed once.
-    ip_ids: FxHashMap<Box<str>, i64>,
+    ip_ids: FxHashMap<Box<str>, u32>,
     campaign_key: String,
     control: ImportControl<'a>,
     bytes_read: Arc<AtomicU64>,
@@ -359,7 +356,7 @@ impl<'a> Encoder<'a> {
         }
     }
 
-    fn string_id(&mut self, table: usize, value: &str) -> i64 {
+    fn string_id(&mut self, table: usize, value: &str) -> u32 {
         let (id, new) = self.dicts.strings[table].id(value);
         if new {
             self.batch.strings.push((table, id, value.into()));
@@ -367,17 +364,22 @@ impl<'a> Encoder<'a> {
         id
     }
 
-    fn optional_string_id(&mut self, table: usize, value: &str) -> Option<i64> {
-        (!value.is_empty()).then(|| self.string_id(table, value))
+    /// The id of `value`, 0 (absent) for an empty one.
+    fn optional_string_id(&mut self, table: usize, value: &str) -> u32 {
+        if value.is_empty() {
+            0
+        } else {
+            self.string_id(table, value)
+        }
     }
 
-    /// The stored form of an IP address under the file's policy.
-    fn ip_id(&mut self, ip: &str) -> Option<i64> {
+    /// The id of the stored form of an IP address under the file's policy, 0 for none.
+    fn ip_id(&mut self, ip: &str) -> u32 {
         if ip.is_empty() || ip == "-" {
-            return None;
+            return 0;
         }
         if let Some(&id) = self.ip_ids.get(ip) {
-            return Some(id);
+            return id;
         }
         let stored = match (self.ip_policy, ip.parse::<IpAddr>()) {
             (IpPolicy::Raw, _) => ip.to_string(),
@@ -389,12 +391,12 @@ impl<'a> Encoder<'a> {
         };
         let id = self.string_id(IP, &stored);
         self.ip_ids.insert(ip.into(), id);
-        Some(id)
+        id
     }
 
-    /// The id of the hit's campaign tags (explicit ones first, the URL's for the rest), or
-    /// `None` when it has none.
-    fn campaign_id(&mut self, row: &HitRow<'_>) -> Option<i64> {
+    /// The id of the hit's campaign tags (explicit ones first, the URL's for the rest), or 0
+    /// when it has none.
+    fn campaign_id(&mut self, row: &HitRow<'_>) -> u32 {
         let from_url = if row.url.contains('?') { url_tags(row.url) } else { Default::default() };
         let t = &row.tags;
         let (param, click) = if t.click_id.is_empty() {
@@ -419,7 +421,7 @@ impl<'a> Encoder<'a> {
             click,
         ];
         if parts.iter().all(|p| p.is_empty()) {
-            return None;
+            return 0;
         }
         self.campaign_key.clear();
         for (i, part) in parts.iter().enumerate() {
@@ -432,7 +434,7 @@ impl<'a> Encoder<'a> {
         if new {
             self.batch.campaigns.push((id, self.campaign_key.as_str().into()));
         }
-        Some(id)
+        id
     }
 
     fn row_added(&mut self) -> Result<()> {
@@ -495,21 +497,20 @@ impl<'a> Sink for Encoder<'a> {
             HitType::Asset => 2,
         };
         let hit = [
-            Some(row.ts_ms),
-            Some(hit_type),
-            Some(i64::from(row.interaction)),
-            Some(self.string_id(EVENT, row.event)),
+            hit_type,
+            u32::from(row.interaction),
+            self.string_id(EVENT, row.event),
             self.optional_string_id(CLIENT, row.client_id),
             self.optional_string_id(USER, row.user_id),
             self.optional_string_id(SESSION, row.source_session_id),
-            Some(self.string_id(URL, row.url)),
+            self.string_id(URL, row.url),
             self.optional_string_id(REFERRER, row.referrer),
             self.optional_string_id(USER_AGENT, row.user_agent),
             self.ip_id(row.ip),
             self.campaign_id(row),
-            row.session_engaged.map(i64::from),
+            row.session_engaged.map_or(0, |engaged| 1 + u32::from(engaged)),
         ];
-        self.batch.hits.push(hit);
+        self.batch.hits.push((row.ts_ms, hit));
         let s = &mut self.summary;
         s.rows += 1;
         s.first_ts = Some(s.first_ts.map_or(row.ts_ms, |t| t.min(row.ts_ms)));
@@ -564,8 +565,7 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut insert_campaign = conn
         .prepare(&format!("INSERT INTO campaign (id, {CAMPAIGN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))?;
-    let mut insert_hit = conn.prepare(&insert_hits_sql(1))?;
-    let mut insert_hits = conn.prepare(&insert_hits_sql(HITS_PER_INSERT))?;
+    let mut hits = ChunkWriter::new(conn, file_id)?;
     let mut insert_stat = conn.prepare(
         "INSERT INTO ad_stat (file_id, platform, account, campaign_id, campaign, ad_group, date, last_date, device,
                               impressions, clicks, cost_micros, currency)
@@ -591,12 +591,8 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
             let tags: Vec<&str> = key.split('\u{1f}').collect();
             insert_campaign.execute(params![id, tags[0], tags[1], tags[2], tags[3], tags[4], tags[5], tags[6]])?;
         }
-        let mut chunks = batch.hits.chunks_exact(HITS_PER_INSERT);
-        for chunk in chunks.by_ref() {
-            bind_hits(&mut insert_hits, file_id, chunk)?;
-        }
-        for hit in chunks.remainder() {
-            bind_hits(&mut insert_hit, file_id, std::slice::from_ref(hit))?;
+        for &(ts_ms, values) in &batch.hits {
+            hits.push(ts_ms, values)?;
         }
         for r in &batch.stats {
             insert_stat.execute(params![
@@ -651,29 +647,7 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
             insert_reject.execute(params![file_id, r.line as i64, r.raw, r.reason])?;
         }
     }
-    Ok(())
-}
-
-fn bind_hits(statement: &mut Statement<'_>, file_id: i64, hits: &[EncodedHit]) -> Result<()> {
-    let mut index = 0;
-    for hit in hits {
-        for value in std::iter::once(Some(file_id)).chain(hit.iter().copied()) {
-            index += 1;
-            statement.raw_bind_parameter(index, value)?;
-        }
-    }
-    statement.raw_execute()?;
-    Ok(())
-}
-
-/// `INSERT INTO hit ... VALUES (...), (...)` for `rows` rows.
-fn insert_hits_sql(rows: usize) -> String {
-    let one = format!("({})", ["?"; 14].join(", "));
-    format!(
-        "INSERT INTO hit (file_id, ts_ms, hit_type, interaction, event_name_id, client_id, user_id, source_session_id,
-                          url_id, referrer_id, user_agent_id, ip_id, campaign_id, session_engaged) VALUES {}",
-        vec![one; rows].join(", ")
-    )
+    hits.finish()
 }
 
 /// IPv4 to its /24, IPv6 to its /48.

@@ -1,4 +1,5 @@
-//! Numbered `.sql` migrations embedded at build time. `schema_migration` records which ran;
+//! Numbered `.sql` migrations embedded at build time, each optionally followed by a step in
+//! Rust for what SQL cannot do (encoding hit chunks). `schema_migration` records which ran;
 //! opening a file migrates it forward, and a file from a newer build is refused.
 //!
 //! Migrations run with foreign keys off, so one can rebuild a table that others refer to
@@ -7,17 +8,23 @@
 
 use rusqlite::Connection;
 
+use super::chunk;
 use crate::error::{Error, Result};
 
-/// (version, name, SQL), in order. Append only: a released migration never changes.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "initial", include_str!("../../migrations/0001_initial.sql")),
-    (2, "sessions", include_str!("../../migrations/0002_sessions.sql")),
-    (3, "campaign_mapping", include_str!("../../migrations/0003_campaign_mapping.sql")),
-    (4, "reported_sessions", include_str!("../../migrations/0004_reported_sessions.sql")),
-    (5, "ad_period_totals", include_str!("../../migrations/0005_ad_period_totals.sql")),
-    (6, "session_engaged", include_str!("../../migrations/0006_session_engaged.sql")),
-    (7, "views", include_str!("../../migrations/0007_views.sql")),
+/// What runs after a migration's SQL, in its transaction.
+type Step = fn(&Connection) -> Result<()>;
+
+/// (version, name, SQL, step), in order. Append only: a released migration never changes.
+const MIGRATIONS: &[(i64, &str, &str, Option<Step>)] = &[
+    (1, "initial", include_str!("../../migrations/0001_initial.sql"), None),
+    (2, "sessions", include_str!("../../migrations/0002_sessions.sql"), None),
+    (3, "campaign_mapping", include_str!("../../migrations/0003_campaign_mapping.sql"), None),
+    (4, "reported_sessions", include_str!("../../migrations/0004_reported_sessions.sql"), None),
+    (5, "ad_period_totals", include_str!("../../migrations/0005_ad_period_totals.sql"), None),
+    (6, "session_engaged", include_str!("../../migrations/0006_session_engaged.sql"), None),
+    (7, "views", include_str!("../../migrations/0007_views.sql"), None),
+    (8, "hit_chunks", include_str!("../../migrations/0008_hit_chunks.sql"), Some(chunk::chunk_hit_rows)),
+    (9, "session_chunks", include_str!("../../migrations/0009_session_chunks.sql"), None),
 ];
 
 /// The schema version this build writes.
@@ -38,9 +45,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     }
     let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
     conn.pragma_update(None, "foreign_keys", false)?;
-    let migrated = MIGRATIONS.iter().filter(|(v, _, _)| *v > current).try_for_each(|(version, name, sql)| {
+    let migrated = MIGRATIONS.iter().filter(|(v, ..)| *v > current).try_for_each(|(version, name, sql, step)| {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if let Some(step) = step {
+            step(&tx)?;
+        }
         let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         if broken > 0 {
             return Err(Error::InvalidInput(format!(

@@ -7,6 +7,7 @@
 //! Besides the data, a project keeps how it is looked at (saved views; see `views.rs`).
 
 pub mod ads;
+mod chunk;
 mod delete;
 mod hits;
 mod loader;

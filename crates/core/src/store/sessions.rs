@@ -1,16 +1,42 @@
 //! Sessions stored in the project, one run per rule set: keyed by [`RuleSet::hash`] and by the
 //! imports they were computed from ([`Project::data_stamp`]). [`Project::sessions`] reuses a
 //! stored run for the same rules and data and otherwise sessionizes and stores a new one; runs
-//! computed from older imports are dropped then. Bot-filtered hits are stored with their run so
-//! they can be listed.
+//! computed from older imports are dropped then. A run's sessions are stored as columnar chunks
+//! (`session_chunk`, see [`SESSION_COLUMNS`]), a few blobs per 32,768 sessions rather than a row
+//! each. Bot-filtered hits are stored with their run so they can be listed.
 
 use rusqlite::{params, OptionalExtension};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::Project;
+use super::{chunk, hits, Project};
 use crate::error::{Error, Result};
 use crate::sessionize::{sessionize, Device, HitTable, RuleSet, Sessionized, StartReason, Totals, Traffic};
+
+/// Sessions per `session_chunk` row.
+const SESSIONS_PER_CHUNK: usize = 32_768;
+
+/// The columns of `session_chunk` after `visitor`, each a blob of [`chunk::encode_deltas`]:
+/// booleans are 0 or 1, url ids 0 for none, `traffic_id` and `device_id` point into
+/// `session_traffic` and `session_device`, `start_reason` is the reason's position in
+/// [`StartReason::ALL`].
+const SESSION_COLUMNS: [&str; 15] = [
+    "visitor_session",
+    "is_new",
+    "start_ms",
+    "end_ms",
+    "duration_ms",
+    "hits",
+    "interaction_hits",
+    "pageviews",
+    "landing_url_id",
+    "exit_url_id",
+    "bounce",
+    "engaged",
+    "traffic_id",
+    "device_id",
+    "start_reason",
+];
 
 /// Bumped whenever the engine or the classification it stores changes what a rule set gives,
 /// so sessions stored by an older build are computed again.
@@ -177,37 +203,51 @@ impl Project {
                     )?)
                 })
                 .collect::<Result<Vec<i64>>>()?;
-            let mut insert = conn.prepare(
-                "INSERT INTO session (run_id, seq, visitor, visitor_session, is_new, start_ms, end_ms, duration_ms,
-                     hits, interaction_hits, pageviews, landing_url_id, exit_url_id, bounce, engaged, traffic_id,
-                     device_id, start_reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            )?;
+            let mut insert = conn.prepare(&format!(
+                "INSERT INTO session_chunk (run_id, seq, rows, visitor, {}) VALUES ({})",
+                SESSION_COLUMNS.join(", "),
+                vec!["?"; SESSION_COLUMNS.len() + 4].join(", ")
+            ))?;
             let mut labels: FxHashMap<u32, String> = FxHashMap::default();
-            let url_id = |id: u32| (id != 0).then_some(i64::from(id));
-            for (seq, s) in result.sessions.iter().enumerate() {
-                let visitor = labels.entry(s.visitor).or_insert_with(|| result.visitor_label(table, s.visitor));
-                insert.execute(params![
-                    run,
-                    seq as i64,
-                    visitor.as_str(),
-                    s.visitor_session_number,
-                    s.is_new,
-                    s.start_ms,
-                    s.end_ms,
-                    s.duration_ms,
-                    s.hits,
-                    s.interaction_hits,
-                    s.pageviews,
-                    url_id(s.landing_url),
-                    url_id(s.exit_url),
-                    s.bounce,
-                    s.engaged,
-                    traffic_id(s.traffic, s.entrance_campaign)?,
-                    device_ids[s.device as usize],
-                    s.start_reason.as_str(),
-                ])?;
+            for (seq, sessions) in result.sessions.chunks(SESSIONS_PER_CHUNK).enumerate() {
+                let mut columns: [Vec<i64>; SESSION_COLUMNS.len()] = Default::default();
+                for s in sessions {
+                    labels.entry(s.visitor).or_insert_with(|| result.visitor_label(table, s.visitor));
+                    let reason = StartReason::ALL.iter().position(|&r| r == s.start_reason);
+                    let values = [
+                        i64::from(s.visitor_session_number),
+                        i64::from(s.is_new),
+                        s.start_ms,
+                        s.end_ms,
+                        s.duration_ms,
+                        i64::from(s.hits),
+                        i64::from(s.interaction_hits),
+                        i64::from(s.pageviews),
+                        i64::from(s.landing_url),
+                        i64::from(s.exit_url),
+                        i64::from(s.bounce),
+                        i64::from(s.engaged),
+                        traffic_id(s.traffic, s.entrance_campaign)?,
+                        device_ids[s.device as usize],
+                        reason.expect("every start reason is listed") as i64,
+                    ];
+                    for (column, value) in columns.iter_mut().zip(values) {
+                        column.push(value);
+                    }
+                }
+                insert.raw_bind_parameter(1, run)?;
+                insert.raw_bind_parameter(2, seq as i64)?;
+                insert.raw_bind_parameter(3, sessions.len() as i64)?;
+                insert.raw_bind_parameter(
+                    4,
+                    chunk::encode_strings(sessions.iter().map(|s| labels[&s.visitor].as_str())),
+                )?;
+                for (i, column) in columns.iter().enumerate() {
+                    insert.raw_bind_parameter(5 + i, chunk::encode_deltas(column.iter().copied()))?;
+                }
+                insert.raw_execute()?;
             }
+            let url_id = |id: u32| (id != 0).then_some(i64::from(id));
             let mut insert_bot = conn.prepare(
                 "INSERT INTO session_bot_hit (run_id, ts_ms, url_id, user_agent_id, ip_id) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
@@ -237,50 +277,75 @@ impl Project {
 
     /// Every session of a run, in order of start time.
     pub fn for_each_session(&self, run_id: i64, mut f: impl FnMut(&StoredSession) -> Result<()>) -> Result<()> {
-        let mut stmt = self.conn().prepare(
-            "SELECT s.visitor, s.visitor_session, s.is_new, s.start_ms, s.end_ms, s.duration_ms, s.hits,
-                    s.interaction_hits, s.pageviews, coalesce(l.value, ''), coalesce(x.value, ''), s.bounce, s.engaged,
-                    t.source, t.medium, t.campaign, t.term, t.content, t.click_id_param, t.click_id, t.channel,
-                    d.device, d.browser, d.os, s.start_reason
-             FROM session s
-             JOIN session_traffic t ON t.id = s.traffic_id
-             JOIN session_device d ON d.id = s.device_id
-             LEFT JOIN url l ON l.id = s.landing_url_id
-             LEFT JOIN url x ON x.id = s.exit_url_id
-             WHERE s.run_id = ?1
-             ORDER BY s.start_ms, s.seq",
-        )?;
+        let conn = self.conn();
+        let traffic: FxHashMap<i64, (Traffic, String, String)> = conn
+            .prepare(
+                "SELECT id, source, medium, campaign, term, content, channel, click_id_param, click_id
+                 FROM session_traffic",
+            )?
+            .query_map([], |r| {
+                let traffic = Traffic {
+                    source: r.get(1)?,
+                    medium: r.get(2)?,
+                    campaign: r.get(3)?,
+                    term: r.get(4)?,
+                    content: r.get(5)?,
+                    channel: r.get(6)?,
+                };
+                Ok((r.get(0)?, (traffic, r.get(7)?, r.get(8)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let devices: FxHashMap<i64, Device> = conn
+            .prepare("SELECT id, device, browser, os FROM session_device")?
+            .query_map([], |r| Ok((r.get(0)?, Device { device: r.get(1)?, browser: r.get(2)?, os: r.get(3)? })))?
+            .collect::<rusqlite::Result<_>>()?;
+        let urls = hits::strings(conn, "url")?;
+        let mut visitors = Vec::new();
+        let mut columns: [Vec<i64>; SESSION_COLUMNS.len()] = Default::default();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT rows, visitor, {} FROM session_chunk WHERE run_id = ?1 ORDER BY seq",
+            SESSION_COLUMNS.join(", ")
+        ))?;
         let mut rows = stmt.query([run_id])?;
-        while let Some(r) = rows.next()? {
-            let reason: String = r.get(24)?;
+        while let Some(row) = rows.next()? {
+            let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
+            let blob = |i| row.get_ref(i).map_err(Error::from).and_then(|v| v.as_blob().map_err(|_| unreadable()));
+            visitors.extend(chunk::decode_strings(blob(1)?, n).ok_or_else(unreadable)?);
+            for (i, column) in columns.iter_mut().enumerate() {
+                column.extend(chunk::decode_deltas(blob(2 + i)?, n).ok_or_else(unreadable)?);
+            }
+        }
+        let [number, is_new, start, end, duration, hits, interaction_hits, pageviews, landing, exit, bounce, engaged, traffic_id, device_id, reason] =
+            &columns;
+        let count = |v: i64| u32::try_from(v).map_err(|_| unreadable());
+        let url = |id: i64| usize::try_from(id).ok().and_then(|id| urls.get(id)).cloned().ok_or_else(unreadable);
+        // Stable: sessions starting at the same time stay in the order they were stored.
+        let mut order: Vec<usize> = (0..visitors.len()).collect();
+        order.sort_by_key(|&i| start[i]);
+        for i in order {
+            let (traffic, click_id_param, click_id) = traffic.get(&traffic_id[i]).ok_or_else(unreadable)?;
             let session = StoredSession {
-                visitor: r.get(0)?,
-                visitor_session_number: r.get(1)?,
-                is_new: r.get(2)?,
-                start_ms: r.get(3)?,
-                end_ms: r.get(4)?,
-                duration_ms: r.get(5)?,
-                hits: r.get(6)?,
-                interaction_hits: r.get(7)?,
-                pageviews: r.get(8)?,
-                landing_page: r.get(9)?,
-                exit_page: r.get(10)?,
-                bounce: r.get(11)?,
-                engaged: r.get(12)?,
-                traffic: Traffic {
-                    source: r.get(13)?,
-                    medium: r.get(14)?,
-                    campaign: r.get(15)?,
-                    term: r.get(16)?,
-                    content: r.get(17)?,
-                    channel: r.get(20)?,
-                },
-                click_id_param: r.get(18)?,
-                click_id: r.get(19)?,
-                device: Device { device: r.get(21)?, browser: r.get(22)?, os: r.get(23)? },
-                start_reason: StartReason::parse(&reason).ok_or_else(|| {
-                    Error::InvalidInput(format!("stored sessions are damaged: start reason '{reason}'"))
-                })?,
+                visitor: visitors[i].clone(),
+                visitor_session_number: count(number[i])?,
+                is_new: is_new[i] != 0,
+                start_ms: start[i],
+                end_ms: end[i],
+                duration_ms: duration[i],
+                hits: count(hits[i])?,
+                interaction_hits: count(interaction_hits[i])?,
+                pageviews: count(pageviews[i])?,
+                landing_page: url(landing[i])?,
+                exit_page: url(exit[i])?,
+                bounce: bounce[i] != 0,
+                engaged: engaged[i] != 0,
+                traffic: traffic.clone(),
+                click_id_param: click_id_param.clone(),
+                click_id: click_id.clone(),
+                device: devices.get(&device_id[i]).cloned().ok_or_else(unreadable)?,
+                start_reason: usize::try_from(reason[i])
+                    .ok()
+                    .and_then(|r| StartReason::ALL.get(r).copied())
+                    .ok_or_else(unreadable)?,
             };
             f(&session)?;
         }
@@ -305,4 +370,9 @@ impl Project {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(hits)
     }
+}
+
+/// The error of stored sessions that do not read back.
+fn unreadable() -> Error {
+    Error::InvalidInput("stored sessions are damaged".into())
 }

@@ -226,7 +226,7 @@ fn import_while_changing(scratch: &Scratch, name: &str, change: impl Fn(&Path) +
             assert_eq!(file.rows_imported as u64, report.rows_imported);
             let stored = sql_i64(
                 &scratch.path(&format!("{name}.sessionlens")),
-                &format!("SELECT count(*) FROM hit WHERE file_id = {}", report.file_id),
+                &format!("SELECT coalesce(sum(rows), 0) FROM hit_chunk WHERE file_id = {}", report.file_id),
             );
             assert_eq!(stored as u64, report.rows_imported, "{name}");
             let rejects = project.rejects().unwrap().iter().filter(|r| r.file == name).count() as u64;

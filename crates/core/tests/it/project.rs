@@ -72,10 +72,27 @@ fn project_files_from_every_released_schema_version_open_and_keep_their_data() {
         assert_eq!(info.files[0].name, "v1-hits.csv");
         let rejects = project.rejects().unwrap();
         assert_eq!((rejects[0].line, rejects[0].raw.as_str()), (5, "not-a-time,x,,/,,,,"));
+        let hits = project.load_hits().unwrap_or_else(|e| panic!("v{version}: {e}"));
+        let times: Vec<i64> = (0..hits.len()).map(|i| hits.hit(i).ts_ms).collect();
+        assert_eq!(times, [1_709_287_200_000, 1_709_287_440_000, 1_709_289_600_000], "v{version}");
+        let (first, last) = (hits.hit(0), hits.hit(2));
+        assert_eq!(
+            (first.client_id, first.campaign.click_id.as_str(), first.ip, first.referrer),
+            ("1443685882.1682380031", "Cj0KCQabc", "203.0.113.0", "https://www.google.com/"),
+            "v{version}"
+        );
+        assert_eq!(
+            (last.user_id, last.event, last.url, last.session_engaged),
+            ("u42", "purchase", "https://shop.example/checkout/thanks", None),
+            "v{version}"
+        );
         drop(project);
         let conn = Connection::open(&copy).unwrap();
         let client: String = conn.query_row("SELECT value FROM client", [], |r| r.get(0)).unwrap();
         assert_eq!(client, "1443685882.1682380031");
+        let old_hit_table: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'hit'", [], |r| r.get(0)).unwrap();
+        assert_eq!(old_hit_table, 0, "v{version}: the one-row-per-hit table is gone");
     }
 }
 

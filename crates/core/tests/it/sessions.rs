@@ -3,6 +3,7 @@
 //! the hits came in one file or two.
 
 use sessionlens_core::sessionize::{sessionize, Preset, RuleSet, Sessionized, StartReason};
+use sessionlens_core::synth::{write_traffic_csv, TrafficSpec};
 use sessionlens_core::Project;
 
 use crate::{import, Scratch};
@@ -120,4 +121,77 @@ fn the_same_hits_in_one_file_or_two_give_the_same_sessions() {
         };
         assert_eq!(starts(&sa), starts(&sb), "{preset:?}");
     }
+}
+
+#[test]
+fn stored_sessions_read_back_as_computed_over_several_chunks() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let csv = scratch.path("hits.csv");
+    write_traffic_csv(&TrafficSpec::new(150_000, 3), std::fs::File::create(&csv).unwrap()).unwrap();
+    import(&mut project, &csv).unwrap();
+    let table = project.load_hits().unwrap();
+    let rules = berlin(Preset::UniversalAnalytics);
+    let computed = sessionize(&table, &rules).unwrap();
+    assert!(computed.sessions.len() > 32_768, "more than a chunk of sessions: {}", computed.sessions.len());
+    let mut expected: Vec<_> = computed
+        .sessions
+        .iter()
+        .map(|s| {
+            let url = table.dictionaries().urls[s.landing_url as usize].clone();
+            (computed.visitor_label(&table, s.visitor), s.start_ms, s.end_ms, s.hits, url, s.bounce, s.start_reason)
+        })
+        .collect();
+    expected.sort_by_key(|s| s.1);
+    let run = project.sessions(&rules, Some(&table)).unwrap();
+    let mut stored = Vec::new();
+    project
+        .for_each_session(run.id, |s| {
+            stored.push((
+                s.visitor.clone(),
+                s.start_ms,
+                s.end_ms,
+                s.hits,
+                s.landing_page.clone(),
+                s.bounce,
+                s.start_reason,
+            ));
+            Ok(())
+        })
+        .unwrap();
+    assert!(stored == expected, "the stored sessions differ from the computed ones");
+}
+
+#[test]
+fn sessions_an_older_build_stored_row_by_row_are_dropped_and_computed_again() {
+    let scratch = Scratch::default();
+    let copy = scratch.path("v8.sessionlens");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/projects/v8.sessionlens"), &copy).unwrap();
+    let ua = RuleSet::preset(Preset::UniversalAnalytics);
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO session_run (id, rule_hash, rules, data_stamp, totals, computed_at)
+             VALUES (1, '{}', '{{}}', 'stamp', '{{}}', 'now');
+         INSERT INTO session_traffic VALUES (1, '', '', '', '', '', '', '', 'Direct');
+         INSERT INTO session_device VALUES (1, 'desktop', 'Firefox', 'Linux');
+         INSERT INTO session VALUES (1, 0, 'v', 1, 1, 0, 0, 0, 1, 1, 1, NULL, NULL, 1, 0, 1, 1, 'first-hit');
+         INSERT INTO session_bot_hit (run_id, ts_ms) VALUES (1, 0);",
+        ua.hash()
+    ))
+    .unwrap();
+    drop(conn);
+    let mut project = Project::open(&copy).unwrap();
+    let run = project.sessions(&ua, None).unwrap();
+    assert!(!run.reused);
+    // The fixture's visitor: 10:00, 10:04, then 36 minutes later.
+    assert_eq!(run.totals.sessions, 2);
+    let mut visitors = Vec::new();
+    project
+        .for_each_session(run.id, |s| {
+            visitors.push(s.visitor.clone());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(visitors, ["1443685882.1682380031"; 2]);
+    assert!(project.bot_hits(run.id).unwrap().is_empty());
 }

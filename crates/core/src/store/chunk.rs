@@ -1,0 +1,506 @@
+//! Hits as the project stores them: per imported file, chunks of up to [`CHUNK_ROWS`] hits in
+//! the order they were imported, one `hit_chunk` row each with every column one BLOB, so reading
+//! a project's hits decodes a few hundred blobs instead of one SQLite row per hit.
+//!
+//! A column is its values as LEB128 varints, each timestamp as the zigzag of its difference from
+//! the hit before (a sorted export's times take a byte or two); the varints are deflated when
+//! that is smaller. The blob's first byte says which: [`PLAIN`] or [`DEFLATED`]. Ids are the
+//! dictionaries' ids with 0 for "absent"; `hit_type` is 0 page view, 1 event, 2 asset;
+//! `interaction` is 0 or 1; `session_engaged` is 0 unknown, 1 no, 2 yes. Decoding refuses a
+//! blob that does not hold exactly the chunk's number of values, each in range.
+//! Stored sessions use the same encodings ([`encode_deltas`], and [`encode_strings`] for a
+//! column of strings: their byte lengths as varints, then their bytes; see `sessions.rs`).
+
+use std::borrow::Cow;
+use std::io::{Read, Write};
+
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
+use flate2::Compression;
+use rusqlite::{Connection, Row, Statement};
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
+
+use crate::error::{Error, Result};
+
+/// Hits per chunk: large enough that a chunk's per-row overhead vanishes and its columns
+/// compress, small enough that an import holds only a few in memory.
+pub(crate) const CHUNK_ROWS: usize = 32_768;
+
+/// The columns of a chunk after `ts_ms`, as named in `hit_chunk`.
+pub(crate) const COLUMNS: [&str; 12] = [
+    "hit_type",
+    "interaction",
+    "event_name_id",
+    "client_id",
+    "user_id",
+    "source_session_id",
+    "url_id",
+    "referrer_id",
+    "user_agent_id",
+    "ip_id",
+    "campaign_id",
+    "session_engaged",
+];
+pub(crate) const HIT_TYPE: usize = 0;
+pub(crate) const INTERACTION: usize = 1;
+pub(crate) const EVENT: usize = 2;
+pub(crate) const CLIENT: usize = 3;
+pub(crate) const USER: usize = 4;
+pub(crate) const SESSION: usize = 5;
+pub(crate) const URL: usize = 6;
+pub(crate) const REFERRER: usize = 7;
+pub(crate) const USER_AGENT: usize = 8;
+pub(crate) const IP: usize = 9;
+pub(crate) const CAMPAIGN: usize = 10;
+pub(crate) const SESSION_ENGAGED: usize = 11;
+
+/// The first byte of a column blob: the varints follow as they are ...
+const PLAIN: u8 = 0;
+/// ... or deflated.
+const DEFLATED: u8 = 1;
+
+/// Hits of one chunk, column by column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Chunk {
+    pub ts_ms: Vec<i64>,
+    /// In the order of [`COLUMNS`].
+    pub columns: [Vec<u32>; 12],
+}
+
+impl Chunk {
+    pub fn len(&self) -> usize {
+        self.ts_ms.len()
+    }
+
+    pub fn push(&mut self, ts_ms: i64, values: [u32; 12]) {
+        self.ts_ms.push(ts_ms);
+        for (column, value) in self.columns.iter_mut().zip(values) {
+            column.push(value);
+        }
+    }
+
+    /// The blobs of `ts_ms` and of each of [`COLUMNS`].
+    pub fn encode(&self) -> Vec<Vec<u8>> {
+        std::iter::once(encode_deltas(self.ts_ms.iter().copied()))
+            .chain(self.columns.iter().map(|c| encode_column(c.iter().map(|&v| u64::from(v)))))
+            .collect()
+    }
+
+    /// The chunk of `rows` hits in `blobs` (as [`Chunk::encode`] gives them), or `None` if they
+    /// do not hold that.
+    pub fn decode(rows: usize, blobs: &[&[u8]]) -> Option<Chunk> {
+        let [times, columns @ ..] = blobs else { return None };
+        if columns.len() != COLUMNS.len() {
+            return None;
+        }
+        let mut chunk = Chunk { ts_ms: decode_deltas(times, rows)?, ..Chunk::default() };
+        for (column, blob) in chunk.columns.iter_mut().zip(columns) {
+            *column = decode_ids(blob, rows)?;
+        }
+        Some(chunk)
+    }
+}
+
+/// The values of one id column's blob, or `None` if it does not hold `rows` of them.
+pub(crate) fn decode_ids(blob: &[u8], rows: usize) -> Option<Vec<u32>> {
+    let mut ids = Vec::with_capacity(rows);
+    decode_column(blob, rows, |v| {
+        ids.push(v as u32);
+        v <= u64::from(u32::MAX)
+    })?;
+    Some(ids)
+}
+
+/// A column of signed values as the zigzag of each one's difference from the one before.
+pub(crate) fn encode_deltas(values: impl Iterator<Item = i64>) -> Vec<u8> {
+    let mut previous = 0i64;
+    encode_column(values.map(|v| {
+        let delta = v.wrapping_sub(previous);
+        previous = v;
+        ((delta << 1) ^ (delta >> 63)) as u64
+    }))
+}
+
+/// The values of an [`encode_deltas`] blob, or `None` if it does not hold `rows` of them.
+pub(crate) fn decode_deltas(blob: &[u8], rows: usize) -> Option<Vec<i64>> {
+    let mut values = Vec::with_capacity(rows);
+    let mut previous = 0i64;
+    decode_column(blob, rows, |z| {
+        previous = previous.wrapping_add(((z >> 1) as i64) ^ -((z & 1) as i64));
+        values.push(previous);
+        true
+    })?;
+    Some(values)
+}
+
+/// A column of strings: their byte lengths as varints, then their bytes.
+pub(crate) fn encode_strings<'s>(values: impl Iterator<Item = &'s str> + Clone) -> Vec<u8> {
+    let mut plain = Vec::new();
+    values.clone().for_each(|v| push_varint(&mut plain, v.len() as u64));
+    values.for_each(|v| plain.extend_from_slice(v.as_bytes()));
+    pack(plain)
+}
+
+/// The strings of an [`encode_strings`] blob, or `None` if it does not hold `rows` of them.
+pub(crate) fn decode_strings(blob: &[u8], rows: usize) -> Option<Vec<String>> {
+    // Within a generous bound per string, so a damaged blob cannot inflate without end.
+    let plain = unpack(blob, rows as u64 * (10 + 65_536))?;
+    let mut bytes = plain.iter();
+    let lengths = (0..rows).map(|_| read_varint(&mut bytes)).collect::<Option<Vec<u64>>>()?;
+    let mut text = bytes.as_slice();
+    let strings = lengths
+        .into_iter()
+        .map(|length| {
+            let (value, rest) = text.split_at_checked(usize::try_from(length).ok()?)?;
+            text = rest;
+            String::from_utf8(value.to_vec()).ok()
+        })
+        .collect::<Option<Vec<String>>>()?;
+    text.is_empty().then_some(strings)
+}
+
+fn encode_column(values: impl Iterator<Item = u64>) -> Vec<u8> {
+    let mut plain = Vec::new();
+    values.for_each(|v| push_varint(&mut plain, v));
+    pack(plain)
+}
+
+/// Call `value` with each of the `rows` varints of a column blob, in order, while it returns
+/// true; `None` if the blob is damaged, holds a different count, or `value` refused one.
+fn decode_column(blob: &[u8], rows: usize, mut value: impl FnMut(u64) -> bool) -> Option<()> {
+    // A varint takes at most 10 bytes: more than that is not this chunk's column.
+    let varints = unpack(blob, rows as u64 * 10)?;
+    let mut bytes = varints.iter();
+    for _ in 0..rows {
+        if !value(read_varint(&mut bytes)?) {
+            return None;
+        }
+    }
+    bytes.next().is_none().then_some(())
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn read_varint(bytes: &mut std::slice::Iter<'_, u8>) -> Option<u64> {
+    let (mut v, mut shift) = (0u64, 0);
+    loop {
+        let b = *bytes.next()?;
+        v |= u64::from(b & 0x7f).checked_shl(shift)?;
+        if b < 0x80 {
+            return Some(v);
+        }
+        shift += 7;
+    }
+}
+
+/// The blob of a column's bytes: deflated if that is smaller, tagged either way.
+fn pack(plain: Vec<u8>) -> Vec<u8> {
+    let mut deflate = DeflateEncoder::new(vec![DEFLATED], Compression::fast());
+    deflate.write_all(&plain).expect("deflating into memory");
+    let deflated = deflate.finish().expect("deflating into memory");
+    if deflated.len() < plain.len() + 1 {
+        deflated
+    } else {
+        [&[PLAIN][..], &plain].concat()
+    }
+}
+
+/// A column's bytes from its blob, inflating at most `limit` bytes.
+fn unpack(blob: &[u8], limit: u64) -> Option<Cow<'_, [u8]>> {
+    match blob.split_first()? {
+        (&PLAIN, plain) => Some(Cow::Borrowed(plain)),
+        (&DEFLATED, deflated) => {
+            let mut out = Vec::new();
+            DeflateDecoder::new(deflated).take(limit + 1).read_to_end(&mut out).ok()?;
+            (out.len() as u64 <= limit).then_some(Cow::Owned(out))
+        }
+        _ => None,
+    }
+}
+
+/// `SELECT rows, ts_ms, hit_type, ..., session_engaged FROM hit_chunk` and a `tail` (a WHERE
+/// or ORDER BY clause), for [`read`].
+pub(crate) fn select_sql(tail: &str) -> String {
+    format!("SELECT rows, ts_ms, {} FROM hit_chunk {tail}", COLUMNS.join(", "))
+}
+
+/// The chunk of a row of [`select_sql`].
+pub(crate) fn read(row: &Row<'_>) -> Result<Chunk> {
+    let rows: i64 = row.get(0)?;
+    let blobs = (1..=COLUMNS.len() + 1).map(|i| blob(row, i)).collect::<Result<Vec<_>>>()?;
+    usize::try_from(rows).ok().filter(|&n| n <= CHUNK_ROWS).and_then(|n| Chunk::decode(n, &blobs)).ok_or_else(damaged)
+}
+
+/// Column `i` of `row`, which must be a blob.
+pub(crate) fn blob<'r>(row: &'r Row<'_>, i: usize) -> Result<&'r [u8]> {
+    row.get_ref(i)?.as_blob().map_err(|_| damaged())
+}
+
+/// The error of a chunk that does not decode.
+pub(crate) fn damaged() -> Error {
+    Error::InvalidInput("the project's stored hits are damaged (a hit chunk does not decode)".into())
+}
+
+/// Writes one file's hits as chunks, in the caller's transaction.
+pub(crate) struct ChunkWriter<'c> {
+    insert: Statement<'c>,
+    file_id: i64,
+    seq: i64,
+    pending: Chunk,
+}
+
+impl<'c> ChunkWriter<'c> {
+    pub fn new(conn: &'c Connection, file_id: i64) -> Result<Self> {
+        let insert = conn.prepare(&format!(
+            "INSERT INTO hit_chunk (file_id, seq, rows, ts_ms, {}) VALUES ({})",
+            COLUMNS.join(", "),
+            vec!["?"; COLUMNS.len() + 4].join(", ")
+        ))?;
+        Ok(ChunkWriter { insert, file_id, seq: 0, pending: Chunk::default() })
+    }
+
+    pub fn push(&mut self, ts_ms: i64, values: [u32; 12]) -> Result<()> {
+        self.pending.push(ts_ms, values);
+        if self.pending.len() == CHUNK_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Write what is pending.
+    pub fn finish(mut self) -> Result<()> {
+        self.flush()
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.len() == 0 {
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.pending);
+        let s = &mut self.insert;
+        s.raw_bind_parameter(1, self.file_id)?;
+        s.raw_bind_parameter(2, self.seq)?;
+        s.raw_bind_parameter(3, chunk.len() as i64)?;
+        for (i, blob) in chunk.encode().iter().enumerate() {
+            s.raw_bind_parameter(4 + i, blob)?;
+        }
+        s.raw_execute()?;
+        self.seq += 1;
+        Ok(())
+    }
+}
+
+/// Migration 8's step: move the rows of the one-row-per-hit table `hit` into chunks, each file's
+/// in the order they were inserted, then drop it.
+pub(crate) fn chunk_hit_rows(conn: &Connection) -> Result<()> {
+    let mut writers: FxHashMap<i64, ChunkWriter<'_>> = FxHashMap::default();
+    let mut select = conn.prepare(
+        "SELECT file_id, ts_ms, hit_type, interaction, event_name_id, coalesce(client_id, 0), coalesce(user_id, 0),
+                coalesce(source_session_id, 0), url_id, coalesce(referrer_id, 0), coalesce(user_agent_id, 0),
+                coalesce(ip_id, 0), coalesce(campaign_id, 0), coalesce(session_engaged + 1, 0)
+         FROM hit ORDER BY rowid",
+    )?;
+    let mut rows = select.query([])?;
+    while let Some(row) = rows.next()? {
+        let file_id = row.get(0)?;
+        let mut values = [0u32; 12];
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = row.get(i + 2)?;
+        }
+        let writer = match writers.entry(file_id) {
+            Entry::Occupied(writer) => writer.into_mut(),
+            Entry::Vacant(slot) => slot.insert(ChunkWriter::new(conn, file_id)?),
+        };
+        writer.push(row.get(1)?, values)?;
+    }
+    writers.into_values().try_for_each(ChunkWriter::finish)?;
+    drop(rows);
+    drop(select);
+    conn.execute_batch("DROP TABLE hit")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(rows: usize, seed: u64) -> Chunk {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut chunk = Chunk::default();
+        let mut ts = 1_709_251_200_000i64;
+        for _ in 0..rows {
+            // Mostly forward in small steps, sometimes back, sometimes far.
+            ts += match rng.u8(..10) {
+                0 => -rng.i64(0..1_000_000),
+                1 => rng.i64(0..i64::from(u32::MAX)),
+                _ => rng.i64(0..500),
+            };
+            let mut values = [0u32; 12];
+            for (i, v) in values.iter_mut().enumerate() {
+                *v = match i {
+                    HIT_TYPE | SESSION_ENGAGED => rng.u32(0..3),
+                    INTERACTION => rng.u32(0..2),
+                    EVENT => 1,
+                    _ if rng.bool() => 0,
+                    _ => {
+                        let bits = rng.u32(0..32);
+                        rng.u32(1..=u32::MAX >> bits)
+                    }
+                };
+            }
+            chunk.push(ts, values);
+        }
+        chunk
+    }
+
+    fn round_trip(chunk: &Chunk) -> Option<Chunk> {
+        let blobs = chunk.encode();
+        Chunk::decode(chunk.len(), &blobs.iter().map(Vec::as_slice).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn chunks_decode_to_what_was_encoded() {
+        for (rows, seed) in [(0, 1), (1, 2), (7, 3), (CHUNK_ROWS, 4)] {
+            let chunk = sample(rows, seed);
+            assert_eq!(round_trip(&chunk).as_ref(), Some(&chunk), "{rows} rows");
+        }
+        let mut extremes = Chunk::default();
+        for ts in [i64::MIN, i64::MAX, 0, -1, i64::MIN, 1] {
+            extremes.push(ts, [u32::MAX; 12]);
+        }
+        assert_eq!(round_trip(&extremes), Some(extremes));
+    }
+
+    #[test]
+    fn repetitive_columns_are_deflated_and_varied_ones_stay_plain() {
+        let blobs = sample(CHUNK_ROWS, 5).encode();
+        assert_eq!(blobs[1 + EVENT][0], DEFLATED);
+        let deflated = blobs[1 + EVENT].len();
+        assert!(deflated < CHUNK_ROWS / 64, "{deflated} bytes for {CHUNK_ROWS} times the same id");
+        let mut varied = Chunk::default();
+        let mut rng = fastrand::Rng::with_seed(6);
+        (0..1000).for_each(|_| varied.push(rng.i64(..), [rng.u32(..); 12]));
+        assert!(varied.encode().iter().all(|blob| blob[0] == PLAIN));
+    }
+
+    #[test]
+    fn the_migration_moves_hit_rows_into_chunks_per_file_in_their_order() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE hit (file_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL, hit_type INTEGER NOT NULL,
+                 interaction INTEGER NOT NULL, event_name_id INTEGER NOT NULL, client_id INTEGER, user_id INTEGER,
+                 source_session_id INTEGER, url_id INTEGER NOT NULL, referrer_id INTEGER, user_agent_id INTEGER,
+                 ip_id INTEGER, campaign_id INTEGER, session_engaged INTEGER);",
+        )
+        .unwrap();
+        conn.execute_batch(include_str!("../../migrations/0008_hit_chunks.sql")).unwrap();
+        let mut expected = [Chunk::default(), Chunk::default()];
+        let mut insert = conn.prepare(&format!("INSERT INTO hit VALUES ({})", ["?"; 14].join(", "))).unwrap();
+        for i in 0..CHUNK_ROWS as u32 * 3 / 2 + 300 {
+            // Two files' rows interleaved (the first's more than a chunk), times not in order, absent ids and flags as NULL.
+            let file = usize::from(i % 3 == 0);
+            let ts = 1_709_251_200_000 + i64::from(i) * 1000 - i64::from(i % 7) * 5000;
+            let some = |v: u32| (i % 2 == 0).then_some(v);
+            let engaged = [None, Some(0), Some(1)][(i % 3) as usize];
+            let row = [i % 3, i % 2, 1, i + 1, 7, 3, i % 50 + 1, 2, 5, 9, 4];
+            let stored: Vec<Option<u32>> = row
+                .iter()
+                .enumerate()
+                .map(|(c, &v)| if [CLIENT, USER, CAMPAIGN].contains(&c) { some(v) } else { Some(v) })
+                .collect();
+            insert
+                .execute(rusqlite::params_from_iter(
+                    [Some(file as i64 + 1), Some(ts)]
+                        .into_iter()
+                        .chain(stored.iter().map(|v| v.map(i64::from)))
+                        .chain([engaged]),
+                ))
+                .unwrap();
+            let mut values = [0; 12];
+            for (c, v) in stored.iter().enumerate() {
+                values[c] = v.unwrap_or(0);
+            }
+            values[SESSION_ENGAGED] = engaged.map_or(0, |e| e as u32 + 1);
+            expected[file].push(ts, values);
+        }
+        drop(insert);
+        chunk_hit_rows(&conn).unwrap();
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema WHERE name = 'hit'", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 0, "the old table is dropped");
+        for (file, expected) in expected.iter().enumerate() {
+            let mut stmt = conn.prepare(&select_sql("WHERE file_id = ?1 ORDER BY seq")).unwrap();
+            let mut rows = stmt.query([file as i64 + 1]).unwrap();
+            let mut stored = Chunk::default();
+            while let Some(row) = rows.next().unwrap() {
+                let chunk = read(row).unwrap();
+                for i in 0..chunk.len() {
+                    stored.push(chunk.ts_ms[i], chunk.columns.each_ref().map(|c| c[i]));
+                }
+            }
+            assert_eq!(&stored, expected, "file {}", file + 1);
+        }
+        let seqs: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT file_id, seq, rows FROM hit_chunk ORDER BY file_id, seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let first = expected[0].len() as i64;
+        assert_eq!(
+            seqs,
+            [(1, 0, CHUNK_ROWS as i64), (1, 1, first - CHUNK_ROWS as i64), (2, 0, expected[1].len() as i64)]
+        );
+    }
+
+    #[test]
+    fn string_columns_decode_to_what_was_encoded_and_refuse_damage() {
+        let strings = ["", "1443685882.1682380031", "user:ü → 🚀", "", "ip:203.0.113.0 ua:1a2b3c4d day:2024-03-01"];
+        let many: Vec<String> = (0..5000).map(|i| strings[i % strings.len()].repeat(i % 3)).collect();
+        for values in [strings.iter().map(|s| s.to_string()).collect(), many, Vec::new()] {
+            let blob = encode_strings(values.iter().map(String::as_str));
+            assert_eq!(decode_strings(&blob, values.len()), Some(values.clone()));
+            assert_eq!(decode_strings(&blob, values.len() + 1), None, "a string short");
+            if let Some(fewer) = values.len().checked_sub(1) {
+                assert_eq!(decode_strings(&blob, fewer), None, "a string too many");
+            }
+        }
+        let mut not_utf8 = vec![PLAIN];
+        push_varint(&mut not_utf8, 2);
+        not_utf8.extend([0xc3, 0x28]);
+        assert_eq!(decode_strings(&not_utf8, 1), None);
+    }
+
+    #[test]
+    fn damaged_blobs_are_refused() {
+        let chunk = sample(100, 7);
+        let blobs = chunk.encode();
+        let decode =
+            |rows: usize, blobs: &[Vec<u8>]| Chunk::decode(rows, &blobs.iter().map(Vec::as_slice).collect::<Vec<_>>());
+        assert!(decode(100, &blobs).is_some());
+        assert!(decode(99, &blobs).is_none(), "a value too many");
+        assert!(decode(101, &blobs).is_none(), "a value short");
+        assert!(decode(100, &blobs[..12]).is_none(), "a column missing");
+        for (i, damage) in [|b: &mut Vec<u8>| b[0] = 9, |b: &mut Vec<u8>| b.truncate(b.len() / 2)].iter().enumerate() {
+            for column in 0..blobs.len() {
+                let mut damaged = blobs.clone();
+                damage(&mut damaged[column]);
+                assert!(decode(100, &damaged).is_none(), "damage {i} to column {column}");
+            }
+        }
+        let mut too_big = Chunk::default();
+        too_big.ts_ms.push(0);
+        too_big.columns.iter_mut().for_each(|c| c.push(1));
+        let mut blobs = too_big.encode();
+        blobs[1 + URL] = encode_column(std::iter::once(u64::from(u32::MAX) + 1));
+        assert!(decode(1, &blobs).is_none(), "an id beyond u32");
+    }
+}
