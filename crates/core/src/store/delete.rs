@@ -103,7 +103,7 @@ impl Project {
             // Sessions hold visitor ids, pages and click ids of every hit they were computed from.
             deleted.session_runs_removed = conn.execute("DELETE FROM session_run", [])? as u64;
             conn.execute("DELETE FROM session_chunk", [])?;
-            conn.execute("DELETE FROM session_bot_hit", [])?;
+            conn.execute("DELETE FROM session_bot_chunk", [])?;
             conn.execute("DELETE FROM session_traffic", [])?;
             conn.execute("DELETE FROM session_device", [])?;
             // With no stored sessions left, the remaining hits are the dictionaries' only users.

@@ -86,7 +86,8 @@ pub(super) fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
+/// The `campaign` dictionary as a vector indexed by id (index 0 is no campaign).
+pub(super) fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
     let mut out = vec![Campaign::default()];
     let mut stmt = conn.prepare(
         "SELECT id, source, medium, name, term, content, click_id_param, click_id FROM campaign ORDER BY id",

@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str, Option<Step>)] = &[
     (7, "views", include_str!("../../migrations/0007_views.sql"), None),
     (8, "hit_chunks", include_str!("../../migrations/0008_hit_chunks.sql"), Some(chunk::chunk_hit_rows)),
     (9, "session_chunks", include_str!("../../migrations/0009_session_chunks.sql"), None),
+    (10, "session_columns", include_str!("../../migrations/0010_session_columns.sql"), None),
 ];
 
 /// The schema version this build writes.

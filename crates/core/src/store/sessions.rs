@@ -18,9 +18,10 @@ const SESSIONS_PER_CHUNK: usize = 32_768;
 
 /// The columns of `session_chunk` after `visitor`, each a blob of [`chunk::encode_deltas`]:
 /// booleans are 0 or 1, url ids 0 for none, `traffic_id` and `device_id` point into
-/// `session_traffic` and `session_device`, `start_reason` is the reason's position in
-/// [`StartReason::ALL`].
-const SESSION_COLUMNS: [&str; 15] = [
+/// `session_traffic` and `session_device`, `campaign_id` is the entrance campaign (the
+/// `campaign` dictionary's id, 0 for none: its click id is the session's), `start_reason` is the
+/// reason's position in [`StartReason::ALL`].
+const SESSION_COLUMNS: [&str; 16] = [
     "visitor_session",
     "is_new",
     "start_ms",
@@ -34,6 +35,7 @@ const SESSION_COLUMNS: [&str; 15] = [
     "bounce",
     "engaged",
     "traffic_id",
+    "campaign_id",
     "device_id",
     "start_reason",
 ];
@@ -162,29 +164,24 @@ impl Project {
                 ],
             )?;
             let run = conn.last_insert_rowid();
-            // A stored traffic row carries the click id, which is the entrance campaign's.
-            let mut traffic_ids: FxHashMap<(u32, &str, &str), i64> = FxHashMap::default();
+            let mut traffic_ids: Vec<Option<i64>> = vec![None; result.traffic.len()];
             let mut insert_traffic = conn.prepare(
-                "INSERT OR IGNORE INTO session_traffic
-                     (source, medium, campaign, term, content, click_id_param, click_id, channel)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT OR IGNORE INTO session_traffic (source, medium, campaign, term, content, channel)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             let mut select_traffic = conn.prepare(
                 "SELECT id FROM session_traffic WHERE source = ?1 AND medium = ?2 AND campaign = ?3
-                     AND term = ?4 AND content = ?5 AND click_id_param = ?6 AND click_id = ?7 AND channel = ?8",
+                     AND term = ?4 AND content = ?5 AND channel = ?6",
             )?;
-            let mut traffic_id = |traffic: u32, campaign: u32| -> Result<i64> {
-                let c = &table.dictionaries().campaigns[campaign as usize];
-                let key = (traffic, c.click_id_param.as_str(), c.click_id.as_str());
-                if let Some(&id) = traffic_ids.get(&key) {
+            let mut traffic_id = |traffic: u32| -> Result<i64> {
+                if let Some(id) = traffic_ids[traffic as usize] {
                     return Ok(id);
                 }
                 let t = &result.traffic[traffic as usize];
-                let values =
-                    params![t.source, t.medium, t.campaign, t.term, t.content, c.click_id_param, c.click_id, t.channel];
+                let values = params![t.source, t.medium, t.campaign, t.term, t.content, t.channel];
                 insert_traffic.execute(values)?;
                 let id = select_traffic.query_row(values, |r| r.get(0))?;
-                traffic_ids.insert(key, id);
+                traffic_ids[traffic as usize] = Some(id);
                 Ok(id)
             };
             let device_ids = result
@@ -227,7 +224,8 @@ impl Project {
                         i64::from(s.exit_url),
                         i64::from(s.bounce),
                         i64::from(s.engaged),
-                        traffic_id(s.traffic, s.entrance_campaign)?,
+                        traffic_id(s.traffic)?,
+                        i64::from(s.entrance_campaign),
                         device_ids[s.device as usize],
                         reason.expect("every start reason is listed") as i64,
                     ];
@@ -247,18 +245,21 @@ impl Project {
                 }
                 insert.raw_execute()?;
             }
-            let url_id = |id: u32| (id != 0).then_some(i64::from(id));
-            let mut insert_bot = conn.prepare(
-                "INSERT INTO session_bot_hit (run_id, ts_ms, url_id, user_agent_id, ip_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            let mut insert_bots = conn.prepare(
+                "INSERT INTO session_bot_chunk (run_id, seq, rows, ts_ms, url_id, user_agent_id, ip_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            for &i in &result.bot_hits {
-                let i = i as usize;
-                insert_bot.execute(params![
+            for (seq, rows) in result.bot_hits.chunks(SESSIONS_PER_CHUNK).enumerate() {
+                let column = |values: &[u32]| chunk::encode_deltas(rows.iter().map(|&i| i64::from(values[i as usize])));
+                let times = chunk::encode_deltas(rows.iter().map(|&i| table.ts_ms[i as usize]));
+                insert_bots.execute(params![
                     run,
-                    table.ts_ms[i],
-                    url_id(table.url[i]),
-                    url_id(table.user_agent[i]),
-                    url_id(table.ip[i])
+                    seq as i64,
+                    rows.len() as i64,
+                    times,
+                    column(&table.url),
+                    column(&table.user_agent),
+                    column(&table.ip)
                 ])?;
             }
             Ok(run)
@@ -278,11 +279,8 @@ impl Project {
     /// Every session of a run, in order of start time.
     pub fn for_each_session(&self, run_id: i64, mut f: impl FnMut(&StoredSession) -> Result<()>) -> Result<()> {
         let conn = self.conn();
-        let traffic: FxHashMap<i64, (Traffic, String, String)> = conn
-            .prepare(
-                "SELECT id, source, medium, campaign, term, content, channel, click_id_param, click_id
-                 FROM session_traffic",
-            )?
+        let traffic: FxHashMap<i64, Traffic> = conn
+            .prepare("SELECT id, source, medium, campaign, term, content, channel FROM session_traffic")?
             .query_map([], |r| {
                 let traffic = Traffic {
                     source: r.get(1)?,
@@ -292,9 +290,10 @@ impl Project {
                     content: r.get(5)?,
                     channel: r.get(6)?,
                 };
-                Ok((r.get(0)?, (traffic, r.get(7)?, r.get(8)?)))
+                Ok((r.get(0)?, traffic))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let campaigns = hits::campaigns(conn)?;
         let devices: FxHashMap<i64, Device> = conn
             .prepare("SELECT id, device, browser, os FROM session_device")?
             .query_map([], |r| Ok((r.get(0)?, Device { device: r.get(1)?, browser: r.get(2)?, os: r.get(3)? })))?
@@ -315,7 +314,7 @@ impl Project {
                 column.extend(chunk::decode_deltas(blob(2 + i)?, n).ok_or_else(unreadable)?);
             }
         }
-        let [number, is_new, start, end, duration, hits, interaction_hits, pageviews, landing, exit, bounce, engaged, traffic_id, device_id, reason] =
+        let [number, is_new, start, end, duration, hits, interaction_hits, pageviews, landing, exit, bounce, engaged, traffic_id, campaign_id, device_id, reason] =
             &columns;
         let count = |v: i64| u32::try_from(v).map_err(|_| unreadable());
         let url = |id: i64| usize::try_from(id).ok().and_then(|id| urls.get(id)).cloned().ok_or_else(unreadable);
@@ -323,7 +322,9 @@ impl Project {
         let mut order: Vec<usize> = (0..visitors.len()).collect();
         order.sort_by_key(|&i| start[i]);
         for i in order {
-            let (traffic, click_id_param, click_id) = traffic.get(&traffic_id[i]).ok_or_else(unreadable)?;
+            let traffic = traffic.get(&traffic_id[i]).ok_or_else(unreadable)?;
+            let campaign =
+                usize::try_from(campaign_id[i]).ok().and_then(|id| campaigns.get(id)).ok_or_else(unreadable)?;
             let session = StoredSession {
                 visitor: visitors[i].clone(),
                 visitor_session_number: count(number[i])?,
@@ -339,8 +340,8 @@ impl Project {
                 bounce: bounce[i] != 0,
                 engaged: engaged[i] != 0,
                 traffic: traffic.clone(),
-                click_id_param: click_id_param.clone(),
-                click_id: click_id.clone(),
+                click_id_param: campaign.click_id_param.clone(),
+                click_id: campaign.click_id.clone(),
                 device: devices.get(&device_id[i]).cloned().ok_or_else(unreadable)?,
                 start_reason: usize::try_from(reason[i])
                     .ok()
@@ -354,21 +355,32 @@ impl Project {
 
     /// The hits a run's bot filter dropped, in time order.
     pub fn bot_hits(&self, run_id: i64) -> Result<Vec<StoredBotHit>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT b.ts_ms, coalesce(u.value, ''), coalesce(a.value, ''), coalesce(i.value, '')
-             FROM session_bot_hit b
-             LEFT JOIN url u ON u.id = b.url_id
-             LEFT JOIN user_agent a ON a.id = b.user_agent_id
-             LEFT JOIN ip_address i ON i.id = b.ip_id
-             WHERE b.run_id = ?1
-             ORDER BY b.ts_ms",
+        let conn = self.conn();
+        let (urls, agents, ips) =
+            (hits::strings(conn, "url")?, hits::strings(conn, "user_agent")?, hits::strings(conn, "ip_address")?);
+        let mut stmt = conn.prepare(
+            "SELECT rows, ts_ms, url_id, user_agent_id, ip_id FROM session_bot_chunk WHERE run_id = ?1 ORDER BY seq",
         )?;
-        let hits = stmt
-            .query_map([run_id], |r| {
-                Ok(StoredBotHit { ts_ms: r.get(0)?, url: r.get(1)?, user_agent: r.get(2)?, ip: r.get(3)? })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(hits)
+        let mut rows = stmt.query([run_id])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
+            let column =
+                |i| chunk::blob(row, i).ok().and_then(|blob| chunk::decode_deltas(blob, n)).ok_or_else(unreadable);
+            let (times, url, agent, ip) = (column(1)?, column(2)?, column(3)?, column(4)?);
+            let string = |strings: &[String], id: i64| {
+                usize::try_from(id).ok().and_then(|id| strings.get(id)).cloned().ok_or_else(unreadable)
+            };
+            for i in 0..n {
+                out.push(StoredBotHit {
+                    ts_ms: times[i],
+                    url: string(&urls, url[i])?,
+                    user_agent: string(&agents, agent[i])?,
+                    ip: string(&ips, ip[i])?,
+                });
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -97,6 +97,39 @@ fn sessions_are_stored_per_rule_set_reused_and_recomputed_on_a_change() {
 }
 
 #[test]
+fn the_hits_a_run_filtered_as_bots_are_stored_with_it_in_time_order() {
+    let scratch = Scratch::default();
+    let bot = |time: &str, url: &str| {
+        format!("{time},,,{url},,Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html),66.249.66.1,page_view\n")
+    };
+    let body = [
+        bot("2024-03-05T09:00:00Z", "https://shop.example/robots.txt"),
+        bot("2024-03-05T11:00:00Z", "https://shop.example/"),
+    ];
+    let file = scratch.write("bots.csv", format!("{HEADER}{}{}", hits().concat(), body.concat()));
+    let mut project = scratch.project();
+    import(&mut project, &file).unwrap();
+    let ua = RuleSet::preset(Preset::UniversalAnalytics);
+    let run = project.sessions(&ua, None).unwrap();
+    let stored: Vec<_> = project
+        .bot_hits(run.id)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.ts_ms, h.url, h.user_agent.contains("Googlebot"), h.ip))
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            (1_709_629_200_000, "https://shop.example/robots.txt".to_string(), true, "66.249.66.0".to_string()),
+            (1_709_636_400_000, "https://shop.example/".to_string(), true, "66.249.66.0".to_string()),
+        ]
+    );
+    let without_filter = RuleSet { bot_filter: false, ..ua };
+    let run = project.sessions(&without_filter, None).unwrap();
+    assert!(project.bot_hits(run.id).unwrap().is_empty());
+}
+
+#[test]
 fn the_same_hits_in_one_file_or_two_give_the_same_sessions() {
     let scratch = Scratch::default();
     let lines = hits();
@@ -160,6 +193,41 @@ fn stored_sessions_read_back_as_computed_over_several_chunks() {
         })
         .unwrap();
     assert!(stored == expected, "the stored sessions differ from the computed ones");
+}
+
+#[test]
+fn sessions_stored_with_a_traffic_row_per_click_id_are_dropped_and_computed_again() {
+    let scratch = Scratch::default();
+    let copy = scratch.path("v9.sessionlens");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/projects/v9.sessionlens"), &copy).unwrap();
+    let ua = RuleSet::preset(Preset::UniversalAnalytics);
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO session_run (id, rule_hash, rules, data_stamp, totals, computed_at)
+             VALUES (1, '{}', '{{}}', 'stamp', '{{}}', 'now');
+         INSERT INTO session_traffic VALUES (1, 'google', 'cpc', '', '', '', 'gclid', 'Cj0old', 'Paid Search');
+         INSERT INTO session_chunk VALUES (1, 0, 1, x'00', x'00', x'00', x'00', x'00', x'00', x'00', x'00', x'00',
+                                           x'00', x'00', x'00', x'00', x'00', x'00', x'00');
+         INSERT INTO session_bot_hit (run_id, ts_ms) VALUES (1, 0);",
+        ua.hash()
+    ))
+    .unwrap();
+    drop(conn);
+    let mut project = Project::open(&copy).unwrap();
+    let run = project.sessions(&ua, None).unwrap();
+    assert!(!run.reused, "the run stored by the older build is computed again");
+    assert_eq!(run.totals.sessions, 2);
+    let mut click_ids = Vec::new();
+    project
+        .for_each_session(run.id, |s| {
+            click_ids.push((s.traffic.source.clone(), s.click_id_param.clone(), s.click_id.clone()));
+            Ok(())
+        })
+        .unwrap();
+    // The fixture's first session lands with a gclid, which the stored run gives back.
+    assert_eq!(click_ids.len(), 2);
+    assert_eq!(click_ids[0], ("google".into(), "gclid".into(), "Cj0KCQabc".into()));
+    assert!(project.bot_hits(run.id).unwrap().is_empty());
 }
 
 #[test]
