@@ -17,6 +17,7 @@ use std::io::{Read, Write};
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
+use rayon::prelude::*;
 use rusqlite::{Connection, Row, Statement};
 use rustc_hash::FxHashMap;
 use std::collections::hash_map::Entry;
@@ -80,11 +81,13 @@ impl Chunk {
         }
     }
 
-    /// The blobs of `ts_ms` and of each of [`COLUMNS`].
+    /// The blobs of `ts_ms` and of each of [`COLUMNS`], encoded on every core.
     pub fn encode(&self) -> Vec<Vec<u8>> {
-        std::iter::once(encode_deltas(self.ts_ms.iter().copied()))
-            .chain(self.columns.iter().map(|c| encode_column(c.iter().map(|&v| u64::from(v)))))
-            .collect()
+        let (times, columns) = rayon::join(
+            || encode_deltas(self.ts_ms.iter().copied()),
+            || self.columns.par_iter().map(|c| encode_column(c.iter().map(|&v| u64::from(v)))).collect::<Vec<_>>(),
+        );
+        std::iter::once(times).chain(columns).collect()
     }
 
     /// The chunk of `rows` hits in `blobs` (as [`Chunk::encode`] gives them), or `None` if they
@@ -94,11 +97,11 @@ impl Chunk {
         if columns.len() != COLUMNS.len() {
             return None;
         }
-        let mut chunk = Chunk { ts_ms: decode_deltas(times, rows)?, ..Chunk::default() };
-        for (column, blob) in chunk.columns.iter_mut().zip(columns) {
-            *column = decode_ids(blob, rows)?;
-        }
-        Some(chunk)
+        let (ts_ms, columns) = rayon::join(
+            || decode_deltas(times, rows),
+            || columns.par_iter().map(|blob| decode_ids(blob, rows)).collect::<Option<Vec<_>>>(),
+        );
+        Some(Chunk { ts_ms: ts_ms?, columns: columns?.try_into().ok()? })
     }
 }
 

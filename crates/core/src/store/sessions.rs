@@ -5,6 +5,7 @@
 //! (`session_chunk`, see [`SESSION_COLUMNS`]), a few blobs per 32,768 sessions rather than a row
 //! each. Bot-filtered hits are stored with their run so they can be listed.
 
+use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -236,12 +237,13 @@ impl Project {
                 insert.raw_bind_parameter(1, run)?;
                 insert.raw_bind_parameter(2, seq as i64)?;
                 insert.raw_bind_parameter(3, sessions.len() as i64)?;
-                insert.raw_bind_parameter(
-                    4,
-                    chunk::encode_strings(sessions.iter().map(|s| labels[&s.visitor].as_str())),
-                )?;
-                for (i, column) in columns.iter().enumerate() {
-                    insert.raw_bind_parameter(5 + i, chunk::encode_deltas(column.iter().copied()))?;
+                let (visitors, blobs) = rayon::join(
+                    || chunk::encode_strings(sessions.iter().map(|s| labels[&s.visitor].as_str())),
+                    || columns.par_iter().map(|c| chunk::encode_deltas(c.iter().copied())).collect::<Vec<_>>(),
+                );
+                insert.raw_bind_parameter(4, visitors)?;
+                for (i, blob) in blobs.iter().enumerate() {
+                    insert.raw_bind_parameter(5 + i, blob)?;
                 }
                 insert.raw_execute()?;
             }
@@ -309,9 +311,19 @@ impl Project {
         while let Some(row) = rows.next()? {
             let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
             let blob = |i| row.get_ref(i).map_err(Error::from).and_then(|v| v.as_blob().map_err(|_| unreadable()));
-            visitors.extend(chunk::decode_strings(blob(1)?, n).ok_or_else(unreadable)?);
-            for (i, column) in columns.iter_mut().enumerate() {
-                column.extend(chunk::decode_deltas(blob(2 + i)?, n).ok_or_else(unreadable)?);
+            let (labels, blobs) = (blob(1)?, (2..2 + SESSION_COLUMNS.len()).map(blob).collect::<Result<Vec<_>>>()?);
+            let (labels, decoded) = rayon::join(
+                || chunk::decode_strings(labels, n).ok_or_else(unreadable),
+                || {
+                    blobs
+                        .par_iter()
+                        .map(|b| chunk::decode_deltas(b, n).ok_or_else(unreadable))
+                        .collect::<Result<Vec<_>>>()
+                },
+            );
+            visitors.extend(labels?);
+            for (column, values) in columns.iter_mut().zip(decoded?) {
+                column.extend(values);
             }
         }
         let [number, is_new, start, end, duration, hits, interaction_hits, pageviews, landing, exit, bounce, engaged, traffic_id, campaign_id, device_id, reason] =
