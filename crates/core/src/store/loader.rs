@@ -1,8 +1,12 @@
-//! The bulk loader. An import runs on two threads: the format parses and the [`Encoder`] (a
-//! [`Sink`]) dictionary-encodes rows in memory, truncating or hashing IP addresses and dropping
-//! events whose id it has seen; a writer thread owns the connection and writes the encoded
-//! batches inside the import's one transaction, hits as chunks (see `chunk.rs`), other rows with
-//! prepared statements. Progress is reported and cancellation honoured on the import thread.
+//! The bulk loader. An import runs on three threads:
+//! - the import thread parses the file; its [`Collector`] (a [`Sink`]) copies the rows into
+//!   batches, counts them, reports progress and honours cancellation;
+//! - the [`HitEncoder`] dictionary-encodes the batches' hits, truncating or hashing IP
+//!   addresses and dropping events whose id it has seen;
+//! - the writer owns the connection and writes the encoded batches inside the import's one
+//!   transaction, hits as chunks (see `chunk.rs`), other rows with prepared statements.
+//!
+//! Parsing and encoding each take about half of a large import, so on two cores they overlap.
 
 use std::io::Read;
 use std::net::IpAddr;
@@ -22,15 +26,15 @@ use super::{CancelToken, Project};
 use crate::error::{Error, Result};
 use crate::import::text::LongLines;
 use crate::import::{self, Field, ImportOptions, Input, IpPolicy, OwnedAdClick, OwnedAdStat, Reject, Sink};
-use crate::model::{AdClickRow, AdStatRow, HitRow, HitType, Kind, ReportedSessionsRow};
+use crate::model::{AdClickRow, AdStatRow, CampaignTags, HitRow, HitType, Kind, ReportedSessionsRow};
 use crate::store::reports::ReportedSessions;
 use crate::url::url_tags;
 
-/// How often (in rows) the encoder checks for cancellation and reports progress.
+/// How often (in rows) the collector checks for cancellation and reports progress.
 const CHECK_EVERY: u64 = 4096;
-/// Rows the encoder collects before handing a batch to the writer.
+/// Rows the collector gathers before handing a batch to the encoder.
 const BATCH_ROWS: usize = 8192;
-/// Batches that may wait for the writer (bounds memory; the parser waits when it is full).
+/// Batches that may wait for the encoder or the writer (bounds memory; the parser waits when they are full).
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What an import reports as it goes.
@@ -108,19 +112,26 @@ impl Project {
             )?;
             let file_id = self.conn.last_insert_rowid();
             let mut input = Input::open(path)?;
-            let dictionaries = Dictionaries::load(&self.conn)?;
-            let (batches, received) = sync_channel(BATCHES_IN_FLIGHT);
+            let encoder = HitEncoder::new(Dictionaries::load(&self.conn)?, options.ip_policy, &salt);
+            let (to_encoder, collected) = sync_channel(BATCHES_IN_FLIGHT);
+            let (to_writer, encoded) = sync_channel(BATCHES_IN_FLIGHT);
             let conn = &mut self.conn;
             let summary = std::thread::scope(|scope| {
-                let writer = scope.spawn(move || write_batches(conn, file_id, received));
-                let mut encoder = Encoder::new(dictionaries, options.ip_policy, &salt, &input, control, batches);
-                let read = format.read(&mut input, &import::Context { path, options }, &mut encoder);
-                let encoded = read.and_then(|()| encoder.finish());
-                // The encoder is gone, so the channel is closed and the writer ends.
-                let written =
-                    writer.join().unwrap_or_else(|_| Err(Error::InvalidInput("the import writer failed".into())));
-                // A writer error (a full disk, say) explains an encoder's failed send.
-                written.and(encoded)
+                let writer = scope.spawn(move || write_batches(conn, file_id, encoded));
+                let encoder = scope.spawn(move || encoder.run(collected, to_writer));
+                let mut collector = Collector::new(&input, control, to_encoder);
+                let read = format.read(&mut input, &import::Context { path, options }, &mut collector);
+                // Finished or dropped, the collector closes its channel, so the encoder and then
+                // the writer end.
+                let summary = read.and_then(|()| collector.finish());
+                let failed = |what: &str| Error::InvalidInput(format!("the import {what} failed"));
+                let written = writer.join().unwrap_or_else(|_| Err(failed("writer")));
+                let totals = encoder.join().unwrap_or_else(|_| Err(failed("encoder")));
+                // A writer error (a full disk, say) explains the encoder's failed send, and that
+                // the collector's.
+                written?;
+                let totals = totals?;
+                summary.map(|s| s.with_hits(totals))
             })?;
             if summary.rows == 0 && summary.rejected == 0 {
                 return Err(Error::unreadable(path, "the file holds no data rows (only a header or preamble)"));
@@ -280,6 +291,7 @@ impl Batch {
 }
 
 struct Summary {
+    /// Rows written: hits (once their duplicates are known) and the other rows.
     rows: u64,
     rejected: u64,
     duplicates: u64,
@@ -299,20 +311,119 @@ impl Summary {
         self.first_date = Some(self.first_date.map_or(first, |d| d.min(first)));
         self.last_date = Some(self.last_date.map_or(last, |d| d.max(last)));
     }
+
+    /// The summary with the encoder's account of the hits the collector passed on.
+    fn with_hits(self, totals: HitTotals) -> Summary {
+        Summary {
+            rows: self.rows + totals.hits,
+            duplicates: totals.duplicates,
+            first_ts: totals.first_ts,
+            last_ts: totals.last_ts,
+            ..self
+        }
+    }
 }
 
-/// The import thread's half: turns rows into integer-encoded batches.
-struct Encoder<'a> {
-    dicts: Dictionaries,
-    batch: Batch,
-    batches: SyncSender<Batch>,
-    seen_event_ids: FxHashSet<Box<str>>,
-    ip_policy: IpPolicy,
-    ip_key: [u8; 32],
-    /// Raw address to stored id, so each distinct address is truncated or hashed once.
-    ip_ids: FxHashMap<Box<str>, u32>,
-    campaign_key: String,
+/// Hits as the parser gave them, owned for the encoder thread: every string of a hit appended
+/// to one buffer, each hit keeping where its strings end.
+#[derive(Default)]
+struct CollectedHits {
+    text: String,
+    hits: Vec<CollectedHit>,
+}
+
+/// The strings of a hit in the order [`CollectedHits::push`] appends them.
+const HIT_STRINGS: usize = 16;
+
+struct CollectedHit {
+    ts_ms: i64,
+    hit_type: HitType,
+    interaction: bool,
+    session_engaged: Option<bool>,
+    /// Where each of its strings ends in the buffer.
+    ends: [u32; HIT_STRINGS],
+}
+
+/// A batch's buffer of strings is sent on once it holds this many bytes, whatever its rows.
+const BATCH_TEXT_BYTES: usize = 16 << 20;
+
+impl CollectedHits {
+    fn push(&mut self, row: &HitRow<'_>) {
+        let t = &row.tags;
+        let strings = [
+            row.event,
+            row.client_id,
+            row.user_id,
+            row.source_session_id,
+            row.event_id,
+            row.url,
+            row.referrer,
+            row.user_agent,
+            row.ip,
+            t.source,
+            t.medium,
+            t.campaign,
+            t.term,
+            t.content,
+            t.click_id_param,
+            t.click_id,
+        ];
+        let mut ends = [0; HIT_STRINGS];
+        for (end, string) in ends.iter_mut().zip(strings) {
+            self.text.push_str(string);
+            *end = u32::try_from(self.text.len()).expect("a batch's strings stay below BATCH_TEXT_BYTES plus a line");
+        }
+        let (ts_ms, hit_type, interaction, session_engaged) =
+            (row.ts_ms, row.hit_type, row.interaction, row.session_engaged);
+        self.hits.push(CollectedHit { ts_ms, hit_type, interaction, session_engaged, ends });
+    }
+
+    /// Each hit as the parser gave it, in order.
+    fn for_each(&self, mut f: impl FnMut(&HitRow<'_>)) {
+        let mut start = 0;
+        for hit in &self.hits {
+            let mut strings = [""; HIT_STRINGS];
+            for (string, &end) in strings.iter_mut().zip(&hit.ends) {
+                *string = &self.text[start..end as usize];
+                start = end as usize;
+            }
+            let [event, client_id, user_id, source_session_id, event_id, url, referrer, user_agent, ip, source, medium, campaign, term, content, click_id_param, click_id] =
+                strings;
+            f(&HitRow {
+                ts_ms: hit.ts_ms,
+                hit_type: hit.hit_type,
+                event,
+                interaction: hit.interaction,
+                client_id,
+                user_id,
+                source_session_id,
+                session_engaged: hit.session_engaged,
+                event_id,
+                url,
+                referrer,
+                user_agent,
+                ip,
+                tags: CampaignTags { source, medium, campaign, term, content, click_id_param, click_id },
+            });
+        }
+    }
+}
+
+/// What the collector hands the encoder: hits still to encode, and the other rows as they will
+/// be written.
+#[derive(Default)]
+struct Collected {
+    hits: CollectedHits,
+    rest: Batch,
+}
+
+/// The import thread's half: a [`Sink`] that copies rows into batches for the encoder.
+struct Collector<'a> {
+    batch: Collected,
+    batches: SyncSender<Collected>,
     control: ImportControl<'a>,
+    /// Hits passed on, duplicates or not (the encoder knows which).
+    hits: u64,
     bytes_read: Arc<AtomicU64>,
     bytes_total: u64,
     /// Lines the input skipped as too long, to be stored as rejects.
@@ -320,25 +431,13 @@ struct Encoder<'a> {
     summary: Summary,
 }
 
-impl<'a> Encoder<'a> {
-    fn new(
-        dicts: Dictionaries,
-        ip_policy: IpPolicy,
-        salt: &str,
-        input: &Input,
-        control: ImportControl<'a>,
-        batches: SyncSender<Batch>,
-    ) -> Self {
-        Encoder {
-            dicts,
-            batch: Batch::default(),
+impl<'a> Collector<'a> {
+    fn new(input: &Input, control: ImportControl<'a>, batches: SyncSender<Collected>) -> Self {
+        Collector {
+            batch: Collected::default(),
             batches,
-            seen_event_ids: FxHashSet::default(),
-            ip_policy,
-            ip_key: *blake3::hash(salt.as_bytes()).as_bytes(),
-            ip_ids: FxHashMap::default(),
-            campaign_key: String::new(),
             control,
+            hits: 0,
             bytes_read: input.progress_counter(),
             bytes_total: input.size(),
             long_lines: input.long_lines(),
@@ -354,6 +453,184 @@ impl<'a> Encoder<'a> {
                 columns: Vec::new(),
             },
         }
+    }
+
+    fn row_added(&mut self) -> Result<()> {
+        self.take_long_lines();
+        let b = &self.batch;
+        if b.hits.hits.len() + b.rest.rows() >= BATCH_ROWS || b.hits.text.len() >= BATCH_TEXT_BYTES {
+            self.send()?;
+        }
+        if (self.hits + self.summary.rows + self.summary.rejected).is_multiple_of(CHECK_EVERY) {
+            self.tick()?;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        // A closed channel means the encoder or the writer stopped on an error, which the
+        // import reports.
+        self.batches.send(batch).map_err(|_| Error::InvalidInput("the import writer stopped".into()))
+    }
+
+    fn tick(&mut self) -> Result<()> {
+        if self.control.cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let progress = Progress {
+            rows: self.hits + self.summary.rows,
+            rejected: self.summary.rejected,
+            bytes_read: self.bytes_read.load(Ordering::Relaxed),
+            bytes_total: self.bytes_total,
+        };
+        if let Some(report) = self.control.progress.as_mut() {
+            report(&progress);
+        }
+        Ok(())
+    }
+
+    /// Move the lines the input skipped as too long into the batch's rejects.
+    fn take_long_lines(&mut self) {
+        let skipped = self.long_lines.take();
+        self.summary.rejected += skipped.len() as u64;
+        self.batch.rest.rejects.extend(skipped);
+    }
+
+    /// Send what is left; the summary lacks the hits, which the encoder accounts for.
+    fn finish(mut self) -> Result<Summary> {
+        self.take_long_lines();
+        self.send()?;
+        self.tick()?;
+        Ok(self.summary)
+    }
+}
+
+impl<'a> Sink for Collector<'a> {
+    fn hit(&mut self, row: &HitRow<'_>) -> Result<()> {
+        self.batch.hits.push(row);
+        self.hits += 1;
+        self.row_added()
+    }
+
+    fn ad_stat(&mut self, row: &AdStatRow<'_>) -> Result<()> {
+        let mut owned = import::MemorySink::default();
+        owned.ad_stat(row)?;
+        self.batch.rest.stats.extend(owned.ad_stats);
+        self.summary.dated_row(row.date, row.date);
+        self.row_added()
+    }
+
+    fn ad_click(&mut self, row: &AdClickRow<'_>) -> Result<()> {
+        let mut owned = import::MemorySink::default();
+        owned.ad_click(row)?;
+        self.batch.rest.clicks.extend(owned.ad_clicks);
+        self.summary.dated_row(row.date, row.date);
+        self.row_added()
+    }
+
+    fn reported_sessions(&mut self, row: &ReportedSessionsRow<'_>) -> Result<()> {
+        self.batch.rest.reported.push(row.into());
+        self.summary.dated_row(row.first_date, row.last_date);
+        self.row_added()
+    }
+
+    fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()> {
+        self.batch.rest.rejects.push(Reject { line, raw: raw.into(), reason: reason.into() });
+        self.summary.rejected += 1;
+        self.row_added()
+    }
+
+    fn file_time_zone(&mut self, tz: Tz) -> Result<()> {
+        self.summary.time_zone = Some(tz);
+        Ok(())
+    }
+
+    fn columns(&mut self, mapping: &[(Field, String)]) -> Result<()> {
+        self.summary.columns = mapping.to_vec();
+        Ok(())
+    }
+}
+
+/// The encoder's account of the hits: how many it passed on, how many it dropped as
+/// duplicates, and their time span.
+#[derive(Default)]
+struct HitTotals {
+    hits: u64,
+    duplicates: u64,
+    first_ts: Option<i64>,
+    last_ts: Option<i64>,
+}
+
+/// The encoder thread's half: turns collected hits into dictionary ids.
+struct HitEncoder {
+    dicts: Dictionaries,
+    /// New dictionary entries and encoded hits go here.
+    batch: Batch,
+    seen_event_ids: FxHashSet<Box<str>>,
+    ip_policy: IpPolicy,
+    ip_key: [u8; 32],
+    /// Raw address to stored id, so each distinct address is truncated or hashed once.
+    ip_ids: FxHashMap<Box<str>, u32>,
+    campaign_key: String,
+    totals: HitTotals,
+}
+
+impl HitEncoder {
+    fn new(dicts: Dictionaries, ip_policy: IpPolicy, salt: &str) -> Self {
+        HitEncoder {
+            dicts,
+            batch: Batch::default(),
+            seen_event_ids: FxHashSet::default(),
+            ip_policy,
+            ip_key: *blake3::hash(salt.as_bytes()).as_bytes(),
+            ip_ids: FxHashMap::default(),
+            campaign_key: String::new(),
+            totals: HitTotals::default(),
+        }
+    }
+
+    /// Encode every collected batch and pass it on, until the collector is done.
+    fn run(mut self, collected: Receiver<Collected>, encoded: SyncSender<Batch>) -> Result<HitTotals> {
+        for Collected { hits, rest } in collected {
+            self.batch = rest;
+            hits.for_each(|hit| self.hit(hit));
+            let batch = std::mem::take(&mut self.batch);
+            // A closed channel means the writer stopped on an error, which the import reports.
+            encoded.send(batch).map_err(|_| Error::InvalidInput("the import writer stopped".into()))?;
+        }
+        Ok(self.totals)
+    }
+
+    fn hit(&mut self, row: &HitRow<'_>) {
+        if !row.event_id.is_empty() && !self.seen_event_ids.insert(row.event_id.into()) {
+            self.totals.duplicates += 1;
+            return;
+        }
+        let hit_type = match row.hit_type {
+            HitType::PageView => 0,
+            HitType::Event => 1,
+            HitType::Asset => 2,
+        };
+        let hit = [
+            hit_type,
+            u32::from(row.interaction),
+            self.string_id(EVENT, row.event),
+            self.optional_string_id(CLIENT, row.client_id),
+            self.optional_string_id(USER, row.user_id),
+            self.optional_string_id(SESSION, row.source_session_id),
+            self.string_id(URL, row.url),
+            self.optional_string_id(REFERRER, row.referrer),
+            self.optional_string_id(USER_AGENT, row.user_agent),
+            self.ip_id(row.ip),
+            self.campaign_id(row),
+            row.session_engaged.map_or(0, |engaged| 1 + u32::from(engaged)),
+        ];
+        self.batch.hits.push((row.ts_ms, hit));
+        let t = &mut self.totals;
+        t.hits += 1;
+        t.first_ts = Some(t.first_ts.map_or(row.ts_ms, |v| v.min(row.ts_ms)));
+        t.last_ts = Some(t.last_ts.map_or(row.ts_ms, |v| v.max(row.ts_ms)));
     }
 
     fn string_id(&mut self, table: usize, value: &str) -> u32 {
@@ -435,125 +712,6 @@ impl<'a> Encoder<'a> {
             self.batch.campaigns.push((id, self.campaign_key.as_str().into()));
         }
         id
-    }
-
-    fn row_added(&mut self) -> Result<()> {
-        self.take_long_lines();
-        if self.batch.rows() >= BATCH_ROWS {
-            self.send()?;
-        }
-        if (self.summary.rows + self.summary.rejected).is_multiple_of(CHECK_EVERY) {
-            self.tick()?;
-        }
-        Ok(())
-    }
-
-    fn send(&mut self) -> Result<()> {
-        let batch = std::mem::take(&mut self.batch);
-        // A closed channel means the writer stopped on an error, which the import reports.
-        self.batches.send(batch).map_err(|_| Error::InvalidInput("the import writer stopped".into()))
-    }
-
-    fn tick(&mut self) -> Result<()> {
-        if self.control.cancel.is_cancelled() {
-            return Err(Error::Cancelled);
-        }
-        let progress = Progress {
-            rows: self.summary.rows,
-            rejected: self.summary.rejected,
-            bytes_read: self.bytes_read.load(Ordering::Relaxed),
-            bytes_total: self.bytes_total,
-        };
-        if let Some(report) = self.control.progress.as_mut() {
-            report(&progress);
-        }
-        Ok(())
-    }
-
-    /// Move the lines the input skipped as too long into the batch's rejects.
-    fn take_long_lines(&mut self) {
-        let skipped = self.long_lines.take();
-        self.summary.rejected += skipped.len() as u64;
-        self.batch.rejects.extend(skipped);
-    }
-
-    fn finish(mut self) -> Result<Summary> {
-        self.take_long_lines();
-        self.send()?;
-        self.tick()?;
-        Ok(self.summary)
-    }
-}
-
-impl<'a> Sink for Encoder<'a> {
-    fn hit(&mut self, row: &HitRow<'_>) -> Result<()> {
-        if !row.event_id.is_empty() && !self.seen_event_ids.insert(row.event_id.into()) {
-            self.summary.duplicates += 1;
-            return Ok(());
-        }
-        let hit_type = match row.hit_type {
-            HitType::PageView => 0,
-            HitType::Event => 1,
-            HitType::Asset => 2,
-        };
-        let hit = [
-            hit_type,
-            u32::from(row.interaction),
-            self.string_id(EVENT, row.event),
-            self.optional_string_id(CLIENT, row.client_id),
-            self.optional_string_id(USER, row.user_id),
-            self.optional_string_id(SESSION, row.source_session_id),
-            self.string_id(URL, row.url),
-            self.optional_string_id(REFERRER, row.referrer),
-            self.optional_string_id(USER_AGENT, row.user_agent),
-            self.ip_id(row.ip),
-            self.campaign_id(row),
-            row.session_engaged.map_or(0, |engaged| 1 + u32::from(engaged)),
-        ];
-        self.batch.hits.push((row.ts_ms, hit));
-        let s = &mut self.summary;
-        s.rows += 1;
-        s.first_ts = Some(s.first_ts.map_or(row.ts_ms, |t| t.min(row.ts_ms)));
-        s.last_ts = Some(s.last_ts.map_or(row.ts_ms, |t| t.max(row.ts_ms)));
-        self.row_added()
-    }
-
-    fn ad_stat(&mut self, row: &AdStatRow<'_>) -> Result<()> {
-        let mut owned = import::MemorySink::default();
-        owned.ad_stat(row)?;
-        self.batch.stats.extend(owned.ad_stats);
-        self.summary.dated_row(row.date, row.date);
-        self.row_added()
-    }
-
-    fn ad_click(&mut self, row: &AdClickRow<'_>) -> Result<()> {
-        let mut owned = import::MemorySink::default();
-        owned.ad_click(row)?;
-        self.batch.clicks.extend(owned.ad_clicks);
-        self.summary.dated_row(row.date, row.date);
-        self.row_added()
-    }
-
-    fn reported_sessions(&mut self, row: &ReportedSessionsRow<'_>) -> Result<()> {
-        self.batch.reported.push(row.into());
-        self.summary.dated_row(row.first_date, row.last_date);
-        self.row_added()
-    }
-
-    fn reject(&mut self, line: u64, raw: &str, reason: &str) -> Result<()> {
-        self.batch.rejects.push(Reject { line, raw: raw.into(), reason: reason.into() });
-        self.summary.rejected += 1;
-        self.row_added()
-    }
-
-    fn file_time_zone(&mut self, tz: Tz) -> Result<()> {
-        self.summary.time_zone = Some(tz);
-        Ok(())
-    }
-
-    fn columns(&mut self, mapping: &[(Field, String)]) -> Result<()> {
-        self.summary.columns = mapping.to_vec();
-        Ok(())
     }
 }
 
