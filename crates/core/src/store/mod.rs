@@ -95,10 +95,7 @@ impl Project {
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -65536;
-             PRAGMA temp_store = MEMORY;
-             -- Read the file mapped rather than copied page by page: a tenth off loading
-             -- 10M hits' chunks and dictionaries.
-             PRAGMA mmap_size = 4294967296;",
+             PRAGMA temp_store = MEMORY;",
         )?;
         migrate::migrate(&mut conn)?;
         let project = Project { conn, path };
