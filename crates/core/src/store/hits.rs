@@ -3,7 +3,7 @@
 //! their ids (which the loader hands out densely from 1, so id = index; a gap only leaves an
 //! empty entry).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 use super::{chunk, Project};
 use crate::error::{Error, Result};
@@ -17,68 +17,107 @@ impl Project {
         let conn = self.conn();
         // Read the file mapped rather than copied page by page (a tenth off loading 10M hits),
         // and only while loading: mapped pages count towards the process's memory.
-        conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
         let table = self.read_hits();
         conn.pragma_update(None, "mmap_size", 0)?;
         table
     }
 
+    /// The hit columns and the dictionaries, read at once on two connections where the
+    /// project is a file and no transaction of this connection is open (so a second
+    /// connection sees what this one does), else one after the other.
     fn read_hits(&self) -> Result<HitTable> {
         let conn = self.conn();
-        let hits: i64 = conn.query_row("SELECT coalesce(sum(rows), 0) FROM hit_chunk", [], |r| r.get(0))?;
-        let n = usize::try_from(hits).unwrap_or(0);
-        let mut t = HitTable {
-            dict: Dictionaries {
-                events: strings(conn, "event_name")?,
-                clients: strings(conn, "client")?,
-                users: strings(conn, "app_user")?,
-                source_sessions: strings(conn, "source_session")?,
-                urls: strings(conn, "url")?,
-                referrers: strings(conn, "referrer")?,
-                user_agents: strings(conn, "user_agent")?,
-                ips: strings(conn, "ip_address")?,
-                campaigns: campaigns(conn)?,
-            },
-            salt: self.meta("ip_salt")?,
-            ..HitTable::default()
+        let salt = self.meta("ip_salt")?;
+        let Some(path) = self.path().filter(|_| conn.is_autocommit()) else {
+            let dict = dictionaries(conn)?;
+            return columns(conn, HitTable { dict, salt, ..HitTable::default() })?.seal();
         };
-        let mut ids = [
-            (&mut t.event, chunk::EVENT),
-            (&mut t.client, chunk::CLIENT),
-            (&mut t.user, chunk::USER),
-            (&mut t.source_session, chunk::SESSION),
-            (&mut t.url, chunk::URL),
-            (&mut t.referrer, chunk::REFERRER),
-            (&mut t.user_agent, chunk::USER_AGENT),
-            (&mut t.ip, chunk::IP),
-            (&mut t.campaign, chunk::CAMPAIGN),
-        ];
-        for (column, _) in &mut ids {
-            column.reserve_exact(n);
-        }
-        t.ts_ms.reserve_exact(n);
-        t.hit_type.reserve_exact(n);
-        t.interaction.reserve_exact(n);
-        t.session_engaged.reserve_exact(n);
-        let mut stmt = conn.prepare(&chunk::select_sql("ORDER BY file_id, seq"))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let c = chunk::read(row)?;
-            for (column, index) in &mut ids {
-                column.extend_from_slice(&c.columns[*index]);
-            }
-            t.ts_ms.extend_from_slice(&c.ts_ms);
-            t.hit_type.extend(c.columns[chunk::HIT_TYPE].iter().map(|&v| match v {
-                0 => HitType::PageView,
-                1 => HitType::Event,
-                _ => HitType::Asset,
-            }));
-            t.interaction.extend(c.columns[chunk::INTERACTION].iter().map(|&v| v != 0));
-            t.session_engaged
-                .extend(c.columns[chunk::SESSION_ENGAGED].iter().map(|&v| v.checked_sub(1).map(|v| v != 0)));
-        }
-        t.seal()
+        // The dictionaries' reader starts after this connection's snapshot is taken, so it
+        // sees every entry the hits read here point at.
+        conn.execute_batch("BEGIN")?;
+        let read = (|| {
+            let table = HitTable { salt, ..HitTable::default() };
+            conn.query_row("SELECT count(*) FROM hit_chunk", [], |_| Ok(()))?;
+            std::thread::scope(|scope| {
+                let dict = scope.spawn(|| {
+                    let reader = Connection::open_with_flags(
+                        path,
+                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                    )?;
+                    reader.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+                    dictionaries(&reader)
+                });
+                let table = columns(conn, table);
+                let dict =
+                    dict.join().unwrap_or_else(|_| Err(Error::InvalidInput("reading the dictionaries failed".into())));
+                table.and_then(|t| Ok(HitTable { dict: dict?, ..t }))
+            })
+        })();
+        conn.execute_batch("COMMIT")?;
+        read?.seal()
     }
+}
+
+/// How much of the project file is mapped while hits load.
+const MMAP_BYTES: i64 = 1 << 32;
+
+/// Every dictionary of the hits.
+fn dictionaries(conn: &Connection) -> Result<Dictionaries> {
+    Ok(Dictionaries {
+        events: strings(conn, "event_name")?,
+        clients: strings(conn, "client")?,
+        users: strings(conn, "app_user")?,
+        source_sessions: strings(conn, "source_session")?,
+        urls: strings(conn, "url")?,
+        referrers: strings(conn, "referrer")?,
+        user_agents: strings(conn, "user_agent")?,
+        ips: strings(conn, "ip_address")?,
+        campaigns: campaigns(conn)?,
+    })
+}
+
+/// `t` with the hit columns of every chunk, in import order.
+fn columns(conn: &Connection, mut t: HitTable) -> Result<HitTable> {
+    let hits: i64 = conn.query_row("SELECT coalesce(sum(rows), 0) FROM hit_chunk", [], |r| r.get(0))?;
+    let n = usize::try_from(hits).unwrap_or(0);
+    let mut ids = [
+        (&mut t.event, chunk::EVENT),
+        (&mut t.client, chunk::CLIENT),
+        (&mut t.user, chunk::USER),
+        (&mut t.source_session, chunk::SESSION),
+        (&mut t.url, chunk::URL),
+        (&mut t.referrer, chunk::REFERRER),
+        (&mut t.user_agent, chunk::USER_AGENT),
+        (&mut t.ip, chunk::IP),
+        (&mut t.campaign, chunk::CAMPAIGN),
+    ];
+    for (column, _) in &mut ids {
+        column.reserve_exact(n);
+    }
+    t.ts_ms.reserve_exact(n);
+    t.hit_type.reserve_exact(n);
+    t.interaction.reserve_exact(n);
+    t.session_engaged.reserve_exact(n);
+    let mut stmt = conn.prepare(&chunk::select_sql("ORDER BY file_id, seq"))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let c = chunk::read(row)?;
+        for (column, index) in &mut ids {
+            column.extend_from_slice(&c.columns[*index]);
+        }
+        t.ts_ms.extend_from_slice(&c.ts_ms);
+        t.hit_type.extend(c.columns[chunk::HIT_TYPE].iter().map(|&v| match v {
+            0 => HitType::PageView,
+            1 => HitType::Event,
+            _ => HitType::Asset,
+        }));
+        t.interaction.extend(c.columns[chunk::INTERACTION].iter().map(|&v| v != 0));
+        t.session_engaged.extend(c.columns[chunk::SESSION_ENGAGED].iter().map(|&v| v.checked_sub(1).map(|v| v != 0)));
+    }
+    drop(rows);
+    drop(stmt);
+    Ok(t)
 }
 
 /// A dictionary table as a vector indexed by id (index 0 and any unused id are empty).
