@@ -153,6 +153,10 @@ fn network_of(p: &str) -> (&'static [&'static str], &'static [&'static str]) {
     }
 }
 
+/// Where an untagged arrival came from: a listed site's source (and no host), or another host
+/// (and no source); `None` for no external referrer.
+type Origin<'s> = Option<(&'static str, Cow<'s, str>)>;
+
 /// Sorts clicks and sessions into cells; each phase of [`analyse`] is one method.
 struct Sorter<'a> {
     table: &'a HitTable,
@@ -492,8 +496,8 @@ impl<'a> Sorter<'a> {
         let ad_pages = self.ad_landing_pages();
         // Untagged arrivals from each platform's network on its ad landing pages, by start time.
         let mut arrivals: FxHashMap<&str, Vec<(i64, u32, String, String)>> = FxHashMap::default();
-        // Where each (referrer, landing site) comes from: a listed site's source or another host.
-        let mut origins: FxHashMap<(u32, u32), Option<(&str, Cow<'_, str>)>> = FxHashMap::default();
+        // Where each (referrer, landing site) comes from, classified once.
+        let mut origins: FxHashMap<(u32, u32), Origin<'_>> = FxHashMap::default();
         for (k, s) in sessions.sessions.iter().enumerate() {
             if s.entrance_campaign != 0 || self.bot_session[k] {
                 continue;
