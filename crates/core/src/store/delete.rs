@@ -101,9 +101,8 @@ impl Project {
         };
         if deleted.kind == "traffic" {
             // Sessions hold visitor ids, pages and click ids of every hit they were computed from.
+            // Their chunks go with them (ON DELETE CASCADE).
             deleted.session_runs_removed = conn.execute("DELETE FROM session_run", [])? as u64;
-            conn.execute("DELETE FROM session_chunk", [])?;
-            conn.execute("DELETE FROM session_bot_chunk", [])?;
             conn.execute("DELETE FROM session_traffic", [])?;
             conn.execute("DELETE FROM session_device", [])?;
             // With no stored sessions left, the remaining hits are the dictionaries' only users.

@@ -3,7 +3,10 @@
 //! their ids (which the loader hands out densely from 1, so id = index; a gap only leaves an
 //! empty entry).
 
-use rusqlite::{Connection, OpenFlags};
+use std::collections::hash_map::Entry;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rustc_hash::FxHashMap;
 
 use super::{chunk, Project};
 use crate::error::{Error, Result};
@@ -28,17 +31,17 @@ impl Project {
     /// connection sees what this one does), else one after the other.
     fn read_hits(&self) -> Result<HitTable> {
         let conn = self.conn();
-        let salt = self.meta("ip_salt")?;
+        let table = HitTable { salt: self.meta("ip_salt")?, ..HitTable::default() };
         let Some(path) = self.path().filter(|_| conn.is_autocommit()) else {
+            let n = hit_count(conn)?;
             let dict = dictionaries(conn)?;
-            return columns(conn, HitTable { dict, salt, ..HitTable::default() })?.seal();
+            return HitTable { dict, ..columns(conn, table, n)? }.seal();
         };
-        // The dictionaries' reader starts after this connection's snapshot is taken, so it
-        // sees every entry the hits read here point at.
         conn.execute_batch("BEGIN")?;
-        let read = (|| {
-            let table = HitTable { salt, ..HitTable::default() };
-            conn.query_row("SELECT count(*) FROM hit_chunk", [], |_| Ok(()))?;
+        let read = (|| -> Result<HitTable> {
+            // This first read takes the connection's snapshot; the dictionaries' reader starts
+            // after it, so it sees every entry the hits read here point at.
+            let n = hit_count(conn)?;
             std::thread::scope(|scope| {
                 let dict = scope.spawn(|| {
                     let reader = Connection::open_with_flags(
@@ -48,10 +51,10 @@ impl Project {
                     reader.pragma_update(None, "mmap_size", MMAP_BYTES)?;
                     dictionaries(&reader)
                 });
-                let table = columns(conn, table);
+                let table = columns(conn, table, n);
                 let dict =
                     dict.join().unwrap_or_else(|_| Err(Error::InvalidInput("reading the dictionaries failed".into())));
-                table.and_then(|t| Ok(HitTable { dict: dict?, ..t }))
+                Ok(HitTable { dict: dict?, ..table? })
             })
         })();
         conn.execute_batch("COMMIT")?;
@@ -77,10 +80,14 @@ fn dictionaries(conn: &Connection) -> Result<Dictionaries> {
     })
 }
 
-/// `t` with the hit columns of every chunk, in import order.
-fn columns(conn: &Connection, mut t: HitTable) -> Result<HitTable> {
+/// How many hits the project stores.
+fn hit_count(conn: &Connection) -> Result<usize> {
     let hits: i64 = conn.query_row("SELECT coalesce(sum(rows), 0) FROM hit_chunk", [], |r| r.get(0))?;
-    let n = usize::try_from(hits).unwrap_or(0);
+    Ok(usize::try_from(hits).unwrap_or(0))
+}
+
+/// `t` with the hit columns of every chunk, in import order (`n` hits in all).
+fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
     let mut ids = [
         (&mut t.event, chunk::EVENT),
         (&mut t.client, chunk::CLIENT),
@@ -131,6 +138,25 @@ pub(super) fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
             out.resize(index + 1, String::new());
         }
         out[index] = row.get(1)?;
+    }
+    Ok(out)
+}
+
+/// The entries of a dictionary table with the given ids, by id, 0 as the empty string; an id
+/// the table does not hold is left out.
+pub(super) fn strings_by_id(
+    conn: &Connection,
+    table: &str,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<FxHashMap<i64, String>> {
+    let mut select = conn.prepare(&format!("SELECT value FROM {table} WHERE id = ?1"))?;
+    let mut out = FxHashMap::from_iter([(0, String::new())]);
+    for id in ids {
+        if let Entry::Vacant(slot) = out.entry(id) {
+            if let Some(value) = select.query_row([id], |r| r.get(0)).optional()? {
+                slot.insert(value);
+            }
+        }
     }
     Ok(out)
 }

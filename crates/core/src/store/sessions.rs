@@ -310,7 +310,7 @@ impl Project {
         let mut rows = stmt.query([run_id])?;
         while let Some(row) = rows.next()? {
             let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
-            let blob = |i| row.get_ref(i).map_err(Error::from).and_then(|v| v.as_blob().map_err(|_| unreadable()));
+            let blob = |i| chunk::blob(row, i).map_err(|_| unreadable());
             let (labels, blobs) = (blob(1)?, (2..2 + SESSION_COLUMNS.len()).map(blob).collect::<Result<Vec<_>>>()?);
             let (labels, decoded) = rayon::join(
                 || chunk::decode_strings(labels, n).ok_or_else(unreadable),
@@ -368,31 +368,34 @@ impl Project {
     /// The hits a run's bot filter dropped, in time order.
     pub fn bot_hits(&self, run_id: i64) -> Result<Vec<StoredBotHit>> {
         let conn = self.conn();
-        let (urls, agents, ips) =
-            (hits::strings(conn, "url")?, hits::strings(conn, "user_agent")?, hits::strings(conn, "ip_address")?);
         let mut stmt = conn.prepare(
             "SELECT rows, ts_ms, url_id, user_agent_id, ip_id FROM session_bot_chunk WHERE run_id = ?1 ORDER BY seq",
         )?;
         let mut rows = stmt.query([run_id])?;
-        let mut out = Vec::new();
+        let mut columns: [Vec<i64>; 4] = Default::default();
         while let Some(row) = rows.next()? {
             let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
-            let column =
-                |i| chunk::blob(row, i).ok().and_then(|blob| chunk::decode_deltas(blob, n)).ok_or_else(unreadable);
-            let (times, url, agent, ip) = (column(1)?, column(2)?, column(3)?, column(4)?);
-            let string = |strings: &[String], id: i64| {
-                usize::try_from(id).ok().and_then(|id| strings.get(id)).cloned().ok_or_else(unreadable)
-            };
-            for i in 0..n {
-                out.push(StoredBotHit {
-                    ts_ms: times[i],
-                    url: string(&urls, url[i])?,
-                    user_agent: string(&agents, agent[i])?,
-                    ip: string(&ips, ip[i])?,
-                });
+            for (i, column) in columns.iter_mut().enumerate() {
+                let blob = chunk::blob(row, 1 + i).map_err(|_| unreadable())?;
+                column.extend(chunk::decode_deltas(blob, n).ok_or_else(unreadable)?);
             }
         }
-        Ok(out)
+        // Only the entries the bot hits name, not whole dictionaries.
+        let [times, url_ids, agent_ids, ip_ids] = &columns;
+        let urls = hits::strings_by_id(conn, "url", url_ids.iter().copied())?;
+        let agents = hits::strings_by_id(conn, "user_agent", agent_ids.iter().copied())?;
+        let ips = hits::strings_by_id(conn, "ip_address", ip_ids.iter().copied())?;
+        let string = |strings: &FxHashMap<i64, String>, id: i64| strings.get(&id).cloned().ok_or_else(unreadable);
+        (0..times.len())
+            .map(|i| {
+                Ok(StoredBotHit {
+                    ts_ms: times[i],
+                    url: string(&urls, url_ids[i])?,
+                    user_agent: string(&agents, agent_ids[i])?,
+                    ip: string(&ips, ip_ids[i])?,
+                })
+            })
+            .collect()
     }
 }
 

@@ -195,25 +195,37 @@ fn stored_sessions_read_back_as_computed_over_several_chunks() {
     assert!(stored == expected, "the stored sessions differ from the computed ones");
 }
 
+/// A copy of the project fixture `vN.sessionlens` holding a UA run as that build stored it:
+/// `rows` are its session rows, inserted beside the run. Returns the project opened (so
+/// migrated) and the UA rules.
+fn project_with_an_old_run(scratch: &Scratch, version: u32, rows: &str) -> (Project, RuleSet) {
+    let name = format!("v{version}.sessionlens");
+    let copy = scratch.path(&name);
+    std::fs::copy(format!("{}/tests/fixtures/projects/{name}", env!("CARGO_MANIFEST_DIR")), &copy).unwrap();
+    let ua = RuleSet::preset(Preset::UniversalAnalytics);
+    rusqlite::Connection::open(&copy)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO session_run (id, rule_hash, rules, data_stamp, totals, computed_at)
+                 VALUES (1, '{}', '{{}}', 'stamp', '{{}}', 'now');
+             {rows}",
+            ua.hash()
+        ))
+        .unwrap();
+    (Project::open(&copy).unwrap(), ua)
+}
+
 #[test]
 fn sessions_stored_with_a_traffic_row_per_click_id_are_dropped_and_computed_again() {
     let scratch = Scratch::default();
-    let copy = scratch.path("v9.sessionlens");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/projects/v9.sessionlens"), &copy).unwrap();
-    let ua = RuleSet::preset(Preset::UniversalAnalytics);
-    let conn = rusqlite::Connection::open(&copy).unwrap();
-    conn.execute_batch(&format!(
-        "INSERT INTO session_run (id, rule_hash, rules, data_stamp, totals, computed_at)
-             VALUES (1, '{}', '{{}}', 'stamp', '{{}}', 'now');
-         INSERT INTO session_traffic VALUES (1, 'google', 'cpc', '', '', '', 'gclid', 'Cj0old', 'Paid Search');
+    let (mut project, ua) = project_with_an_old_run(
+        &scratch,
+        9,
+        "INSERT INTO session_traffic VALUES (1, 'google', 'cpc', '', '', '', 'gclid', 'Cj0old', 'Paid Search');
          INSERT INTO session_chunk VALUES (1, 0, 1, x'00', x'00', x'00', x'00', x'00', x'00', x'00', x'00', x'00',
                                            x'00', x'00', x'00', x'00', x'00', x'00', x'00');
          INSERT INTO session_bot_hit (run_id, ts_ms) VALUES (1, 0);",
-        ua.hash()
-    ))
-    .unwrap();
-    drop(conn);
-    let mut project = Project::open(&copy).unwrap();
+    );
     let run = project.sessions(&ua, None).unwrap();
     assert!(!run.reused, "the run stored by the older build is computed again");
     assert_eq!(run.totals.sessions, 2);
@@ -233,22 +245,14 @@ fn sessions_stored_with_a_traffic_row_per_click_id_are_dropped_and_computed_agai
 #[test]
 fn sessions_an_older_build_stored_row_by_row_are_dropped_and_computed_again() {
     let scratch = Scratch::default();
-    let copy = scratch.path("v8.sessionlens");
-    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/projects/v8.sessionlens"), &copy).unwrap();
-    let ua = RuleSet::preset(Preset::UniversalAnalytics);
-    let conn = rusqlite::Connection::open(&copy).unwrap();
-    conn.execute_batch(&format!(
-        "INSERT INTO session_run (id, rule_hash, rules, data_stamp, totals, computed_at)
-             VALUES (1, '{}', '{{}}', 'stamp', '{{}}', 'now');
-         INSERT INTO session_traffic VALUES (1, '', '', '', '', '', '', '', 'Direct');
+    let (mut project, ua) = project_with_an_old_run(
+        &scratch,
+        8,
+        "INSERT INTO session_traffic VALUES (1, '', '', '', '', '', '', '', 'Direct');
          INSERT INTO session_device VALUES (1, 'desktop', 'Firefox', 'Linux');
          INSERT INTO session VALUES (1, 0, 'v', 1, 1, 0, 0, 0, 1, 1, 1, NULL, NULL, 1, 0, 1, 1, 'first-hit');
          INSERT INTO session_bot_hit (run_id, ts_ms) VALUES (1, 0);",
-        ua.hash()
-    ))
-    .unwrap();
-    drop(conn);
-    let mut project = Project::open(&copy).unwrap();
+    );
     let run = project.sessions(&ua, None).unwrap();
     assert!(!run.reused);
     // The fixture's visitor: 10:00, 10:04, then 36 minutes later.
