@@ -1,17 +1,22 @@
 //! The engine: hits → sessions under a [`RuleSet`]. Hit indices are put in (group, time) order
 //! by a counting sort on the group id (the table is already in time order, so one stable pass
-//! does it), then one linear pass per group applies the rules. Everything the rules ask of a
+//! does it), then one linear pass per group applies the rules, runs of groups on threads of
+//! their own. Everything the rules ask of a
 //! dictionary value (bot or not, key event, the campaign value a split compares, the traffic
 //! source of a referrer or of campaign tags, the classification of an entrance) is worked out
 //! once per distinct value.
 
+use std::ops::Range;
+
+use chrono::NaiveDate;
 use md5::Digest;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::attribution::{self, Device, ReferrerKind, SourceMedium, Traffic};
 use super::clock::LocalDays;
-use super::identity::{Groups, Visitor, NO_GROUP};
+use super::identity::{Groups, SaltedVisitors, Visitor, NO_GROUP};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet, SaltRotation};
 use super::table::HitTable;
 use crate::error::Result;
@@ -337,10 +342,10 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let lookups = Lookups::new(table, &rules);
     let mut groups =
         Groups::assign(table, rules.identity, rules.salt_rotation, &lookups.is_bot, &table.url_site, &days);
-
-    // Counting sort by group (one stable pass keeps each group in time order), gathering
-    // what the walk needs of each hit as it goes.
     let of_hit = std::mem::take(&mut groups.of_hit);
+    let bot_hits: Vec<u32> = (0..n as u32).filter(|&i| of_hit[i as usize] == NO_GROUP).collect();
+
+    // Counting sort by group: where each group's hits start in (group, time) order.
     let mut start = vec![0u32; groups.count + 1];
     for &g in &of_hit {
         if g != NO_GROUP {
@@ -350,12 +355,108 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     for g in 0..groups.count {
         start[g + 1] += start[g];
     }
-    let mut cursor = start.clone();
-    let mut packed = vec![Packed::default(); start[groups.count] as usize];
-    let mut bot_hits = Vec::new();
+
+    // Runs of whole groups, walked in parallel when the visitors are known before the walk.
+    // Each run gathers and walks its own slice of the sorted hits, numbering its sessions and
+    // traffic from 0; they are put end to end afterwards, as one walk in group order would.
+    let threads = if groups.visitors_known() { rayon::current_num_threads() } else { 1 };
+    let runs = split_groups(&start, threads);
+    let total = start[groups.count] as usize;
+    let mut packed = vec![Packed::default(); total];
+    let mut session_of = vec![NO_SESSION; total];
+    let mut jobs = Vec::with_capacity(runs.len());
+    let (mut packed_rest, mut session_rest) = (&mut packed[..], &mut session_of[..]);
+    for run in &runs {
+        let len = (start[run.end] - start[run.start]) as usize;
+        let (p, pr) = std::mem::take(&mut packed_rest).split_at_mut(len);
+        let (s, sr) = std::mem::take(&mut session_rest).split_at_mut(len);
+        (packed_rest, session_rest) = (pr, sr);
+        jobs.push((run.clone(), p, s));
+    }
+    let walked: Vec<Walked> = jobs
+        .into_par_iter()
+        .map(|(run, packed, session_of)| {
+            gather(table, &rules, &lookups, &of_hit, &start, run.clone(), packed);
+            let mut walk = Walk::new(table, &rules, &lookups, &days, &groups);
+            let base = start[run.start];
+            for g in run {
+                let hits = (start[g] - base) as usize..(start[g + 1] - base) as usize;
+                walk.group(g as u32, &packed[hits.clone()], &mut session_of[hits]);
+            }
+            walk.done()
+        })
+        .collect();
+    drop(of_hit);
+
+    let mut sessions = Vec::with_capacity(walked.iter().map(|w| w.sessions.len()).sum());
+    let mut hit_session = vec![NO_SESSION; n];
+    let mut traffic = TrafficList::default();
+    let mut uncounted_hits = 0;
+    for (walk, run) in walked.into_iter().zip(&runs) {
+        let first = sessions.len() as u32;
+        let traffic_ids: Vec<u32> = walk.traffic.into_iter().map(|t| traffic.id(t)).collect();
+        sessions.extend(walk.sessions.into_iter().map(|s| Session { traffic: traffic_ids[s.traffic as usize], ..s }));
+        let hits = start[run.start] as usize..start[run.end] as usize;
+        for (hit, &session) in packed[hits.clone()].iter().zip(&session_of[hits]) {
+            if session != NO_SESSION {
+                hit_session[hit.row as usize] = first + session;
+            }
+        }
+        groups.visitors.extend(walk.salted_visitors);
+        uncounted_hits += walk.uncounted_hits;
+    }
+    drop((packed, session_of));
+    if rules.identity == Identity::SourceSession {
+        renumber_by_visitor(&mut sessions);
+    }
+    Ok(Sessionized {
+        sessions,
+        hit_session,
+        bot_hits,
+        uncounted_hits,
+        visitors: groups.visitors,
+        traffic: traffic.list,
+        devices: table.agents().devices.clone(),
+        days,
+        rules,
+    })
+}
+
+/// Up to `parts` runs of consecutive groups with about as many hits each.
+fn split_groups(start: &[u32], parts: usize) -> Vec<Range<usize>> {
+    let (count, total) = (start.len() - 1, u64::from(start[start.len() - 1]));
+    let mut runs = Vec::with_capacity(parts);
+    let mut from = 0;
+    for k in 1..=parts {
+        let goal = (total * k as u64 / parts as u64) as u32;
+        let to = if k == parts { count } else { start.partition_point(|&s| s < goal).min(count) };
+        if to > from {
+            runs.push(from..to);
+            from = to;
+        }
+    }
+    if runs.is_empty() {
+        runs.push(0..count);
+    }
+    runs
+}
+
+/// Gather what the walk needs of the hits of the groups in `run` into `packed`, in (group,
+/// time) order: one stable pass over the table, which is in time order.
+fn gather(
+    table: &HitTable,
+    rules: &RuleSet,
+    lookups: &Lookups,
+    of_hit: &[u32],
+    start: &[u32],
+    run: Range<usize>,
+    packed: &mut [Packed],
+) {
+    let base = start[run.start];
+    let mut cursor: Vec<u32> = start[run.clone()].iter().map(|&s| s - base).collect();
+    let (first, end) = (run.start as u32, run.end as u32);
     for (i, &g) in of_hit.iter().enumerate() {
-        if g == NO_GROUP {
-            bot_hits.push(i as u32);
+        if g < first || g >= end {
             continue;
         }
         let event = table.event[i] as usize;
@@ -378,46 +479,48 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
             | recorded;
         let brings_source = (interaction || !rules.interaction_only) && !lookups.sourceless_event[event];
         let source = if brings_source { lookups.source(table, i) } else { Source::None };
-        let slot = &mut cursor[g as usize];
+        let slot = &mut cursor[(g - first) as usize];
         packed[*slot as usize] =
             Packed { ts_ms: table.ts_ms[i], row: i as u32, source: source.pack(), user: table.user[i], flags };
         *slot += 1;
     }
-    drop((of_hit, cursor));
+}
 
-    let mut walk = Walk {
-        table,
-        rules: &rules,
-        lookups: &lookups,
-        days: &days,
-        sessions: Vec::with_capacity(n / 4),
-        hit_session: vec![NO_SESSION; n],
-        uncounted_hits: 0,
-        visitor_sessions: Vec::new(),
-        traffic: Vec::new(),
-        traffic_ids: FxHashMap::default(),
-        traffic_values: FxHashMap::default(),
-        recent: Vec::new(),
-    };
-    for g in 0..groups.count {
-        let hits = &packed[start[g] as usize..start[g + 1] as usize];
-        walk.group(&mut groups, g as u32, hits);
+/// Distinct traffic sources, numbered in order of first appearance.
+#[derive(Default)]
+struct TrafficList {
+    list: Vec<Traffic>,
+    ids: FxHashMap<Traffic, u32>,
+}
+
+impl TrafficList {
+    fn id(&mut self, traffic: Traffic) -> u32 {
+        if let Some(&id) = self.ids.get(&traffic) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        self.ids.insert(traffic.clone(), id);
+        self.list.push(traffic);
+        id
     }
-    drop(packed);
-    if rules.identity == Identity::SourceSession {
-        walk.renumber_by_visitor();
+}
+
+/// Recorded sessions of one visitor come from several groups: number them in time order.
+fn renumber_by_visitor(sessions: &mut [Session]) {
+    let mut by_visitor: Vec<u32> = (0..sessions.len() as u32).collect();
+    by_visitor.sort_unstable_by_key(|&i| {
+        let s = &sessions[i as usize];
+        (s.visitor, s.start_ms, i)
+    });
+    let mut previous = UNSET;
+    let mut number = 0;
+    for i in by_visitor {
+        let s = &mut sessions[i as usize];
+        number = if s.visitor == previous { number + 1 } else { 1 };
+        previous = s.visitor;
+        s.visitor_session_number = number;
+        s.is_new = number == 1;
     }
-    Ok(Sessionized {
-        sessions: walk.sessions,
-        hit_session: walk.hit_session,
-        bot_hits,
-        uncounted_hits: walk.uncounted_hits,
-        visitors: groups.visitors,
-        traffic: walk.traffic,
-        devices: table.agents().devices.clone(),
-        days,
-        rules,
-    })
 }
 
 /// A session being built.
@@ -496,27 +599,69 @@ enum Decision {
     Drop,
 }
 
+/// What the walk over a run of groups found: its sessions and traffic are numbered from 0.
+struct Walked {
+    sessions: Vec<Session>,
+    traffic: Vec<Traffic>,
+    salted_visitors: Vec<Visitor>,
+    uncounted_hits: u64,
+}
+
+/// The walk over a run of groups.
 struct Walk<'a> {
     table: &'a HitTable,
     rules: &'a RuleSet,
     lookups: &'a Lookups,
     days: &'a LocalDays,
+    groups: &'a Groups,
+    salted: SaltedVisitors,
     sessions: Vec<Session>,
-    hit_session: Vec<u32>,
     uncounted_hits: u64,
     visitor_sessions: Vec<u32>,
-    traffic: Vec<Traffic>,
-    /// Entrance (campaign tags with the click-id parameter, referrer, site) → traffic id, and
-    /// each distinct traffic's id.
+    traffic: TrafficList,
+    /// Entrance (campaign tags with the click-id parameter, referrer, site) → traffic id.
     traffic_ids: FxHashMap<(u32, u32, u32), u32>,
-    traffic_values: FxHashMap<Traffic, u32>,
     /// The latest hit times of the open session, for the burst cut (a ring).
     recent: Vec<i64>,
 }
 
-impl Walk<'_> {
-    fn group(&mut self, groups: &mut Groups, group: u32, hits: &[Packed]) {
-        let recorded = groups.recorded[group as usize];
+impl<'a> Walk<'a> {
+    fn new(
+        table: &'a HitTable,
+        rules: &'a RuleSet,
+        lookups: &'a Lookups,
+        days: &'a LocalDays,
+        groups: &'a Groups,
+    ) -> Walk<'a> {
+        Walk {
+            table,
+            rules,
+            lookups,
+            days,
+            groups,
+            salted: groups.salted_visitors(),
+            sessions: Vec::new(),
+            uncounted_hits: 0,
+            visitor_sessions: Vec::new(),
+            traffic: TrafficList::default(),
+            traffic_ids: FxHashMap::default(),
+            recent: Vec::new(),
+        }
+    }
+
+    fn done(self) -> Walked {
+        Walked {
+            sessions: self.sessions,
+            traffic: self.traffic.list,
+            salted_visitors: self.salted.visitors,
+            uncounted_hits: self.uncounted_hits,
+        }
+    }
+
+    /// Walk one group's `hits` in time order, writing each one's session (or [`NO_SESSION`])
+    /// in `session_of`.
+    fn group(&mut self, group: u32, hits: &[Packed], session_of: &mut [u32]) {
+        let recorded = self.groups.recorded[group as usize];
         let mut open: Option<Open> = None;
         // The visitor's latest campaign or referral, carried into sessions that start direct.
         let mut carried: Option<Arrival> = None;
@@ -549,28 +694,30 @@ impl Walk<'_> {
                         carried = Some(s.arrival);
                     }
                     self.add(s, hit, activity);
+                    session_of[k] = s.index;
                 }
                 _ if !activity => {
                     // Neither starts nor extends a session: outside one, the hit is uncounted,
                     // but its visitor is still a user.
                     self.uncounted_hits += 1;
-                    groups.visitor_at(group, hit.ts_ms);
+                    self.groups.visitor_at(group, hit.ts_ms, &mut self.salted);
                 }
                 (split, _) => {
                     if let Some(s) = open.take() {
-                        self.finish(s, &hits[from..k]);
+                        self.finish(s, &mut session_of[from..k]);
                     }
-                    let visitor = groups.visitor_at(group, hit.ts_ms);
+                    let visitor = self.groups.visitor_at(group, hit.ts_ms, &mut self.salted);
                     let reason = split.unwrap_or(StartReason::FirstHit);
                     let mut s = self.start(hit, visitor, reason, source, &mut carried);
                     self.add(&mut s, hit, activity);
+                    session_of[k] = s.index;
                     open = Some(s);
                     from = k;
                 }
             }
         }
         if let Some(s) = open {
-            self.finish(s, &hits[from..]);
+            self.finish(s, &mut session_of[from..]);
         }
     }
 
@@ -727,7 +874,6 @@ impl Walk<'_> {
         if hit.user != 0 {
             s.user = hit.user;
         }
-        self.hit_session[hit.row as usize] = s.index;
         if let Some(burst) = self.rules.burst_cut {
             // Ring of the last `hits + 1` hit times: more than `hits` hits in under `seconds`.
             let size = burst.hits as usize + 1;
@@ -745,13 +891,13 @@ impl Walk<'_> {
         }
     }
 
-    /// Count session `s`, whose hits are among `hits` (with uncounted ones between them).
-    fn finish(&mut self, s: Open, hits: &[Packed]) {
+    /// Count session `s`, whose hits' slots are among `session_of` (with uncounted ones
+    /// between them).
+    fn finish(&mut self, s: Open, session_of: &mut [u32]) {
         let r = self.rules;
         let t = self.table;
         if r.session_needs_pageview && s.pageviews == 0 {
-            for hit in hits {
-                let slot = &mut self.hit_session[hit.row as usize];
+            for slot in session_of {
                 if *slot == s.index {
                     *slot = NO_SESSION;
                 }
@@ -826,35 +972,25 @@ impl Walk<'_> {
             host(&d.urls[site as usize]),
             &self.rules.referral_exclusions,
         );
-        let next = self.traffic.len() as u32;
-        let id = *self.traffic_values.entry(traffic.clone()).or_insert(next);
-        if id == next {
-            self.traffic.push(traffic);
-        }
+        let id = self.traffic.id(traffic);
         self.traffic_ids.insert(key, id);
         id
-    }
-
-    /// Recorded sessions of one visitor come from several groups: number them in time order.
-    fn renumber_by_visitor(&mut self) {
-        let mut by_visitor: Vec<u32> = (0..self.sessions.len() as u32).collect();
-        by_visitor.sort_unstable_by_key(|&i| {
-            let s = &self.sessions[i as usize];
-            (s.visitor, s.start_ms, i)
-        });
-        let mut previous = UNSET;
-        let mut number = 0;
-        for i in by_visitor {
-            let s = &mut self.sessions[i as usize];
-            number = if s.visitor == previous { number + 1 } else { 1 };
-            previous = s.visitor;
-            s.visitor_session_number = number;
-            s.is_new = number == 1;
-        }
     }
 }
 
 impl Sessionized {
+    /// The view day (of the rule set's time zone) session `s` starts on.
+    pub fn start_date(&self, s: &Session) -> NaiveDate {
+        self.days.date(self.days.day_index(s.start_ms))
+    }
+
+    /// The first and last view day a session starts on.
+    pub fn start_dates(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = self.sessions.iter().min_by_key(|s| s.start_ms)?;
+        let last = self.sessions.iter().max_by_key(|s| s.start_ms)?;
+        Some((self.start_date(first), self.start_date(last)))
+    }
+
     pub fn totals(&self) -> Totals {
         let sessions = self.sessions.len() as u64;
         let sum = |f: fn(&Session) -> u64| self.sessions.iter().map(f).sum::<u64>();

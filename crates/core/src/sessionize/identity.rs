@@ -52,7 +52,15 @@ pub(crate) struct Groups {
     /// the salt.
     fingerprint: Vec<Option<(u32, u32, u32)>>,
     salt_rotation: SaltRotation,
-    visitor_ids: FxHashMap<Visitor, u32>,
+    /// The visitors known before the walk (all of them, but under the fingerprint identity).
+    pub visitors: Vec<Visitor>,
+}
+
+/// The visitors the fingerprint identity makes during the walk (the salt's period is part of
+/// who a visitor is), numbered after those known before it.
+pub(crate) struct SaltedVisitors {
+    first_id: u32,
+    ids: FxHashMap<Visitor, u32>,
     pub visitors: Vec<Visitor>,
 }
 
@@ -75,7 +83,6 @@ impl Groups {
             group_visitor: Vec::new(),
             fingerprint: Vec::new(),
             salt_rotation,
-            visitor_ids: FxHashMap::default(),
             visitors: Vec::new(),
         };
         let d = &table.dict;
@@ -167,11 +174,32 @@ impl Groups {
     }
 
     /// The visitor of a session of `group` starting (or of an uncounted hit) at `ts_ms`.
-    pub fn visitor_at(&mut self, group: u32, ts_ms: i64) -> u32 {
+    /// Is every group's visitor known before the walk? Not under the fingerprint identity,
+    /// which makes them as it goes (see [`Groups::visitor_at`]).
+    pub fn visitors_known(&self) -> bool {
+        self.fingerprint.iter().all(Option::is_none)
+    }
+
+    /// The visitors the walk may make, numbered after the known ones.
+    pub fn salted_visitors(&self) -> SaltedVisitors {
+        SaltedVisitors { first_id: self.visitors.len() as u32, ids: FxHashMap::default(), visitors: Vec::new() }
+    }
+
+    /// The visitor of `group`'s hit at `ts_ms`; a fingerprint group's is made in `salted` the
+    /// first time its salt period shows.
+    pub fn visitor_at(&self, group: u32, ts_ms: i64, salted: &mut SaltedVisitors) -> u32 {
         match self.fingerprint.get(group as usize) {
             Some(&Some((ip, user_agent, site_url))) => {
-                let salt_period = salt_period(self.salt_rotation, ts_ms);
-                self.visitor(Visitor::Fingerprint { ip, user_agent, site_url, salt_period })
+                let key = Visitor::Fingerprint {
+                    ip,
+                    user_agent,
+                    site_url,
+                    salt_period: salt_period(self.salt_rotation, ts_ms),
+                };
+                *salted.ids.entry(key).or_insert_with(|| {
+                    salted.visitors.push(key);
+                    salted.first_id + salted.visitors.len() as u32 - 1
+                })
             }
             _ => self.group_visitor[group as usize],
         }
@@ -182,15 +210,6 @@ impl Groups {
         self.fingerprint.push(fingerprint);
         self.recorded.push(recorded);
         (self.group_visitor.len() - 1) as u32
-    }
-
-    fn visitor(&mut self, key: Visitor) -> u32 {
-        if let Some(&id) = self.visitor_ids.get(&key) {
-            return id;
-        }
-        let id = self.new_visitor(key);
-        self.visitor_ids.insert(key, id);
-        id
     }
 
     /// A visitor whose key the caller knows to be new (it keeps its own index of them).

@@ -157,6 +157,29 @@ fn the_same_hits_in_one_file_or_two_give_the_same_sessions() {
 }
 
 #[test]
+fn sessions_walked_on_several_threads_are_those_of_one_walk() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let csv = scratch.path("hits.csv");
+    write_traffic_csv(&TrafficSpec::new(40_000, 11), std::fs::File::create(&csv).unwrap()).unwrap();
+    import(&mut project, &csv).unwrap();
+    let table = project.load_hits().unwrap();
+    let on = |threads: usize, rules: &RuleSet| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| sessionize(&table, rules).unwrap())
+    };
+    for preset in Preset::ALL {
+        let rules = berlin(preset);
+        let (one, three) = (on(1, &rules), on(3, &rules));
+        assert!(one.sessions.len() > 1_000, "{preset:?}: {} sessions", one.sessions.len());
+        assert!(one.sessions == three.sessions, "{preset:?}: the sessions differ");
+        assert!(one.hit_session == three.hit_session, "{preset:?}: the hits' sessions differ");
+        assert_eq!((&one.traffic, &one.visitors), (&three.traffic, &three.visitors), "{preset:?}");
+        assert_eq!((&one.bot_hits, one.uncounted_hits), (&three.bot_hits, three.uncounted_hits), "{preset:?}");
+    }
+}
+
+#[test]
 fn stored_sessions_read_back_as_computed_over_several_chunks() {
     let scratch = Scratch::default();
     let mut project = scratch.project();
