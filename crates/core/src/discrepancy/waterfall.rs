@@ -181,7 +181,8 @@ struct Sorter<'a> {
     folded_landings: FxHashMap<(u32, u32), Vec<u32>>,
     started_by_group: Vec<Vec<u32>>,
     started_tagged: FxHashMap<Cell, i64>,
-    unmatched_utm: FxHashMap<(String, String, String), i64>,
+    /// Sessions per (utm_campaign, source, medium) that no ad campaign matches.
+    unmatched_utm: FxHashMap<(&'a str, &'a str, &'a str), i64>,
     /// Tagged sessions per (platform, landing path).
     ad_pages: FxHashMap<(&'a str, &'a str), i64>,
 }
@@ -348,7 +349,7 @@ impl<'a> Sorter<'a> {
             if a == NONE || campaigns[a as usize].stand_in {
                 let c = &table.dict.campaigns[value as usize];
                 if !c.name.is_empty() && self.in_period(self.clock.date(s.start_ms)) {
-                    *self.unmatched_utm.entry((c.name.clone(), c.source.clone(), c.medium.clone())).or_default() += 1;
+                    *self.unmatched_utm.entry((&c.name, &c.source, &c.medium)).or_default() += 1;
                 }
             }
             if a == NONE {
@@ -687,12 +688,19 @@ fn stand_in_notes(campaigns: &[AdCampaign], tallies: &[Tally]) -> Vec<String> {
 }
 
 /// The utm_campaign values that matched no ad campaign, most sessions first.
-fn unmatched_utm(sessions_by_value: FxHashMap<(String, String, String), i64>) -> Vec<UnmatchedUtm> {
+fn unmatched_utm(sessions_by_value: FxHashMap<(&str, &str, &str), i64>) -> Vec<UnmatchedUtm> {
     let mut unmatched: Vec<UnmatchedUtm> = sessions_by_value
         .into_iter()
-        .map(|((utm_campaign, source, medium), sessions)| UnmatchedUtm { utm_campaign, source, medium, sessions })
+        .map(|((utm_campaign, source, medium), sessions)| UnmatchedUtm {
+            utm_campaign: utm_campaign.into(),
+            source: source.into(),
+            medium: medium.into(),
+            sessions,
+        })
         .collect();
-    unmatched.sort_by(|a, b| b.sessions.cmp(&a.sessions).then_with(|| a.utm_campaign.cmp(&b.utm_campaign)));
+    unmatched.sort_by(|a, b| {
+        (b.sessions, &a.utm_campaign, &a.source, &a.medium).cmp(&(a.sessions, &b.utm_campaign, &b.source, &b.medium))
+    });
     unmatched
 }
 
