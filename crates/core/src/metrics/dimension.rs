@@ -5,7 +5,7 @@
 
 use std::str::FromStr;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::ad_index::{AdEntry, AdIndex, EntryRow, NONE};
@@ -108,7 +108,7 @@ fn date_key(d: Dimension, date: NaiveDate) -> String {
 }
 
 /// `date` moved forward by `days` (kept at the calendar's end rather than overflowing).
-fn shifted(date: NaiveDate, days: i64) -> NaiveDate {
+pub(crate) fn shifted(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_add_signed(Duration::days(days)).unwrap_or(NaiveDate::MAX)
 }
 
@@ -121,15 +121,13 @@ fn or_not_set(s: &str) -> String {
 }
 
 impl KeyContext<'_> {
-    /// The key of a session; `shift_days` moves its date forward (a previous period's session
-    /// lines up with the day it is compared with).
-    pub fn session_key(&self, d: Dimension, s: &Session, shift_days: i64) -> String {
+    /// The key of a session starting on view day `date` (moved forward by a previous period's
+    /// length, so it lines up with the day it is compared with).
+    pub fn session_key(&self, d: Dimension, s: &Session, date: NaiveDate) -> String {
         let traffic = &self.sessions.traffic[s.traffic as usize];
         let urls = &self.table.dict.urls;
         match d {
-            Dimension::Day | Dimension::Week | Dimension::Month => {
-                date_key(d, shifted(self.clock.date(s.start_ms), shift_days))
-            }
+            Dimension::Day | Dimension::Week | Dimension::Month => date_key(d, date),
             Dimension::HourOfDay => format!("{:02}", self.clock.hour(s.start_ms)),
             Dimension::Channel => or_not_set(&traffic.channel),
             Dimension::SourceMedium => format!("{} / {}", traffic.source, traffic.medium),
@@ -143,6 +141,20 @@ impl KeyContext<'_> {
             Dimension::LandingPage => or_not_set(path(&urls[s.landing_url as usize])),
             Dimension::ExitPage => or_not_set(path(&urls[s.exit_url as usize])),
             Dimension::DeviceCategory => or_not_set(&self.sessions.devices[s.device as usize].device),
+        }
+    }
+
+    /// What [`KeyContext::session_key`] makes the key of, as a number: sessions with the same
+    /// number have the same key, so a report builds each key once, not once per session.
+    pub fn session_key_source(&self, d: Dimension, s: &Session, date: NaiveDate) -> u64 {
+        match d {
+            Dimension::Day | Dimension::Week | Dimension::Month => date.num_days_from_ce() as u32 as u64,
+            Dimension::HourOfDay => u64::from(self.clock.hour(s.start_ms)),
+            Dimension::Channel | Dimension::SourceMedium => u64::from(s.traffic),
+            Dimension::Campaign => u64::from(s.entrance_campaign) << 32 | u64::from(s.traffic),
+            Dimension::LandingPage => u64::from(s.landing_url),
+            Dimension::ExitPage => u64::from(s.exit_url),
+            Dimension::DeviceCategory => u64::from(s.device),
         }
     }
 

@@ -205,28 +205,35 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
     let dims = &query.dimensions;
     let conversions = query.goals.per_session(table, sessions);
 
-    let span = data_span(&ctx);
+    let span = data_span(sessions, &index);
     let period = query.range.or(span);
     let previous_period = if query.compare_previous { period.map(|p| p.previous()) } else { None };
     let shift = period.map_or(0, |p| p.days());
     let in_period = |date| !matches!(query.range, Some(r) if !r.contains(date));
     let in_previous = |date| previous_period.is_some_and(|p: DateRange| p.contains(date));
 
-    // Per key: sums of the period and of the previous one; the totals under the empty key.
-    let mut rows: FxHashMap<Vec<String>, [Sums; 2]> = FxHashMap::default();
+    // Sums of the period and of the previous one, per key and in total. A session finds its
+    // row through the ids its key is made of, so each key is built once.
+    let mut rows = Rows::default();
+    let mut row_of_ids: FxHashMap<[u64; 2], usize> = FxHashMap::default();
     let mut totals: [Sums; 2] = Default::default();
     for (k, s) in sessions.sessions.iter().enumerate() {
-        let date = clock.date(s.start_ms);
-        let (slot, shift_days) = if in_period(date) {
-            (0, 0)
+        let date = sessions.start_date(s);
+        let (slot, date) = if in_period(date) {
+            (0, date)
         } else if in_previous(date) {
-            (1, shift)
+            (1, dimension::shifted(date, shift))
         } else {
             continue;
         };
-        let key: Vec<String> = dims.iter().map(|&d| ctx.session_key(d, s, shift_days)).collect();
-        let row = &mut rows.entry(key).or_default()[slot];
-        for sums in [row, &mut totals[slot]] {
+        let mut ids = [0; 2];
+        for (id, &d) in ids.iter_mut().zip(dims) {
+            *id = ctx.session_key_source(d, s, date);
+        }
+        let row = *row_of_ids
+            .entry(ids)
+            .or_insert_with(|| rows.index(dims.iter().map(|&d| ctx.session_key(d, s, date)).collect()));
+        for sums in [&mut rows.sums[row][slot], &mut totals[slot]] {
             sums.sessions += 1;
             sums.visitors.insert(s.visitor);
             sums.new_users += u64::from(s.is_new);
@@ -272,7 +279,8 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
         }
         let key: Option<Vec<String>> = dims.iter().map(|&d| ctx.entry_key(d, e, shift_days)).collect();
         if let Some(key) = key {
-            let row = &mut rows.entry(key).or_default()[slot];
+            let row = rows.index(key);
+            let row = &mut rows.sums[row][slot];
             row.clicks += e.clicks;
             row.cost_micros += e.cost_micros;
         }
@@ -307,7 +315,9 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
     let values = |s: &Sums, keyed: bool| s.values(bounce_defined, keyed, single_currency);
     let compare = previous_period.is_some();
     let mut out: Vec<MetricRow> = rows
+        .keys
         .into_iter()
+        .zip(rows.sums)
         .map(|(keys, [now, before])| {
             let values_now = values(&now, ads_keyed);
             let previous = compare.then(|| values(&before, ads_keyed));
@@ -344,14 +354,33 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
 }
 
 /// First and last view day with a session or an ad entry.
-fn data_span(ctx: &KeyContext<'_>) -> Option<DateRange> {
-    let sessions = ctx.sessions.sessions.iter().map(|s| ctx.clock.date(s.start_ms));
-    let entries = ctx.index.entries.iter().flat_map(|e| match e.view_date {
+fn data_span(sessions: &Sessionized, index: &AdIndex<'_>) -> Option<DateRange> {
+    let entries = index.entries.iter().flat_map(|e| match e.view_date {
         Some(day) => [day, day],
         None => [e.days.from, e.days.to],
     });
-    let dates = || sessions.clone().chain(entries.clone());
+    let dates = || sessions.start_dates().into_iter().flat_map(|(from, to)| [from, to]).chain(entries.clone());
     Some(DateRange { from: dates().min()?, to: dates().max()? })
+}
+
+/// The rows of a report, numbered in order of first sight.
+#[derive(Default)]
+struct Rows {
+    keys: Vec<Vec<String>>,
+    sums: Vec<[Sums; 2]>,
+    by_key: FxHashMap<Vec<String>, usize>,
+}
+
+impl Rows {
+    fn index(&mut self, key: Vec<String>) -> usize {
+        if let Some(&row) = self.by_key.get(&key) {
+            return row;
+        }
+        self.by_key.insert(key.clone(), self.keys.len());
+        self.keys.push(key);
+        self.sums.push(Default::default());
+        self.keys.len() - 1
+    }
 }
 
 #[cfg(test)]
