@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use serde::{Deserialize, Serialize};
 use sessionlens_charts::{
     control_chart_svg, time_series_svg, waterfall_svg, ControlChart, RatioPoint, TimeSeriesChart,
@@ -20,12 +22,13 @@ use sessionlens_core::discrepancy::{
 };
 use sessionlens_core::fidelity::{self, cut_words, ReasonCount};
 use sessionlens_core::metrics::{
-    metrics, sessions_per_click, Dimension, MetricChanges, MetricRow, MetricValues, MetricsQuery, MetricsReport,
+    metrics, periods, sessions_per_click, Dimension, MetricChanges, MetricRow, MetricValues, MetricsQuery,
+    MetricsReport,
 };
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
-use sessionlens_core::time::{DateRange, ViewClock};
+use sessionlens_core::time::DateRange;
 use sessionlens_core::Project;
 use sessionlens_report::build::time_series;
 use ts_rs::TS;
@@ -580,13 +583,25 @@ fn run_metrics(
 /// The dashboard under `rules` over `range` (every day with data when `None`).
 pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
     let sessions = data.sessions(rules)?;
-    let by_day = run_metrics(data, &sessions, rules, vec![Dimension::Day], range, true)?;
-    let by_campaign = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, true)?;
+    // The reports and the click-to-session ratios of their days are computed side by side.
+    let (period, previous_period) =
+        periods(&data.hits, &sessions, &data.ads, &query(data, rules, vec![Dimension::Day], range, true))?;
+    let report = |dimension, compare| run_metrics(data, &sessions, rules, vec![dimension], range, compare);
     let ratio = |range| click_to_session(&data.hits, &sessions, &data.ads, range);
-    let now = kpis(&by_day.totals, ratio(by_day.period)?);
-    let previous = match &by_day.previous_totals {
-        Some(p) => Some(kpis(p, ratio(by_day.previous_period)?)),
-        None => None,
+    // The day report first, then the breakdowns (campaigns beside their previous period).
+    let wanted: Vec<(Dimension, bool)> = std::iter::once((Dimension::Day, true))
+        .chain(BREAKDOWNS.iter().map(|&(dimension, _)| (dimension, dimension == Dimension::Campaign)))
+        .collect();
+    let (reports, (ratio_now, ratio_before)) = rayon::join(
+        || wanted.par_iter().map(|&(dimension, compare)| report(dimension, compare)).collect::<Result<Vec<_>, _>>(),
+        || rayon::join(|| ratio(period), || previous_period.map(|p| ratio(Some(p))).transpose()),
+    );
+    let mut reports = reports?.into_iter();
+    let by_day = reports.next().expect("the day report is asked for first");
+    let now = kpis(&by_day.totals, ratio_now?);
+    let previous = match (&by_day.previous_totals, ratio_before?) {
+        (Some(p), Some(ratio)) => Some(kpis(p, ratio)),
+        _ => None,
     };
     let change = match (&previous, &by_day.totals_change) {
         (Some(before), Some(change)) => Some(kpi_changes(&now, before, change)),
@@ -598,11 +613,7 @@ pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -
     };
     let mut breakdowns = Vec::with_capacity(BREAKDOWNS.len());
     let mut notes = by_day.notes.clone();
-    for (dimension, title) in BREAKDOWNS {
-        let report = match dimension {
-            Dimension::Campaign => by_campaign.clone(),
-            _ => run_metrics(data, &sessions, rules, vec![dimension], range, false)?,
-        };
+    for ((dimension, title), report) in BREAKDOWNS.into_iter().zip(reports) {
         for note in &report.notes {
             if !notes.contains(note) {
                 notes.push(note.clone());
@@ -614,7 +625,7 @@ pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -
         rules: rules.into(),
         period: by_day.period.map(day_range),
         previous_period: by_day.previous_period.map(day_range),
-        data_span: data_span(&sessions)?,
+        data_span: data_span(&sessions),
         kpis: now,
         previous,
         change,
@@ -648,14 +659,8 @@ fn breakdown_table(dimension: Dimension, title: &str, report: &MetricsReport) ->
 }
 
 /// First and last view day a session starts on.
-fn data_span(sessions: &Sessionized) -> Result<Option<DayRange>, AppError> {
-    let clock = ViewClock::new(&sessions.rules.time_zone)?;
-    let starts = sessions.sessions.iter().map(|s| s.start_ms);
-    Ok(starts
-        .clone()
-        .min()
-        .zip(starts.max())
-        .map(|(first, last)| DayRange { from: clock.date(first).to_string(), to: clock.date(last).to_string() }))
+fn data_span(sessions: &Sessionized) -> Option<DayRange> {
+    sessions.start_dates().map(|(from, to)| DayRange { from: from.to_string(), to: to.to_string() })
 }
 
 fn step_views(w: &Waterfall) -> Vec<StepView> {

@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::click_to_session;
-use sessionlens_core::metrics::{metrics, sessions_per_click, Dimension, MetricValues, MetricsQuery, MetricsReport};
+use sessionlens_core::metrics::{
+    metrics, periods, sessions_per_click, Dimension, MetricValues, MetricsQuery, MetricsReport,
+};
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized};
 use sessionlens_core::time::DateRange;
 use sessionlens_core::{Error, Project, Result};
@@ -112,12 +114,14 @@ pub fn run(args: Args) -> Result<()> {
     let query = args.query.query(goals, &rules)?;
     let (table, sessions) = load(&project, &rules)?;
     let ads = project.load_ads()?;
-    let report = metrics(&table, &sessions, &ads, &query)?;
-    let ratio = click_to_session(&table, &sessions, &ads, report.period)?;
-    let previous_ratio = match report.previous_period {
-        Some(previous) => click_to_session(&table, &sessions, &ads, Some(previous))?,
-        None => None,
-    };
+    // The report and the click-to-session ratios of its days, side by side.
+    let (period, previous_period) = periods(&table, &sessions, &ads, &query)?;
+    let ratio = |period| click_to_session(&table, &sessions, &ads, period);
+    let (report, (ratio, previous_ratio)) = rayon::join(
+        || metrics(&table, &sessions, &ads, &query),
+        || rayon::join(|| ratio(period), || previous_period.map_or(Ok(None), |previous| ratio(Some(previous)))),
+    );
+    let (report, ratio, previous_ratio) = (report?, ratio?, previous_ratio?);
     if args.json {
         let mut doc = serde_json::to_value(&report).expect("the report serialises");
         doc["click_to_session"] = ratio.into();

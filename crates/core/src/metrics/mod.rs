@@ -205,9 +205,7 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
     let dims = &query.dimensions;
     let conversions = query.goals.per_session(table, sessions);
 
-    let span = data_span(sessions, &index);
-    let period = query.range.or(span);
-    let previous_period = if query.compare_previous { period.map(|p| p.previous()) } else { None };
+    let (period, previous_period) = report_periods(query, sessions, &index);
     let shift = period.map_or(0, |p| p.days());
     let in_period = |date| !matches!(query.range, Some(r) if !r.contains(date));
     let in_previous = |date| previous_period.is_some_and(|p: DateRange| p.contains(date));
@@ -351,6 +349,28 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
         goals: query.goals.clone(),
         notes,
     })
+}
+
+/// The days the report on `query` covers (its range, or every day with a session or an ad
+/// entry) and the previous period it is compared with, if it is: known before the report is
+/// computed, so figures of the same days can be computed beside it.
+pub fn periods(
+    table: &HitTable,
+    sessions: &Sessionized,
+    ads: &AdData,
+    query: &MetricsQuery,
+) -> Result<(Option<DateRange>, Option<DateRange>)> {
+    let clock = ViewClock::new(&sessions.rules.time_zone)?;
+    Ok(report_periods(query, sessions, &AdIndex::new(table, ads, &clock)))
+}
+
+fn report_periods(
+    query: &MetricsQuery,
+    sessions: &Sessionized,
+    index: &AdIndex,
+) -> (Option<DateRange>, Option<DateRange>) {
+    let period = query.range.or_else(|| data_span(sessions, index));
+    (period, if query.compare_previous { period.map(|p| p.previous()) } else { None })
 }
 
 /// First and last view day with a session or an ad entry.
