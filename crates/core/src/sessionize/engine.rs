@@ -388,24 +388,37 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         .collect();
     drop(of_hit);
 
-    let mut sessions = Vec::with_capacity(walked.iter().map(|w| w.sessions.len()).sum());
+    // Each hit's session, numbered after the sessions of the runs before its own; then the
+    // gathered hits go before the sessions are put together, to keep the peak of memory low.
     let mut hit_session = vec![NO_SESSION; n];
-    let mut traffic = TrafficList::default();
-    let mut uncounted_hits = 0;
-    for (walk, run) in walked.into_iter().zip(&runs) {
-        let first = sessions.len() as u32;
-        let traffic_ids: Vec<u32> = walk.traffic.into_iter().map(|t| traffic.id(t)).collect();
-        sessions.extend(walk.sessions.into_iter().map(|s| Session { traffic: traffic_ids[s.traffic as usize], ..s }));
+    let mut first = 0;
+    for (walk, run) in walked.iter().zip(&runs) {
         let hits = start[run.start] as usize..start[run.end] as usize;
         for (hit, &session) in packed[hits.clone()].iter().zip(&session_of[hits]) {
             if session != NO_SESSION {
                 hit_session[hit.row as usize] = first + session;
             }
         }
+        first += walk.sessions.len() as u32;
+    }
+    drop((packed, session_of));
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut traffic = TrafficList::default();
+    let mut uncounted_hits = 0;
+    for mut walk in walked {
+        let traffic_ids: Vec<u32> = walk.traffic.into_iter().map(|t| traffic.id(t)).collect();
+        for s in &mut walk.sessions {
+            s.traffic = traffic_ids[s.traffic as usize];
+        }
+        // The first run's sessions stay where they are; the others follow them.
+        if sessions.is_empty() {
+            sessions = walk.sessions;
+        } else {
+            sessions.append(&mut walk.sessions);
+        }
         groups.visitors.extend(walk.salted_visitors);
         uncounted_hits += walk.uncounted_hits;
     }
-    drop((packed, session_of));
     if rules.identity == Identity::SourceSession {
         renumber_by_visitor(&mut sessions);
     }
