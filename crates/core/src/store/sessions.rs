@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{chunk, hits, Project};
 use crate::error::{Error, Result};
-use crate::sessionize::{sessionize, Device, HitTable, RuleSet, Sessionized, StartReason, Totals, Traffic};
+use crate::sessionize::{sessionize, Device, HitTable, RuleSet, Session, Sessionized, StartReason, Totals, Traffic};
 
 /// Sessions per `session_chunk` row.
 const SESSIONS_PER_CHUNK: usize = 32_768;
@@ -165,7 +165,6 @@ impl Project {
                 ],
             )?;
             let run = conn.last_insert_rowid();
-            let mut traffic_ids: Vec<Option<i64>> = vec![None; result.traffic.len()];
             let mut insert_traffic = conn.prepare(
                 "INSERT OR IGNORE INTO session_traffic (source, medium, campaign, term, content, channel)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -174,17 +173,15 @@ impl Project {
                 "SELECT id FROM session_traffic WHERE source = ?1 AND medium = ?2 AND campaign = ?3
                      AND term = ?4 AND content = ?5 AND channel = ?6",
             )?;
-            let mut traffic_id = |traffic: u32| -> Result<i64> {
-                if let Some(id) = traffic_ids[traffic as usize] {
-                    return Ok(id);
-                }
-                let t = &result.traffic[traffic as usize];
-                let values = params![t.source, t.medium, t.campaign, t.term, t.content, t.channel];
-                insert_traffic.execute(values)?;
-                let id = select_traffic.query_row(values, |r| r.get(0))?;
-                traffic_ids[traffic as usize] = Some(id);
-                Ok(id)
-            };
+            let traffic_ids = result
+                .traffic
+                .iter()
+                .map(|t| {
+                    let values = params![t.source, t.medium, t.campaign, t.term, t.content, t.channel];
+                    insert_traffic.execute(values)?;
+                    Ok(select_traffic.query_row(values, |r| r.get(0))?)
+                })
+                .collect::<Result<Vec<i64>>>()?;
             let device_ids = result
                 .devices
                 .iter()
@@ -206,41 +203,18 @@ impl Project {
                 SESSION_COLUMNS.join(", "),
                 vec!["?"; SESSION_COLUMNS.len() + 4].join(", ")
             ))?;
-            let mut labels: FxHashMap<u32, String> = FxHashMap::default();
-            for (seq, sessions) in result.sessions.chunks(SESSIONS_PER_CHUNK).enumerate() {
-                let mut columns: [Vec<i64>; SESSION_COLUMNS.len()] = Default::default();
-                for s in sessions {
-                    labels.entry(s.visitor).or_insert_with(|| result.visitor_label(table, s.visitor));
-                    let reason = StartReason::ALL.iter().position(|&r| r == s.start_reason);
-                    let values = [
-                        i64::from(s.visitor_session_number),
-                        i64::from(s.is_new),
-                        s.start_ms,
-                        s.end_ms,
-                        s.duration_ms,
-                        i64::from(s.hits),
-                        i64::from(s.interaction_hits),
-                        i64::from(s.pageviews),
-                        i64::from(s.landing_url),
-                        i64::from(s.exit_url),
-                        i64::from(s.bounce),
-                        i64::from(s.engaged),
-                        traffic_id(s.traffic)?,
-                        i64::from(s.entrance_campaign),
-                        device_ids[s.device as usize],
-                        reason.expect("every start reason is listed") as i64,
-                    ];
-                    for (column, value) in columns.iter_mut().zip(values) {
-                        column.push(value);
-                    }
-                }
+            // The chunks are encoded in parallel, then written in order.
+            let encoded: Vec<(Vec<u8>, Vec<Vec<u8>>)> = result
+                .sessions
+                .par_chunks(SESSIONS_PER_CHUNK)
+                .map(|sessions| encode_session_chunk(table, result, sessions, &traffic_ids, &device_ids))
+                .collect();
+            for (seq, (sessions, (visitors, blobs))) in
+                result.sessions.chunks(SESSIONS_PER_CHUNK).zip(encoded).enumerate()
+            {
                 insert.raw_bind_parameter(1, run)?;
                 insert.raw_bind_parameter(2, seq as i64)?;
                 insert.raw_bind_parameter(3, sessions.len() as i64)?;
-                let (visitors, blobs) = rayon::join(
-                    || chunk::encode_strings(sessions.iter().map(|s| labels[&s.visitor].as_str())),
-                    || columns.par_iter().map(|c| chunk::encode_deltas(c.iter().copied())).collect::<Vec<_>>(),
-                );
                 insert.raw_bind_parameter(4, visitors)?;
                 for (i, blob) in blobs.iter().enumerate() {
                     insert.raw_bind_parameter(5 + i, blob)?;
@@ -402,4 +376,44 @@ impl Project {
 /// The error of stored sessions that do not read back.
 fn unreadable() -> Error {
     Error::InvalidInput("stored sessions are damaged".into())
+}
+
+/// One chunk of `sessions` (of `result`) as stored: the visitor labels and each of
+/// [`SESSION_COLUMNS`], with traffic and devices as the ids of their stored rows.
+fn encode_session_chunk(
+    table: &HitTable,
+    result: &Sessionized,
+    sessions: &[Session],
+    traffic_ids: &[i64],
+    device_ids: &[i64],
+) -> (Vec<u8>, Vec<Vec<u8>>) {
+    let mut labels: FxHashMap<u32, String> = FxHashMap::default();
+    let mut columns: [Vec<i64>; SESSION_COLUMNS.len()] = Default::default();
+    for s in sessions {
+        labels.entry(s.visitor).or_insert_with(|| result.visitor_label(table, s.visitor));
+        let reason = StartReason::ALL.iter().position(|&r| r == s.start_reason);
+        let values = [
+            i64::from(s.visitor_session_number),
+            i64::from(s.is_new),
+            s.start_ms,
+            s.end_ms,
+            s.duration_ms,
+            i64::from(s.hits),
+            i64::from(s.interaction_hits),
+            i64::from(s.pageviews),
+            i64::from(s.landing_url),
+            i64::from(s.exit_url),
+            i64::from(s.bounce),
+            i64::from(s.engaged),
+            traffic_ids[s.traffic as usize],
+            i64::from(s.entrance_campaign),
+            device_ids[s.device as usize],
+            reason.expect("every start reason is listed") as i64,
+        ];
+        for (column, value) in columns.iter_mut().zip(values) {
+            column.push(value);
+        }
+    }
+    let visitors = chunk::encode_strings(sessions.iter().map(|s| labels[&s.visitor].as_str()));
+    (visitors, columns.iter().map(|c| chunk::encode_deltas(c.iter().copied())).collect())
 }
