@@ -1,10 +1,9 @@
 //! The engine: hits → sessions under a [`RuleSet`]. Hit indices are put in (group, time) order
 //! by a counting sort on the group id (the table is already in time order, so one stable pass
 //! does it), then one linear pass per group applies the rules, runs of groups on threads of
-//! their own. Everything the rules ask of a
-//! dictionary value (bot or not, key event, the campaign value a split compares, the traffic
-//! source of a referrer or of campaign tags, the classification of an entrance) is worked out
-//! once per distinct value.
+//! their own. Everything the rules ask of a dictionary value (bot or not, key event, the
+//! campaign value a split compares, the traffic source of a referrer or of campaign tags, the
+//! classification of an entrance) is worked out once per distinct value.
 
 use std::ops::Range;
 
@@ -402,23 +401,26 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         first += walk.sessions.len() as u32;
     }
     drop((packed, session_of));
-    let mut sessions: Vec<Session> = Vec::new();
     let mut traffic = TrafficList::default();
     let mut uncounted_hits = 0;
+    let mut sessions_of_runs = Vec::with_capacity(walked.len());
     for mut walk in walked {
         let traffic_ids: Vec<u32> = walk.traffic.into_iter().map(|t| traffic.id(t)).collect();
         for s in &mut walk.sessions {
             s.traffic = traffic_ids[s.traffic as usize];
         }
-        // The first run's sessions stay where they are; the others follow them.
-        if sessions.is_empty() {
-            sessions = walk.sessions;
-        } else {
-            sessions.append(&mut walk.sessions);
-        }
+        sessions_of_runs.push(walk.sessions);
         groups.visitors.extend(walk.salted_visitors);
         uncounted_hits += walk.uncounted_hits;
     }
+    // The first run's sessions stay where they are; the others are appended to them.
+    let mut sessions = sessions_of_runs
+        .into_iter()
+        .reduce(|mut all, mut run| {
+            all.append(&mut run);
+            all
+        })
+        .unwrap_or_default();
     if rules.identity == Identity::SourceSession {
         renumber_by_visitor(&mut sessions);
     }
@@ -447,9 +449,6 @@ fn split_groups(start: &[u32], parts: usize) -> Vec<Range<usize>> {
             runs.push(from..to);
             from = to;
         }
-    }
-    if runs.is_empty() {
-        runs.push(0..count);
     }
     runs
 }

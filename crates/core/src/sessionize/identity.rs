@@ -173,7 +173,6 @@ impl Groups {
         g
     }
 
-    /// The visitor of a session of `group` starting (or of an uncounted hit) at `ts_ms`.
     /// Is every group's visitor known before the walk? Not under the fingerprint identity,
     /// which makes them as it goes (see [`Groups::visitor_at`]).
     pub fn visitors_known(&self) -> bool {
@@ -185,8 +184,8 @@ impl Groups {
         SaltedVisitors { first_id: self.visitors.len() as u32, ids: FxHashMap::default(), visitors: Vec::new() }
     }
 
-    /// The visitor of `group`'s hit at `ts_ms`; a fingerprint group's is made in `salted` the
-    /// first time its salt period shows.
+    /// The visitor of a session of `group` starting (or of an uncounted hit) at `ts_ms`; a
+    /// fingerprint group's is made in `salted` the first time its salt period shows.
     pub fn visitor_at(&self, group: u32, ts_ms: i64, salted: &mut SaltedVisitors) -> u32 {
         match self.fingerprint.get(group as usize) {
             Some(&Some((ip, user_agent, site_url))) => {

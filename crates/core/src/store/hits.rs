@@ -122,8 +122,6 @@ fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
         t.interaction.extend(c.columns[chunk::INTERACTION].iter().map(|&v| v != 0));
         t.session_engaged.extend(c.columns[chunk::SESSION_ENGAGED].iter().map(|&v| v.checked_sub(1).map(|v| v != 0)));
     }
-    drop(rows);
-    drop(stmt);
     Ok(t)
 }
 

@@ -34,7 +34,8 @@ use crate::url::url_tags;
 const CHECK_EVERY: u64 = 4096;
 /// Rows the collector gathers before handing a batch to the encoder.
 const BATCH_ROWS: usize = 8192;
-/// Batches that may wait for the encoder or the writer (bounds memory; the parser waits when they are full).
+/// Batches that may wait for the encoder or the writer (bounds memory; the parser waits when
+/// they are full).
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// What an import reports as it goes.
