@@ -8,7 +8,7 @@
 # xvfb, webkit2gtk-driver, xdotool and imagemagick, and tauri-driver (installed here with cargo
 # if missing).
 #
-# `scripts/e2e.sh bench` builds the release app instead and prints its performance figures
+# `scripts/e2e.sh bench` builds the release app instead (scripts/build-app.sh) and prints its performance figures
 # (tests/e2e/bench-app.mjs): first screen, toggle redraw, progress during a 1M-hit import
 # (BENCH_HITS sets the size).
 set -euo pipefail
@@ -39,8 +39,7 @@ fi
 
 [ -d node_modules ] || npm ci
 if [ "$mode" = bench ]; then
-  npx tauri build --no-bundle
-  app="$target/release/sessionlens-app"
+  app=$(bash scripts/build-app.sh)
 else
   npx tauri build --debug --no-bundle
   app="$target/debug/sessionlens-app"
@@ -71,7 +70,7 @@ pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/status" >/dev/null && break; sleep 0.1; done
 
 if [ "$mode" = bench ]; then
-  cargo run --release -q -p sessionlens-core --example synth_traffic -- "${BENCH_HITS:-1000000}" "$work/hits.csv"
+  cargo run --release -q -p sessionlens-core --example synth_traffic -- "${BENCH_HITS:-1000000}" 42 "$work/hits.csv"
   SESSIONLENS_APP="$app" WEBDRIVER_URL="http://127.0.0.1:$port" BENCH_IMPORT_FILE="$work/hits.csv" \
     node tests/e2e/bench-app.mjs
   exit

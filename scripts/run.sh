@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-npx tauri build --no-bundle
-target=${CARGO_TARGET_DIR:-target}
+app=$(bash scripts/build-app.sh)
 [ $# -gt 0 ] || set -- --demo
-exec "$target/release/sessionlens-app" "$@"
+exec "$app" "$@"
