@@ -325,6 +325,8 @@ impl<'a> AdIndex<'a> {
             p
         };
         let mut stand_ins: FxHashMap<&'static str, u32> = FxHashMap::default();
+        // Values differ by click id far more often than by name: each name is looked up once.
+        let mut found = FxHashMap::default();
         let dict = &table.dict.campaigns;
         let (mut campaign_of, mut group_of) = (vec![NONE; dict.len()], vec![NONE; dict.len()]);
         let mut matched_by = vec![MatchedBy::Name; dict.len()];
@@ -336,7 +338,9 @@ impl<'a> AdIndex<'a> {
                 continue;
             }
             let hint = platform_of_click_param(&value.click_id_param).or_else(|| platform_of_source(&value.source));
-            if let Some((c, how)) = names.find(&value.name, hint, &self.campaigns) {
+            let campaigns = &self.campaigns;
+            let name = value.name.as_str();
+            if let Some((c, how)) = *found.entry((name, hint)).or_insert_with(|| names.find(name, hint, campaigns)) {
                 campaign_of[id] = c;
                 matched_by[id] = how;
                 continue;
