@@ -18,7 +18,7 @@
 mod dimension;
 
 use chrono::NaiveDate;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 pub use dimension::Dimension;
@@ -119,7 +119,10 @@ pub struct MetricsReport {
 #[derive(Default)]
 struct Sums {
     sessions: u64,
-    visitors: FxHashSet<u32>,
+    users: u64,
+    /// The visitor of the last session counted: sessions come by visitor, so a new one is a
+    /// user more.
+    last_visitor: Option<u32>,
     new_users: u64,
     pageviews: u64,
     duration_ms: i128,
@@ -137,7 +140,7 @@ impl Sums {
         let per_session = |x: f64| (n > 0).then(|| x / n as f64);
         MetricValues {
             sessions: n,
-            users: self.visitors.len() as u64,
+            users: self.users,
             new_users: self.new_users,
             pageviews: self.pageviews,
             pages_per_session: per_session(self.pageviews as f64),
@@ -210,12 +213,13 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
     let in_period = |date| !matches!(query.range, Some(r) if !r.contains(date));
     let in_previous = |date| previous_period.is_some_and(|p: DateRange| p.contains(date));
 
-    // Sums of the period and of the previous one, per key and in total. A session finds its
-    // row through the ids its key is made of, so each key is built once.
+    // Sums of the period and of the previous one, per key and in total, visitor by visitor. A
+    // session finds its row through the ids its key is made of, so each key is built once.
     let mut rows = Rows::default();
     let mut row_of_ids: FxHashMap<[u64; 2], usize> = FxHashMap::default();
     let mut totals: [Sums; 2] = Default::default();
-    for (k, s) in sessions.sessions.iter().enumerate() {
+    for &k in &sessions.by_visitor {
+        let (k, s) = (k as usize, &sessions.sessions[k as usize]);
         let date = sessions.start_date(s);
         let (slot, date) = if in_period(date) {
             (0, date)
@@ -233,7 +237,10 @@ pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &M
             .or_insert_with(|| rows.index(dims.iter().map(|&d| ctx.session_key(d, s, date)).collect()));
         for sums in [&mut rows.sums[row][slot], &mut totals[slot]] {
             sums.sessions += 1;
-            sums.visitors.insert(s.visitor);
+            if sums.last_visitor != Some(s.visitor) {
+                sums.users += 1;
+                sums.last_visitor = Some(s.visitor);
+            }
             sums.new_users += u64::from(s.is_new);
             sums.pageviews += u64::from(s.pageviews);
             sums.duration_ms += i128::from(s.duration_ms);

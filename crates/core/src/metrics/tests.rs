@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::model::{CampaignTags, HitRow, HitType};
-use crate::sessionize::{sessionize, HitTableBuilder, Preset, RuleSet};
+use crate::sessionize::{sessionize, HitTableBuilder, Identity, Preset, RuleSet};
 use crate::store::ads::AdStat;
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
@@ -195,4 +195,34 @@ fn more_than_two_dimensions_and_unknown_names_are_refused() {
 fn sessions_per_click_is_undefined_without_clicks() {
     assert_eq!(sessions_per_click(9, 10), Some(0.9));
     assert_eq!(sessions_per_click(12, 0), None);
+}
+
+#[test]
+fn a_visitor_whose_recorded_sessions_come_apart_is_one_user() {
+    // Under the source's own session ids, a's two recorded sessions are two groups with b's
+    // between them, so a's sessions are not next to each other in the walk's order.
+    let recorded =
+        |time, client, session| HitRow { source_session_id: session, ..pv(time, client, "https://shop.example/") };
+    let mut b = HitTableBuilder::new();
+    for h in [
+        recorded("2024-03-05T09:00:00Z", "a", "a1"),
+        recorded("2024-03-05T09:10:00Z", "b", "b1"),
+        recorded("2024-03-05T09:20:00Z", "a", "a2"),
+        recorded("2024-03-05T09:30:00Z", "b", "b1"),
+    ] {
+        b.push(&h);
+    }
+    let table = b.finish();
+    let rules = RuleSet { identity: Identity::SourceSession, ..RuleSet::preset(Preset::UniversalAnalytics) };
+    let sessions = sessionize(&table, &rules).unwrap();
+    let visitors: Vec<u32> = sessions.sessions.iter().map(|s| s.visitor).collect();
+    assert_eq!(visitors.first(), visitors.get(2), "a's sessions come first and third: {visitors:?}");
+    let by = |d: &str| MetricsQuery { dimensions: vec![d.parse().unwrap()], ..Default::default() };
+    for query in [MetricsQuery::default(), by("day"), by("landing-page")] {
+        let r = metrics(&table, &sessions, &AdData::default(), &query).unwrap();
+        assert_eq!((r.totals.sessions, r.totals.users, r.totals.new_users), (3, 2, 2));
+        for row in &r.rows {
+            assert_eq!((row.values.sessions, row.values.users), (3, 2), "{:?}", row.keys);
+        }
+    }
 }

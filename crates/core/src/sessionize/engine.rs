@@ -144,6 +144,11 @@ pub struct Sessionized {
     pub visitors: Vec<Visitor>,
     pub traffic: Vec<Traffic>,
     pub devices: Vec<Device>,
+    /// Every session's index, by visitor and then start: each visitor's sessions side by side,
+    /// so distinct visitors are counted without a set.
+    pub by_visitor: Vec<u32>,
+    /// The first and last session start (UTC ms), asked for by every report.
+    start_span: Option<(i64, i64)>,
     days: LocalDays,
 }
 
@@ -421,8 +426,11 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
             all
         })
         .unwrap_or_default();
+    let by_visitor = visitor_order(&sessions);
+    let starts = || sessions.iter().map(|s| s.start_ms);
+    let start_span = starts().min().zip(starts().max());
     if rules.identity == Identity::SourceSession {
-        renumber_by_visitor(&mut sessions);
+        renumber_by_visitor(&mut sessions, &by_visitor);
     }
     Ok(Sessionized {
         sessions,
@@ -432,6 +440,8 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         visitors: groups.visitors,
         traffic: traffic.list,
         devices: table.agents().devices.clone(),
+        by_visitor,
+        start_span,
         days,
         rules,
     })
@@ -517,16 +527,23 @@ impl TrafficList {
     }
 }
 
-/// Recorded sessions of one visitor come from several groups: number them in time order.
-fn renumber_by_visitor(sessions: &mut [Session]) {
+/// The sessions' indexes by visitor, start and index. Visitors are numbered as their groups
+/// are walked, so this is the sessions' own order (sorted in one pass) unless a visitor's
+/// sessions come from several groups.
+fn visitor_order(sessions: &[Session]) -> Vec<u32> {
     let mut by_visitor: Vec<u32> = (0..sessions.len() as u32).collect();
     by_visitor.sort_unstable_by_key(|&i| {
         let s = &sessions[i as usize];
         (s.visitor, s.start_ms, i)
     });
+    by_visitor
+}
+
+/// Recorded sessions of one visitor come from several groups: number them in time order.
+fn renumber_by_visitor(sessions: &mut [Session], by_visitor: &[u32]) {
     let mut previous = UNSET;
     let mut number = 0;
-    for i in by_visitor {
+    for &i in by_visitor {
         let s = &mut sessions[i as usize];
         number = if s.visitor == previous { number + 1 } else { 1 };
         previous = s.visitor;
@@ -998,9 +1015,9 @@ impl Sessionized {
 
     /// The first and last view day a session starts on.
     pub fn start_dates(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let first = self.sessions.iter().min_by_key(|s| s.start_ms)?;
-        let last = self.sessions.iter().max_by_key(|s| s.start_ms)?;
-        Some((self.start_date(first), self.start_date(last)))
+        let (first, last) = self.start_span?;
+        let date = |ms| self.days.date(self.days.day_index(ms));
+        Some((date(first), date(last)))
     }
 
     pub fn totals(&self) -> Totals {
