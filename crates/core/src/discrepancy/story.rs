@@ -78,10 +78,8 @@ impl<'a> Story<'a> {
     pub fn previous_session(&self, s: u32) -> Option<u32> {
         let previous = self.previous.get_or_init(|| {
             let all = &self.sessions.sessions;
-            let mut order: Vec<u32> = (0..all.len() as u32).collect();
-            order.sort_unstable_by_key(|&k| (all[k as usize].visitor, all[k as usize].start_ms, k));
             let mut previous = vec![u32::MAX; all.len()];
-            for w in order.windows(2) {
+            for w in self.sessions.by_visitor.windows(2) {
                 if all[w[0] as usize].visitor == all[w[1] as usize].visitor {
                     previous[w[1] as usize] = w[0];
                 }
