@@ -183,8 +183,10 @@ struct Sorter<'a> {
     started_tagged: FxHashMap<Cell, i64>,
     /// Sessions per (utm_campaign, source, medium) that no ad campaign matches.
     unmatched_utm: FxHashMap<(&'a str, &'a str, &'a str), i64>,
-    /// Tagged sessions per (platform, landing path).
-    ad_pages: FxHashMap<(&'a str, &'a str), i64>,
+    /// Tagged sessions per ad platform, by landing url id (paths are taken once per url).
+    ad_pages: Vec<(&'a str, Vec<i64>)>,
+    /// Is a (referrer, url) pair of ids a move inside the site? Each pair is classified once.
+    internal: FxHashMap<(u32, u32), bool>,
 }
 
 impl<'a> Sorter<'a> {
@@ -312,8 +314,8 @@ impl<'a> Sorter<'a> {
 
     /// Did session `k` go on from an earlier visit (split by a rule, or starting on an internal
     /// page or with an event) rather than arrive?
-    fn went_on(&self, k: u32, s: &Session) -> bool {
-        let table = self.table;
+    fn went_on(&mut self, k: u32, s: &Session) -> bool {
+        let (table, rules) = (self.table, &self.sessions.rules);
         let first = self.story.hits(k).first().map_or(0, |&i| i as usize);
         match s.start_reason {
             StartReason::Midnight
@@ -323,15 +325,18 @@ impl<'a> Sorter<'a> {
             | StartReason::Hour
             | StartReason::UserChange => true,
             _ => {
+                let (referrer, url) = (table.referrer[first], table.url[first]);
                 table.hit_type[first] != HitType::PageView
-                    || matches!(
-                        Classifier::shared().referrer(
-                            &table.dict.referrers[table.referrer[first] as usize],
-                            host(&table.dict.urls[table.url[first] as usize]),
-                            &self.sessions.rules.referral_exclusions,
-                        ),
-                        Referrer::Internal
-                    )
+                    || *self.internal.entry((referrer, url)).or_insert_with(|| {
+                        matches!(
+                            Classifier::shared().referrer(
+                                &table.dict.referrers[referrer as usize],
+                                host(&table.dict.urls[url as usize]),
+                                &rules.referral_exclusions,
+                            ),
+                            Referrer::Internal
+                        )
+                    })
             }
         }
     }
@@ -380,8 +385,12 @@ impl<'a> Sorter<'a> {
             let Some(cell) = cell else { continue };
             scope[k as usize] = true;
             if h != NONE && !bot {
-                let landing = &table.dict.urls[s.landing_url as usize];
-                *self.ad_pages.entry((campaign.platform.as_str(), path(landing))).or_default() += 1;
+                let platform = campaign.platform.as_str();
+                let slot = self.ad_pages.iter().position(|(p, _)| *p == platform).unwrap_or_else(|| {
+                    self.ad_pages.push((platform, vec![0; table.dict.urls.len()]));
+                    self.ad_pages.len() - 1
+                });
+                self.ad_pages[slot].1[s.landing_url as usize] += 1;
             }
             let shifted = campaign.own_zone && day != self.clock.date(s.start_ms);
             let story = &self.story;
@@ -482,7 +491,13 @@ impl<'a> Sorter<'a> {
         for (url, &n) in by_url.iter().enumerate().filter(|(_, &n)| n > 0) {
             *entrances.entry(path(&table.dict.urls[url])).or_default() += n;
         }
-        self.ad_pages
+        let mut tagged: FxHashMap<(&'a str, &'a str), i64> = FxHashMap::default();
+        for (platform, by_url) in &self.ad_pages {
+            for (url, &n) in by_url.iter().enumerate().filter(|(_, &n)| n > 0) {
+                *tagged.entry((platform, path(&table.dict.urls[url]))).or_default() += n;
+            }
+        }
+        tagged
             .iter()
             .filter(|((_, page), tagged)| 2 * **tagged >= entrances.get(page).copied().unwrap_or(0))
             .map(|(&key, _)| key)
@@ -636,7 +651,8 @@ impl<'a> Sorter<'a> {
             started_by_group: vec![Vec::new(); groups],
             started_tagged: FxHashMap::default(),
             unmatched_utm: FxHashMap::default(),
-            ad_pages: FxHashMap::default(),
+            ad_pages: Vec::new(),
+            internal: FxHashMap::default(),
         }
     }
 
