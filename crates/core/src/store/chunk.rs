@@ -13,6 +13,7 @@
 //! column of strings: their byte lengths as varints, then their bytes; see `sessions.rs`).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::io::Read;
 
 use flate2::read::DeflateDecoder;
@@ -168,7 +169,8 @@ pub(crate) fn decode_strings(blob: &[u8], rows: usize) -> Option<Vec<String>> {
 }
 
 fn encode_column(values: impl Iterator<Item = u64>) -> Vec<u8> {
-    let mut plain = Vec::new();
+    // Room for two bytes a value, which most columns' varints take at most.
+    let mut plain = Vec::with_capacity(values.size_hint().0 * 2);
     values.for_each(|v| push_varint(&mut plain, v));
     pack(plain)
 }
@@ -209,7 +211,13 @@ fn read_varint(bytes: &mut std::slice::Iter<'_, u8>) -> Option<u64> {
 
 /// The blob of a column's bytes: compressed if that is smaller, tagged either way.
 fn pack(plain: Vec<u8>) -> Vec<u8> {
-    let compressed = zstd::bulk::compress(&plain, ZSTD_LEVEL).expect("compressing into memory");
+    thread_local! {
+        // A compression context each thread keeps: making one costs as much as compressing a
+        // small column.
+        static COMPRESSOR: RefCell<zstd::bulk::Compressor<'static>> =
+            RefCell::new(zstd::bulk::Compressor::new(ZSTD_LEVEL).expect("a zstd context"));
+    }
+    let compressed = COMPRESSOR.with_borrow_mut(|zstd| zstd.compress(&plain)).expect("compressing into memory");
     if compressed.len() < plain.len() {
         [&[ZSTD][..], &compressed].concat()
     } else {

@@ -203,24 +203,36 @@ impl Project {
                 SESSION_COLUMNS.join(", "),
                 vec!["?"; SESSION_COLUMNS.len() + 4].join(", ")
             ))?;
-            // The chunks are encoded in parallel, then written in order.
-            let encoded: Vec<(Vec<u8>, Vec<Vec<u8>>)> = result
-                .sessions
-                .par_chunks(SESSIONS_PER_CHUNK)
-                .map(|sessions| encode_session_chunk(table, result, sessions, &traffic_ids, &device_ids))
-                .collect();
-            for (seq, (sessions, (visitors, blobs))) in
-                result.sessions.chunks(SESSIONS_PER_CHUNK).zip(encoded).enumerate()
-            {
-                insert.raw_bind_parameter(1, run)?;
-                insert.raw_bind_parameter(2, seq as i64)?;
-                insert.raw_bind_parameter(3, sessions.len() as i64)?;
-                insert.raw_bind_parameter(4, visitors)?;
-                for (i, blob) in blobs.iter().enumerate() {
-                    insert.raw_bind_parameter(5 + i, blob)?;
+            // The chunks are encoded on every core a few at a time, and written in order as they
+            // come, while the next ones are encoded.
+            let (encoded, to_write) = std::sync::mpsc::sync_channel(2 * rayon::current_num_threads());
+            let (traffic_ids, device_ids) = (&traffic_ids, &device_ids);
+            std::thread::scope(|scope| -> Result<()> {
+                scope.spawn(move || {
+                    let batch = SESSIONS_PER_CHUNK * rayon::current_num_threads();
+                    for sessions in result.sessions.chunks(batch) {
+                        let chunks: Vec<EncodedChunk> = sessions
+                            .par_chunks(SESSIONS_PER_CHUNK)
+                            .map(|sessions| encode_session_chunk(table, result, sessions, traffic_ids, device_ids))
+                            .collect();
+                        // The writer stopped (an error): nothing more is wanted.
+                        if chunks.into_iter().try_for_each(|chunk| encoded.send(chunk)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                for (seq, chunk) in to_write.into_iter().enumerate() {
+                    insert.raw_bind_parameter(1, run)?;
+                    insert.raw_bind_parameter(2, seq as i64)?;
+                    insert.raw_bind_parameter(3, chunk.rows as i64)?;
+                    insert.raw_bind_parameter(4, chunk.visitors)?;
+                    for (i, blob) in chunk.columns.iter().enumerate() {
+                        insert.raw_bind_parameter(5 + i, blob)?;
+                    }
+                    insert.raw_execute()?;
                 }
-                insert.raw_execute()?;
-            }
+                Ok(())
+            })?;
             let mut insert_bots = conn.prepare(
                 "INSERT INTO session_bot_chunk (run_id, seq, rows, ts_ms, url_id, user_agent_id, ip_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -380,13 +392,21 @@ fn unreadable() -> Error {
 
 /// One chunk of `sessions` (of `result`) as stored: the visitor labels and each of
 /// [`SESSION_COLUMNS`], with traffic and devices as the ids of their stored rows.
+/// A `session_chunk` row's blobs.
+struct EncodedChunk {
+    rows: usize,
+    visitors: Vec<u8>,
+    /// In the order of [`SESSION_COLUMNS`].
+    columns: Vec<Vec<u8>>,
+}
+
 fn encode_session_chunk(
     table: &HitTable,
     result: &Sessionized,
     sessions: &[Session],
     traffic_ids: &[i64],
     device_ids: &[i64],
-) -> (Vec<u8>, Vec<Vec<u8>>) {
+) -> EncodedChunk {
     let mut labels: FxHashMap<u32, String> = FxHashMap::default();
     let mut columns: [Vec<i64>; SESSION_COLUMNS.len()] = Default::default();
     for s in sessions {
@@ -414,6 +434,9 @@ fn encode_session_chunk(
             column.push(value);
         }
     }
-    let visitors = chunk::encode_strings(sessions.iter().map(|s| labels[&s.visitor].as_str()));
-    (visitors, columns.iter().map(|c| chunk::encode_deltas(c.iter().copied())).collect())
+    EncodedChunk {
+        rows: sessions.len(),
+        visitors: chunk::encode_strings(sessions.iter().map(|s| labels[&s.visitor].as_str())),
+        columns: columns.iter().map(|c| chunk::encode_deltas(c.iter().copied())).collect(),
+    }
 }
