@@ -75,12 +75,6 @@ impl LoadedData {
         Ok(fresh)
     }
 
-    /// The sessions kept for reuse, if any.
-    #[cfg(test)]
-    pub(crate) fn kept_sessions(&self) -> Option<Arc<Sessionized>> {
-        self.last_sessions.lock().unwrap().clone()
-    }
-
     /// The project's goals plus the rule set's key events, as the CLI's metrics count them.
     pub(crate) fn goals_for(&self, rules: &RuleSet) -> ConversionGoals {
         self.goals.clone().with_rules(rules)
@@ -461,11 +455,6 @@ pub struct FidelityView {
 
 impl RulesInput {
     /// The preset's rules with the changes applied, refused (naming the rule) when a value is invalid.
-    /// The rules the UI shows a project with no view kept: the default preset as it is.
-    pub fn first_shown() -> Self {
-        RulesInput { preset: RuleSet::default().preset.as_str().into(), changes: BTreeMap::new() }
-    }
-
     pub fn rule_set(&self) -> Result<RuleSet, AppError> {
         let changes = self.changes.iter().map(|(id, text)| (id.as_str(), text.as_str()));
         Ok(RuleSet::with_changes(self.preset.parse()?, changes)?)
@@ -508,7 +497,7 @@ pub fn rule_choices(project_zones: &[String]) -> RuleChoices {
     if !time_zones.iter().any(|z| z == "UTC") {
         time_zones.push("UTC".into());
     }
-    RuleChoices { presets, rules, time_zones, default_preset: RulesInput::first_shown().preset }
+    RuleChoices { presets, rules, time_zones, default_preset: RuleSet::default().preset.as_str().into() }
 }
 
 fn rule_info(rule: &Rule) -> RuleInfo {
@@ -1131,7 +1120,7 @@ mod tests {
         let (ga4, ua) = (RuleSet::preset(Preset::Ga4), RuleSet::preset(Preset::UniversalAnalytics));
         let c = compare(&data, &[ga4.clone(), ua], None).unwrap();
         assert_eq!(c.columns[0].rules.preset, "ga4");
-        let kept = data.kept_sessions().unwrap();
+        let kept = data.last_sessions.lock().unwrap().clone().unwrap();
         let again = data.sessions(&ga4).unwrap();
         assert!(Arc::ptr_eq(&kept, &again), "the dashboard of the same rules does not sessionize again");
     }

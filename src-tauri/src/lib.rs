@@ -31,8 +31,6 @@ pub fn run() {
             let data_dir = app.path().app_data_dir()?;
             std::fs::create_dir_all(&data_dir)?;
             app.manage(Workspace::new(data_dir, startup_from_args(std::env::args_os().skip(1))));
-            let handle = app.handle().clone();
-            std::thread::spawn(move || handle.state::<Workspace>().prepare_startup());
             app.set_menu(menu::build(app.handle())?)?;
             Ok(())
         })

@@ -57,8 +57,6 @@ pub enum Startup {
     Project(PathBuf),
     /// The bundled demo project (`--demo`).
     Demo,
-    /// Why the project chosen could not be opened, found before the UI asked.
-    Failed(AppError),
 }
 
 /// The app's state, shared by all commands.
@@ -80,41 +78,13 @@ impl Workspace {
     /// The project to show when the UI starts: the one already open (the UI was reloaded), or
     /// the one the command line chose, or none (the start screen).
     pub fn startup_project(&self) -> Result<Option<ProjectView>, AppError> {
-        // Held while the project opens: a second caller waits for it instead of finding the
-        // start screen.
-        let mut startup = lock(&self.startup);
         if let Some(open) = lock(&self.open).as_ref() {
             return view(open).map(Some);
         }
-        match std::mem::take(&mut *startup) {
+        match std::mem::take(&mut *lock(&self.startup)) {
             Startup::Project(path) => self.open_project(&path).map(Some),
             Startup::Demo => self.open_demo_project().map(Some),
-            Startup::Failed(e) => Err(e),
             Startup::StartScreen => Ok(None),
-        }
-    }
-
-    /// While the window starts: open the startup project, read its data and sessionize it
-    /// under the rules its first screen asks for (its last view's, else the default preset),
-    /// so that screen finds them ready. An opening error is kept for [`Self::startup_project`];
-    /// other errors are left for the screens to meet and report.
-    pub fn prepare_startup(&self) {
-        match self.startup_project() {
-            Ok(Some(_)) => {}
-            Ok(None) => return,
-            Err(e) => {
-                *lock(&self.startup) = Startup::Failed(e);
-                return;
-            }
-        }
-        let rules = {
-            let guard = lock(&self.open);
-            let Some(open) = guard.as_ref() else { return };
-            let last = views::saved_views(&open.project).ok().and_then(|saved| saved.last);
-            last.map_or_else(RulesInput::first_shown, |view| view.rules).rule_set()
-        };
-        if let (Ok(data), Ok(rules)) = (self.loaded_data(), rules) {
-            let _ = data.sessions(&rules);
         }
     }
 
@@ -1120,40 +1090,6 @@ mod tests {
         let demo = ws.open_demo_project().unwrap();
         assert!(demo.is_demo);
         assert_eq!(ws.startup_project().unwrap().unwrap().path, demo.path);
-    }
-
-    #[test]
-    fn startup_is_prepared_with_the_sessions_its_first_screen_asks_for() {
-        let s = setup();
-        let (shop, blank) = (s.path("shop.sessionlens"), s.path("blank.sessionlens"));
-        s.ws.open_project(&shop).unwrap();
-        s.ws.import_files(&as_found(&[s.demo_traffic("traffic.csv")]), |_| {}).unwrap();
-        let changes = [("timeout".to_string(), "10m".to_string())].into();
-        let shown = RulesInput { preset: "ua".into(), changes };
-        s.ws.remember_view(&ViewState { rules: shown.clone(), range: None, tab: Some("dashboard".into()) }).unwrap();
-        s.ws.open_project(&blank).unwrap();
-        s.ws.close_project().unwrap();
-
-        for (path, rules) in [(&shop, shown), (&blank, RulesInput::first_shown())] {
-            let ws = Workspace::new(s.path("data"), Startup::Project(path.clone()));
-            ws.prepare_startup();
-            let kept = ws.loaded_data().unwrap().kept_sessions().expect("sessions computed before the UI asks");
-            assert_eq!(kept.rules, rules.rule_set().unwrap().normalized(), "{}", path.display());
-            assert_eq!(&ws.startup_project().unwrap().unwrap().path, path);
-        }
-    }
-
-    #[test]
-    fn a_startup_project_that_cannot_open_says_why_when_the_ui_asks() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("no such folder").join("shop.sessionlens");
-        let direct = Workspace::new(dir.path().join("data"), Startup::Project(path.clone())).startup_project();
-        let ws = Workspace::new(dir.path().join("data"), Startup::Project(path));
-        ws.prepare_startup();
-        let asked = ws.startup_project();
-        assert!(asked.is_err());
-        assert_eq!(asked.unwrap_err(), direct.unwrap_err());
-        assert!(ws.startup_project().unwrap().is_none(), "then the start screen");
     }
 
     #[test]
