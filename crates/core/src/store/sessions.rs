@@ -203,14 +203,14 @@ impl Project {
                 SESSION_COLUMNS.join(", "),
                 vec!["?"; SESSION_COLUMNS.len() + 4].join(", ")
             ))?;
-            // The chunks are encoded on every core a few at a time, and written in order as they
-            // come, while the next ones are encoded.
-            let (encoded, to_write) = std::sync::mpsc::sync_channel(2 * rayon::current_num_threads());
+            // The chunks are encoded a batch at a time, a chunk per core, and written in order as
+            // they come while the next batch is encoded.
+            let threads = rayon::current_num_threads();
+            let (encoded, to_write) = std::sync::mpsc::sync_channel(2 * threads);
             let (traffic_ids, device_ids) = (&traffic_ids, &device_ids);
             std::thread::scope(|scope| -> Result<()> {
                 scope.spawn(move || {
-                    let batch = SESSIONS_PER_CHUNK * rayon::current_num_threads();
-                    for sessions in result.sessions.chunks(batch) {
+                    for sessions in result.sessions.chunks(SESSIONS_PER_CHUNK * threads) {
                         let chunks: Vec<EncodedChunk> = sessions
                             .par_chunks(SESSIONS_PER_CHUNK)
                             .map(|sessions| encode_session_chunk(table, result, sessions, traffic_ids, device_ids))
@@ -390,8 +390,6 @@ fn unreadable() -> Error {
     Error::InvalidInput("stored sessions are damaged".into())
 }
 
-/// One chunk of `sessions` (of `result`) as stored: the visitor labels and each of
-/// [`SESSION_COLUMNS`], with traffic and devices as the ids of their stored rows.
 /// A `session_chunk` row's blobs.
 struct EncodedChunk {
     rows: usize,
@@ -400,6 +398,8 @@ struct EncodedChunk {
     columns: Vec<Vec<u8>>,
 }
 
+/// One chunk of `sessions` (of `result`) as stored: the visitor labels and each of
+/// [`SESSION_COLUMNS`], with traffic and devices as the ids of their stored rows.
 fn encode_session_chunk(
     table: &HitTable,
     result: &Sessionized,
