@@ -521,13 +521,13 @@ impl<'a> Sorter<'a> {
             let landing = &table.dict.urls[s.landing_url as usize];
             let referrer = &table.dict.referrers[s.entrance_referrer as usize];
             let origin =
-                origins.entry((s.entrance_referrer, table.url_site[s.landing_url as usize])).or_insert_with(|| {
-                    match classifier.referrer(referrer, host(landing), &sessions.rules.referral_exclusions) {
+                origins.entry((s.entrance_referrer, table.keys().url_site[s.landing_url as usize])).or_insert_with(
+                    || match classifier.referrer(referrer, host(landing), &sessions.rules.referral_exclusions) {
                         Referrer::Known(site) => Some((site.source, Cow::Borrowed(""))),
                         Referrer::Other(h) => Some(("", h)),
                         _ => None,
-                    }
-                });
+                    },
+                );
             let Some((source, other_host)) = origin else { continue };
             let page = path(landing);
             for campaign in &index.campaigns {

@@ -224,9 +224,9 @@ impl Lookups {
             // Campaign ids are distinct tag tuples, click id included.
             (0..d.campaigns.len() as u32).collect()
         } else {
-            table.campaign_utm_key.clone()
+            table.keys().campaign_utm_key.clone()
         };
-        let site_of_url = &table.url_site;
+        let site_of_url = &table.keys().url_site;
         let main_site = site_of_url.get(1).copied().unwrap_or(0);
         let mut sources: FxHashMap<SourceMedium, u32> = FxHashMap::default();
         let mut source_id = |source: SourceMedium| {
@@ -253,9 +253,10 @@ impl Lookups {
                     .or_insert_with(|| classify(table.referrer[i], site));
             }
         }
-        let keys = table.campaign_attribution_key.iter().max().map_or(0, |&k| k as usize + 1);
+        let attribution_key = &table.keys().campaign_attribution_key;
+        let keys = attribution_key.iter().max().map_or(0, |&k| k as usize + 1);
         let (mut tagged_source, mut seen) = (vec![None; keys], vec![false; keys]);
-        for (campaign, &key) in d.campaigns.iter().zip(&table.campaign_attribution_key) {
+        for (campaign, &key) in d.campaigns.iter().zip(attribution_key) {
             if !std::mem::replace(&mut seen[key as usize], true) {
                 tagged_source[key as usize] = attribution::campaign_source(&campaign.tags()).map(&mut source_id);
             }
@@ -286,7 +287,7 @@ impl Lookups {
         if t.hit_type[i] != HitType::PageView {
             return Source::None;
         }
-        self.referrer_source(t.referrer[i], t.url_site[t.url[i] as usize])
+        self.referrer_source(t.referrer[i], t.keys().url_site[t.url[i] as usize])
     }
 
     /// What `referrer` brings to a page of `site`.
@@ -301,11 +302,12 @@ impl Lookups {
 
     /// The traffic-source id of an entrance: the one its tags state, else its referrer's.
     fn traffic_source(&self, t: &HitTable, entrance: Entrance) -> u32 {
-        let key = t.campaign_attribution_key[entrance.campaign as usize];
+        let keys = t.keys();
+        let key = keys.campaign_attribution_key[entrance.campaign as usize];
         if let Some(id) = self.tagged_source[key as usize] {
             return id;
         }
-        match self.referrer_source(entrance.referrer, t.url_site[entrance.url as usize]) {
+        match self.referrer_source(entrance.referrer, keys.url_site[entrance.url as usize]) {
             Source::Referral(id) => id,
             Source::None | Source::Direct | Source::Campaign(_) => DIRECT_TRAFFIC,
         }
@@ -345,7 +347,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let days = LocalDays::new(rules.tz()?, first, last);
     let lookups = Lookups::new(table, &rules);
     let mut groups =
-        Groups::assign(table, rules.identity, rules.salt_rotation, &lookups.is_bot, &table.url_site, &days);
+        Groups::assign(table, rules.identity, rules.salt_rotation, &lookups.is_bot, &table.keys().url_site, &days);
     let of_hit = std::mem::take(&mut groups.of_hit);
     let bot_hits: Vec<u32> = (0..n as u32).filter(|&i| of_hit[i as usize] == NO_GROUP).collect();
 
@@ -989,8 +991,9 @@ impl<'a> Walk<'a> {
 
     fn traffic_of(&mut self, entrance: Entrance) -> u32 {
         let t = self.table;
-        let site = t.url_site[entrance.url as usize];
-        let key = (t.campaign_attribution_key[entrance.campaign as usize], entrance.referrer, site);
+        let keys = t.keys();
+        let site = keys.url_site[entrance.url as usize];
+        let key = (keys.campaign_attribution_key[entrance.campaign as usize], entrance.referrer, site);
         if let Some(&id) = self.traffic_ids.get(&key) {
             return id;
         }

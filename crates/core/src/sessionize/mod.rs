@@ -27,6 +27,7 @@ pub use catalogue::{Rule, RuleKind, RULES};
 pub use engine::{sessionize, Session, Sessionized, StartReason, Totals, NO_SESSION};
 pub use identity::Visitor;
 pub use rules::{BounceRule, BurstCut, DurationRule, EngagementRule, Identity, Preset, RuleSet, SaltRotation};
+pub(crate) use table::DictionaryKeys;
 pub use table::{Campaign, Dictionaries, HitTable, HitTableBuilder, HitView};
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use std::cmp::Ordering;
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::attribution::{self, Device};
@@ -96,14 +97,53 @@ pub struct HitTable {
     pub(crate) dict: Dictionaries,
     /// The project's secret salt, from which the fingerprint identity's daily salts derive.
     pub(crate) salt: String,
-    /// Worked out once per table, whatever the rules: per campaign id, an id of its utm tags
-    /// alone, and of its utm tags with the click-id parameter's name (not its value) ...
-    pub(crate) campaign_utm_key: Vec<u32>,
-    pub(crate) campaign_attribution_key: Vec<u32>,
-    /// ... per url id, the first url id with the same host (0 for none), standing for the site ...
-    pub(crate) url_site: Vec<u32>,
-    /// ... and, on first use, per user agent id: bot or not, and its device.
+    /// Worked out once per table, whatever the rules, on first use (or by the loader as it
+    /// reads the dictionaries): keys of the campaigns and urls ...
+    pub(crate) keys: OnceLock<DictionaryKeys>,
+    /// ... and per user agent id: bot or not, and its device.
     pub(crate) agents: OnceLock<Agents>,
+}
+
+/// What sessionizations ask of the campaign and url dictionaries, whatever the rules.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct DictionaryKeys {
+    /// Per campaign id, an id of its utm tags alone, and of its utm tags with the click-id
+    /// parameter's name (not its value) ...
+    pub campaign_utm_key: Vec<u32>,
+    pub campaign_attribution_key: Vec<u32>,
+    /// ... and per url id, the first url id with the same host (0 for none), standing for the
+    /// site.
+    pub url_site: Vec<u32>,
+}
+
+impl DictionaryKeys {
+    pub(crate) fn new(campaigns: &[Campaign], urls: &[String]) -> DictionaryKeys {
+        let mut utm: FxHashMap<[&str; 5], u32> = FxHashMap::default();
+        let mut attribution: FxHashMap<([&str; 5], &str), u32> = FxHashMap::default();
+        let (mut campaign_utm_key, mut campaign_attribution_key) = (Vec::new(), Vec::new());
+        for c in campaigns {
+            let tags = [c.source.as_str(), &c.medium, &c.name, &c.term, &c.content];
+            let next = utm.len() as u32;
+            campaign_utm_key.push(*utm.entry(tags).or_insert(next));
+            let next = attribution.len() as u32;
+            campaign_attribution_key.push(*attribution.entry((tags, c.click_id_param.as_str())).or_insert(next));
+        }
+        let mut first_with_host: FxHashMap<std::borrow::Cow<'_, str>, u32> = FxHashMap::default();
+        let url_site = urls
+            .iter()
+            .enumerate()
+            .map(|(id, url)| {
+                let h = host(url);
+                if h.is_empty() {
+                    return 0;
+                }
+                let key =
+                    if h.bytes().any(|b| b.is_ascii_uppercase()) { h.to_ascii_lowercase().into() } else { h.into() };
+                *first_with_host.entry(key).or_insert(id as u32)
+            })
+            .collect();
+        DictionaryKeys { campaign_utm_key, campaign_attribution_key, url_site }
+    }
 }
 
 /// What each user agent of a table is, classified once.
@@ -199,48 +239,24 @@ impl HitTable {
             (&self.ip, d.ips.len(), "ip_address"),
             (&self.campaign, d.campaigns.len(), "campaign"),
         ];
-        for (column, size, name) in checks {
-            if column.len() != n || column.iter().any(|&id| id as usize >= size) {
-                return Err(crate::Error::InvalidInput(format!(
-                    "the project's hits point at {name} entries that do not exist; the file is damaged"
-                )));
-            }
+        let outside = |&&(column, size, _): &&(&[u32], usize, &str)| {
+            column.len() != n || column.iter().copied().max().is_some_and(|id| id as usize >= size)
+        };
+        if let Some((_, _, name)) = checks.par_iter().find_any(outside) {
+            return Err(crate::Error::InvalidInput(format!(
+                "the project's hits point at {name} entries that do not exist; the file is damaged"
+            )));
         }
         if self.hit_type.len() != n || self.interaction.len() != n || self.session_engaged.len() != n {
             return Err(crate::Error::InvalidInput("the hit columns differ in length".into()));
         }
         self.sort();
-        self.derive();
         Ok(self)
     }
 
     /// The per-dictionary keys every sessionization of this table uses.
-    fn derive(&mut self) {
-        let mut utm: FxHashMap<[&str; 5], u32> = FxHashMap::default();
-        let mut attribution: FxHashMap<([&str; 5], &str), u32> = FxHashMap::default();
-        let (mut utm_key, mut attribution_key) = (Vec::new(), Vec::new());
-        for c in &self.dict.campaigns {
-            let tags = [c.source.as_str(), &c.medium, &c.name, &c.term, &c.content];
-            let next = utm.len() as u32;
-            utm_key.push(*utm.entry(tags).or_insert(next));
-            let next = attribution.len() as u32;
-            attribution_key.push(*attribution.entry((tags, c.click_id_param.as_str())).or_insert(next));
-        }
-        let mut first_with_host: FxHashMap<std::borrow::Cow<'_, str>, u32> = FxHashMap::default();
-        let url_site = (0..self.dict.urls.len() as u32)
-            .map(|id| {
-                let h = host(&self.dict.urls[id as usize]);
-                if h.is_empty() {
-                    return 0;
-                }
-                let key =
-                    if h.bytes().any(|b| b.is_ascii_uppercase()) { h.to_ascii_lowercase().into() } else { h.into() };
-                *first_with_host.entry(key).or_insert(id)
-            })
-            .collect();
-        self.campaign_utm_key = utm_key;
-        self.campaign_attribution_key = attribution_key;
-        self.url_site = url_site;
+    pub(crate) fn keys(&self) -> &DictionaryKeys {
+        self.keys.get_or_init(|| DictionaryKeys::new(&self.dict.campaigns, &self.dict.urls))
     }
 
     /// Bot verdict and device of every user agent, classified on first use.
@@ -282,40 +298,54 @@ impl HitTable {
     }
 
     /// Put rows in canonical order: by time, and where times are equal by [`Self::compare_rows`].
-    /// Only the rows that move are copied, so sorted hits with a few ties cost one pass.
+    /// Only the rows that move are copied; hits already in time order are not sorted again, only
+    /// their runs of equal times, so sorted hits with a few ties cost a pass or two.
     fn sort(&mut self) {
-        let mut order: Vec<u32> = (0..self.len() as u32).collect();
-        if !self.ts_ms.is_sorted() {
-            order.sort_unstable_by_key(|&i| self.ts_ms[i as usize]);
-        }
-        for ties in order.chunk_by_mut(|&a, &b| self.ts_ms[a as usize] == self.ts_ms[b as usize]) {
-            if ties.len() > 1 {
-                ties.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
+        // Each moving row's place and the row that goes there.
+        let mut moves: Vec<(usize, u32)> = Vec::new();
+        if self.ts_ms.is_sorted() {
+            let mut start = 0;
+            for run in self.ts_ms.chunk_by(|a, b| a == b) {
+                let rows = start..start + run.len();
+                start = rows.end;
+                if run.len() > 1 && !rows.clone().is_sorted_by(|&a, &b| self.compare_rows(a, b).is_le()) {
+                    let mut order: Vec<u32> = (rows.start as u32..rows.end as u32).collect();
+                    order.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
+                    moves.extend(rows.zip(order).filter(|&(to, from)| to != from as usize));
+                }
             }
+        } else {
+            let mut order: Vec<u32> = (0..self.len() as u32).collect();
+            order.sort_unstable_by_key(|&i| self.ts_ms[i as usize]);
+            for ties in order.chunk_by_mut(|&a, &b| self.ts_ms[a as usize] == self.ts_ms[b as usize]) {
+                if ties.len() > 1 {
+                    ties.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
+                }
+            }
+            moves.extend(order.into_iter().enumerate().filter(|&(to, from)| to != from as usize));
         }
-        let moved: Vec<usize> = (0..order.len()).filter(|&i| order[i] as usize != i).collect();
-        if moved.is_empty() {
+        if moves.is_empty() {
             return;
         }
-        fn apply<T: Copy>(column: &mut [T], order: &[u32], moved: &[usize]) {
-            let values: Vec<T> = moved.iter().map(|&i| column[order[i] as usize]).collect();
-            for (&i, value) in moved.iter().zip(values) {
-                column[i] = value;
+        fn apply<T: Copy>(column: &mut [T], moves: &[(usize, u32)]) {
+            let values: Vec<T> = moves.iter().map(|&(_, from)| column[from as usize]).collect();
+            for (&(to, _), value) in moves.iter().zip(values) {
+                column[to] = value;
             }
         }
-        apply(&mut self.ts_ms, &order, &moved);
-        apply(&mut self.hit_type, &order, &moved);
-        apply(&mut self.interaction, &order, &moved);
-        apply(&mut self.event, &order, &moved);
-        apply(&mut self.client, &order, &moved);
-        apply(&mut self.user, &order, &moved);
-        apply(&mut self.source_session, &order, &moved);
-        apply(&mut self.url, &order, &moved);
-        apply(&mut self.referrer, &order, &moved);
-        apply(&mut self.user_agent, &order, &moved);
-        apply(&mut self.ip, &order, &moved);
-        apply(&mut self.campaign, &order, &moved);
-        apply(&mut self.session_engaged, &order, &moved);
+        apply(&mut self.ts_ms, &moves);
+        apply(&mut self.hit_type, &moves);
+        apply(&mut self.interaction, &moves);
+        apply(&mut self.event, &moves);
+        apply(&mut self.client, &moves);
+        apply(&mut self.user, &moves);
+        apply(&mut self.source_session, &moves);
+        apply(&mut self.url, &moves);
+        apply(&mut self.referrer, &moves);
+        apply(&mut self.user_agent, &moves);
+        apply(&mut self.ip, &moves);
+        apply(&mut self.campaign, &moves);
+        apply(&mut self.session_engaged, &moves);
     }
 }
 
@@ -379,7 +409,6 @@ impl HitTableBuilder {
 
     pub fn finish(mut self) -> HitTable {
         self.table.sort();
-        self.table.derive();
         self.table
     }
 }

@@ -12,7 +12,6 @@
 //! Stored sessions use the same encodings ([`encode_deltas`], and [`encode_strings`] for a
 //! column of strings: their byte lengths as varints, then their bytes; see `sessions.rs`).
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::io::Read;
 
@@ -97,27 +96,52 @@ impl Chunk {
 
     /// The chunk of `rows` hits in `blobs` (as [`Chunk::encode`] gives them), or `None` if they
     /// do not hold that.
+    #[cfg(test)]
     pub fn decode(rows: usize, blobs: &[&[u8]]) -> Option<Chunk> {
-        let [times, columns @ ..] = blobs else { return None };
-        if columns.len() != COLUMNS.len() {
-            return None;
-        }
-        let (ts_ms, columns) = rayon::join(
-            || decode_deltas(times, rows),
-            || columns.par_iter().map(|blob| decode_ids(blob, rows)).collect::<Option<Vec<_>>>(),
-        );
-        Some(Chunk { ts_ms: ts_ms?, columns: columns?.try_into().ok()? })
+        let mut chunk = Chunk { ts_ms: vec![0; rows], columns: std::array::from_fn(|_| vec![0; rows]) };
+        decode_into(blobs, &mut chunk.ts_ms, chunk.columns.each_mut().map(Vec::as_mut_slice))?;
+        Some(chunk)
     }
+}
+
+/// Decode the blobs of a chunk (as [`Chunk::encode`] gives them) into `ts_ms` and `columns`
+/// (in the order of [`COLUMNS`]), every column on any core, so a caller can decode straight
+/// into its own columns. `None` if the blobs do not hold exactly one value for each slot.
+pub(crate) fn decode_into(blobs: &[&[u8]], ts_ms: &mut [i64], columns: [&mut [u32]; 12]) -> Option<()> {
+    let [times, blobs @ ..] = blobs else { return None };
+    if blobs.len() != COLUMNS.len() || columns.iter().any(|c| c.len() != ts_ms.len()) {
+        return None;
+    }
+    let (times, ids) = rayon::join(
+        || decode_deltas_into(times, ts_ms),
+        || {
+            columns
+                .into_par_iter()
+                .zip(blobs)
+                .map(|(column, blob)| decode_ids_into(blob, column))
+                .collect::<Option<()>>()
+        },
+    );
+    times.and(ids)
 }
 
 /// The values of one id column's blob, or `None` if it does not hold `rows` of them.
 pub(crate) fn decode_ids(blob: &[u8], rows: usize) -> Option<Vec<u32>> {
-    let mut ids = Vec::with_capacity(rows);
-    decode_column(blob, rows, |v| {
-        ids.push(v as u32);
-        v <= u64::from(u32::MAX)
-    })?;
+    let mut ids = vec![0; rows];
+    decode_ids_into(blob, &mut ids)?;
     Some(ids)
+}
+
+/// [`decode_ids`] into `out`, which it must fill exactly.
+fn decode_ids_into(blob: &[u8], out: &mut [u32]) -> Option<()> {
+    let mut slots = out.iter_mut();
+    decode_column(blob, slots.len(), |v| match (slots.next(), u32::try_from(v)) {
+        (Some(slot), Ok(id)) => {
+            *slot = id;
+            true
+        }
+        _ => false,
+    })
 }
 
 /// A column of signed values as the zigzag of each one's difference from the one before.
@@ -132,14 +156,19 @@ pub(crate) fn encode_deltas(values: impl Iterator<Item = i64>) -> Vec<u8> {
 
 /// The values of an [`encode_deltas`] blob, or `None` if it does not hold `rows` of them.
 pub(crate) fn decode_deltas(blob: &[u8], rows: usize) -> Option<Vec<i64>> {
-    let mut values = Vec::with_capacity(rows);
-    let mut previous = 0i64;
-    decode_column(blob, rows, |z| {
-        previous = previous.wrapping_add(((z >> 1) as i64) ^ -((z & 1) as i64));
-        values.push(previous);
-        true
-    })?;
+    let mut values = vec![0; rows];
+    decode_deltas_into(blob, &mut values)?;
     Some(values)
+}
+
+/// [`decode_deltas`] into `out`, which it must fill exactly.
+fn decode_deltas_into(blob: &[u8], out: &mut [i64]) -> Option<()> {
+    let mut previous = 0i64;
+    let mut slots = out.iter_mut();
+    decode_column(blob, slots.len(), |z| {
+        previous = previous.wrapping_add(((z >> 1) as i64) ^ -((z & 1) as i64));
+        slots.next().map(|slot| *slot = previous).is_some()
+    })
 }
 
 /// A column of strings: their byte lengths as varints, then their bytes.
@@ -153,19 +182,20 @@ pub(crate) fn encode_strings<'s>(values: impl Iterator<Item = &'s str> + Clone) 
 /// The strings of an [`encode_strings`] blob, or `None` if it does not hold `rows` of them.
 pub(crate) fn decode_strings(blob: &[u8], rows: usize) -> Option<Vec<String>> {
     // Within a generous bound per string, so a damaged blob cannot inflate without end.
-    let plain = unpack(blob, rows as u64 * (10 + 65_536))?;
-    let mut bytes = plain.iter();
-    let lengths = (0..rows).map(|_| read_varint(&mut bytes)).collect::<Option<Vec<u64>>>()?;
-    let mut text = bytes.as_slice();
-    let strings = lengths
-        .into_iter()
-        .map(|length| {
-            let (value, rest) = text.split_at_checked(usize::try_from(length).ok()?)?;
-            text = rest;
-            String::from_utf8(value.to_vec()).ok()
-        })
-        .collect::<Option<Vec<String>>>()?;
-    text.is_empty().then_some(strings)
+    unpacked(blob, rows as u64 * (10 + 65_536), |plain| {
+        let mut bytes = plain.iter();
+        let lengths = (0..rows).map(|_| read_varint(&mut bytes)).collect::<Option<Vec<u64>>>()?;
+        let mut text = bytes.as_slice();
+        let strings = lengths
+            .into_iter()
+            .map(|length| {
+                let (value, rest) = text.split_at_checked(usize::try_from(length).ok()?)?;
+                text = rest;
+                String::from_utf8(value.to_vec()).ok()
+            })
+            .collect::<Option<Vec<String>>>()?;
+        text.is_empty().then_some(strings)
+    })
 }
 
 fn encode_column(values: impl Iterator<Item = u64>) -> Vec<u8> {
@@ -179,14 +209,15 @@ fn encode_column(values: impl Iterator<Item = u64>) -> Vec<u8> {
 /// true; `None` if the blob is damaged, holds a different count, or `value` refused one.
 fn decode_column(blob: &[u8], rows: usize, mut value: impl FnMut(u64) -> bool) -> Option<()> {
     // A varint takes at most 10 bytes: more than that is not this chunk's column.
-    let varints = unpack(blob, rows as u64 * 10)?;
-    let mut bytes = varints.iter();
-    for _ in 0..rows {
-        if !value(read_varint(&mut bytes)?) {
-            return None;
+    unpacked(blob, rows as u64 * 10, |varints| {
+        let mut bytes = varints.iter();
+        for _ in 0..rows {
+            if !value(read_varint(&mut bytes)?) {
+                return None;
+            }
         }
-    }
-    bytes.next().is_none().then_some(())
+        bytes.next().is_none().then_some(())
+    })
 }
 
 fn push_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -225,22 +256,35 @@ fn pack(plain: Vec<u8>) -> Vec<u8> {
     }
 }
 
-/// A column's bytes from its blob, inflating at most `limit` bytes.
-fn unpack(blob: &[u8], limit: u64) -> Option<Cow<'_, [u8]>> {
+/// `f` of a column's bytes from its blob, inflating at most `limit` bytes; `None` if the blob
+/// does not unpack.
+fn unpacked<R>(blob: &[u8], limit: u64, f: impl FnOnce(&[u8]) -> Option<R>) -> Option<R> {
+    thread_local! {
+        // A decompression context and a buffer each thread keeps: making them anew for every
+        // column costs more than a small column's decoding.
+        static INFLATE: RefCell<(zstd::bulk::Decompressor<'static>, Vec<u8>)> =
+            RefCell::new((zstd::bulk::Decompressor::new().expect("a zstd context"), Vec::new()));
+    }
     match blob.split_first()? {
-        (&PLAIN, plain) => Some(Cow::Borrowed(plain)),
+        (&PLAIN, plain) => f(plain),
         (&DEFLATED, deflated) => {
             let mut out = Vec::new();
             DeflateDecoder::new(deflated).take(limit + 1).read_to_end(&mut out).ok()?;
-            (out.len() as u64 <= limit).then_some(Cow::Owned(out))
+            (out.len() as u64 <= limit).then_some(())?;
+            f(&out)
         }
         (&ZSTD, compressed) => {
             let size = zstd::zstd_safe::get_frame_content_size(compressed).ok()??;
             if size > limit {
                 return None;
             }
-            let out = zstd::bulk::decompress(compressed, size as usize).ok()?;
-            (out.len() as u64 == size).then_some(Cow::Owned(out))
+            INFLATE.with_borrow_mut(|(zstd, out)| {
+                out.clear();
+                out.reserve(size as usize);
+                let written = zstd.decompress_to_buffer(compressed, out).ok()?;
+                (written as u64 == size).then_some(())?;
+                f(out)
+            })
         }
         _ => None,
     }
@@ -252,11 +296,11 @@ pub(crate) fn select_sql(tail: &str) -> String {
     format!("SELECT rows, ts_ms, {} FROM hit_chunk {tail}", COLUMNS.join(", "))
 }
 
-/// The chunk of a row of [`select_sql`].
-pub(crate) fn read(row: &Row<'_>) -> Result<Chunk> {
-    let rows: i64 = row.get(0)?;
+/// The number of hits in a row of [`select_sql`] and its blobs, for [`decode_into`].
+pub(crate) fn read<'r>(row: &'r Row<'_>) -> Result<(usize, Vec<&'r [u8]>)> {
+    let rows = usize::try_from(row.get::<_, i64>(0)?).ok().filter(|&n| n <= CHUNK_ROWS).ok_or_else(damaged)?;
     let blobs = (1..=COLUMNS.len() + 1).map(|i| blob(row, i)).collect::<Result<Vec<_>>>()?;
-    usize::try_from(rows).ok().filter(|&n| n <= CHUNK_ROWS).and_then(|n| Chunk::decode(n, &blobs)).ok_or_else(damaged)
+    Ok((rows, blobs))
 }
 
 /// Column `i` of `row`, which must be a blob.
@@ -460,7 +504,8 @@ mod tests {
             let mut rows = stmt.query([file as i64 + 1]).unwrap();
             let mut stored = Chunk::default();
             while let Some(row) = rows.next().unwrap() {
-                let chunk = read(row).unwrap();
+                let (rows, blobs) = read(row).unwrap();
+                let chunk = Chunk::decode(rows, &blobs).unwrap();
                 for i in 0..chunk.len() {
                     stored.push(chunk.ts_ms[i], chunk.columns.each_ref().map(|c| c[i]));
                 }
@@ -507,7 +552,7 @@ mod tests {
             .encode()
             .iter()
             .map(|blob| {
-                let plain = unpack(blob, u64::MAX).unwrap();
+                let plain = unpacked(blob, u64::MAX, |plain| Some(plain.to_vec())).unwrap();
                 let mut deflate = flate2::write::DeflateEncoder::new(vec![DEFLATED], flate2::Compression::fast());
                 deflate.write_all(&plain).unwrap();
                 deflate.finish().unwrap()
@@ -544,7 +589,7 @@ mod tests {
         // A frame that would expand beyond what its rows can take is not expanded.
         let bomb = [&[ZSTD][..], &zstd::bulk::compress(&[0x80; 1 << 20], ZSTD_LEVEL).unwrap()].concat();
         assert!(bomb.len() < 1000);
-        assert_eq!(unpack(&bomb, (1 << 20) - 1), None);
-        assert_eq!(unpack(&bomb, 1 << 20).map(|plain| plain.len()), Some(1 << 20));
+        assert_eq!(unpacked(&bomb, (1 << 20) - 1, |_| Some(())), None);
+        assert_eq!(unpacked(&bomb, 1 << 20, |plain| Some(plain.len())), Some(1 << 20));
     }
 }

@@ -4,6 +4,7 @@
 //! empty entry).
 
 use std::collections::hash_map::Entry;
+use std::sync::OnceLock;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use rustc_hash::FxHashMap;
@@ -11,7 +12,7 @@ use rustc_hash::FxHashMap;
 use super::{chunk, Project};
 use crate::error::{Error, Result};
 use crate::model::HitType;
-use crate::sessionize::{Campaign, Dictionaries, HitTable};
+use crate::sessionize::{Campaign, Dictionaries, DictionaryKeys, HitTable};
 
 impl Project {
     /// Every hit with its dictionaries, in time order. The app keeps the table so a changed
@@ -26,35 +27,39 @@ impl Project {
         table
     }
 
-    /// The hit columns and the dictionaries, read at once on two connections where the
-    /// project is a file and no transaction of this connection is open (so a second
-    /// connection sees what this one does), else one after the other.
+    /// The hit columns and the dictionaries, read at once on three connections where the
+    /// project is a file and no transaction of this connection is open (so the others see
+    /// what this one does), else one after the other.
     fn read_hits(&self) -> Result<HitTable> {
         let conn = self.conn();
         let table = HitTable { salt: self.meta("ip_salt")?, ..HitTable::default() };
         let Some(path) = self.path().filter(|_| conn.is_autocommit()) else {
             let n = hit_count(conn)?;
-            let dict = dictionaries(conn)?;
-            return HitTable { dict, ..columns(conn, table, n)? }.seal();
+            let (others, landings) = (other_dictionaries(conn)?, landings(conn)?);
+            return landings.into_table(columns(conn, table, n)?, others).seal();
         };
         conn.execute_batch("BEGIN")?;
         let read = (|| -> Result<HitTable> {
-            // This first read takes the connection's snapshot; the dictionaries' reader starts
-            // after it, so it sees every entry the hits read here point at.
+            // This first read takes the connection's snapshot; the dictionaries' readers start
+            // after it, so they see every entry the hits read here point at.
             let n = hit_count(conn)?;
+            let reader = || -> Result<Connection> {
+                let reader = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                reader.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+                Ok(reader)
+            };
             std::thread::scope(|scope| {
-                let dict = scope.spawn(|| {
-                    let reader = Connection::open_with_flags(
-                        path,
-                        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                    )?;
-                    reader.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-                    dictionaries(&reader)
-                });
+                let landings = scope.spawn(|| landings(&reader()?));
+                let others = scope.spawn(|| other_dictionaries(&reader()?));
                 let table = columns(conn, table, n);
-                let dict =
-                    dict.join().unwrap_or_else(|_| Err(Error::InvalidInput("reading the dictionaries failed".into())));
-                Ok(HitTable { dict: dict?, ..table? })
+                fn joined<T>(reader: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+                    reader.join().unwrap_or_else(|_| Err(Error::InvalidInput("reading the dictionaries failed".into())))
+                }
+                let (landings, others) = (joined(landings), joined(others));
+                Ok(landings?.into_table(table?, others?))
             })
         })();
         conn.execute_batch("COMMIT")?;
@@ -65,18 +70,40 @@ impl Project {
 /// How much of the project file is mapped while hits load.
 const MMAP_BYTES: i64 = 1 << 32;
 
-/// Every dictionary of the hits.
-fn dictionaries(conn: &Connection) -> Result<Dictionaries> {
+/// The url and campaign dictionaries, with what sessionizations ask of them worked out as they
+/// are read: a tenth of the loading time, off the path of the hit columns.
+struct Landings {
+    urls: Vec<String>,
+    campaigns: Vec<Campaign>,
+    keys: DictionaryKeys,
+}
+
+fn landings(conn: &Connection) -> Result<Landings> {
+    let (urls, campaigns) = (strings(conn, "url")?, campaigns(conn)?);
+    let keys = DictionaryKeys::new(&campaigns, &urls);
+    Ok(Landings { urls, campaigns, keys })
+}
+
+impl Landings {
+    /// `t` with these dictionaries and the `others`.
+    fn into_table(self, t: HitTable, others: Dictionaries) -> HitTable {
+        let dict = Dictionaries { urls: self.urls, campaigns: self.campaigns, ..others };
+        HitTable { dict, keys: OnceLock::from(self.keys), ..t }
+    }
+}
+
+/// Every dictionary of the hits but the urls and campaigns (see [`Landings`]), which it leaves
+/// at the absent entry.
+fn other_dictionaries(conn: &Connection) -> Result<Dictionaries> {
     Ok(Dictionaries {
         events: strings(conn, "event_name")?,
         clients: strings(conn, "client")?,
         users: strings(conn, "app_user")?,
         source_sessions: strings(conn, "source_session")?,
-        urls: strings(conn, "url")?,
         referrers: strings(conn, "referrer")?,
         user_agents: strings(conn, "user_agent")?,
         ips: strings(conn, "ip_address")?,
-        campaigns: campaigns(conn)?,
+        ..Dictionaries::default()
     })
 }
 
@@ -86,41 +113,65 @@ fn hit_count(conn: &Connection) -> Result<usize> {
     Ok(usize::try_from(hits).unwrap_or(0))
 }
 
-/// `t` with the hit columns of every chunk, in import order (`n` hits in all).
+/// `t` with the hit columns of every chunk, in import order (`n` hits in all), each chunk
+/// decoded on every core straight into the table's columns.
 fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
-    let mut ids = [
-        (&mut t.event, chunk::EVENT),
-        (&mut t.client, chunk::CLIENT),
-        (&mut t.user, chunk::USER),
-        (&mut t.source_session, chunk::SESSION),
-        (&mut t.url, chunk::URL),
-        (&mut t.referrer, chunk::REFERRER),
-        (&mut t.user_agent, chunk::USER_AGENT),
-        (&mut t.ip, chunk::IP),
-        (&mut t.campaign, chunk::CAMPAIGN),
-    ];
-    for (column, _) in &mut ids {
-        column.reserve_exact(n);
+    t.ts_ms = vec![0; n];
+    for column in [
+        &mut t.event,
+        &mut t.client,
+        &mut t.user,
+        &mut t.source_session,
+        &mut t.url,
+        &mut t.referrer,
+        &mut t.user_agent,
+        &mut t.ip,
+        &mut t.campaign,
+    ] {
+        *column = vec![0; n];
     }
-    t.ts_ms.reserve_exact(n);
     t.hit_type.reserve_exact(n);
     t.interaction.reserve_exact(n);
     t.session_engaged.reserve_exact(n);
+    // The small columns go through a chunk's worth of ids on their way to their own types.
+    let [mut hit_type, mut interaction, mut engaged] = [Vec::new(), Vec::new(), Vec::new()];
     let mut stmt = conn.prepare(&chunk::select_sql("ORDER BY file_id, seq"))?;
     let mut rows = stmt.query([])?;
+    let mut offset = 0;
     while let Some(row) = rows.next()? {
-        let c = chunk::read(row)?;
-        for (column, index) in &mut ids {
-            column.extend_from_slice(&c.columns[*index]);
+        let (len, blobs) = chunk::read(row)?;
+        let at = offset..offset + len;
+        if at.end > n {
+            return Err(chunk::damaged());
         }
-        t.ts_ms.extend_from_slice(&c.ts_ms);
-        t.hit_type.extend(c.columns[chunk::HIT_TYPE].iter().map(|&v| match v {
+        for small in [&mut hit_type, &mut interaction, &mut engaged] {
+            small.resize(len, 0);
+        }
+        let mut columns: [&mut [u32]; 12] = Default::default();
+        columns[chunk::HIT_TYPE] = &mut hit_type;
+        columns[chunk::INTERACTION] = &mut interaction;
+        columns[chunk::SESSION_ENGAGED] = &mut engaged;
+        columns[chunk::EVENT] = &mut t.event[at.clone()];
+        columns[chunk::CLIENT] = &mut t.client[at.clone()];
+        columns[chunk::USER] = &mut t.user[at.clone()];
+        columns[chunk::SESSION] = &mut t.source_session[at.clone()];
+        columns[chunk::URL] = &mut t.url[at.clone()];
+        columns[chunk::REFERRER] = &mut t.referrer[at.clone()];
+        columns[chunk::USER_AGENT] = &mut t.user_agent[at.clone()];
+        columns[chunk::IP] = &mut t.ip[at.clone()];
+        columns[chunk::CAMPAIGN] = &mut t.campaign[at.clone()];
+        chunk::decode_into(&blobs, &mut t.ts_ms[at.clone()], columns).ok_or_else(chunk::damaged)?;
+        t.hit_type.extend(hit_type.iter().map(|&v| match v {
             0 => HitType::PageView,
             1 => HitType::Event,
             _ => HitType::Asset,
         }));
-        t.interaction.extend(c.columns[chunk::INTERACTION].iter().map(|&v| v != 0));
-        t.session_engaged.extend(c.columns[chunk::SESSION_ENGAGED].iter().map(|&v| v.checked_sub(1).map(|v| v != 0)));
+        t.interaction.extend(interaction.iter().map(|&v| v != 0));
+        t.session_engaged.extend(engaged.iter().map(|&v| v.checked_sub(1).map(|v| v != 0)));
+        offset = at.end;
+    }
+    if offset != n {
+        return Err(chunk::damaged());
     }
     Ok(t)
 }
@@ -189,5 +240,45 @@ fn dictionary_index(id: i64, table: &str) -> Result<usize> {
     match u32::try_from(id) {
         Ok(v) if v > 0 && v < u32::MAX / 2 => Ok(v as usize),
         _ => Err(Error::InvalidInput(format!("the project's {table} table holds an id out of range ({id})"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::ImportOptions;
+    use crate::store::ImportControl;
+
+    #[test]
+    fn a_project_file_loads_as_an_in_memory_project_does_with_the_same_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("hits.csv");
+        let mut text = String::from("timestamp,client_id,url,referrer\n");
+        for i in 0..2000 {
+            let host = ["shop.example", "Shop.Example", "blog.example", "www.example.org"][i % 4];
+            let tags = ["", "?utm_source=news&utm_medium=email", "?gclid=abc", "?utm_source=x&gclid=def"][i % 3];
+            let client = format!("{}.1682380031", 1_443_685_000 + i % 37);
+            text += &format!(
+                "2024-03-01T10:{:02}:{:02}Z,{client},https://{host}/p{}{tags},https://www.google.com/\n",
+                i / 60 % 60,
+                i % 60,
+                i % 11
+            );
+        }
+        std::fs::write(&csv, text).unwrap();
+        let mut file = Project::open(dir.path().join("p.sessionlens")).unwrap();
+        let mut memory = Project::open_in_memory().unwrap();
+        for project in [&mut file, &mut memory] {
+            project.import(&csv, &ImportOptions::default(), ImportControl::default()).unwrap();
+        }
+        let (from_file, from_memory) = (file.load_hits().unwrap(), memory.load_hits().unwrap());
+        assert_eq!(from_file.len(), 2000);
+        let hits = |t: &HitTable| (0..t.len()).map(|i| format!("{:?}", t.hit(i))).collect::<Vec<_>>();
+        assert_eq!(hits(&from_file), hits(&from_memory));
+        // The file's keys are worked out by the loader as it reads, the in-memory project's on first use.
+        let fresh = DictionaryKeys::new(&from_file.dict.campaigns, &from_file.dict.urls);
+        assert_eq!(from_file.keys(), &fresh);
+        assert_eq!(from_memory.keys(), &fresh);
+        assert!(fresh.url_site.iter().filter(|&&site| site != 0).count() > 1, "urls of more than one site");
     }
 }
