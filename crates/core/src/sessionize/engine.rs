@@ -367,29 +367,19 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     // traffic from 0; they are put end to end afterwards, as one walk in group order would.
     let threads = if groups.visitors_known() { rayon::current_num_threads() } else { 1 };
     let runs = split_groups(&start, threads);
-    let total = start[groups.count] as usize;
-    let mut packed = vec![Packed::default(); total];
-    let mut session_of = vec![NO_SESSION; total];
-    let mut jobs = Vec::with_capacity(runs.len());
-    let (mut packed_rest, mut session_rest) = (&mut packed[..], &mut session_of[..]);
-    for run in &runs {
-        let len = (start[run.end] - start[run.start]) as usize;
-        let (p, pr) = std::mem::take(&mut packed_rest).split_at_mut(len);
-        let (s, sr) = std::mem::take(&mut session_rest).split_at_mut(len);
-        (packed_rest, session_rest) = (pr, sr);
-        jobs.push((run.clone(), p, s));
-    }
-    let walked: Vec<Walked> = jobs
-        .into_par_iter()
-        .map(|(run, packed, session_of)| {
-            gather(table, &rules, &lookups, &of_hit, &start, run.clone(), packed);
-            let mut walk = Walk::new(table, &rules, &lookups, &days, &groups);
+    let walked: Vec<(Walked, Vec<Packed>, Vec<u32>)> = runs
+        .par_iter()
+        .map(|run| {
             let base = start[run.start];
-            for g in run {
+            let len = (start[run.end] - base) as usize;
+            let (mut packed, mut session_of) = (vec![Packed::default(); len], vec![NO_SESSION; len]);
+            gather(table, &rules, &lookups, &of_hit, &start, run.clone(), &mut packed);
+            let mut walk = Walk::new(table, &rules, &lookups, &days, &groups);
+            for g in run.clone() {
                 let hits = (start[g] - base) as usize..(start[g + 1] - base) as usize;
                 walk.group(g as u32, &packed[hits.clone()], &mut session_of[hits]);
             }
-            walk.done()
+            (walk.done(), packed, session_of)
         })
         .collect();
     drop(of_hit);
@@ -398,16 +388,18 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     // gathered hits go before the sessions are put together, to keep the peak of memory low.
     let mut hit_session = vec![NO_SESSION; n];
     let mut first = 0;
-    for (walk, run) in walked.iter().zip(&runs) {
-        let hits = start[run.start] as usize..start[run.end] as usize;
-        for (hit, &session) in packed[hits.clone()].iter().zip(&session_of[hits]) {
-            if session != NO_SESSION {
-                hit_session[hit.row as usize] = first + session;
+    let walked: Vec<Walked> = walked
+        .into_iter()
+        .map(|(walk, packed, session_of)| {
+            for (hit, &session) in packed.iter().zip(&session_of) {
+                if session != NO_SESSION {
+                    hit_session[hit.row as usize] = first + session;
+                }
             }
-        }
-        first += walk.sessions.len() as u32;
-    }
-    drop((packed, session_of));
+            first += walk.sessions.len() as u32;
+            walk
+        })
+        .collect();
     let mut traffic = TrafficList::default();
     let mut uncounted_hits = 0;
     let mut sessions_of_runs = Vec::with_capacity(walked.len());
