@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 
 read -r -a counts <<<"${*:-${BENCH_HITS:-1000000}}"
 venv=${BENCH_VENV:-/var/tmp/sessionlens-venv}
-target=${CARGO_TARGET_DIR:-target}
+target=$(bash scripts/target-dir.sh)
 duckdb_wheel=duckdb==2.0.1
 
 sudo_cmd=""

@@ -5,6 +5,6 @@
 # hour on two cores, this about a quarter of that, for code of the same optimisation level.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${CARGO_TARGET_DIR:-target}
+target=$(bash scripts/target-dir.sh)
 CARGO_PROFILE_RELEASE_LTO=thin CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 npx tauri build --no-bundle >&2
 echo "$target/release/sessionlens-app"

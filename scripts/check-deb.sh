@@ -6,7 +6,7 @@
 # at the end. Needs root (apt) and Xvfb + xdotool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${CARGO_TARGET_DIR:-target}
+target=$(bash scripts/target-dir.sh)
 
 bash scripts/package.sh
 deb=$(realpath "$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)")

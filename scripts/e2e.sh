@@ -19,7 +19,7 @@ screenshots=${SCREENSHOT_DIR:-}
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-target=${CARGO_TARGET_DIR:-$repo/target}
+target=$(bash scripts/target-dir.sh)
 [[ $target == /* ]] || target=$repo/$target
 screenshots=${screenshots:-$target/e2e-screenshots}
 port=${E2E_WEBDRIVER_PORT:-4444}

@@ -5,7 +5,7 @@
 # and which makes the package about a third smaller. Prints each installer's path and size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target=${CARGO_TARGET_DIR:-target}
+target=$(bash scripts/target-dir.sh)
 
 npx tauri build --bundles deb,rpm
 deb=$(ls -t "$target"/release/bundle/deb/*.deb | head -n 1)

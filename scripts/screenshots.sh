@@ -7,7 +7,7 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-target=${CARGO_TARGET_DIR:-$repo/target}
+target=$(bash scripts/target-dir.sh)
 
 SCREENSHOT_DIR="$repo/docs/screenshots" bash scripts/e2e.sh test
 

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=${SQL_VENV:-/var/tmp/sessionlens-venv}
-target=${CARGO_TARGET_DIR:-target}
+target=$(bash scripts/target-dir.sh)
 # Pinned: the versions the harness was written and run against.
 requirements=(duckdb==2.0.1 pyspark==4.3.0 sqlglot==30.31.0)
 
