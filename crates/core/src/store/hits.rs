@@ -70,8 +70,8 @@ impl Project {
 /// How much of the project file is mapped while hits load.
 const MMAP_BYTES: i64 = 1 << 32;
 
-/// The url and campaign dictionaries, with what sessionizations ask of them worked out as they
-/// are read: a tenth of the loading time, off the path of the hit columns.
+/// The url and campaign dictionaries, with what sessionizations ask of them worked out on the
+/// thread that reads them, off the path of the hit columns.
 struct Landings {
     urls: Vec<String>,
     campaigns: Vec<Campaign>,
