@@ -436,8 +436,23 @@ pub fn click_to_session(
     if ads.is_empty() {
         return Ok(None);
     }
+    // Without clicks in the period there is no ratio: the sessions need not be sorted.
+    let index = AdIndex::new(table, ads, &ViewClock::new(&sessions.rules.time_zone)?);
+    let period = analysed_period(&index, range);
+    let clicks: i64 = index.entries.iter().filter(|e| period.is_none_or(|p| p.covers(e.days))).map(|e| e.clicks).sum();
+    if clicks <= 0 {
+        return Ok(None);
+    }
     let options = DiscrepancyOptions { range, examples: 0, ..DiscrepancyOptions::default() };
     Ok(discrepancy(table, sessions, ads, &options)?.click_to_session())
+}
+
+/// The days an analysis covers: `range`, or every day of an ad entry.
+fn analysed_period(index: &AdIndex<'_>, range: Option<DateRange>) -> Option<DateRange> {
+    range.or_else(|| {
+        let firsts = || index.entries.iter().map(|e| e.days.from);
+        Some(DateRange { from: firsts().min()?, to: index.entries.iter().map(|e| e.days.to).max()? })
+    })
 }
 
 /// The discrepancy between `ads` and the sessions of `sessions` (a sessionization of `table`).
@@ -450,10 +465,7 @@ pub fn discrepancy(
     let rules = &sessions.rules;
     let clock = ViewClock::new(&rules.time_zone)?;
     let index = AdIndex::new(table, ads, &clock);
-    let period = options.range.or_else(|| {
-        let firsts = || index.entries.iter().map(|e| e.days.from);
-        Some(DateRange { from: firsts().min()?, to: index.entries.iter().map(|e| e.days.to).max()? })
-    });
+    let period = analysed_period(&index, options.range);
     // Without hits, the sessions an analytics tool reported stand in for the re-sessionized ones.
     let tool = reported::chosen_tool(&ads.reported).filter(|_| table.is_empty());
     let (analysis, unmatched) = match tool {

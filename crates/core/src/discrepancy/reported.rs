@@ -40,7 +40,7 @@ pub(crate) fn analyse(
     limit: usize,
 ) -> Analysis {
     let campaigns = &index.campaigns;
-    let in_period = |days: DateRange| period.is_none_or(|p| p.contains(days.from) && p.contains(days.to));
+    let in_period = |days: DateRange| period.is_none_or(|p| p.covers(days));
     let tool = chosen_tool(reported).map_or("", |(id, _)| id);
     let names = CampaignNames::new(campaigns, &index.ads.mappings);
 

@@ -63,6 +63,11 @@ impl DateRange {
         self.from <= date && date <= self.to
     }
 
+    /// Does every day of `days` lie in this range?
+    pub fn covers(&self, days: DateRange) -> bool {
+        self.contains(days.from) && self.contains(days.to)
+    }
+
     /// The period of the same length that ends the day before this one starts (cut at the
     /// calendar's first day).
     pub fn previous(&self) -> DateRange {
