@@ -22,8 +22,7 @@ use sessionlens_core::discrepancy::{
 };
 use sessionlens_core::fidelity::{self, cut_words, ReasonCount};
 use sessionlens_core::metrics::{
-    metrics, periods, sessions_per_click, Dimension, MetricChanges, MetricRow, MetricValues, MetricsQuery,
-    MetricsReport,
+    sessions_per_click, Dimension, MetricChanges, MetricRow, MetricValues, MetricsQuery, MetricsReport, Reports,
 };
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
@@ -78,6 +77,11 @@ impl LoadedData {
     /// The project's goals plus the rule set's key events, as the CLI's metrics count them.
     pub(crate) fn goals_for(&self, rules: &RuleSet) -> ConversionGoals {
         self.goals.clone().with_rules(rules)
+    }
+
+    /// `sessions` (of these hits) ready for metrics reports, with the goals of their rules.
+    pub(crate) fn reports<'a>(&'a self, sessions: &'a Sessionized) -> Result<Reports<'a>, AppError> {
+        Ok(Reports::new(&self.hits, sessions, &self.ads, self.goals_for(&sessions.rules))?)
     }
 }
 
@@ -558,35 +562,16 @@ const BREAKDOWNS: [(Dimension, &str); 5] = [
     (Dimension::DeviceCategory, "Device"),
 ];
 
-/// A metrics question about `data` under `rules`, with the project's and the rules' goals.
-pub(crate) fn query(
-    data: &LoadedData,
-    rules: &RuleSet,
-    dims: Vec<Dimension>,
-    range: Option<DateRange>,
-    compare: bool,
-) -> MetricsQuery {
-    MetricsQuery { dimensions: dims, range, compare_previous: compare, goals: data.goals_for(rules) }
-}
-
-fn run_metrics(
-    data: &LoadedData,
-    sessions: &Sessionized,
-    rules: &RuleSet,
-    dims: Vec<Dimension>,
-    range: Option<DateRange>,
-    compare: bool,
-) -> Result<MetricsReport, AppError> {
-    Ok(metrics(&data.hits, sessions, &data.ads, &query(data, rules, dims, range, compare))?)
-}
-
 /// The dashboard under `rules` over `range` (every day with data when `None`).
 pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
     let sessions = data.sessions(rules)?;
+    let reports = data.reports(&sessions)?;
     // The reports and the click-to-session ratios of their days are computed side by side.
+    let report = |dimension, compare_previous| {
+        reports.report(&MetricsQuery { dimensions: vec![dimension], range, compare_previous })
+    };
     let (period, previous_period) =
-        periods(&data.hits, &sessions, &data.ads, &query(data, rules, vec![Dimension::Day], range, true))?;
-    let report = |dimension, compare| run_metrics(data, &sessions, rules, vec![dimension], range, compare);
+        reports.periods(&MetricsQuery { dimensions: vec![Dimension::Day], range, compare_previous: true });
     let ratio = |range| click_to_session(&data.hits, &sessions, &data.ads, range);
     // The day report first, then the breakdowns (campaigns beside their previous period).
     let wanted: Vec<(Dimension, bool)> = std::iter::once((Dimension::Day, true))
@@ -789,8 +774,10 @@ pub fn compare(data: &LoadedData, rule_sets: &[RuleSet], range: Option<DateRange
     // The first last: its sessions stay kept for the other views, which show the same rules.
     for rules in rule_sets.iter().rev() {
         let sessions = data.sessions(rules)?;
-        let by_campaign = run_metrics(data, &sessions, rules, vec![Dimension::Campaign], range, false)?;
-        let by_day = run_metrics(data, &sessions, rules, vec![Dimension::Day], range, false)?;
+        let reports = data.reports(&sessions)?;
+        let by =
+            |dimension| reports.report(&MetricsQuery { dimensions: vec![dimension], range, compare_previous: false });
+        let (by_campaign, by_day) = (by(Dimension::Campaign)?, by(Dimension::Day)?);
         let ratio = click_to_session(&data.hits, &sessions, &data.ads, by_campaign.period)?;
         let kpis = kpis(&by_campaign.totals, ratio);
         period = by_campaign.period.or(period);

@@ -11,7 +11,7 @@ use sessionlens_core::discrepancy::{discrepancy, Breakdown, DiscrepancyOptions};
 use sessionlens_core::export::analysis::{write_discrepancy, write_metrics, DiscrepancyTable};
 use sessionlens_core::export::save;
 use sessionlens_core::export::stored::{write_bot_hits, write_sessions};
-use sessionlens_core::metrics::{metrics, Dimension};
+use sessionlens_core::metrics::{Dimension, MetricsQuery};
 use sessionlens_core::sessionize::RuleSet;
 use sessionlens_core::store::ProjectInfo;
 use sessionlens_core::time::DateRange;
@@ -20,7 +20,7 @@ use sessionlens_report::build::{build, Inputs};
 use sessionlens_report::{render_pdf, Options, Paper, ReportDate, ReportError, ReportRequest, Sections};
 use ts_rs::TS;
 
-use crate::analysis::{self, LoadedData};
+use crate::analysis::LoadedData;
 use crate::error::AppError;
 
 /// Charts saved as PNG are this many pixels wide (twice the SVG's width: sharp on a slide).
@@ -152,8 +152,8 @@ pub fn save_csv(
         CsvTable::Metrics { dimension } => {
             let dimensions: Vec<Dimension> = dimension.iter().map(|d| d.parse()).collect::<Result<_, _>>()?;
             let sessions = data.sessions(subject.rules)?;
-            let query = analysis::query(data, subject.rules, dimensions, subject.range, true);
-            let report = metrics(&data.hits, &sessions, &data.ads, &query)?;
+            let query = MetricsQuery { dimensions, range: subject.range, compare_previous: true };
+            let report = data.reports(&sessions)?.report(&query)?;
             save(path, true, |csv| write_metrics(csv, &report))?
         }
         CsvTable::Discrepancy { table } => {

@@ -16,7 +16,7 @@ use sessionlens_core::export::stored::{
     write_bot_hits, write_rejects, write_sessions, BOT_HIT_COLUMNS, REJECT_COLUMNS, SESSION_COLUMNS,
 };
 use sessionlens_core::export::{columns_help, save};
-use sessionlens_core::metrics::metrics;
+use sessionlens_core::metrics::Reports;
 use sessionlens_core::{Error, Result};
 
 use crate::discrepancy::QuestionArgs;
@@ -134,9 +134,10 @@ pub fn run(args: Args) -> Result<()> {
             let Target { output, rules } = m.target;
             let rules = rules.rule_set()?;
             let project = open_existing(&output.project)?;
-            let query = m.query.query(project.conversion_goals()?, &rules)?;
+            let (query, goals) = (m.query.query()?, m.query.goals(project.conversion_goals()?, &rules));
             let (table, sessions) = load(&project, &rules)?;
-            let report = metrics(&table, &sessions, &project.load_ads()?, &query)?;
+            let ads = project.load_ads()?;
+            let report = Reports::new(&table, &sessions, &ads, goals)?.report(&query)?;
             let rows = save(&output.out, output.bom, |csv| write_metrics(csv, &report))?;
             ("metrics rows", (output.out, rows))
         }

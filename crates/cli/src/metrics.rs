@@ -12,9 +12,7 @@ use chrono::NaiveDate;
 use clap::ValueEnum;
 use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::click_to_session;
-use sessionlens_core::metrics::{
-    metrics, periods, sessions_per_click, Dimension, MetricValues, MetricsQuery, MetricsReport,
-};
+use sessionlens_core::metrics::{sessions_per_click, Dimension, MetricValues, MetricsQuery, MetricsReport, Reports};
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized};
 use sessionlens_core::time::DateRange;
 use sessionlens_core::{Error, Project, Result};
@@ -66,14 +64,17 @@ pub struct QueryArgs {
 }
 
 impl QueryArgs {
-    /// The query, with the project's stored `goals` plus the rule set's key events and the
-    /// `--conversion-page` patterns as conversions.
-    pub fn query(self, goals: ConversionGoals, rules: &RuleSet) -> Result<MetricsQuery> {
+    /// The project's stored `goals` plus the rule set's key events and the `--conversion-page`
+    /// patterns: what counts as a conversion.
+    pub fn goals(&self, stored: ConversionGoals, rules: &RuleSet) -> ConversionGoals {
+        stored.with_rules(rules).merged(&ConversionGoals { events: Vec::new(), pages: self.conversion_page.clone() })
+    }
+
+    pub fn query(&self) -> Result<MetricsQuery> {
         Ok(MetricsQuery {
-            dimensions: self.by,
+            dimensions: self.by.clone(),
             range: date_range(self.from, self.to)?,
             compare_previous: self.compare.is_some(),
-            goals: goals.with_rules(rules).merged(&ConversionGoals { events: Vec::new(), pages: self.conversion_page }),
         })
     }
 }
@@ -111,14 +112,15 @@ pub fn run(args: Args) -> Result<()> {
         let given = ConversionGoals { events, pages: args.query.conversion_page.clone() };
         project.set_conversion_goals(&goals.clone().merged(&given))?;
     }
-    let query = args.query.query(goals, &rules)?;
+    let query = args.query.query()?;
     let (table, sessions) = load(&project, &rules)?;
     let ads = project.load_ads()?;
+    let reports = Reports::new(&table, &sessions, &ads, args.query.goals(goals, &rules))?;
     // The report and the click-to-session ratios of its days, side by side.
-    let (period, previous_period) = periods(&table, &sessions, &ads, &query)?;
+    let (period, previous_period) = reports.periods(&query);
     let ratio = |period| click_to_session(&table, &sessions, &ads, period);
     let (report, (ratio, previous_ratio)) = rayon::join(
-        || metrics(&table, &sessions, &ads, &query),
+        || reports.report(&query),
         || rayon::join(|| ratio(period), || previous_period.map_or(Ok(None), |previous| ratio(Some(previous)))),
     );
     let (report, ratio, previous_ratio) = (report?, ratio?, previous_ratio?);

@@ -1,10 +1,13 @@
 //! Conversions: hits the user marks as key events, by event name or by page pattern, counted
-//! per session in one pass over the hits.
+//! per session in one parallel pass over the hits.
 //!
 //! The goals are the store's to keep ([`crate::store`] saves them with the project) and
 //! [`crate::metrics`]' to count, so they sit below both: this module reads only sessionized hits
 //! ([`crate::sessionize`]) and URLs ([`crate::url`]).
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::model::HitType;
@@ -51,29 +54,27 @@ impl ConversionGoals {
         })
     }
 
-    /// Conversion hits per session of `sessions` (indexed like `sessions.sessions`).
+    /// Conversion hits per session of `sessions` (indexed like `sessions.sessions`), counted on
+    /// every core.
     pub fn per_session(&self, table: &HitTable, sessions: &Sessionized) -> Vec<u32> {
-        let mut counts = vec![0u32; sessions.sessions.len()];
         if self.is_empty() {
-            return counts;
+            return vec![0; sessions.sessions.len()];
         }
         let d = &table.dict;
         let event_goal: Vec<bool> = d.events.iter().map(|e| !e.is_empty() && self.events.contains(e)).collect();
-        let mut page_goal: Vec<Option<bool>> = vec![None; d.urls.len()];
-        for (i, &session) in sessions.hit_session.iter().enumerate() {
-            if session == NO_SESSION {
-                continue;
+        let page_goal: Vec<bool> =
+            if self.pages.is_empty() { Vec::new() } else { d.urls.par_iter().map(|u| self.page_matches(u)).collect() };
+        let converts = |i: usize| {
+            event_goal[table.event[i] as usize]
+                || (!page_goal.is_empty() && table.hit_type[i] == HitType::PageView && page_goal[table.url[i] as usize])
+        };
+        let counts: Vec<AtomicU32> = sessions.sessions.iter().map(|_| AtomicU32::new(0)).collect();
+        sessions.hit_session.par_iter().enumerate().with_min_len(1 << 16).for_each(|(i, &session)| {
+            if session != NO_SESSION && converts(i) {
+                counts[session as usize].fetch_add(1, Ordering::Relaxed);
             }
-            let converts = event_goal[table.event[i] as usize]
-                || (table.hit_type[i] == HitType::PageView && {
-                    let url = table.url[i] as usize;
-                    *page_goal[url].get_or_insert_with(|| self.page_matches(&d.urls[url]))
-                });
-            if converts {
-                counts[session as usize] += 1;
-            }
-        }
-        counts
+        });
+        counts.into_iter().map(AtomicU32::into_inner).collect()
     }
 }
 

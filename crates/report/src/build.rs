@@ -1,6 +1,6 @@
 //! From a project to [`ReportData`]: the sessions of one rule set over one period of view days, with every number
-//! taken from the core — totals and their change from [`metrics`], the daily series and the channel and campaign
-//! tables from [`metrics`] by dimension, the waterfall, campaign flags and daily ratios from [`discrepancy`], row
+//! taken from the core — totals and their change from [`Reports`], the daily series and the channel and campaign
+//! tables from [`Reports`] by dimension, the waterfall, campaign flags and daily ratios from [`discrepancy`], row
 //! counts from [`Project::info`]. This module computes nothing of its own: it picks, orders, words and formats.
 //!
 //! [`build_report`] loads, sessionizes and builds in one call (what the CLI and the app's "Export PDF" button
@@ -15,7 +15,7 @@ use sessionlens_charts::{
 };
 use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::{discrepancy, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport, Waterfall};
-use sessionlens_core::metrics::{metrics, Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport};
+use sessionlens_core::metrics::{Dimension, MetricRow, MetricValues, MetricsQuery, MetricsReport, Reports};
 use sessionlens_core::model::platform;
 use sessionlens_core::sessionize::{sessionize, HitTable, RuleSet, Sessionized, RULES};
 use sessionlens_core::store::ads::AdData;
@@ -104,13 +104,13 @@ pub fn build_report(project: &Project, request: &ReportRequest) -> Result<Report
 
 /// The report of `inputs` as `request` asks.
 pub fn build(inputs: &Inputs<'_>, request: &ReportRequest) -> Result<ReportData, ReportError> {
+    let reports = Reports::new(inputs.table, inputs.sessions, inputs.ads, inputs.goals.clone())?;
     let query = |dimensions: Vec<Dimension>, compare_previous: bool| MetricsQuery {
         dimensions,
         range: request.range,
         compare_previous,
-        goals: inputs.goals.clone(),
     };
-    let run = |q: MetricsQuery| metrics(inputs.table, inputs.sessions, inputs.ads, &q);
+    let run = |q: MetricsQuery| reports.report(&q);
     let totals = run(query(Vec::new(), true))?;
     let period = totals
         .period

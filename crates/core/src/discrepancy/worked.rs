@@ -448,7 +448,8 @@ mod properties {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::metrics::{metrics, MetricsQuery};
+    use crate::conversion::ConversionGoals;
+    use crate::metrics::{MetricsQuery, Reports};
 
     const IDS: [&str; 5] = ["G0", "G1", "G2", "G3", "G4"];
 
@@ -533,7 +534,7 @@ mod properties {
                 let row_sessions: i64 = r.rows.iter().map(|x| x.sessions).sum();
                 prop_assert_eq!(row_sessions, r.waterfall.sessions);
             }
-            let m = metrics(&table, &sessions, &ads, &MetricsQuery::default()).unwrap();
+            let m = Reports::new(&table, &sessions, &ads, ConversionGoals::default()).unwrap().report(&MetricsQuery::default()).unwrap();
             prop_assert_eq!(m.totals.sessions, sessions.sessions.len() as u64);
         }
     }

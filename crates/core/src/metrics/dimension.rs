@@ -94,7 +94,7 @@ pub(crate) struct KeyContext<'a> {
     pub clock: ViewClock,
     pub table: &'a HitTable,
     pub sessions: &'a Sessionized,
-    pub index: &'a AdIndex<'a>,
+    pub index: AdIndex<'a>,
 }
 
 const NOT_SET: &str = "(not set)";
@@ -131,13 +131,10 @@ impl KeyContext<'_> {
             Dimension::HourOfDay => format!("{:02}", self.clock.hour(s.start_ms)),
             Dimension::Channel => or_not_set(&traffic.channel),
             Dimension::SourceMedium => format!("{} / {}", traffic.source, traffic.medium),
-            Dimension::Campaign => {
-                let c = self.index.campaign_of.get(s.entrance_campaign as usize).copied().unwrap_or(NONE);
-                match self.index.campaigns.get(c as usize) {
-                    Some(ad) if !ad.stand_in => ad.name.clone(),
-                    _ => or_not_set(&traffic.campaign),
-                }
-            }
+            Dimension::Campaign => match self.ad_campaign(s) {
+                Some(a) => self.index.campaigns[a as usize].name.clone(),
+                None => or_not_set(&traffic.campaign),
+            },
             Dimension::LandingPage => or_not_set(path(&urls[s.landing_url as usize])),
             Dimension::ExitPage => or_not_set(path(&urls[s.exit_url as usize])),
             Dimension::DeviceCategory => or_not_set(&self.sessions.devices[s.device as usize].device),
@@ -151,11 +148,17 @@ impl KeyContext<'_> {
             Dimension::Day | Dimension::Week | Dimension::Month => date.num_days_from_ce() as u32 as u64,
             Dimension::HourOfDay => u64::from(self.clock.hour(s.start_ms)),
             Dimension::Channel | Dimension::SourceMedium => u64::from(s.traffic),
-            Dimension::Campaign => u64::from(s.entrance_campaign) << 32 | u64::from(s.traffic),
+            Dimension::Campaign => self.ad_campaign(s).map_or(u64::from(s.traffic), |a| 1 << 32 | u64::from(a)),
             Dimension::LandingPage => u64::from(s.landing_url),
             Dimension::ExitPage => u64::from(s.exit_url),
             Dimension::DeviceCategory => u64::from(s.device),
         }
+    }
+
+    /// The ad campaign a session is matched to (not a stand-in for tags no ad data has).
+    fn ad_campaign(&self, s: &Session) -> Option<u32> {
+        let a = self.index.campaign_of.get(s.entrance_campaign as usize).copied().unwrap_or(NONE);
+        self.index.campaigns.get(a as usize).is_some_and(|ad| !ad.stand_in).then_some(a)
     }
 
     /// The key of an ad entry, or `None` under a dimension ads have no value for.

@@ -3,8 +3,11 @@
 //! placed on the same keys, broken down by up to two [`Dimension`]s, within a date range of the
 //! view time zone, optionally beside the previous period of the same length.
 //!
-//! [`metrics`] is pure: it reads a [`Sessionized`], its [`HitTable`] and the loaded [`AdData`]
-//! and touches no store, so the app recomputes after a rule toggle without reading SQLite.
+//! [`Reports`] is pure: it reads a [`Sessionized`], its [`HitTable`] and the loaded [`AdData`]
+//! and touches no store, so the app recomputes after a rule toggle without reading SQLite. What
+//! every report of one sessionization needs (the ad data on view days, each session's
+//! conversions) is worked out once, when the [`Reports`] is made; each report is then one pass
+//! over the sessions.
 //!
 //! Definitions: a session belongs to the day it starts on (view time zone). Users are distinct
 //! visitors with a session in the row; new users are sessions that are their visitor's first in
@@ -40,7 +43,6 @@ pub struct MetricsQuery {
     pub range: Option<DateRange>,
     /// Also compute the previous period of the same length (with no range: of the data's span).
     pub compare_previous: bool,
-    pub goals: ConversionGoals,
 }
 
 /// The figures of one row (or of the totals).
@@ -193,191 +195,200 @@ pub fn sessions_per_click(sessions: i64, clicks: i64) -> Option<f64> {
     (clicks > 0).then(|| sessions as f64 / clicks as f64)
 }
 
-/// The metrics of `sessions` (a sessionization of `table`) with `ads`, as `query` asks.
-pub fn metrics(table: &HitTable, sessions: &Sessionized, ads: &AdData, query: &MetricsQuery) -> Result<MetricsReport> {
-    if query.dimensions.len() > 2 {
-        return Err(Error::InvalidInput(format!(
-            "a report breaks down by at most two dimensions, not {}",
-            query.dimensions.len()
-        )));
+/// The sessions of one rule set, ready for reports under one set of conversion goals.
+pub struct Reports<'a> {
+    keys: KeyContext<'a>,
+    goals: ConversionGoals,
+    /// Conversion hits per session (indexed like the sessions).
+    conversions: Vec<u32>,
+}
+
+impl<'a> Reports<'a> {
+    /// `sessions` (a sessionization of `table`) with `ads`, counting hits that meet `goals` as
+    /// conversions.
+    pub fn new(
+        table: &'a HitTable,
+        sessions: &'a Sessionized,
+        ads: &'a AdData,
+        goals: ConversionGoals,
+    ) -> Result<Self> {
+        let clock = ViewClock::new(&sessions.rules.time_zone)?;
+        let index = AdIndex::new(table, ads, &clock);
+        let conversions = goals.per_session(table, sessions);
+        Ok(Reports { keys: KeyContext { clock, table, sessions, index }, goals, conversions })
     }
-    let rules = &sessions.rules;
-    let clock = ViewClock::new(&rules.time_zone)?;
-    let index = AdIndex::new(table, ads, &clock);
-    let ctx = KeyContext { clock, table, sessions, index: &index };
-    let dims = &query.dimensions;
-    let conversions = query.goals.per_session(table, sessions);
 
-    let (period, previous_period) = report_periods(query, sessions, &index);
-    let shift = period.map_or(0, |p| p.days());
-    let in_period = |date| !matches!(query.range, Some(r) if !r.contains(date));
-    let in_previous = |date| previous_period.is_some_and(|p: DateRange| p.contains(date));
+    /// The days the report on `query` covers (its range, or every day with a session or an ad
+    /// entry) and the previous period it is compared with, if it is: known before the report is
+    /// computed, so figures of the same days can be computed beside it.
+    pub fn periods(&self, query: &MetricsQuery) -> (Option<DateRange>, Option<DateRange>) {
+        let period = query.range.or_else(|| data_span(self.keys.sessions, &self.keys.index));
+        (period, if query.compare_previous { period.map(|p| p.previous()) } else { None })
+    }
 
-    // Sums of the period and of the previous one, per key and in total, visitor by visitor. A
-    // session finds its row through the ids its key is made of, so each key is built once.
-    let mut rows = Rows::default();
-    let mut row_of_ids: FxHashMap<[u64; 2], usize> = FxHashMap::default();
-    let mut totals: [Sums; 2] = Default::default();
-    for &k in &sessions.by_visitor {
-        let (k, s) = (k as usize, &sessions.sessions[k as usize]);
-        let date = sessions.start_date(s);
-        let (slot, date) = if in_period(date) {
-            (0, date)
-        } else if in_previous(date) {
-            (1, dimension::shifted(date, shift))
-        } else {
-            continue;
-        };
-        let mut ids = [0; 2];
-        for (id, &d) in ids.iter_mut().zip(dims) {
-            *id = ctx.session_key_source(d, s, date);
+    /// The report `query` asks for.
+    pub fn report(&self, query: &MetricsQuery) -> Result<MetricsReport> {
+        if query.dimensions.len() > 2 {
+            return Err(Error::InvalidInput(format!(
+                "a report breaks down by at most two dimensions, not {}",
+                query.dimensions.len()
+            )));
         }
-        let row = *row_of_ids
-            .entry(ids)
-            .or_insert_with(|| rows.index(dims.iter().map(|&d| ctx.session_key(d, s, date)).collect()));
-        for sums in [&mut rows.sums[row][slot], &mut totals[slot]] {
-            sums.sessions += 1;
-            if sums.last_visitor != Some(s.visitor) {
-                sums.users += 1;
-                sums.last_visitor = Some(s.visitor);
+        let ctx = &self.keys;
+        let (sessions, index, ads) = (ctx.sessions, &ctx.index, ctx.index.ads);
+        let rules = &sessions.rules;
+        let dims = &query.dimensions;
+        let conversions = &self.conversions;
+
+        let (period, previous_period) = self.periods(query);
+        let shift = period.map_or(0, |p| p.days());
+        let in_period = |date| !matches!(query.range, Some(r) if !r.contains(date));
+        let in_previous = |date| previous_period.is_some_and(|p: DateRange| p.contains(date));
+
+        // Sums of the period and of the previous one, per key and in total, visitor by visitor. A
+        // session finds its row through the ids its key is made of, so each key is built once.
+        let mut rows = Rows::default();
+        let mut row_of_ids: FxHashMap<[u64; 2], usize> = FxHashMap::default();
+        let mut totals: [Sums; 2] = Default::default();
+        for &k in &sessions.by_visitor {
+            let (k, s) = (k as usize, &sessions.sessions[k as usize]);
+            let date = sessions.start_date(s);
+            let (slot, date) = if in_period(date) {
+                (0, date)
+            } else if in_previous(date) {
+                (1, dimension::shifted(date, shift))
+            } else {
+                continue;
+            };
+            let mut ids = [0; 2];
+            for (id, &d) in ids.iter_mut().zip(dims) {
+                *id = ctx.session_key_source(d, s, date);
             }
-            sums.new_users += u64::from(s.is_new);
-            sums.pageviews += u64::from(s.pageviews);
-            sums.duration_ms += i128::from(s.duration_ms);
-            sums.bounces += u64::from(s.bounce);
-            sums.engaged += u64::from(s.engaged);
-            sums.conversions += u64::from(conversions[k]);
-            sums.converting += u64::from(conversions[k] > 0);
-        }
-    }
-
-    let mut notes = Vec::new();
-    let ads_keyed = !ads.is_empty() && dims.iter().all(|d| d.has_ads());
-    let mut currencies: Vec<&str> = Vec::new();
-    let mut period_total_clicks = 0;
-    for e in &index.entries {
-        // A one-day row by its view day; period totals when the whole period lies inside.
-        let within = |test: &dyn Fn(NaiveDate) -> bool| match e.view_date {
-            Some(day) => test(day),
-            None => test(e.days.from) && test(e.days.to),
-        };
-        let (slot, shift_days) = if within(&in_period) {
-            (0, 0)
-        } else if within(&in_previous) {
-            (1, shift)
-        } else {
-            continue;
-        };
-        if let EntryRow::Stat(i) = e.row {
-            let currency = ads.stats[i as usize].currency.as_str();
-            if !currency.is_empty() && !currencies.contains(&currency) {
-                currencies.push(currency);
+            let row = *row_of_ids
+                .entry(ids)
+                .or_insert_with(|| rows.index(dims.iter().map(|&d| ctx.session_key(d, s, date)).collect()));
+            for sums in [&mut rows.sums[row][slot], &mut totals[slot]] {
+                sums.sessions += 1;
+                if sums.last_visitor != Some(s.visitor) {
+                    sums.users += 1;
+                    sums.last_visitor = Some(s.visitor);
+                }
+                sums.new_users += u64::from(s.is_new);
+                sums.pageviews += u64::from(s.pageviews);
+                sums.duration_ms += i128::from(s.duration_ms);
+                sums.bounces += u64::from(s.bounce);
+                sums.engaged += u64::from(s.engaged);
+                sums.conversions += u64::from(conversions[k]);
+                sums.converting += u64::from(conversions[k] > 0);
             }
         }
-        totals[slot].clicks += e.clicks;
-        totals[slot].cost_micros += e.cost_micros;
-        if e.view_date.is_none() && slot == 0 {
-            period_total_clicks += e.clicks;
+
+        let mut notes = Vec::new();
+        let ads_keyed = !ads.is_empty() && dims.iter().all(|d| d.has_ads());
+        let mut currencies: Vec<&str> = Vec::new();
+        let mut period_total_clicks = 0;
+        for e in &index.entries {
+            // A one-day row by its view day; period totals when the whole period lies inside.
+            let within = |test: &dyn Fn(NaiveDate) -> bool| match e.view_date {
+                Some(day) => test(day),
+                None => test(e.days.from) && test(e.days.to),
+            };
+            let (slot, shift_days) = if within(&in_period) {
+                (0, 0)
+            } else if within(&in_previous) {
+                (1, shift)
+            } else {
+                continue;
+            };
+            if let EntryRow::Stat(i) = e.row {
+                let currency = ads.stats[i as usize].currency.as_str();
+                if !currency.is_empty() && !currencies.contains(&currency) {
+                    currencies.push(currency);
+                }
+            }
+            totals[slot].clicks += e.clicks;
+            totals[slot].cost_micros += e.cost_micros;
+            if e.view_date.is_none() && slot == 0 {
+                period_total_clicks += e.clicks;
+            }
+            if !ads_keyed {
+                continue;
+            }
+            let key: Option<Vec<String>> = dims.iter().map(|&d| ctx.entry_key(d, e, shift_days)).collect();
+            if let Some(key) = key {
+                let row = rows.index(key);
+                let row = &mut rows.sums[row][slot];
+                row.clicks += e.clicks;
+                row.cost_micros += e.cost_micros;
+            }
         }
-        if !ads_keyed {
-            continue;
+        let single_currency = currencies.len() <= 1;
+        if !single_currency {
+            notes.push(format!("the ad data is in several currencies ({}); cost is not summed", currencies.join(", ")));
         }
-        let key: Option<Vec<String>> = dims.iter().map(|&d| ctx.entry_key(d, e, shift_days)).collect();
-        if let Some(key) = key {
-            let row = rows.index(key);
-            let row = &mut rows.sums[row][slot];
-            row.clicks += e.clicks;
-            row.cost_micros += e.cost_micros;
+        if !ads.is_empty() && !ads_keyed {
+            let without: Vec<&str> = dims.iter().filter(|d| !d.has_ads()).map(|d| d.as_str()).collect();
+            notes.push(format!(
+                "ad clicks and cost have no {} (ad platforms report none); they appear in the totals only",
+                without.join(" or ")
+            ));
         }
-    }
-    let single_currency = currencies.len() <= 1;
-    if !single_currency {
-        notes.push(format!("the ad data is in several currencies ({}); cost is not summed", currencies.join(", ")));
-    }
-    if !ads.is_empty() && !ads_keyed {
-        let without: Vec<&str> = dims.iter().filter(|d| !d.has_ads()).map(|d| d.as_str()).collect();
-        notes.push(format!(
-            "ad clicks and cost have no {} (ad platforms report none); they appear in the totals only",
-            without.join(" or ")
-        ));
-    }
-    if period_total_clicks > 0 && dims.iter().any(|d| d.is_time()) {
-        notes.push(format!(
-            "{period_total_clicks} clicks come from ad reports without a day column (totals over their period): \
+        if period_total_clicks > 0 && dims.iter().any(|d| d.is_time()) {
+            notes.push(format!(
+                "{period_total_clicks} clicks come from ad reports without a day column (totals over their period): \
              they appear in the totals, not on days"
-        ));
-    }
-    if dims.iter().any(|d| matches!(d, Dimension::Channel | Dimension::SourceMedium)) && ads_keyed {
-        notes.push(
+            ));
+        }
+        if dims.iter().any(|d| matches!(d, Dimension::Channel | Dimension::SourceMedium)) && ads_keyed {
+            notes.push(
             "clicks and cost go to each ad platform's usual channel and source / medium (google / cpc, bing / cpc, \
              facebook / cpc)"
                 .into(),
         );
-    }
-
-    let bounce_defined = rules.bounce != BounceRule::None;
-    let has_ads = !ads.is_empty();
-    let values = |s: &Sums, keyed: bool| s.values(bounce_defined, keyed, single_currency);
-    let compare = previous_period.is_some();
-    let mut out: Vec<MetricRow> = rows
-        .keys
-        .into_iter()
-        .zip(rows.sums)
-        .map(|(keys, [now, before])| {
-            let values_now = values(&now, ads_keyed);
-            let previous = compare.then(|| values(&before, ads_keyed));
-            let change = previous.as_ref().map(|p| values_now.change_from(p));
-            MetricRow { keys, values: values_now, previous, change }
-        })
-        .filter(|r| !r.keys.is_empty())
-        .collect();
-    let by_time = dims.first().is_some_and(|d| d.is_time());
-    out.sort_by(|a, b| {
-        if by_time {
-            a.keys.cmp(&b.keys)
-        } else {
-            b.values.sessions.cmp(&a.values.sessions).then_with(|| a.keys.cmp(&b.keys))
         }
-    });
-    let totals_now = values(&totals[0], has_ads);
-    let previous_totals = compare.then(|| values(&totals[1], has_ads));
-    Ok(MetricsReport {
-        time_zone: rules.time_zone.clone(),
-        preset: rules.preset.as_str().to_string(),
-        rule_hash: rules.hash(),
-        dimensions: dims.clone(),
-        period,
-        previous_period,
-        totals_change: previous_totals.as_ref().map(|p| totals_now.change_from(p)),
-        totals: totals_now,
-        previous_totals,
-        rows: out,
-        currency: if single_currency { currencies.first().map(|c| c.to_string()) } else { None },
-        goals: query.goals.clone(),
-        notes,
-    })
-}
 
-/// The days the report on `query` covers (its range, or every day with a session or an ad
-/// entry) and the previous period it is compared with, if it is: known before the report is
-/// computed, so figures of the same days can be computed beside it.
-pub fn periods(
-    table: &HitTable,
-    sessions: &Sessionized,
-    ads: &AdData,
-    query: &MetricsQuery,
-) -> Result<(Option<DateRange>, Option<DateRange>)> {
-    let clock = ViewClock::new(&sessions.rules.time_zone)?;
-    Ok(report_periods(query, sessions, &AdIndex::new(table, ads, &clock)))
-}
-
-fn report_periods(
-    query: &MetricsQuery,
-    sessions: &Sessionized,
-    index: &AdIndex,
-) -> (Option<DateRange>, Option<DateRange>) {
-    let period = query.range.or_else(|| data_span(sessions, index));
-    (period, if query.compare_previous { period.map(|p| p.previous()) } else { None })
+        let bounce_defined = rules.bounce != BounceRule::None;
+        let has_ads = !ads.is_empty();
+        let values = |s: &Sums, keyed: bool| s.values(bounce_defined, keyed, single_currency);
+        let compare = previous_period.is_some();
+        let mut out: Vec<MetricRow> = rows
+            .keys
+            .into_iter()
+            .zip(rows.sums)
+            .map(|(keys, [now, before])| {
+                let values_now = values(&now, ads_keyed);
+                let previous = compare.then(|| values(&before, ads_keyed));
+                let change = previous.as_ref().map(|p| values_now.change_from(p));
+                MetricRow { keys, values: values_now, previous, change }
+            })
+            .filter(|r| !r.keys.is_empty())
+            .collect();
+        let by_time = dims.first().is_some_and(|d| d.is_time());
+        out.sort_by(|a, b| {
+            if by_time {
+                a.keys.cmp(&b.keys)
+            } else {
+                b.values.sessions.cmp(&a.values.sessions).then_with(|| a.keys.cmp(&b.keys))
+            }
+        });
+        let totals_now = values(&totals[0], has_ads);
+        let previous_totals = compare.then(|| values(&totals[1], has_ads));
+        Ok(MetricsReport {
+            time_zone: rules.time_zone.clone(),
+            preset: rules.preset.as_str().to_string(),
+            rule_hash: rules.hash(),
+            dimensions: dims.clone(),
+            period,
+            previous_period,
+            totals_change: previous_totals.as_ref().map(|p| totals_now.change_from(p)),
+            totals: totals_now,
+            previous_totals,
+            rows: out,
+            currency: if single_currency { currencies.first().map(|c| c.to_string()) } else { None },
+            goals: self.goals.clone(),
+            notes,
+        })
+    }
 }
 
 /// First and last view day with a session or an ad entry.

@@ -82,7 +82,7 @@ fn stat(day: &str, clicks: i64, cost_eur: i64) -> AdStat {
     }
 }
 
-fn run(query: &MetricsQuery, ads: &AdData) -> MetricsReport {
+fn run(query: &MetricsQuery, goals: ConversionGoals, ads: &AdData) -> MetricsReport {
     let mut b = HitTableBuilder::new();
     for h in hits() {
         b.push(&h);
@@ -90,7 +90,7 @@ fn run(query: &MetricsQuery, ads: &AdData) -> MetricsReport {
     let table = b.finish();
     let rules = RuleSet { time_zone: "Europe/Berlin".into(), ..RuleSet::preset(Preset::Ga4) };
     let sessions = sessionize(&table, &rules).unwrap();
-    metrics(&table, &sessions, ads, query).unwrap()
+    Reports::new(&table, &sessions, ads, goals).unwrap().report(query).unwrap()
 }
 
 fn goals() -> ConversionGoals {
@@ -99,7 +99,7 @@ fn goals() -> ConversionGoals {
 
 #[test]
 fn totals_count_sessions_users_engagement_and_conversions() {
-    let r = run(&MetricsQuery { goals: goals(), ..Default::default() }, &AdData::default());
+    let r = run(&MetricsQuery::default(), goals(), &AdData::default());
     let t = &r.totals;
     assert_eq!((t.sessions, t.users, t.new_users, t.pageviews), (5, 4, 4, 7));
     assert_eq!(t.pages_per_session, Some(7.0 / 5.0));
@@ -115,11 +115,8 @@ fn totals_count_sessions_users_engagement_and_conversions() {
 
 #[test]
 fn a_page_pattern_is_a_conversion_too() {
-    let query = MetricsQuery {
-        goals: ConversionGoals { events: vec![], pages: vec!["/checkout/thanks*".into()] },
-        ..Default::default()
-    };
-    let t = run(&query, &AdData::default()).totals;
+    let pages = ConversionGoals { events: vec![], pages: vec!["/checkout/thanks*".into()] };
+    let t = run(&MetricsQuery::default(), pages, &AdData::default()).totals;
     assert_eq!((t.conversions, t.converting_sessions), (1, 1));
 }
 
@@ -129,10 +126,9 @@ fn by_week_with_the_previous_period_lines_weeks_up() {
         dimensions: vec![Dimension::Week],
         range: Some(DateRange::new(date("2024-03-11"), date("2024-03-17")).unwrap()),
         compare_previous: true,
-        goals: goals(),
     };
     let ads = AdData { stats: vec![stat("2024-03-05", 10, 5), stat("2024-03-12", 20, 8)], ..Default::default() };
-    let r = run(&query, &ads);
+    let r = run(&query, goals(), &ads);
     assert_eq!(r.previous_period, Some(DateRange { from: date("2024-03-04"), to: date("2024-03-10") }));
     assert_eq!(r.rows.len(), 1);
     let row = &r.rows[0];
@@ -150,7 +146,7 @@ fn by_week_with_the_previous_period_lines_weeks_up() {
 fn two_dimensions_and_clicks_on_the_matched_campaign() {
     let query = MetricsQuery { dimensions: vec![Dimension::Campaign, Dimension::Day], ..Default::default() };
     let ads = AdData { stats: vec![stat("2024-03-12", 4, 2)], ..Default::default() };
-    let r = run(&query, &ads);
+    let r = run(&query, ConversionGoals::default(), &ads);
     let find = |keys: [&str; 2]| r.rows.iter().find(|x| x.keys == keys).map(|x| (x.values.sessions, x.values.clicks));
     // utm_campaign=spring_sale matches the ad campaign "Spring Sale", whose name the row takes.
     assert_eq!(find(["Spring Sale", "2024-03-12"]), Some((1, Some(4))));
@@ -163,6 +159,7 @@ fn hour_landing_page_and_device_keys() {
     let by = |d: Dimension| {
         run(
             &MetricsQuery { dimensions: vec![d], ..Default::default() },
+            ConversionGoals::default(),
             &AdData { stats: vec![stat("2024-03-05", 1, 1)], ..Default::default() },
         )
     };
@@ -186,7 +183,9 @@ fn more_than_two_dimensions_and_unknown_names_are_refused() {
     let table = b.finish();
     let sessions = sessionize(&table, &RuleSet::preset(Preset::Ga4)).unwrap();
     let query = MetricsQuery { dimensions: vec![Dimension::Day; 3], ..Default::default() };
-    assert_eq!(metrics(&table, &sessions, &AdData::default(), &query).unwrap_err().code(), "invalid_input");
+    let ads = AdData::default();
+    let reports = Reports::new(&table, &sessions, &ads, ConversionGoals::default()).unwrap();
+    assert_eq!(reports.report(&query).unwrap_err().code(), "invalid_input");
     assert!("browser".parse::<Dimension>().is_err());
     assert_eq!("source-medium".parse::<Dimension>().unwrap(), Dimension::SourceMedium);
 }
@@ -218,8 +217,10 @@ fn a_visitor_whose_recorded_sessions_come_apart_is_one_user() {
     let visitors: Vec<u32> = sessions.sessions.iter().map(|s| s.visitor).collect();
     assert_eq!(visitors.first(), visitors.get(2), "a's sessions come first and third: {visitors:?}");
     let by = |d: &str| MetricsQuery { dimensions: vec![d.parse().unwrap()], ..Default::default() };
+    let ads = AdData::default();
+    let reports = Reports::new(&table, &sessions, &ads, ConversionGoals::default()).unwrap();
     for query in [MetricsQuery::default(), by("day"), by("landing-page")] {
-        let r = metrics(&table, &sessions, &AdData::default(), &query).unwrap();
+        let r = reports.report(&query).unwrap();
         assert_eq!((r.totals.sessions, r.totals.users, r.totals.new_users), (3, 2, 2));
         for row in &r.rows {
             assert_eq!((row.values.sessions, row.values.users), (3, 2), "{:?}", row.keys);

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::import::ImportOptions;
-use sessionlens_core::metrics::{metrics, Dimension, MetricsQuery};
+use sessionlens_core::metrics::{Dimension, MetricsQuery, Reports};
 use sessionlens_core::sessionize::{sessionize, Preset, RuleSet};
 use sessionlens_core::store::ImportControl;
 use sessionlens_core::time::DateRange;
@@ -52,10 +52,10 @@ fn clicks_cost_and_stored_conversion_goals_by_day() {
     let query = MetricsQuery {
         dimensions: vec![Dimension::Day],
         range: Some(DateRange::new(date("2024-03-01"), date("2024-03-02")).unwrap()),
-        goals: stored,
         ..Default::default()
     };
-    let r = metrics(&table, &sessions, &ads, &query).unwrap();
+    let reports = Reports::new(&table, &sessions, &ads, stored).unwrap();
+    let r = reports.report(&query).unwrap();
     let rows: Vec<_> = r
         .rows
         .iter()
@@ -70,7 +70,7 @@ fn clicks_cost_and_stored_conversion_goals_by_day() {
     assert_eq!(r.totals.conversion_rate, Some(1.0 / 3.0));
 
     let by_campaign = MetricsQuery { dimensions: vec![Dimension::Campaign], ..query };
-    let r = metrics(&table, &sessions, &ads, &by_campaign).unwrap();
+    let r = reports.report(&by_campaign).unwrap();
     let spring = r.rows.iter().find(|x| x.keys == ["Spring Sale - Search"]).unwrap();
     assert_eq!((spring.values.sessions, spring.values.clicks), (2, Some(232)));
 }
