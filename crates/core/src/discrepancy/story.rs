@@ -19,11 +19,45 @@ pub(crate) struct Story<'a> {
     pub sessions: &'a Sessionized,
     pub index: &'a AdIndex<'a>,
     pub clock: ViewClock,
-    /// Hits of session `s`: `members[offsets[s]..offsets[s + 1]]`, in time order.
-    offsets: Vec<u32>,
-    members: Vec<u32>,
+    /// Each session's hits (built on first use: only examples need them).
+    members: OnceCell<Members>,
+    /// Each session's first hit (built on first use).
+    first_hits: OnceCell<Vec<u32>>,
     /// Per session, the same visitor's session before it (built on first use).
     previous: OnceCell<Vec<u32>>,
+}
+
+/// Hits of session `s`: `hits[offsets[s]..offsets[s + 1]]`, in time order.
+struct Members {
+    offsets: Vec<u32>,
+    hits: Vec<u32>,
+}
+
+impl Members {
+    fn new(sessions: &Sessionized) -> Members {
+        let mut offsets = vec![0u32; sessions.sessions.len() + 1];
+        for &s in &sessions.hit_session {
+            if s != NO_SESSION {
+                offsets[s as usize + 1] += 1;
+            }
+        }
+        for k in 1..offsets.len() {
+            offsets[k] += offsets[k - 1];
+        }
+        let mut cursor = offsets.clone();
+        let mut hits = vec![0u32; offsets.last().copied().unwrap_or(0) as usize];
+        for (i, &s) in sessions.hit_session.iter().enumerate() {
+            if s != NO_SESSION {
+                hits[cursor[s as usize] as usize] = i as u32;
+                cursor[s as usize] += 1;
+            }
+        }
+        Members { offsets, hits }
+    }
+
+    fn of(&self, s: u32) -> &[u32] {
+        &self.hits[self.offsets[s as usize] as usize..self.offsets[s as usize + 1] as usize]
+    }
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {
@@ -41,29 +75,35 @@ fn and_list(items: &[String]) -> String {
 
 impl<'a> Story<'a> {
     pub fn new(table: &'a HitTable, sessions: &'a Sessionized, index: &'a AdIndex<'a>, clock: ViewClock) -> Self {
-        let mut offsets = vec![0u32; sessions.sessions.len() + 1];
-        for &s in &sessions.hit_session {
-            if s != NO_SESSION {
-                offsets[s as usize + 1] += 1;
-            }
+        Story {
+            table,
+            sessions,
+            index,
+            clock,
+            members: OnceCell::new(),
+            first_hits: OnceCell::new(),
+            previous: OnceCell::new(),
         }
-        for k in 1..offsets.len() {
-            offsets[k] += offsets[k - 1];
-        }
-        let mut cursor = offsets.clone();
-        let mut members = vec![0u32; offsets.last().copied().unwrap_or(0) as usize];
-        for (i, &s) in sessions.hit_session.iter().enumerate() {
-            if s != NO_SESSION {
-                members[cursor[s as usize] as usize] = i as u32;
-                cursor[s as usize] += 1;
-            }
-        }
-        Story { table, sessions, index, clock, offsets, members, previous: OnceCell::new() }
     }
 
+    /// The hits of session `s`, in time order.
     pub fn hits(&self, s: u32) -> &[u32] {
-        let (a, b) = (self.offsets[s as usize] as usize, self.offsets[s as usize + 1] as usize);
-        &self.members[a..b]
+        self.members.get_or_init(|| Members::new(self.sessions)).of(s)
+    }
+
+    /// The first hit of session `s` (the sessions' first hits are found in one pass on first
+    /// use, which is cheaper than [`Story::hits`]).
+    pub fn first_hit(&self, s: u32) -> u32 {
+        let firsts = self.first_hits.get_or_init(|| {
+            let mut firsts = vec![NO_SESSION; self.sessions.sessions.len()];
+            for (i, &s) in self.sessions.hit_session.iter().enumerate() {
+                if s != NO_SESSION && firsts[s as usize] == NO_SESSION {
+                    firsts[s as usize] = i as u32;
+                }
+            }
+            firsts
+        });
+        firsts[s as usize]
     }
 
     fn session(&self, s: u32) -> &Session {

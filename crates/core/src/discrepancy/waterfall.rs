@@ -163,7 +163,6 @@ struct Sorter<'a> {
     sessions: &'a Sessionized,
     index: &'a AdIndex<'a>,
     story: Story<'a>,
-    clock: ViewClock,
     period: Option<DateRange>,
     limit: usize,
     cells: BTreeMap<Cell, Tally>,
@@ -236,16 +235,14 @@ impl<'a> Sorter<'a> {
     /// Each session's entrance hit, and which hits and sessions are bots'.
     fn find_entrances_and_bots(&mut self) {
         let (table, sessions) = (self.table, self.sessions);
-        for (s, session) in sessions.sessions.iter().enumerate() {
-            let wanted = session.entrance_campaign;
-            if wanted != 0 {
-                self.entrance[s] = self
-                    .story
-                    .hits(s as u32)
-                    .iter()
-                    .copied()
-                    .find(|&i| table.campaign[i as usize] == wanted)
-                    .unwrap_or(NONE);
+        // Hits come in time order: the first seen of a session with its campaign is its entrance.
+        for (i, (&value, &s)) in table.campaign.iter().zip(&sessions.hit_session).enumerate() {
+            if value == 0 || s == NO_SESSION {
+                continue;
+            }
+            let s = s as usize;
+            if self.entrance[s] == NONE && sessions.sessions[s].entrance_campaign == value {
+                self.entrance[s] = i as u32;
             }
         }
         for &i in &sessions.bot_hits {
@@ -316,7 +313,7 @@ impl<'a> Sorter<'a> {
     /// page or with an event) rather than arrive?
     fn went_on(&mut self, k: u32, s: &Session) -> bool {
         let (table, rules) = (self.table, &self.sessions.rules);
-        let first = self.story.hits(k).first().map_or(0, |&i| i as usize);
+        let first = self.story.first_hit(k) as usize;
         match s.start_reason {
             StartReason::Midnight
             | StartReason::MaxLength
@@ -353,7 +350,7 @@ impl<'a> Sorter<'a> {
             let a = if value == 0 { NONE } else { index.campaign_of[value as usize] };
             if a == NONE || campaigns[a as usize].stand_in {
                 let c = &table.dict.campaigns[value as usize];
-                if !c.name.is_empty() && self.in_period(self.clock.date(s.start_ms)) {
+                if !c.name.is_empty() && self.in_period(sessions.start_date(s)) {
                     *self.unmatched_utm.entry((&c.name, &c.source, &c.medium)).or_default() += 1;
                 }
             }
@@ -368,7 +365,8 @@ impl<'a> Sorter<'a> {
             // day when the session it continues counts (a midnight split may start the day
             // after the period).
             let campaign = &campaigns[a as usize];
-            let day = campaign.clock.date(s.start_ms);
+            let view_day = sessions.start_date(s);
+            let day = if campaign.own_zone { campaign.clock.date(s.start_ms) } else { view_day };
             let own_cell = (a, campaign.day_key(day));
             let cell = if g != NONE {
                 self.group_cell[g as usize].filter(|_| self.group_in_scope(g))
@@ -392,7 +390,7 @@ impl<'a> Sorter<'a> {
                 });
                 self.ad_pages[slot].1[s.landing_url as usize] += 1;
             }
-            let shifted = campaign.own_zone && day != self.clock.date(s.start_ms);
+            let shifted = campaign.own_zone && day != view_day;
             let story = &self.story;
             let tally = self.cells.entry(cell).or_default();
             tally.sessions += 1;
@@ -635,7 +633,6 @@ impl<'a> Sorter<'a> {
             sessions,
             index,
             story: Story::new(table, sessions, index, clock),
-            clock,
             period,
             limit,
             cells: BTreeMap::new(),
