@@ -4,8 +4,11 @@
 //! page and exit page they have none, and those reports leave clicks and cost empty.
 
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ad_index::{AdEntry, AdIndex, EntryRow, NONE};
@@ -95,6 +98,30 @@ pub(crate) struct KeyContext<'a> {
     pub table: &'a HitTable,
     pub sessions: &'a Sessionized,
     pub index: AdIndex<'a>,
+    /// Per url id, its page (path) as a number: urls with the same path share it. Numbered on
+    /// first use, by the landing and exit page reports.
+    pages: OnceLock<Vec<u32>>,
+}
+
+impl<'a> KeyContext<'a> {
+    pub fn new(clock: ViewClock, table: &'a HitTable, sessions: &'a Sessionized, index: AdIndex<'a>) -> Self {
+        KeyContext { clock, table, sessions, index, pages: OnceLock::new() }
+    }
+
+    fn page(&self, url: u32) -> u64 {
+        let pages = self.pages.get_or_init(|| {
+            let paths: Vec<&str> = self.table.dict.urls.par_iter().map(|u| path(u)).collect();
+            let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+            paths
+                .into_iter()
+                .map(|p| {
+                    let next = numbers.len() as u32;
+                    *numbers.entry(p).or_insert(next)
+                })
+                .collect()
+        });
+        u64::from(pages[url as usize])
+    }
 }
 
 const NOT_SET: &str = "(not set)";
@@ -149,8 +176,8 @@ impl KeyContext<'_> {
             Dimension::HourOfDay => u64::from(self.clock.hour(s.start_ms)),
             Dimension::Channel | Dimension::SourceMedium => u64::from(s.traffic),
             Dimension::Campaign => self.ad_campaign(s).map_or(u64::from(s.traffic), |a| 1 << 32 | u64::from(a)),
-            Dimension::LandingPage => u64::from(s.landing_url),
-            Dimension::ExitPage => u64::from(s.exit_url),
+            Dimension::LandingPage => self.page(s.landing_url),
+            Dimension::ExitPage => self.page(s.exit_url),
             Dimension::DeviceCategory => u64::from(s.device),
         }
     }

@@ -215,7 +215,7 @@ impl<'a> Reports<'a> {
         let clock = ViewClock::new(&sessions.rules.time_zone)?;
         let index = AdIndex::new(table, ads, &clock);
         let conversions = goals.per_session(table, sessions);
-        Ok(Reports { keys: KeyContext { clock, table, sessions, index }, goals, conversions })
+        Ok(Reports { keys: KeyContext::new(clock, table, sessions, index), goals, conversions })
     }
 
     /// The days the report on `query` covers (its range, or every day with a session or an ad
