@@ -502,10 +502,24 @@ impl<'a> Sorter<'a> {
             .collect()
     }
 
+    /// Clicks of `cell` still without a landing: click ids with no landing, or the negative
+    /// part of a daily total's residual.
+    fn short_of_landings(&self, cell: Cell, tally: &Tally) -> i64 {
+        if self.index.campaigns[cell.0 as usize].click_level {
+            -tally.steps[NO_LANDING]
+        } else {
+            tally.residual_short
+        }
+    }
+
     /// Clicks still short of a landing, matched to visits from the ad network's own site with no
     /// tags, on the platform's ad landing pages, in the same cell.
     fn find_lost_tags(&mut self) {
         let (table, sessions, index, limit) = (self.table, self.sessions, self.index, self.limit);
+        // With no cell short of landings, there are no clicks to match arrivals to.
+        if self.cells.iter().all(|(cell, tally)| self.short_of_landings(*cell, tally) <= 0) {
+            return;
+        }
         let classifier = Classifier::shared();
         let ad_pages = self.ad_landing_pages();
         // Untagged arrivals from each platform's network on its ad landing pages, by start time.
@@ -550,8 +564,7 @@ impl<'a> Sorter<'a> {
         for cell in cells {
             let campaign = &index.campaigns[cell.0 as usize];
             let Some(list) = arrivals.get(platform_key(&campaign.platform)) else { continue };
-            let tally = &self.cells[&cell];
-            let short = if campaign.click_level { -tally.steps[NO_LANDING] } else { tally.residual_short };
+            let short = self.short_of_landings(cell, &self.cells[&cell]);
             if short <= 0 {
                 continue;
             }
