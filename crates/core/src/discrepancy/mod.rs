@@ -436,15 +436,16 @@ pub fn click_to_session(
     if ads.is_empty() {
         return Ok(None);
     }
+    let clock = ViewClock::new(&sessions.rules.time_zone)?;
+    let index = AdIndex::new(table, ads, &clock);
     // Without clicks in the period there is no ratio: the sessions need not be sorted.
-    let index = AdIndex::new(table, ads, &ViewClock::new(&sessions.rules.time_zone)?);
     let period = analysed_period(&index, range);
     let clicks: i64 = index.entries.iter().filter(|e| period.is_none_or(|p| p.covers(e.days))).map(|e| e.clicks).sum();
     if clicks <= 0 {
         return Ok(None);
     }
     let options = DiscrepancyOptions { range, examples: 0, ..DiscrepancyOptions::default() };
-    Ok(discrepancy(table, sessions, ads, &options)?.click_to_session())
+    Ok(report(table, sessions, &index, clock, &options).click_to_session())
 }
 
 /// The days an analysis covers: `range`, or every day of an ad entry.
@@ -462,25 +463,35 @@ pub fn discrepancy(
     ads: &AdData,
     options: &DiscrepancyOptions,
 ) -> Result<DiscrepancyReport> {
-    let rules = &sessions.rules;
-    let clock = ViewClock::new(&rules.time_zone)?;
-    let index = AdIndex::new(table, ads, &clock);
-    let period = analysed_period(&index, options.range);
+    let clock = ViewClock::new(&sessions.rules.time_zone)?;
+    Ok(report(table, sessions, &AdIndex::new(table, ads, &clock), clock, options))
+}
+
+/// [`discrepancy`] with the ad data indexed on the view `clock`.
+fn report(
+    table: &HitTable,
+    sessions: &Sessionized,
+    index: &AdIndex<'_>,
+    clock: ViewClock,
+    options: &DiscrepancyOptions,
+) -> DiscrepancyReport {
+    let (rules, ads) = (&sessions.rules, index.ads);
+    let period = analysed_period(index, options.range);
     // Without hits, the sessions an analytics tool reported stand in for the re-sessionized ones.
     let tool = reported::chosen_tool(&ads.reported).filter(|_| table.is_empty());
     let (analysis, unmatched) = match tool {
         Some(_) => {
-            let analysis = reported::analyse(&index, &ads.reported, period, options.examples);
-            let unmatched = analysis.unmatched(&index, ads.reported.iter().map(|r| r.campaign.as_str()));
+            let analysis = reported::analyse(index, &ads.reported, period, options.examples);
+            let unmatched = analysis.unmatched(index, ads.reported.iter().map(|r| r.campaign.as_str()));
             (analysis, unmatched)
         }
         None => {
-            let analysis = waterfall::analyse(table, sessions, &index, clock, period, options.examples);
-            let unmatched = analysis.unmatched(&index, table.dict.campaigns.iter().map(|c| c.name.as_str()));
+            let analysis = waterfall::analyse(table, sessions, index, clock, period, options.examples);
+            let unmatched = analysis.unmatched(index, table.dict.campaigns.iter().map(|c| c.name.as_str()));
             (analysis, unmatched)
         }
     };
-    let time_zones = zones::account_zones(&index, &analysis, clock, period);
+    let time_zones = zones::account_zones(index, &analysis, clock, period);
     let wording = verdict::Wording {
         sessions_label: format!("{} sessions", tool.map_or(rules.preset.short_title(), |(_, name)| name)),
         band: options.band,
@@ -499,8 +510,8 @@ pub fn discrepancy(
                 .map(|u| u.suggestion.as_deref()),
         }
     };
-    let rows = ratio::rows(options.by, options.band, &index, &analysis, &wording, subject);
-    let campaigns = analysis.campaign_reports(&index, options.band, &wording, subject);
+    let rows = ratio::rows(options.by, options.band, index, &analysis, &wording, subject);
+    let campaigns = analysis.campaign_reports(index, options.band, &wording, subject);
     let mut causes = verdict::causes(&analysis.overall_tally, verdict::Subject::default(), &wording);
     // Unmatched names and day shifts belong to campaigns (their words name the campaign's zone
     // and mapping); the overall causes gather them.
@@ -539,7 +550,7 @@ pub fn discrepancy(
             ));
         }
     }
-    Ok(DiscrepancyReport {
+    DiscrepancyReport {
         verdict,
         causes,
         preset: rules.preset.as_str().to_string(),
@@ -555,7 +566,7 @@ pub fn discrepancy(
         unmatched_utm: analysis.unmatched_utm.clone(),
         time_zones,
         notes,
-    })
+    }
 }
 
 /// The report's verdict: all campaigns' clicks against their sessions, then the campaigns

@@ -298,32 +298,30 @@ impl HitTable {
     }
 
     /// Put rows in canonical order: by time, and where times are equal by [`Self::compare_rows`].
-    /// Only the rows that move are copied; hits already in time order are not sorted again, only
-    /// their runs of equal times, so sorted hits with a few ties cost a pass or two.
+    /// Only the rows that move are copied, and hits already in time order are not sorted again
+    /// (only their runs of equal times), so sorted hits with a few ties cost a pass or two.
     fn sort(&mut self) {
-        // Each moving row's place and the row that goes there.
-        let mut moves: Vec<(usize, u32)> = Vec::new();
-        if self.ts_ms.is_sorted() {
-            let mut start = 0;
-            for run in self.ts_ms.chunk_by(|a, b| a == b) {
-                let rows = start..start + run.len();
-                start = rows.end;
-                if run.len() > 1 && !rows.clone().is_sorted_by(|&a, &b| self.compare_rows(a, b).is_le()) {
-                    let mut order: Vec<u32> = (rows.start as u32..rows.end as u32).collect();
-                    order.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
-                    moves.extend(rows.zip(order).filter(|&(to, from)| to != from as usize));
-                }
-            }
-        } else {
+        if !self.ts_ms.is_sorted() {
             let mut order: Vec<u32> = (0..self.len() as u32).collect();
             order.sort_unstable_by_key(|&i| self.ts_ms[i as usize]);
-            for ties in order.chunk_by_mut(|&a, &b| self.ts_ms[a as usize] == self.ts_ms[b as usize]) {
-                if ties.len() > 1 {
-                    ties.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
-                }
-            }
-            moves.extend(order.into_iter().enumerate().filter(|&(to, from)| to != from as usize));
+            self.reorder(order.into_iter().enumerate().filter(|&(to, from)| to != from as usize).collect());
         }
+        let mut moves = Vec::new();
+        let mut start = 0;
+        for run in self.ts_ms.chunk_by(|a, b| a == b) {
+            let rows = start..start + run.len();
+            start = rows.end;
+            if run.len() > 1 && !rows.clone().is_sorted_by(|&a, &b| self.compare_rows(a, b).is_le()) {
+                let mut order: Vec<u32> = (rows.start as u32..rows.end as u32).collect();
+                order.sort_unstable_by(|&a, &b| self.compare_rows(a as usize, b as usize));
+                moves.extend(rows.zip(order).filter(|&(to, from)| to != from as usize));
+            }
+        }
+        self.reorder(moves);
+    }
+
+    /// Move row `from` to `to` for each of `moves` (a permutation of the rows it names).
+    fn reorder(&mut self, moves: Vec<(usize, u32)>) {
         if moves.is_empty() {
             return;
         }

@@ -107,7 +107,7 @@ impl Chunk {
 /// Decode the blobs of a chunk (as [`Chunk::encode`] gives them) into `ts_ms` and `columns`
 /// (in the order of [`COLUMNS`]), every column on any core, so a caller can decode straight
 /// into its own columns. `None` if the blobs do not hold exactly one value for each slot.
-pub(crate) fn decode_into(blobs: &[&[u8]], ts_ms: &mut [i64], columns: [&mut [u32]; 12]) -> Option<()> {
+pub(crate) fn decode_into(blobs: &[&[u8]], ts_ms: &mut [i64], columns: [&mut [u32]; COLUMNS.len()]) -> Option<()> {
     let [times, blobs @ ..] = blobs else { return None };
     if blobs.len() != COLUMNS.len() || columns.iter().any(|c| c.len() != ts_ms.len()) {
         return None;

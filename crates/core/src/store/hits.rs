@@ -147,7 +147,7 @@ fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
         for small in [&mut hit_type, &mut interaction, &mut engaged] {
             small.resize(len, 0);
         }
-        let mut columns: [&mut [u32]; 12] = Default::default();
+        let mut columns: [&mut [u32]; chunk::COLUMNS.len()] = Default::default();
         columns[chunk::HIT_TYPE] = &mut hit_type;
         columns[chunk::INTERACTION] = &mut interaction;
         columns[chunk::SESSION_ENGAGED] = &mut engaged;
@@ -275,7 +275,8 @@ mod tests {
         assert_eq!(from_file.len(), 2000);
         let hits = |t: &HitTable| (0..t.len()).map(|i| format!("{:?}", t.hit(i))).collect::<Vec<_>>();
         assert_eq!(hits(&from_file), hits(&from_memory));
-        // The file's keys are worked out by the loader as it reads, the in-memory project's on first use.
+        // The loader works the keys out as it reads the dictionaries: they are the keys a table
+        // works out on first use.
         let fresh = DictionaryKeys::new(&from_file.dict.campaigns, &from_file.dict.urls);
         assert_eq!(from_file.keys(), &fresh);
         assert_eq!(from_memory.keys(), &fresh);
