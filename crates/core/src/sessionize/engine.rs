@@ -6,6 +6,7 @@
 //! classification of an entrance) is worked out once per distinct value.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::NaiveDate;
 use md5::Digest;
@@ -324,6 +325,10 @@ struct Packed {
     /// [`Source::pack`] of what the hit brings.
     source: u32,
     user: u32,
+    /// The hit's page and user agent, so a session's entrance, landing and exit pages and
+    /// device come from here rather than from scattered table rows.
+    url: u32,
+    user_agent: u32,
     flags: u8,
 }
 
@@ -362,48 +367,64 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         start[g + 1] += start[g];
     }
 
-    // Runs of whole groups, walked in parallel when the visitors are known before the walk.
-    // Each run gathers and walks its own slice of the sorted hits, numbering its sessions and
-    // traffic from 0; they are put end to end afterwards, as one walk in group order would.
-    let threads = if groups.visitors_known() { rayon::current_num_threads() } else { 1 };
-    let runs = split_groups(&start, threads);
-    let walked: Vec<(Walked, Vec<Packed>, Vec<u32>)> = runs
-        .par_iter()
-        .map(|run| {
-            let base = start[run.start];
-            let len = (start[run.end] - base) as usize;
-            let (mut packed, mut session_of) = (vec![Packed::default(); len], vec![NO_SESSION; len]);
-            gather(table, &rules, &lookups, &of_hit, &start, run.clone(), &mut packed);
-            let mut walk = Walk::new(table, &rules, &lookups, &days, &groups);
-            for g in run.clone() {
-                let hits = (start[g] - base) as usize..(start[g + 1] - base) as usize;
-                walk.group(g as u32, &packed[hits.clone()], &mut session_of[hits]);
-            }
-            (walk.done(), packed, session_of)
-        })
-        .collect();
-    drop(of_hit);
+    // Runs of whole groups, each gathered and walked in turn, so that only the runs being
+    // walked hold their gathered hits: twice as many runs as threads. When the visitors are
+    // known before the walk, the runs are walked in parallel, each numbering its sessions and
+    // traffic from 0, and put end to end afterwards as one walk in group order would; else one
+    // walk goes through them all.
+    let runs = split_groups(&start, 2 * rayon::current_num_threads());
+    // Each hit's session, as numbered by the walk that met it.
+    let hit_session: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(NO_SESSION)).collect();
+    let walk_run = |walk: &mut Walk, run: &Range<usize>| {
+        let base = start[run.start];
+        let len = (start[run.end] - base) as usize;
+        let (mut packed, mut session_of) = (vec![Packed::default(); len], vec![NO_SESSION; len]);
+        gather(table, &rules, &lookups, &of_hit, &start, run.clone(), &mut packed);
+        for g in run.clone() {
+            let hits = (start[g] - base) as usize..(start[g + 1] - base) as usize;
+            walk.group(g as u32, &packed[hits.clone()], &mut session_of[hits]);
+        }
+        for (hit, &session) in packed.iter().zip(&session_of) {
+            hit_session[hit.row as usize].store(session, Ordering::Relaxed);
+        }
+    };
+    let new_walk = || Walk::new(table, &rules, &lookups, &days, &groups);
+    // The walks, each with the end of the groups it went through.
+    let walked: Vec<(Walked, u32)> = if groups.visitors_known() {
+        runs.par_iter()
+            .map(|run| {
+                let mut walk = new_walk();
+                walk_run(&mut walk, run);
+                (walk.done(), run.end as u32)
+            })
+            .collect()
+    } else {
+        let mut walk = new_walk();
+        runs.iter().for_each(|run| walk_run(&mut walk, run));
+        vec![(walk.done(), groups.count as u32)]
+    };
 
-    // Each hit's session, numbered after the sessions of the runs before its own; then the
-    // gathered hits go before the sessions are put together, to keep the peak of memory low.
-    let mut hit_session = vec![NO_SESSION; n];
-    let mut first = 0;
-    let walked: Vec<Walked> = walked
-        .into_iter()
-        .map(|(walk, packed, session_of)| {
-            for (hit, &session) in packed.iter().zip(&session_of) {
-                if session != NO_SESSION {
-                    hit_session[hit.row as usize] = first + session;
-                }
-            }
+    // Every hit's session numbered after the sessions of the walks before its own.
+    let mut hit_session: Vec<u32> = hit_session.into_iter().map(AtomicU32::into_inner).collect();
+    if walked.len() > 1 {
+        let mut firsts = Vec::with_capacity(walked.len());
+        let mut first = 0;
+        for (walk, _) in &walked {
+            firsts.push(first);
             first += walk.sessions.len() as u32;
-            walk
-        })
-        .collect();
+        }
+        let ends: Vec<u32> = walked.iter().map(|&(_, end)| end).collect();
+        hit_session.par_iter_mut().zip(&of_hit).for_each(|(session, &g)| {
+            if *session != NO_SESSION {
+                *session += firsts[ends.partition_point(|&end| end <= g)];
+            }
+        });
+    }
+    drop(of_hit);
     let mut traffic = TrafficList::default();
     let mut uncounted_hits = 0;
     let mut sessions_of_runs = Vec::with_capacity(walked.len());
-    for mut walk in walked {
+    for (mut walk, _) in walked {
         let traffic_ids: Vec<u32> = walk.traffic.into_iter().map(|t| traffic.id(t)).collect();
         for s in &mut walk.sessions {
             s.traffic = traffic_ids[s.traffic as usize];
@@ -496,8 +517,15 @@ fn gather(
         let brings_source = (interaction || !rules.interaction_only) && !lookups.sourceless_event[event];
         let source = if brings_source { lookups.source(table, i) } else { Source::None };
         let slot = &mut cursor[(g - first) as usize];
-        packed[*slot as usize] =
-            Packed { ts_ms: table.ts_ms[i], row: i as u32, source: source.pack(), user: table.user[i], flags };
+        packed[*slot as usize] = Packed {
+            ts_ms: table.ts_ms[i],
+            row: i as u32,
+            source: source.pack(),
+            user: table.user[i],
+            url: table.url[i],
+            user_agent: table.user_agent[i],
+            flags,
+        };
         *slot += 1;
     }
 }
@@ -562,10 +590,12 @@ struct Open {
     actions: u32,
     key_events: u32,
     heartbeats: u32,
-    /// Rows of the first and last page (page view or event), and of the first hit.
-    landing_row: u32,
-    exit_row: u32,
-    first_row: u32,
+    /// The url ids of the first and last page (page view or event), and of the first hit.
+    landing_url: Option<u32>,
+    exit_url: u32,
+    first_url: u32,
+    /// The first hit's device.
+    device: u32,
     user: u32,
     arrival: Arrival,
     next_midnight: i64,
@@ -586,16 +616,15 @@ struct Entrance {
 impl Entrance {
     const DIRECT: Entrance = Entrance { campaign: 0, referrer: 0, url: 0 };
 
-    fn of(t: &HitTable, row: u32) -> Entrance {
-        let i = row as usize;
-        Entrance { campaign: t.campaign[i], referrer: t.referrer[i], url: t.url[i] }
+    fn of(t: &HitTable, hit: &Packed) -> Entrance {
+        let i = hit.row as usize;
+        Entrance { campaign: t.campaign[i], referrer: t.referrer[i], url: hit.url }
     }
 
-    /// Does hit `row` repeat this entrance's referrer on its page (an event or a reload of the
+    /// Does `hit` repeat this entrance's referrer on its page (an event or a reload of the
     /// landing page)? Such a hit is no new arrival.
-    fn repeated_by(self, t: &HitTable, row: u32) -> bool {
-        let i = row as usize;
-        self.referrer != 0 && t.referrer[i] == self.referrer && t.url[i] == self.url
+    fn repeated_by(self, t: &HitTable, hit: &Packed) -> bool {
+        self.referrer != 0 && hit.url == self.url && t.referrer[hit.row as usize] == self.referrer
     }
 }
 
@@ -713,7 +742,7 @@ impl<'a> Walk<'a> {
             match (split, open.as_mut()) {
                 (None, Some(s)) => {
                     if matches!(decision, Decision::Adopt) {
-                        s.arrival = self.arrival(source, hit.row);
+                        s.arrival = self.arrival(source, hit);
                         carried = Some(s.arrival);
                     }
                     self.add(s, hit, activity);
@@ -788,7 +817,7 @@ impl<'a> Walk<'a> {
             Source::Referral(traffic_source)
                 if r.split_on_referrer_change
                     && traffic_source != s.arrival.traffic_source
-                    && !s.arrival.entrance.repeated_by(self.table, hit.row) =>
+                    && !s.arrival.entrance.repeated_by(self.table, hit) =>
             {
                 if adopt {
                     Decision::Adopt
@@ -816,7 +845,7 @@ impl<'a> Walk<'a> {
         let ts = hit.ts_ms;
         let arrival = match source {
             Source::Campaign(_) | Source::Referral(_) => {
-                let arrival = self.arrival(source, hit.row);
+                let arrival = self.arrival(source, hit);
                 *carried = Some(arrival);
                 arrival
             }
@@ -841,9 +870,10 @@ impl<'a> Walk<'a> {
             actions: 0,
             key_events: 0,
             heartbeats: 0,
-            landing_row: UNSET,
-            exit_row: UNSET,
-            first_row: hit.row,
+            landing_url: None,
+            exit_url: hit.url,
+            first_url: hit.url,
+            device: self.table.agents().device[hit.user_agent as usize],
             user: 0,
             arrival,
             next_midnight: if self.rules.split_at_midnight { self.days.next_midnight(ts) } else { i64::MAX },
@@ -853,9 +883,9 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The arrival hit `row` makes, bringing `source`.
-    fn arrival(&self, source: Source, row: u32) -> Arrival {
-        let entrance = Entrance::of(self.table, row);
+    /// The arrival `hit` makes, bringing `source`.
+    fn arrival(&self, source: Source, hit: &Packed) -> Arrival {
+        let entrance = Entrance::of(self.table, hit);
         Arrival { source, traffic_source: self.lookups.traffic_source(self.table, entrance), entrance }
     }
 
@@ -878,10 +908,8 @@ impl<'a> Walk<'a> {
         }
         if hit.flags & ASSET == 0 {
             s.actions += 1;
-            if s.landing_row == UNSET {
-                s.landing_row = hit.row;
-            }
-            s.exit_row = hit.row;
+            s.landing_url.get_or_insert(hit.url);
+            s.exit_url = hit.url;
         }
         if hit.flags & KEY_EVENT != 0 {
             s.key_events += 1;
@@ -918,7 +946,6 @@ impl<'a> Walk<'a> {
     /// between them).
     fn finish(&mut self, s: Open, session_of: &mut [u32]) {
         let r = self.rules;
-        let t = self.table;
         if r.session_needs_pageview && s.pageviews == 0 {
             for slot in session_of {
                 if *slot == s.index {
@@ -956,8 +983,6 @@ impl<'a> Walk<'a> {
         }
         self.visitor_sessions[v] += 1;
         let number = self.visitor_sessions[v];
-        let landing_row = if s.landing_row == UNSET { s.first_row } else { s.landing_row };
-        let exit_row = if s.exit_row == UNSET { s.first_row } else { s.exit_row };
         let session = Session {
             visitor: s.visitor,
             visitor_session_number: number,
@@ -968,14 +993,14 @@ impl<'a> Walk<'a> {
             hits: s.hits,
             interaction_hits: s.interaction_hits,
             pageviews: s.pageviews,
-            landing_url: t.url[landing_row as usize],
-            exit_url: t.url[exit_row as usize],
+            landing_url: s.landing_url.unwrap_or(s.first_url),
+            exit_url: s.exit_url,
             bounce,
             engaged,
             entrance_campaign: s.arrival.entrance.campaign,
             entrance_referrer: s.arrival.entrance.referrer,
             traffic: self.traffic_of(s.arrival.entrance),
-            device: t.agents().device[t.user_agent[s.first_row as usize] as usize],
+            device: s.device,
             start_reason: s.reason,
         };
         self.sessions.push(session);

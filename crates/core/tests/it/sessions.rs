@@ -157,7 +157,7 @@ fn the_same_hits_in_one_file_or_two_give_the_same_sessions() {
 }
 
 #[test]
-fn sessions_walked_on_several_threads_are_those_of_one_walk() {
+fn sessions_are_the_same_however_many_threads_walk_them() {
     let scratch = Scratch::default();
     let mut project = scratch.project();
     let csv = scratch.path("hits.csv");
