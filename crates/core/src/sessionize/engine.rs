@@ -325,10 +325,12 @@ struct Packed {
     /// [`Source::pack`] of what the hit brings.
     source: u32,
     user: u32,
-    /// The hit's page and user agent, so a session's entrance, landing and exit pages and
-    /// device come from here rather than from scattered table rows.
+    /// The hit's page, user agent, campaign and referrer, so a session's entrance, landing
+    /// and exit pages and device come from here rather than from scattered table rows.
     url: u32,
     user_agent: u32,
+    campaign: u32,
+    referrer: u32,
     flags: u8,
 }
 
@@ -524,6 +526,8 @@ fn gather(
             user: table.user[i],
             url: table.url[i],
             user_agent: table.user_agent[i],
+            campaign: table.campaign[i],
+            referrer: table.referrer[i],
             flags,
         };
         *slot += 1;
@@ -616,15 +620,14 @@ struct Entrance {
 impl Entrance {
     const DIRECT: Entrance = Entrance { campaign: 0, referrer: 0, url: 0 };
 
-    fn of(t: &HitTable, hit: &Packed) -> Entrance {
-        let i = hit.row as usize;
-        Entrance { campaign: t.campaign[i], referrer: t.referrer[i], url: hit.url }
+    fn of(hit: &Packed) -> Entrance {
+        Entrance { campaign: hit.campaign, referrer: hit.referrer, url: hit.url }
     }
 
     /// Does `hit` repeat this entrance's referrer on its page (an event or a reload of the
     /// landing page)? Such a hit is no new arrival.
-    fn repeated_by(self, t: &HitTable, hit: &Packed) -> bool {
-        self.referrer != 0 && hit.url == self.url && t.referrer[hit.row as usize] == self.referrer
+    fn repeated_by(self, hit: &Packed) -> bool {
+        self.referrer != 0 && hit.referrer == self.referrer && hit.url == self.url
     }
 }
 
@@ -817,7 +820,7 @@ impl<'a> Walk<'a> {
             Source::Referral(traffic_source)
                 if r.split_on_referrer_change
                     && traffic_source != s.arrival.traffic_source
-                    && !s.arrival.entrance.repeated_by(self.table, hit) =>
+                    && !s.arrival.entrance.repeated_by(hit) =>
             {
                 if adopt {
                     Decision::Adopt
@@ -885,7 +888,7 @@ impl<'a> Walk<'a> {
 
     /// The arrival `hit` makes, bringing `source`.
     fn arrival(&self, source: Source, hit: &Packed) -> Arrival {
-        let entrance = Entrance::of(self.table, hit);
+        let entrance = Entrance::of(hit);
         Arrival { source, traffic_source: self.lookups.traffic_source(self.table, entrance), entrance }
     }
 
