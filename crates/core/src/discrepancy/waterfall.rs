@@ -350,7 +350,7 @@ impl<'a> Sorter<'a> {
             let a = if value == 0 { NONE } else { index.campaign_of[value as usize] };
             if a == NONE || campaigns[a as usize].stand_in {
                 let c = &table.dict.campaigns[value as usize];
-                if !c.name.is_empty() && self.in_period(sessions.start_date(s)) {
+                if !c.name.is_empty() && self.in_period(sessions.start_date(k as usize)) {
                     *self.unmatched_utm.entry((&c.name, &c.source, &c.medium)).or_default() += 1;
                 }
             }
@@ -365,7 +365,7 @@ impl<'a> Sorter<'a> {
             // day when the session it continues counts (a midnight split may start the day
             // after the period).
             let campaign = &campaigns[a as usize];
-            let view_day = sessions.start_date(s);
+            let view_day = sessions.start_date(k as usize);
             let day = if campaign.own_zone { campaign.clock.date(s.start_ms) } else { view_day };
             let own_cell = (a, campaign.day_key(day));
             let cell = if g != NONE {

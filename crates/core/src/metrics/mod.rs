@@ -252,7 +252,7 @@ impl<'a> Reports<'a> {
         let mut totals: [Sums; 2] = Default::default();
         for &k in &sessions.by_visitor {
             let (k, s) = (k as usize, &sessions.sessions[k as usize]);
-            let date = sessions.start_date(s);
+            let date = sessions.start_date(k);
             let (slot, date) = if in_period(date) {
                 (0, date)
             } else if in_previous(date) {

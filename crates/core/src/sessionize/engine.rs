@@ -150,6 +150,8 @@ pub struct Sessionized {
     pub by_visitor: Vec<u32>,
     /// The first and last session start (UTC ms), asked for by every report.
     start_span: Option<(i64, i64)>,
+    /// Each session's start day (view time zone), looked up once for every report's pass.
+    start_days: Vec<NaiveDate>,
     days: LocalDays,
 }
 
@@ -446,6 +448,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let by_visitor = visitor_order(&sessions);
     let starts = || sessions.iter().map(|s| s.start_ms);
     let start_span = starts().min().zip(starts().max());
+    let start_days = sessions.par_iter().map(|s| days.date(days.day_index(s.start_ms))).collect();
     if rules.identity == Identity::SourceSession {
         renumber_by_visitor(&mut sessions, &by_visitor);
     }
@@ -459,6 +462,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         devices: table.agents().devices.clone(),
         by_visitor,
         start_span,
+        start_days,
         days,
         rules,
     })
@@ -1031,9 +1035,9 @@ impl<'a> Walk<'a> {
 }
 
 impl Sessionized {
-    /// The view day (of the rule set's time zone) session `s` starts on.
-    pub fn start_date(&self, s: &Session) -> NaiveDate {
-        self.days.date(self.days.day_index(s.start_ms))
+    /// The view day (of the rule set's time zone) the session of index `k` starts on.
+    pub fn start_date(&self, k: usize) -> NaiveDate {
+        self.start_days[k]
     }
 
     /// The first and last view day a session starts on.
