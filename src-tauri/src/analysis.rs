@@ -2,12 +2,13 @@
 //! and clicks over time, breakdowns), the click/session discrepancy, several rule sets compared
 //! (in total, by campaign and by day), and the fidelity of the rules to the platform's own sessions.
 //! Everything is computed from a [`LoadedData`] (the project's hits and ad data read once and
-//! kept by the workspace), so a toggle re-sessionizes in memory without reading SQLite again.
+//! kept by the workspace), so a toggle re-sessionizes in memory without reading SQLite again,
+//! and a toggle back to rules shown a moment ago finds its view kept.
 //!
 //! Charts are SVG strings from `sessionlens-charts`, which XML-escapes every label it is given;
 //! every other value goes to the UI as data and is shown there as text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -41,12 +42,16 @@ pub const BREAKDOWN_ROWS_MAX: usize = 200;
 pub const COMPARED_MAX: usize = Preset::ALL.len() + 1;
 
 /// What the project holds for analysis, read from SQLite once per open project (and again after
-/// an import), with the last sessionization kept so the screens of one rule set share it.
+/// an import), with the last sessionization kept so the screens of one rule set share it, and
+/// the last dashboards and discrepancy views (small, unlike sessions) so that flipping between
+/// rule sets redraws the ones already seen at once.
 pub struct LoadedData {
     pub(crate) hits: HitTable,
     pub(crate) ads: AdData,
     goals: ConversionGoals,
     last_sessions: Mutex<Option<Arc<Sessionized>>>,
+    dashboards: Recent<DashboardView>,
+    discrepancies: Recent<DiscrepancyView>,
 }
 
 impl LoadedData {
@@ -56,6 +61,8 @@ impl LoadedData {
             ads: project.load_ads()?,
             goals: project.conversion_goals()?,
             last_sessions: Mutex::new(None),
+            dashboards: Recent::default(),
+            discrepancies: Recent::default(),
         })
     }
 
@@ -82,6 +89,44 @@ impl LoadedData {
     /// `sessions` (of these hits) ready for metrics reports, with the goals of their rules.
     pub(crate) fn reports<'a>(&'a self, sessions: &'a Sessionized) -> Result<Reports<'a>, AppError> {
         Ok(Reports::new(&self.hits, sessions, &self.ads, self.goals_for(&sessions.rules))?)
+    }
+}
+
+/// The views of one kind computed last, by the rules (normalized) and days they show, newest
+/// last. They belong to the [`LoadedData`] they were computed from and go with it.
+struct Recent<V> {
+    views: Mutex<VecDeque<(RuleSet, Option<DateRange>, V)>>,
+}
+
+impl<V> Default for Recent<V> {
+    fn default() -> Self {
+        Recent { views: Mutex::new(VecDeque::new()) }
+    }
+}
+
+impl<V: Clone> Recent<V> {
+    /// How many views are kept: every preset and a few changed rule sets.
+    const KEPT: usize = 12;
+
+    /// The view of `rules` over `range`: the kept one, or `compute`'s, then kept.
+    fn get_or_compute(
+        &self,
+        rules: &RuleSet,
+        range: Option<DateRange>,
+        compute: impl FnOnce() -> Result<V, AppError>,
+    ) -> Result<V, AppError> {
+        let rules = rules.normalized();
+        let views = || self.views.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, _, view)) = views().iter().find(|(r, d, _)| *r == rules && *d == range) {
+            return Ok(view.clone());
+        }
+        let view = compute()?;
+        let mut views = views();
+        if views.len() == Self::KEPT {
+            views.pop_front();
+        }
+        views.push_back((rules, range, view.clone()));
+        Ok(view)
     }
 }
 
@@ -564,6 +609,10 @@ const BREAKDOWNS: [(Dimension, &str); 5] = [
 
 /// The dashboard under `rules` over `range` (every day with data when `None`).
 pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
+    data.dashboards.get_or_compute(rules, range, || compute_dashboard(data, rules, range))
+}
+
+fn compute_dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
     let sessions = data.sessions(rules)?;
     let reports = data.reports(&sessions)?;
     // The reports and the click-to-session ratios of their days are computed side by side.
@@ -683,6 +732,14 @@ fn example_view(e: &Example) -> ExampleView {
 
 /// Ad clicks against sessions under `rules` over `range` (the ad data's days when `None`).
 pub fn discrepancy_view(
+    data: &LoadedData,
+    rules: &RuleSet,
+    range: Option<DateRange>,
+) -> Result<DiscrepancyView, AppError> {
+    data.discrepancies.get_or_compute(rules, range, || compute_discrepancy_view(data, rules, range))
+}
+
+fn compute_discrepancy_view(
     data: &LoadedData,
     rules: &RuleSet,
     range: Option<DateRange>,
@@ -1110,6 +1167,32 @@ mod tests {
         let kept = data.last_sessions.lock().unwrap().clone().unwrap();
         let again = data.sessions(&ga4).unwrap();
         assert!(Arc::ptr_eq(&kept, &again), "the dashboard of the same rules does not sessionize again");
+    }
+
+    #[test]
+    fn flipping_back_to_rules_shown_before_redraws_their_kept_views() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = Project::open(crate::demo::ensure_project(dir.path()).unwrap()).unwrap();
+        let data = LoadedData::load(&project).unwrap();
+        let (ga4, ua) = (RuleSet::preset(Preset::Ga4), RuleSet::preset(Preset::UniversalAnalytics));
+        let last_rules = || data.last_sessions.lock().unwrap().as_ref().map(|s| s.rules.preset);
+        let first = dashboard(&data, &ga4, None).unwrap();
+        let first_gaps = discrepancy_view(&data, &ga4, None).unwrap();
+        let other = dashboard(&data, &ua, None).unwrap();
+        assert_ne!(first.kpis.sessions, other.kpis.sessions);
+        assert_eq!(last_rules(), Some(Preset::UniversalAnalytics));
+
+        let again = dashboard(&data, &ga4, None).unwrap();
+        let gaps_again = discrepancy_view(&data, &ga4, None).unwrap();
+        assert_eq!(last_rules(), Some(Preset::UniversalAnalytics), "GA4 was not sessionized again");
+        assert_eq!((&again.kpis, &again.over_time_svg), (&first.kpis, &first.over_time_svg));
+        assert_eq!((gaps_again.clicks, gaps_again.sessions), (first_gaps.clicks, first_gaps.sessions));
+
+        // Other days are another view: computed, from the sessions of their rules.
+        let week = DateRange::new("2026-11-08".parse().unwrap(), "2026-11-14".parse().unwrap()).unwrap();
+        let one_week = dashboard(&data, &ga4, Some(week)).unwrap();
+        assert_eq!(last_rules(), Some(Preset::Ga4));
+        assert!(one_week.kpis.sessions < first.kpis.sessions);
     }
 
     #[test]
