@@ -1156,11 +1156,17 @@ mod tests {
         assert!(ws.compare(&too_many, None).unwrap_err().message.contains(&format!("between 1 and {COMPARED_MAX}")));
     }
 
-    #[test]
-    fn compare_leaves_the_first_rule_sets_sessions_kept_for_the_other_views() {
+    /// The demo project's data as the analysis screens load it.
+    fn demo_data() -> (tempfile::TempDir, LoadedData) {
         let dir = tempfile::tempdir().unwrap();
         let project = Project::open(crate::demo::ensure_project(dir.path()).unwrap()).unwrap();
         let data = LoadedData::load(&project).unwrap();
+        (dir, data)
+    }
+
+    #[test]
+    fn compare_leaves_the_first_rule_sets_sessions_kept_for_the_other_views() {
+        let (_dir, data) = demo_data();
         let (ga4, ua) = (RuleSet::preset(Preset::Ga4), RuleSet::preset(Preset::UniversalAnalytics));
         let c = compare(&data, &[ga4.clone(), ua], None).unwrap();
         assert_eq!(c.columns[0].rules.preset, "ga4");
@@ -1171,9 +1177,7 @@ mod tests {
 
     #[test]
     fn flipping_back_to_rules_shown_before_redraws_their_kept_views() {
-        let dir = tempfile::tempdir().unwrap();
-        let project = Project::open(crate::demo::ensure_project(dir.path()).unwrap()).unwrap();
-        let data = LoadedData::load(&project).unwrap();
+        let (_dir, data) = demo_data();
         let (ga4, ua) = (RuleSet::preset(Preset::Ga4), RuleSet::preset(Preset::UniversalAnalytics));
         let last_rules = || data.last_sessions.lock().unwrap().as_ref().map(|s| s.rules.preset);
         let first = dashboard(&data, &ga4, None).unwrap();

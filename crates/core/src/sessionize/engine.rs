@@ -148,8 +148,8 @@ pub struct Sessionized {
     /// Every session's index, by visitor and then start: each visitor's sessions side by side,
     /// so distinct visitors are counted without a set.
     pub by_visitor: Vec<u32>,
-    /// The first and last session start (UTC ms), asked for by every report.
-    start_span: Option<(i64, i64)>,
+    /// The first and last view day a session starts on, asked for by every report.
+    start_span: Option<(NaiveDate, NaiveDate)>,
     /// Each session's start day (view time zone), looked up once for every report's pass.
     start_days: Vec<NaiveDate>,
     days: LocalDays,
@@ -446,9 +446,8 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
         })
         .unwrap_or_default();
     let by_visitor = visitor_order(&sessions);
-    let starts = || sessions.iter().map(|s| s.start_ms);
-    let start_span = starts().min().zip(starts().max());
-    let start_days = sessions.par_iter().map(|s| days.date(days.day_index(s.start_ms))).collect();
+    let start_days: Vec<NaiveDate> = sessions.par_iter().map(|s| days.date(days.day_index(s.start_ms))).collect();
+    let start_span = start_days.iter().min().copied().zip(start_days.iter().max().copied());
     if rules.identity == Identity::SourceSession {
         renumber_by_visitor(&mut sessions, &by_visitor);
     }
@@ -598,10 +597,10 @@ struct Open {
     actions: u32,
     key_events: u32,
     heartbeats: u32,
-    /// The url ids of the first and last page (page view or event), and of the first hit.
-    landing_url: Option<u32>,
+    /// The url ids of the first and last page (page view or event); the first hit's until
+    /// the session has a page.
+    landing_url: u32,
     exit_url: u32,
-    first_url: u32,
     /// The first hit's device.
     device: u32,
     user: u32,
@@ -877,9 +876,8 @@ impl<'a> Walk<'a> {
             actions: 0,
             key_events: 0,
             heartbeats: 0,
-            landing_url: None,
+            landing_url: hit.url,
             exit_url: hit.url,
-            first_url: hit.url,
             device: self.table.agents().device[hit.user_agent as usize],
             user: 0,
             arrival,
@@ -914,8 +912,10 @@ impl<'a> Walk<'a> {
             s.pageviews += 1;
         }
         if hit.flags & ASSET == 0 {
+            if s.actions == 0 {
+                s.landing_url = hit.url;
+            }
             s.actions += 1;
-            s.landing_url.get_or_insert(hit.url);
             s.exit_url = hit.url;
         }
         if hit.flags & KEY_EVENT != 0 {
@@ -1000,7 +1000,7 @@ impl<'a> Walk<'a> {
             hits: s.hits,
             interaction_hits: s.interaction_hits,
             pageviews: s.pageviews,
-            landing_url: s.landing_url.unwrap_or(s.first_url),
+            landing_url: s.landing_url,
             exit_url: s.exit_url,
             bounce,
             engaged,
@@ -1042,9 +1042,7 @@ impl Sessionized {
 
     /// The first and last view day a session starts on.
     pub fn start_dates(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let (first, last) = self.start_span?;
-        let date = |ms| self.days.date(self.days.day_index(ms));
-        Some((date(first), date(last)))
+        self.start_span
     }
 
     pub fn totals(&self) -> Totals {
