@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "rule_choices",
     "dashboard",
     "discrepancy",
+    "prefetch",
     "compare_rules",
     "fidelity",
     "save_report",

@@ -44,7 +44,7 @@ pub const COMPARED_MAX: usize = Preset::ALL.len() + 1;
 /// What the project holds for analysis, read from SQLite once per open project (and again after
 /// an import), with the last sessionization kept so the screens of one rule set share it, and
 /// the last dashboards and discrepancy views (small, unlike sessions) so that flipping between
-/// rule sets redraws the ones already seen at once.
+/// rule sets redraws the ones already seen (or computed ahead) at once.
 pub struct LoadedData {
     pub(crate) hits: HitTable,
     pub(crate) ads: AdData,
@@ -75,10 +75,39 @@ impl LoadedData {
         if let Some(kept) = last.as_ref().filter(|s| s.rules == wanted) {
             return Ok(kept.clone());
         }
-        rules.validate()?;
-        let fresh = Arc::new(sessionize(&self.hits, rules)?);
+        let fresh = Arc::new(self.sessionize(rules)?);
         *last = Some(fresh.clone());
         Ok(fresh)
+    }
+
+    fn sessionize(&self, rules: &RuleSet) -> Result<Sessionized, AppError> {
+        rules.validate()?;
+        Ok(sessionize(&self.hits, rules)?)
+    }
+
+    /// Is the `kind` view of `rules` over `range` kept?
+    #[cfg(test)]
+    pub(crate) fn is_kept(&self, kind: ViewKind, rules: &RuleSet, range: Option<DateRange>) -> bool {
+        match kind {
+            ViewKind::Dashboard => self.dashboards.contains(rules, range),
+            ViewKind::Discrepancy => self.discrepancies.contains(rules, range),
+        }
+    }
+
+    /// Computes and keeps the `kind` view of `rules` over `range`, unless it is kept already,
+    /// from sessions of its own: the last sessionization, which the screens share, stays as it
+    /// was. See [`crate::prefetch`].
+    pub(crate) fn prefetch(&self, kind: ViewKind, rules: &RuleSet, range: Option<DateRange>) -> Result<(), AppError> {
+        match kind {
+            ViewKind::Dashboard => self
+                .dashboards
+                .get_or_compute(rules, range, || compute_dashboard(self, &self.sessionize(rules)?, range))
+                .map(drop),
+            ViewKind::Discrepancy => self
+                .discrepancies
+                .get_or_compute(rules, range, || compute_discrepancy_view(self, &self.sessionize(rules)?, range))
+                .map(drop),
+        }
     }
 
     /// The project's goals plus the rule set's key events, as the CLI's metrics count them.
@@ -90,6 +119,14 @@ impl LoadedData {
     pub(crate) fn reports<'a>(&'a self, sessions: &'a Sessionized) -> Result<Reports<'a>, AppError> {
         Ok(Reports::new(&self.hits, sessions, &self.ads, self.goals_for(&sessions.rules))?)
     }
+}
+
+/// A view the UI can have computed before it is asked for (see [`crate::prefetch`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ViewKind {
+    Dashboard,
+    Discrepancy,
 }
 
 /// The views of one kind computed last, by the rules (normalized) and days they show, newest
@@ -105,8 +142,15 @@ impl<V> Default for Recent<V> {
 }
 
 impl<V: Clone> Recent<V> {
-    /// How many views are kept: every preset and a few changed rule sets.
-    const KEPT: usize = 12;
+    /// How many views are kept: every preset (computed ahead, see [`crate::prefetch`]) and a
+    /// few changed rule sets.
+    const KEPT: usize = Preset::ALL.len() + 6;
+
+    #[cfg(test)]
+    fn contains(&self, rules: &RuleSet, range: Option<DateRange>) -> bool {
+        let rules = rules.normalized();
+        self.views.lock().unwrap().iter().any(|(r, d, _)| *r == rules && *d == range)
+    }
 
     /// The view of `rules` over `range`: the kept one, or `compute`'s, then kept.
     fn get_or_compute(
@@ -609,19 +653,22 @@ const BREAKDOWNS: [(Dimension, &str); 5] = [
 
 /// The dashboard under `rules` over `range` (every day with data when `None`).
 pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
-    data.dashboards.get_or_compute(rules, range, || compute_dashboard(data, rules, range))
+    data.dashboards.get_or_compute(rules, range, || compute_dashboard(data, &*data.sessions(rules)?, range))
 }
 
-fn compute_dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
-    let sessions = data.sessions(rules)?;
-    let reports = data.reports(&sessions)?;
+fn compute_dashboard(
+    data: &LoadedData,
+    sessions: &Sessionized,
+    range: Option<DateRange>,
+) -> Result<DashboardView, AppError> {
+    let reports = data.reports(sessions)?;
     // The reports and the click-to-session ratios of their days are computed side by side.
     let report = |dimension, compare_previous| {
         reports.report(&MetricsQuery { dimensions: vec![dimension], range, compare_previous })
     };
     let (period, previous_period) =
         reports.periods(&MetricsQuery { dimensions: vec![Dimension::Day], range, compare_previous: true });
-    let ratio = |range| click_to_session(&data.hits, &sessions, &data.ads, range);
+    let ratio = |range| click_to_session(&data.hits, sessions, &data.ads, range);
     // The day report first, then the breakdowns (campaigns beside their previous period).
     let wanted: Vec<(Dimension, bool)> = std::iter::once((Dimension::Day, true))
         .chain(BREAKDOWNS.iter().map(|&(dimension, _)| (dimension, dimension == Dimension::Campaign)))
@@ -656,10 +703,10 @@ fn compute_dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange
         breakdowns.push(breakdown_table(dimension, title, &report));
     }
     Ok(DashboardView {
-        rules: rules.into(),
+        rules: (&sessions.rules).into(),
         period: by_day.period.map(day_range),
         previous_period: by_day.previous_period.map(day_range),
-        data_span: data_span(&sessions),
+        data_span: data_span(sessions),
         kpis: now,
         previous,
         change,
@@ -736,20 +783,19 @@ pub fn discrepancy_view(
     rules: &RuleSet,
     range: Option<DateRange>,
 ) -> Result<DiscrepancyView, AppError> {
-    data.discrepancies.get_or_compute(rules, range, || compute_discrepancy_view(data, rules, range))
+    data.discrepancies.get_or_compute(rules, range, || compute_discrepancy_view(data, &*data.sessions(rules)?, range))
 }
 
 fn compute_discrepancy_view(
     data: &LoadedData,
-    rules: &RuleSet,
+    sessions: &Sessionized,
     range: Option<DateRange>,
 ) -> Result<DiscrepancyView, AppError> {
-    let sessions = data.sessions(rules)?;
     let options = DiscrepancyOptions { range, ..DiscrepancyOptions::default() };
-    let report = discrepancy(&data.hits, &sessions, &data.ads, &options)?;
+    let report = discrepancy(&data.hits, sessions, &data.ads, &options)?;
     let daily = discrepancy(
         &data.hits,
-        &sessions,
+        sessions,
         &data.ads,
         &DiscrepancyOptions { by: Breakdown::Day, examples: 0, ..options },
     )?;
@@ -794,7 +840,7 @@ fn compute_discrepancy_view(
     Ok(DiscrepancyView {
         verdict: report.verdict.clone(),
         causes: report.causes.iter().map(CauseView::from).collect(),
-        rules: rules.into(),
+        rules: (&sessions.rules).into(),
         period: report.period.map(day_range),
         band_low: report.band.low,
         band_high: report.band.high,

@@ -11,7 +11,9 @@ use sessionlens_core::store::ads::CampaignMapping;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
-use crate::analysis::{CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, RuleChoices, RulesInput};
+use crate::analysis::{
+    CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, RuleChoices, RulesInput, ViewKind,
+};
 use crate::clients::{ClientsView, SettingsCopied};
 use crate::dto::{FileDeleted, FormatInfo, ImportProgress, ImportSummary, ProjectView, RecentProject, RejectsPage};
 use crate::error::AppError;
@@ -185,6 +187,17 @@ pub async fn discrepancy(
     range: Option<DayRange>,
 ) -> Result<DiscrepancyView, AppError> {
     blocking(app, move |ws| ws.discrepancy(&rules, range.as_ref())).await
+}
+
+/// Computes the `view` of each of `rules` over `range` in the background, for the next click.
+#[tauri::command]
+pub async fn prefetch(
+    app: AppHandle,
+    rules: Vec<RulesInput>,
+    range: Option<DayRange>,
+    view: ViewKind,
+) -> Result<(), AppError> {
+    blocking(app, move |ws| ws.prefetch(&rules, range.as_ref(), view)).await
 }
 
 /// The KPIs of each of `rules` over `range`, in total, by campaign and by day; the first is the

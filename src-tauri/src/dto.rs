@@ -297,6 +297,7 @@ mod bindings {
         RecentProject::export_all(&config).unwrap();
         FormatInfo::export_all(&config).unwrap();
         crate::analysis::RulesInput::export_all(&config).unwrap();
+        crate::analysis::ViewKind::export_all(&config).unwrap();
         crate::exports::ReportSettings::export_all(&config).unwrap();
         crate::exports::CsvTable::export_all(&config).unwrap();
         crate::exports::ChartFormat::export_all(&config).unwrap();

@@ -14,6 +14,8 @@ pub mod error;
 pub mod exports;
 pub mod import_wizard;
 mod menu;
+mod prefetch;
+mod priority;
 pub mod views;
 pub mod workspace;
 
@@ -60,6 +62,7 @@ pub fn run() {
             commands::rule_choices,
             commands::dashboard,
             commands::discrepancy,
+            commands::prefetch,
             commands::compare_rules,
             commands::fidelity,
             commands::save_report,

@@ -18,6 +18,7 @@ use sessionlens_core::{export, fidelity};
 
 use crate::analysis::{
     self, CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, LoadedData, RuleChoices, RulesInput,
+    ViewKind,
 };
 use crate::clients::{self, ClientsView, SettingsCopied};
 use crate::demo;
@@ -28,6 +29,8 @@ use crate::dto::{
 use crate::error::{AppError, IMPORT_RUNNING};
 use crate::exports::{self, CsvTable, ReportSettings, SavedFile, Subject};
 use crate::import_wizard::{self, FileImportOptions, ImportPreview};
+use crate::prefetch::{Prefetch, Prefetcher};
+use crate::priority;
 use crate::views::{self, NamedView, SavedViews, ViewState};
 
 /// Progress goes to the UI at most this often (so the bar moves several times a second).
@@ -67,12 +70,19 @@ pub struct Workspace {
     open: Mutex<Option<OpenProject>>,
     /// Set while an import runs; cancelling it stops that import.
     import: Mutex<Option<CancelToken>>,
+    prefetcher: Prefetcher,
 }
 
 impl Workspace {
     /// `data_dir` holds the demo project and the recent-projects list.
     pub fn new(data_dir: PathBuf, startup: Startup) -> Self {
-        Workspace { data_dir, startup: Mutex::new(startup), open: Mutex::new(None), import: Mutex::new(None) }
+        Workspace {
+            data_dir,
+            startup: Mutex::new(startup),
+            open: Mutex::new(None),
+            import: Mutex::new(None),
+            prefetcher: Prefetcher::default(),
+        }
     }
 
     /// The project to show when the UI starts: the one already open (the UI was reloaded), or
@@ -138,13 +148,14 @@ impl Workspace {
     /// ends). A file that fails (or whose options are invalid) is reported and the next one
     /// tried; a cancel stops the import after rolling back the file being imported. Blocks until
     /// done: call it off the UI thread. The import runs on a thread of its own at a lower
-    /// priority (see [`at_low_priority`]).
+    /// priority: it keeps two threads busy, and on a two-core machine at normal priority they
+    /// starve the window's own threads, and the page stops drawing for half a second at a time.
     pub fn import_files(
         &self,
         files: &[FileImportOptions],
         on_progress: impl FnMut(ImportProgress) + Send,
     ) -> Result<ImportSummary, AppError> {
-        at_low_priority(|| self.import_each(files, on_progress))
+        priority::at_low_priority(10, || self.import_each(files, on_progress))
     }
 
     fn import_each(
@@ -416,6 +427,16 @@ impl Workspace {
         analysis::discrepancy_view(&*self.loaded_data()?, &rules, range)
     }
 
+    /// Computes the `kind` view under each of `rules` over `range` in the background, so that a
+    /// click to one of them redraws at once; returns at once (see [`crate::prefetch`]).
+    pub fn prefetch(&self, rules: &[RulesInput], range: Option<&DayRange>, kind: ViewKind) -> Result<(), AppError> {
+        let rules = rules.iter().map(RulesInput::rule_set).collect::<Result<Vec<_>, _>>()?;
+        let range = analysis::parse_range(range)?;
+        let data = Arc::downgrade(&self.loaded_data()?);
+        self.prefetcher.request(Prefetch { data, kind, rules, range });
+        Ok(())
+    }
+
     /// The KPIs of several rule sets side by side (the first is the baseline), in total, by
     /// campaign and by day. Blocks while it sessionizes each: call it off the UI thread.
     pub fn compare(&self, rules: &[RulesInput], range: Option<&DayRange>) -> Result<CompareView, AppError> {
@@ -544,27 +565,6 @@ impl Workspace {
             let _ = std::fs::write(self.recent_file(), json);
         }
     }
-}
-
-/// Runs `work` on a new thread whose scheduling priority is lowered (nice +10 on Linux, where
-/// priority is per thread and inherited by the threads it starts). An import keeps two threads
-/// busy; on a two-core machine at normal priority they starve the window's own threads, and the
-/// page stops drawing for half a second at a time. Elsewhere the priority is left as it is.
-fn at_low_priority<T: Send>(work: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            #[cfg(target_os = "linux")]
-            // SAFETY: get/setpriority only read their integer arguments; failing leaves the
-            // priority as it was.
-            unsafe {
-                let thread = libc::gettid() as libc::id_t;
-                let nice = libc::getpriority(libc::PRIO_PROCESS, thread);
-                libc::setpriority(libc::PRIO_PROCESS, thread, (nice + 10).min(19));
-            }
-            work()
-        });
-        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
 }
 
 /// Marks an import as running for as long as it lives, so the mark is cleared however the

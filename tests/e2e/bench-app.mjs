@@ -2,8 +2,9 @@
 // the first screen shows after launch, how soon the dashboard of the demo project is redrawn
 // after a rules toggle, how often the progress bar moves (and how long the page's frames get)
 // during a large import into the demo project, then how soon that project's dashboard is
-// drawn, redrawn after toggles, and drawn when the app is launched on it. It prints figures and
-// checks nothing: goals are judged by people reading them, never by a timed test. Run by
+// drawn, redrawn after toggles and after preset flips once the app was idle for BENCH_IDLE_S
+// seconds (60 unless set; it computes the presets ahead meanwhile), and drawn when the app is
+// launched on it. It prints figures and checks nothing: goals are judged by people reading them, never by a timed test. Run by
 // `bash scripts/e2e.sh bench`, which sets SESSIONLENS_APP, WEBDRIVER_URL and BENCH_IMPORT_FILE
 // (a synthetic CSV of BENCH_HITS hits, 1M unless set).
 
@@ -84,16 +85,24 @@ async function launch(what, css, args = []) {
   return driver;
 }
 
-/** Redraw the dashboard after each rules change; prints each time and their median. */
-async function toggles(driver, of) {
-  const changes = [
-    { id: 'rule-timeout', value: '5m', what: 'timeout 30 → 5 min' },
-    { id: 'rule-timeout', value: '30m', what: 'timeout 5 → 30 min' },
-    { id: 'rule-midnight', what: 'split at midnight' },
-    { id: 'rule-campaign-change', what: 'split on campaign change' },
-    { id: 'rule-bots', what: 'bot filter' },
-    { id: 'rule-midnight', what: 'split at midnight back' },
-  ];
+const RULE_CHANGES = [
+  { id: 'rule-timeout', value: '5m', what: 'timeout 30 → 5 min' },
+  { id: 'rule-timeout', value: '30m', what: 'timeout 5 → 30 min' },
+  { id: 'rule-midnight', what: 'split at midnight' },
+  { id: 'rule-campaign-change', what: 'split on campaign change' },
+  { id: 'rule-bots', what: 'bot filter' },
+  { id: 'rule-midnight', what: 'split at midnight back' },
+];
+
+/** Every preset, ending on the one the app starts with. */
+const PRESET_FLIPS = ['ua', 'adobe', 'matomo', 'plausible', 'posthog', 'ga4'].map((value) => ({
+  id: 'rule-preset',
+  value,
+  what: `preset ${value}`,
+}));
+
+/** Redraw the dashboard after each of `changes`; prints each time and their median. */
+async function toggles(driver, of, changes = RULE_CHANGES) {
   const times = [];
   for (const change of changes) {
     const took = await driver.executeAsync(TOGGLE, change);
@@ -116,6 +125,11 @@ async function largeProjectToggles(driver) {
   const took = await driver.executeAsync(TOGGLE, { id: 'tab-dashboard', click: true });
   console.log(`dashboard of the imported project drawn: ${ms(took)} after the tab was clicked`);
   await toggles(driver, 'imported project');
+  // While the app is idle it computes the presets' views ahead (src-tauri/src/prefetch.rs).
+  const idle = Number(process.env.BENCH_IDLE_S ?? 60);
+  await driver.executeAsync(TOGGLE, { id: 'rule-preset', value: 'ga4', what: 'preset ga4' });
+  await new Promise((resolve) => setTimeout(resolve, idle * 1000));
+  await toggles(driver, `imported project, presets after ${idle} s idle`, PRESET_FLIPS);
 }
 
 async function largeImport(driver) {

@@ -91,6 +91,35 @@ test('a rules toggle recomputes the dashboard while the last numbers stay on scr
   await page.close();
 });
 
+test('once a view is shown, the backend is asked to compute the presets ahead in the same time zone', async () => {
+  const { page, problems } = await openApp(browser.context, server.url);
+  await openTab(page, 'Dashboard');
+  await page.waitForFunction(() => window.__slCalls.some((c) => c.cmd === 'prefetch'));
+  const presets = catalogue.presets.map((p) => p.id);
+  assert.deepEqual(await lastArgs(page, 'prefetch'), {
+    rules: presets.map((preset) => ({ preset, changes: {} })),
+    range: null,
+    view: 'dashboard',
+  });
+
+  await page.locator('#rule-tz').fill('Europe/Berlin');
+  await page.locator('#rule-tz').dispatchEvent('change');
+  await page.waitForFunction(() => window.__slCalls.at(-1).cmd === 'prefetch' && window.__slCalls.at(-1).args.rules[0].changes.tz);
+  const again = await lastArgs(page, 'prefetch');
+  assert.deepEqual(again.rules.map((r) => r.changes), presets.map(() => ({ tz: 'Europe/Berlin' })));
+
+  await page.getByRole('tab', { name: 'Discrepancy' }).click();
+  await page.waitForFunction(() => window.__slCalls.some((c) => c.cmd === 'prefetch' && c.args.view === 'discrepancy'));
+  assert.deepEqual((await lastArgs(page, 'prefetch')).rules, again.rules);
+  const asked = () => page.evaluate(() => window.__slCalls.filter((c) => c.cmd === 'prefetch').length);
+  const before = await asked();
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await page.locator('#compare').waitFor();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.equal(await asked(), before, 'compare asks for nothing ahead');
+  assert.deepEqual(problems, []);
+});
+
 test('rules the backend refuses leave the last view on screen with the reason', async () => {
   const { page, problems } = await openApp(browser.context, server.url);
   await openTab(page, 'Dashboard');

@@ -566,6 +566,8 @@ mockIPC((cmd, args) => {
       return dashboard(args);
     case 'discrepancy':
       return discrepancyView(args);
+    case 'prefetch':
+      return null;
     case 'map_campaign':
       if (!args.adCampaign.trim() || !args.utmCampaign.trim()) {
         return fail('invalid_input', "a campaign mapping needs both the ad campaign's name and the utm_campaign value");

@@ -13,6 +13,7 @@ import type { DiscrepancyView } from './bindings/DiscrepancyView';
 import type { FidelityView } from './bindings/FidelityView';
 import type { RuleChoices } from './bindings/RuleChoices';
 import type { RulesInput } from './bindings/RulesInput';
+import type { ViewKind } from './bindings/ViewKind';
 import type { FormatInfo } from './bindings/FormatInfo';
 import type { ImportProgress } from './bindings/ImportProgress';
 import type { ImportSummary } from './bindings/ImportSummary';
@@ -130,6 +131,8 @@ export const api = {
   /** Re-sessionizes under `rules` (in memory, off the UI thread); `range` null is every day. */
   dashboard: (rules: RulesInput, range: DayRange | null) => call<DashboardView>('dashboard', { rules, range }),
   discrepancy: (rules: RulesInput, range: DayRange | null) => call<DiscrepancyView>('discrepancy', { rules, range }),
+  /** Computes the `view` under each of `rules` in the background (returns at once), so a click to one of them redraws at once. */
+  prefetch: (rules: RulesInput[], range: DayRange | null, view: ViewKind) => call<void>('prefetch', { rules, range, view }),
   /** Stores in the project that the ad campaign's clicks land as `utmCampaign`; the next analysis uses it. */
   mapCampaign: (platform: string, adCampaign: string, utmCampaign: string) =>
     call<void>('map_campaign', { platform, adCampaign, utmCampaign }),

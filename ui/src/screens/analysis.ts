@@ -109,6 +109,7 @@ export function createAnalysis(shell: Shell, onShown: () => void): Analysis {
       shell.showError(null);
       replace(status);
       onShown();
+      prefetchPresets();
     } catch (error) {
       if (mine !== request) return;
       shell.showError(error);
@@ -116,6 +117,14 @@ export function createAnalysis(shell: Shell, onShown: () => void): Analysis {
     } finally {
       if (mine === request) root.removeAttribute('aria-busy');
     }
+  }
+
+  /** The presets are one click away: have their views computed while the user looks. */
+  function prefetchPresets(): void {
+    if (!choices || view === 'compare') return;
+    const presets = choices.presets.map((p) => samePlaceAs(state.input, p.id));
+    // Only a head start: a failure shows when the view is asked for.
+    api.prefetch(presets, state.range, view).catch(() => {});
   }
 
   function showPanel(): void {
