@@ -129,6 +129,15 @@ pub enum ViewKind {
     Discrepancy,
 }
 
+impl ViewKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewKind::Dashboard => "dashboard",
+            ViewKind::Discrepancy => "discrepancy",
+        }
+    }
+}
+
 /// The views of one kind computed last, by the rules (normalized) and days they show, newest
 /// last. They belong to the [`LoadedData`] they were computed from and go with it.
 struct Recent<V> {
@@ -186,7 +195,7 @@ pub struct RulesInput {
 }
 
 /// The rules a view was computed with (the preset's values with the changes applied).
-#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectiveRules {
     pub preset: String,
@@ -251,7 +260,7 @@ pub struct RuleChoices {
 }
 
 /// The headline figures of a period.
-#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Kpis {
     pub sessions: u64,
@@ -270,7 +279,7 @@ pub struct Kpis {
 
 /// Changes from the previous period: relative for counts (0.25 = +25 %), in points of a
 /// fraction for rates (0.02 = +2 points); `null` where the previous value is 0 or undefined.
-#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KpiChanges {
     pub sessions: Option<f64>,
@@ -284,7 +293,7 @@ pub struct KpiChanges {
 }
 
 /// One row of a breakdown table.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BreakdownLine {
     pub key: String,
@@ -298,7 +307,7 @@ pub struct BreakdownLine {
 }
 
 /// Sessions by one dimension.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BreakdownTable {
     /// Stable id, e.g. `channel`, `source_medium`.
@@ -311,7 +320,7 @@ pub struct BreakdownTable {
 }
 
 /// The dashboard of one rule set and date range.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DashboardView {
     pub rules: EffectiveRules,
@@ -331,7 +340,7 @@ pub struct DashboardView {
 }
 
 /// A line of an example's timeline.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineLine {
     /// View time zone, `2024-03-01 10:07` (or the ad account's date for a click without time).
@@ -342,7 +351,7 @@ pub struct TimelineLine {
 }
 
 /// One case behind a waterfall step.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExampleView {
     /// In plain words.
@@ -351,7 +360,7 @@ pub struct ExampleView {
 }
 
 /// One step from clicks to sessions.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StepView {
     pub label: String,
@@ -364,7 +373,7 @@ pub struct StepView {
 }
 
 /// One reason clicks and sessions differ, with its count and what to do.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CauseView {
     /// `tags_lost`, `no_landing`, `repeat_clicks`, `extra_sessions`, `sessions_without_click`,
@@ -386,7 +395,7 @@ impl From<&Cause> for CauseView {
 }
 
 /// One ad campaign: its clicks against its sessions.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CampaignLine {
     /// The campaign's answer in plain words.
@@ -410,7 +419,7 @@ pub struct CampaignLine {
 }
 
 /// An ad campaign whose name matches no utm_campaign.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UnmatchedLine {
     /// The platform's id (`google_ads`), as `map_campaign` takes it.
@@ -424,7 +433,7 @@ pub struct UnmatchedLine {
 }
 
 /// Ad clicks against sessions for one rule set and date range.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DiscrepancyView {
     /// The whole answer in plain words, shown first.

@@ -8,11 +8,15 @@
 //! (SQLite's write-ahead log lets readers see the project as it was until the import commits).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sessionlens_core::sessionize::RuleSet;
 use sessionlens_core::store::ads::CampaignMapping;
 use sessionlens_core::store::{CancelToken, ImportControl, Progress};
+use sessionlens_core::time::DateRange;
 use sessionlens_core::Project;
 use sessionlens_core::{export, fidelity};
 
@@ -418,13 +422,51 @@ impl Workspace {
     /// sessionizes: call it off the UI thread.
     pub fn dashboard(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<DashboardView, AppError> {
         let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
-        analysis::dashboard(&*self.loaded_data()?, &rules, range)
+        self.shown_or_computed(ViewKind::Dashboard, &rules, range, |data| analysis::dashboard(data, &rules, range))
     }
 
     /// Ad clicks against sessions of the open project under `rules` over `range`.
     pub fn discrepancy(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<DiscrepancyView, AppError> {
         let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
-        analysis::discrepancy_view(&*self.loaded_data()?, &rules, range)
+        self.shown_or_computed(ViewKind::Discrepancy, &rules, range, |data| {
+            analysis::discrepancy_view(data, &rules, range)
+        })
+    }
+
+    /// The `kind` view of `rules` over `range`. Until the project's data is loaded, the view
+    /// shown last is given back from the project when it is of the same rules, days and data
+    /// (and this very build): a large project opens on its dashboard before its hits are read.
+    /// Otherwise it is `compute`d from the loaded data and kept in the project as the one shown.
+    fn shown_or_computed<V: Serialize + DeserializeOwned>(
+        &self,
+        kind: ViewKind,
+        rules: &RuleSet,
+        range: Option<DateRange>,
+        compute: impl FnOnce(&LoadedData) -> Result<V, AppError>,
+    ) -> Result<V, AppError> {
+        let key = build_identity().map(|build| format!("{kind:?} of {} over {range:?}; {build}", rules.hash()));
+        if let Some(key) = &key {
+            let guard = lock(&self.open);
+            let open = guard.as_ref().ok_or_else(AppError::no_project)?;
+            if open.data.is_none() {
+                let kept = open.project.shown(kind.as_str(), key)?;
+                // A kept view this build cannot read is computed again.
+                if let Some(view) = kept.and_then(|json| serde_json::from_str(&json).ok()) {
+                    return Ok(view);
+                }
+            }
+        }
+        let view = compute(&*self.loaded_data()?)?;
+        // While an import writes, the project is not written to here (nor waited for).
+        let importing = lock(&self.import).is_some();
+        if let (Some(key), false) = (&key, importing) {
+            if let Some(open) = lock(&self.open).as_ref() {
+                let json = serde_json::to_string(&view).map_err(|e| AppError::new("internal", e.to_string()))?;
+                // Not keeping it costs only the next opening's head start.
+                let _ = open.project.keep_shown(kind.as_str(), key, &json);
+            }
+        }
+        Ok(view)
     }
 
     /// Computes the `kind` view under each of `rules` over `range` in the background, so that a
@@ -612,6 +654,19 @@ fn same_path(a: &Path, b: &Path) -> bool {
 }
 
 /// A poisoned lock only means a command panicked while holding it; the data is still usable.
+/// This build of the app, as the size and time of its executable: views it kept are read back
+/// by this build only, as another may compute them otherwise. `None` if that cannot be known.
+fn build_identity() -> Option<&'static str> {
+    static IDENTITY: OnceLock<Option<String>> = OnceLock::new();
+    IDENTITY
+        .get_or_init(|| {
+            let file = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+            let built = file.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+            Some(format!("build of {} bytes at {} ns", file.len(), built.as_nanos()))
+        })
+        .as_deref()
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -675,6 +730,47 @@ mod tests {
         s.ws.import_files(&as_found(&[traffic]), |_| seen.push(thread_nice())).unwrap();
         assert!(!seen.is_empty() && seen.iter().all(|&nice| nice == (before + 10).min(19)), "{seen:?}");
         assert_eq!(thread_nice(), before, "the calling thread keeps its priority");
+    }
+
+    #[test]
+    fn a_reopened_project_shows_its_last_view_before_its_hits_are_read() {
+        let s = setup();
+        let path = s.path("shop.sessionlens");
+        s.ws.open_project(&path).unwrap();
+        s.ws.import_files(&as_found(&[s.demo_traffic("traffic.csv"), s.demo_ads("ads.csv")]), |_| {}).unwrap();
+        let ga4 = RulesInput { preset: "ga4".into(), ..RulesInput::default() };
+        let shown = s.ws.dashboard(&ga4, None).unwrap();
+        let reopen = || {
+            let ws = Workspace::new(s.path("data"), Startup::StartScreen);
+            ws.open_project(&path).unwrap();
+            ws
+        };
+        let loaded = |ws: &Workspace| lock(&ws.open).as_ref().unwrap().data.is_some();
+        let json = |view: &DashboardView| serde_json::to_value(view).unwrap();
+
+        let ws = reopen();
+        let again = ws.dashboard(&ga4, None).unwrap();
+        assert!(!loaded(&ws), "the kept dashboard is drawn without reading the hits");
+        assert_eq!(json(&again), json(&shown));
+        let ua = RulesInput { preset: "ua".into(), ..RulesInput::default() };
+        assert_ne!(json(&ws.dashboard(&ua, None).unwrap()), json(&shown), "other rules are computed");
+        assert!(loaded(&ws));
+        drop(ws);
+
+        // The data analysed changes (here by a campaign mapping): the kept view is not used.
+        let ws = reopen();
+        ws.dashboard(&ua, None).unwrap();
+        assert!(!loaded(&ws), "the last view shown, whatever its rules");
+        ws.map_campaign(&CampaignMapping {
+            platform: String::new(),
+            ad_campaign: "Brand".into(),
+            utm_campaign: "brand".into(),
+        })
+        .unwrap();
+        drop(ws);
+        let ws = reopen();
+        ws.dashboard(&ua, None).unwrap();
+        assert!(loaded(&ws), "computed again after the mapping");
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! name ("GA4 as configured"), and when the app last opened it. The values are JSON text that
 //! the app writes and reads; the store only checks that they are JSON.
 //!
+//! The app also keeps what it last showed of each kind (the dashboard's figures, say), so that
+//! opening a large project draws them before its hits are read. [`Project::shown`] returns such
+//! an answer only for the data it was computed from: every import, removed file, campaign
+//! mapping and conversion goal changes the stamp it is kept under.
+//!
 //! For agencies with one project per client: [`Project::copy_views_and_mappings_to`] hands one
 //! project's views and campaign mappings to another, and [`rename_project`] renames a project
 //! file without overwriting one or leaving its write-ahead log behind.
@@ -10,7 +15,8 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::Project;
 use crate::error::{Error, Result};
@@ -22,9 +28,19 @@ pub const VIEW_NAME_MAX: usize = 80;
 const LAST_VIEW: &str = "view";
 /// The setting that holds when the app last opened the project.
 const LAST_OPENED: &str = "last_opened";
+/// The settings that hold the answer last shown of each kind, by this prefix and the kind.
+const SHOWN: &str = "shown:";
 
 /// The files SQLite keeps beside a project while it is open (or after a crash).
 const SIDE_FILES: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+/// An answer kept by [`Project::keep_shown`]: its JSON text as given, never parsed into numbers.
+#[derive(Serialize, Deserialize)]
+struct Shown<'a> {
+    stamp: String,
+    #[serde(borrow)]
+    answer: &'a RawValue,
+}
 
 /// A view saved under a name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,6 +83,50 @@ impl Project {
     pub fn mark_opened(&self) -> Result<()> {
         let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         set_setting(self.conn(), LAST_OPENED, &serde_json::Value::from(now).to_string())
+    }
+
+    /// The answer of `kind` last kept with [`Project::keep_shown`] under `key`, if the project's
+    /// data is still what it was computed from.
+    pub fn shown(&self, kind: &str, key: &str) -> Result<Option<String>> {
+        let Some(kept) = setting(self.conn(), &format!("{SHOWN}{kind}"))? else { return Ok(None) };
+        // What is not as this build keeps it is not used.
+        let Ok(kept) = serde_json::from_str::<Shown>(&kept) else { return Ok(None) };
+        Ok((kept.stamp == self.analysis_stamp(key)?).then(|| kept.answer.get().to_string()))
+    }
+
+    /// Keep `answer` (JSON text) as the one of `kind` last shown, under `key` (what the caller
+    /// computed it for, e.g. the rules and days) and the project's data now.
+    pub fn keep_shown(&self, kind: &str, key: &str, answer: &str) -> Result<()> {
+        let answer: &RawValue = serde_json::from_str(answer)
+            .map_err(|e| Error::InvalidInput(format!("a shown answer must be JSON text: {e}")))?;
+        let kept = Shown { stamp: self.analysis_stamp(key)?, answer };
+        let kept = serde_json::to_string(&kept).map_err(|e| Error::InvalidInput(e.to_string()))?;
+        set_setting(self.conn(), &format!("{SHOWN}{kind}"), &kept)
+    }
+
+    /// `key` with everything an analysis reads from the project: each imported file (its
+    /// content and the options it was imported under, so a file removed and imported again
+    /// differently is another input), the campaign mappings and conversion goals, and the
+    /// engine version (see [`Project::data_stamp`]).
+    fn analysis_stamp(&self, key: &str) -> Result<String> {
+        let conn = self.conn();
+        let listed = |sql: &str| -> Result<String> {
+            Ok(conn.query_row(sql, [], |r| r.get::<_, Option<String>>(0))?.unwrap_or_default())
+        };
+        let files = listed(
+            "SELECT json_group_array(json_array(id, content_hash, kind, format, time_zone, mapping, ip_policy,
+                                                rows_imported, imported_at))
+             FROM (SELECT * FROM source_file ORDER BY id)",
+        )?;
+        let mappings = listed(
+            "SELECT json_group_array(json_array(platform, ad_campaign, utm_campaign))
+             FROM (SELECT * FROM campaign_mapping ORDER BY 1, 2, 3)",
+        )?;
+        let goals = listed(
+            "SELECT json_group_array(json_array(kind, pattern)) FROM (SELECT * FROM conversion_goal ORDER BY 1, 2)",
+        )?;
+        let inputs = blake3::hash(format!("{files}\n{mappings}\n{goals}").as_bytes());
+        Ok(format!("{key}; {}; inputs {}", self.data_stamp()?, inputs.to_hex()))
     }
 
     /// The views saved under a name, by name (ignoring case).

@@ -1,8 +1,10 @@
 //! Saved views kept in a project (the view last shown, named views, when it was last opened),
 //! copied with the campaign mappings to another project, and project files renamed safely.
 
+use sessionlens_core::conversion::ConversionGoals;
+use sessionlens_core::import::ImportOptions;
 use sessionlens_core::store::ads::CampaignMapping;
-use sessionlens_core::store::{rename_project, CopiedSettings, VIEW_NAME_MAX};
+use sessionlens_core::store::{rename_project, CopiedSettings, ImportControl, VIEW_NAME_MAX};
 use sessionlens_core::{Error, Project};
 
 use crate::{import, Scratch};
@@ -148,4 +150,44 @@ fn renaming_refuses_to_overwrite_or_to_move_a_project_that_is_open_elsewhere() {
     let missing = rename_project(&scratch.path("nope.sessionlens"), &scratch.path("x.sessionlens")).unwrap_err();
     assert_eq!(missing.code(), "io");
     assert!(!scratch.path("nope.sessionlens").exists(), "renaming does not create the project");
+}
+
+#[test]
+fn an_answer_kept_as_shown_is_given_back_only_for_its_key_and_the_same_data() {
+    let scratch = Scratch::default();
+    let project = scratch.project();
+    let answer = r#"{"kpis":{"sessions":3,"rate":0.1234567890123456789},"client":"1443685882.1682380031"}"#;
+    let given_back = |p: &Project, key: &str| p.shown("dashboard", key).unwrap();
+    assert_eq!(given_back(&project, "ga4"), None);
+    project.keep_shown("dashboard", "ga4", answer).unwrap();
+    assert_eq!(project.keep_shown("dashboard", "ga4", "not json").unwrap_err().code(), "invalid_input");
+    drop(project);
+
+    let mut project = scratch.project();
+    assert_eq!(given_back(&project, "ga4").as_deref(), Some(answer), "the very text, ids and numbers as given");
+    assert_eq!(given_back(&project, "ua"), None, "another key");
+    assert_eq!(project.shown("discrepancy", "ga4").unwrap(), None, "another kind");
+
+    // Whatever an analysis reads changes what the kept answer was computed from.
+    let hits = scratch.write("hits.csv", "timestamp,client_id,url\n2024-03-01T10:00:00Z,a,https://shop.example/\n");
+    let with_zone = |zone: &str| ImportOptions { time_zone: Some(zone.parse().unwrap()), ..ImportOptions::default() };
+    for what in ["an import", "a campaign mapping", "a conversion goal", "an import again in another zone"] {
+        project.keep_shown("dashboard", "ga4", answer).unwrap();
+        assert!(given_back(&project, "ga4").is_some());
+        match what {
+            "an import" => drop(import(&mut project, &hits).unwrap()),
+            "a campaign mapping" => project.add_campaign_mapping(&mapping("Spring", "spring")).unwrap(),
+            "a conversion goal" => project
+                .set_conversion_goals(&ConversionGoals { events: vec!["purchase".into()], pages: vec![] })
+                .unwrap(),
+            _ => {
+                // The same file, removed and imported again under the same id and row count.
+                let id = project.info().unwrap().files[0].id;
+                project.delete_file(id).unwrap();
+                project.import(&hits, &with_zone("Europe/Berlin"), ImportControl::default()).unwrap();
+                assert_eq!(project.info().unwrap().files[0].id, id);
+            }
+        }
+        assert_eq!(given_back(&project, "ga4"), None, "after {what}");
+    }
 }
