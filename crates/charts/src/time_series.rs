@@ -1,5 +1,5 @@
-//! Sessions and clicks per day: two lines over a date axis. Every day has a point per series with its value on
-//! hover, and a full-height invisible column whose hover text gives both values of the day.
+//! Sessions and clicks per day: two lines over a date axis. Every day has a full-height invisible column whose
+//! hover text gives both values of the day, and, up to [`MAX_MARKED_DAYS`], a point per series with its value.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -11,6 +11,9 @@ use crate::svg::{Markup, SharedMarkup};
 
 const SIZE: (u32, u32) = (760, 320);
 const MAX_DATE_LABELS: usize = 8;
+/// Beyond a quarter of days the points would touch, and each is three elements for the page to
+/// parse and paint (over 9,000 for a three-year range): the lines and day columns carry the values.
+const MAX_MARKED_DAYS: usize = 92;
 
 /// The chart as a standalone SVG; an explanatory SVG when there are no days.
 pub fn time_series_svg(chart: &TimeSeriesChart) -> String {
@@ -91,6 +94,9 @@ fn draw(root: &Root, markup: &SharedMarkup, chart: &TimeSeriesChart) -> DrawResu
             }
         }
         plot.draw_series(std::iter::once(PathElement::new(run, color.stroke_width(2))))?;
+        if n > MAX_MARKED_DAYS {
+            continue;
+        }
         let radius = if n > 62 { 2 } else { 3 };
         for (i, day) in days.iter().enumerate() {
             if let Some(v) = value(pick(day)) {

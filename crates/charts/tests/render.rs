@@ -51,6 +51,27 @@ fn time_series_has_a_point_title_per_day_and_series() {
 }
 
 #[test]
+fn a_long_range_has_a_hover_column_per_day_but_no_points() {
+    let month_days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let year: Vec<DailyCounts> = (month_days.iter().enumerate())
+        .flat_map(|(m, &n)| (1..=n).map(move |d| format!("2024-{:02}-{d:02}", m + 1)))
+        .map(|date| DailyCounts { date, sessions: 1000.0, clicks: 900.0 })
+        .collect();
+    assert_eq!(year.len(), 366);
+    let svg = time_series_svg(&TimeSeriesChart { title: "A year".into(), days: year });
+    assert_scalable(&svg);
+    assert_eq!(svg.matches("<circle").count(), 0);
+    let titles = texts(&svg, "title");
+    assert!(titles.contains(&"2024-12-31\nSessions: 1,000\nAd clicks: 900".to_string()), "{titles:?}");
+    assert_eq!(titles.len(), 1 + 366, "the chart's and one per day");
+    let points = |n: usize| {
+        let days = days(31).into_iter().cycle().take(n).collect();
+        time_series_svg(&TimeSeriesChart { title: "Days".into(), days }).matches("<circle").count()
+    };
+    assert_eq!((points(92), points(93)), (2 * 92, 0), "a point per day and series up to a quarter");
+}
+
+#[test]
 fn time_series_single_day_and_gaps_do_not_break() {
     let mut chart = TimeSeriesChart { title: "One".into(), days: days(1) };
     let svg = time_series_svg(&chart);
