@@ -46,6 +46,9 @@ pub const COMPARED_MAX: usize = Preset::ALL.len() + 1;
 /// the last dashboards and discrepancy views (small, unlike sessions) so that flipping between
 /// rule sets redraws the ones already seen (or computed ahead) at once.
 pub struct LoadedData {
+    /// The project's [`Project::inputs_stamp`], read before the data: views computed from this
+    /// data are kept in the project under it.
+    pub(crate) inputs: String,
     pub(crate) hits: HitTable,
     pub(crate) ads: AdData,
     goals: ConversionGoals,
@@ -57,6 +60,7 @@ pub struct LoadedData {
 impl LoadedData {
     pub fn load(project: &Project) -> Result<Self, AppError> {
         Ok(LoadedData {
+            inputs: project.inputs_stamp()?,
             hits: project.load_hits()?,
             ads: project.load_ads()?,
             goals: project.conversion_goals()?,

@@ -436,7 +436,9 @@ impl Workspace {
     /// The `kind` view of `rules` over `range`. Until the project's data is loaded, the view
     /// shown last is given back from the project when it is of the same rules, days and data
     /// (and this very build): a large project opens on its dashboard before its hits are read.
-    /// Otherwise it is `compute`d from the loaded data and kept in the project as the one shown.
+    /// Otherwise it is `compute`d from the loaded data and, while that is still the open
+    /// project's data, kept in the project as the one shown, stamped with the inputs read
+    /// before that data.
     fn shown_or_computed<V: Serialize + DeserializeOwned>(
         &self,
         kind: ViewKind,
@@ -456,14 +458,17 @@ impl Workspace {
                 }
             }
         }
-        let view = compute(&*self.loaded_data()?)?;
+        let data = self.loaded_data()?;
+        let view = compute(&data)?;
         // While an import writes, the project is not written to here (nor waited for).
         let importing = lock(&self.import).is_some();
         if let (Some(key), false) = (&key, importing) {
-            if let Some(open) = lock(&self.open).as_ref() {
+            let guard = lock(&self.open);
+            // Only into the project the data is still the data of (not another one opened since).
+            if let Some(open) = guard.as_ref().filter(|o| o.data.as_ref().is_some_and(|d| Arc::ptr_eq(d, &data))) {
                 let json = serde_json::to_string(&view).map_err(|e| AppError::new("internal", e.to_string()))?;
                 // Not keeping it costs only the next opening's head start.
-                let _ = open.project.keep_shown(kind.as_str(), key, &json);
+                let _ = open.project.keep_shown(kind.as_str(), key, &data.inputs, &json);
             }
         }
         Ok(view)

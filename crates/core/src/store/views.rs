@@ -42,6 +42,10 @@ struct Shown<'a> {
     answer: &'a RawValue,
 }
 
+fn shown_stamp(key: &str, inputs: &str) -> String {
+    format!("{key}; {inputs}")
+}
+
 /// A view saved under a name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NamedView {
@@ -91,24 +95,26 @@ impl Project {
         let Some(kept) = setting(self.conn(), &format!("{SHOWN}{kind}"))? else { return Ok(None) };
         // What is not as this build keeps it is not used.
         let Ok(kept) = serde_json::from_str::<Shown>(&kept) else { return Ok(None) };
-        Ok((kept.stamp == self.analysis_stamp(key)?).then(|| kept.answer.get().to_string()))
+        Ok((kept.stamp == shown_stamp(key, &self.inputs_stamp()?)).then(|| kept.answer.get().to_string()))
     }
 
     /// Keep `answer` (JSON text) as the one of `kind` last shown, under `key` (what the caller
-    /// computed it for, e.g. the rules and days) and the project's data now.
-    pub fn keep_shown(&self, kind: &str, key: &str, answer: &str) -> Result<()> {
+    /// computed it for, e.g. the rules and days) and `inputs`: the [`Project::inputs_stamp`]
+    /// read before the data the answer was computed from, so that data changed meanwhile makes
+    /// the answer unused rather than wrongly stamped.
+    pub fn keep_shown(&self, kind: &str, key: &str, inputs: &str, answer: &str) -> Result<()> {
         let answer: &RawValue = serde_json::from_str(answer)
             .map_err(|e| Error::InvalidInput(format!("a shown answer must be JSON text: {e}")))?;
-        let kept = Shown { stamp: self.analysis_stamp(key)?, answer };
+        let kept = Shown { stamp: shown_stamp(key, inputs), answer };
         let kept = serde_json::to_string(&kept).map_err(|e| Error::InvalidInput(e.to_string()))?;
         set_setting(self.conn(), &format!("{SHOWN}{kind}"), &kept)
     }
 
-    /// `key` with everything an analysis reads from the project: each imported file (its
-    /// content and the options it was imported under, so a file removed and imported again
-    /// differently is another input), the campaign mappings and conversion goals, and the
-    /// engine version (see [`Project::data_stamp`]).
-    fn analysis_stamp(&self, key: &str) -> Result<String> {
+    /// Everything an analysis reads from the project, as a stamp that changes with it: each
+    /// imported file (its content and the options it was imported under, so a file removed and
+    /// imported again differently is another input), the campaign mappings and conversion
+    /// goals, and the engine version (see [`Project::data_stamp`]).
+    pub fn inputs_stamp(&self) -> Result<String> {
         let conn = self.conn();
         let listed = |sql: &str| -> Result<String> {
             Ok(conn.query_row(sql, [], |r| r.get::<_, Option<String>>(0))?.unwrap_or_default())
@@ -126,7 +132,7 @@ impl Project {
             "SELECT json_group_array(json_array(kind, pattern)) FROM (SELECT * FROM conversion_goal ORDER BY 1, 2)",
         )?;
         let inputs = blake3::hash(format!("{files}\n{mappings}\n{goals}").as_bytes());
-        Ok(format!("{key}; {}; inputs {}", self.data_stamp()?, inputs.to_hex()))
+        Ok(format!("{}; inputs {}", self.data_stamp()?, inputs.to_hex()))
     }
 
     /// The views saved under a name, by name (ignoring case).

@@ -159,8 +159,8 @@ fn an_answer_kept_as_shown_is_given_back_only_for_its_key_and_the_same_data() {
     let answer = r#"{"kpis":{"sessions":3,"rate":0.1234567890123456789},"client":"1443685882.1682380031"}"#;
     let given_back = |p: &Project, key: &str| p.shown("dashboard", key).unwrap();
     assert_eq!(given_back(&project, "ga4"), None);
-    project.keep_shown("dashboard", "ga4", answer).unwrap();
-    assert_eq!(project.keep_shown("dashboard", "ga4", "not json").unwrap_err().code(), "invalid_input");
+    project.keep_shown("dashboard", "ga4", &project.inputs_stamp().unwrap(), answer).unwrap();
+    assert_eq!(project.keep_shown("dashboard", "ga4", "", "not json").unwrap_err().code(), "invalid_input");
     drop(project);
 
     let mut project = scratch.project();
@@ -172,7 +172,8 @@ fn an_answer_kept_as_shown_is_given_back_only_for_its_key_and_the_same_data() {
     let hits = scratch.write("hits.csv", "timestamp,client_id,url\n2024-03-01T10:00:00Z,a,https://shop.example/\n");
     let with_zone = |zone: &str| ImportOptions { time_zone: Some(zone.parse().unwrap()), ..ImportOptions::default() };
     for what in ["an import", "a campaign mapping", "a conversion goal", "an import again in another zone"] {
-        project.keep_shown("dashboard", "ga4", answer).unwrap();
+        let before = project.inputs_stamp().unwrap();
+        project.keep_shown("dashboard", "ga4", &before, answer).unwrap();
         assert!(given_back(&project, "ga4").is_some());
         match what {
             "an import" => drop(import(&mut project, &hits).unwrap()),
@@ -189,5 +190,8 @@ fn an_answer_kept_as_shown_is_given_back_only_for_its_key_and_the_same_data() {
             }
         }
         assert_eq!(given_back(&project, "ga4"), None, "after {what}");
+        // An answer computed from the data before the change but kept after it is not used either.
+        project.keep_shown("dashboard", "ga4", &before, answer).unwrap();
+        assert_eq!(given_back(&project, "ga4"), None, "kept after {what}");
     }
 }
