@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sessionlens_charts::{
     control_chart_svg, time_series_svg, waterfall_svg, ControlChart, RatioPoint, TimeSeriesChart,
@@ -55,6 +56,8 @@ pub struct LoadedData {
     last_sessions: Mutex<Option<Arc<Sessionized>>>,
     dashboards: Recent<DashboardView>,
     discrepancies: Recent<DiscrepancyView>,
+    /// The key of each kind of view last kept in the project from this data.
+    kept_as_shown: Mutex<BTreeMap<&'static str, String>>,
 }
 
 impl LoadedData {
@@ -67,6 +70,7 @@ impl LoadedData {
             last_sessions: Mutex::new(None),
             dashboards: Recent::default(),
             discrepancies: Recent::default(),
+            kept_as_shown: Mutex::default(),
         })
     }
 
@@ -89,29 +93,30 @@ impl LoadedData {
         Ok(sessionize(&self.hits, rules)?)
     }
 
-    /// Is the `kind` view of `rules` over `range` kept?
-    #[cfg(test)]
-    pub(crate) fn is_kept(&self, kind: ViewKind, rules: &RuleSet, range: Option<DateRange>) -> bool {
-        match kind {
-            ViewKind::Dashboard => self.dashboards.contains(rules, range),
-            ViewKind::Discrepancy => self.discrepancies.contains(rules, range),
-        }
+    /// The `V` view of `rules` over `range`: the kept one, or computed from the sessions the
+    /// screens share, then kept.
+    pub(crate) fn view<V: KeptView>(&self, rules: &RuleSet, range: Option<DateRange>) -> Result<V, AppError> {
+        V::kept(self).get_or_compute(rules, range, || V::compute(self, &*self.sessions(rules)?, range))
     }
 
-    /// Computes and keeps the `kind` view of `rules` over `range`, unless it is kept already,
-    /// from sessions of its own: the last sessionization, which the screens share, stays as it
-    /// was. See [`crate::prefetch`].
-    pub(crate) fn prefetch(&self, kind: ViewKind, rules: &RuleSet, range: Option<DateRange>) -> Result<(), AppError> {
-        match kind {
-            ViewKind::Dashboard => self
-                .dashboards
-                .get_or_compute(rules, range, || compute_dashboard(self, &self.sessionize(rules)?, range))
-                .map(drop),
-            ViewKind::Discrepancy => self
-                .discrepancies
-                .get_or_compute(rules, range, || compute_discrepancy_view(self, &self.sessionize(rules)?, range))
-                .map(drop),
-        }
+    /// Computes and keeps the `V` view of `rules` over `range`, unless it is kept already, from
+    /// sessions of its own: the last sessionization, which the screens share, stays as it was.
+    /// See [`crate::prefetch`].
+    pub(crate) fn prefetch<V: KeptView>(&self, rules: &RuleSet, range: Option<DateRange>) -> Result<(), AppError> {
+        V::kept(self).get_or_compute(rules, range, || V::compute(self, &self.sessionize(rules)?, range)).map(drop)
+    }
+
+    /// Records that the `kind` view under `key` is kept in the project from this data; false
+    /// when it was the last one kept already.
+    pub(crate) fn newly_shown(&self, kind: &'static str, key: &str) -> bool {
+        let mut kept = self.kept_as_shown.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.insert(kind, key.to_string()).as_deref() != Some(key)
+    }
+
+    /// Is the `V` view of `rules` over `range` kept?
+    #[cfg(test)]
+    pub(crate) fn is_kept<V: KeptView>(&self, rules: &RuleSet, range: Option<DateRange>) -> bool {
+        V::kept(self).contains(rules, range)
     }
 
     /// The project's goals plus the rule set's key events, as the CLI's metrics count them.
@@ -133,18 +138,39 @@ pub enum ViewKind {
     Discrepancy,
 }
 
-impl ViewKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ViewKind::Dashboard => "dashboard",
-            ViewKind::Discrepancy => "discrepancy",
-        }
+/// A view the loaded data keeps for the rule sets shown last (or computed ahead), and the
+/// project keeps as the one shown last (see [`crate::workspace`]).
+pub(crate) trait KeptView: Clone + Serialize + DeserializeOwned {
+    /// The name it is kept under in the project.
+    const NAME: &'static str;
+    /// Where `data` keeps the views of this kind.
+    fn kept(data: &LoadedData) -> &Recent<Self>;
+    fn compute(data: &LoadedData, sessions: &Sessionized, range: Option<DateRange>) -> Result<Self, AppError>;
+}
+
+impl KeptView for DashboardView {
+    const NAME: &'static str = "dashboard";
+    fn kept(data: &LoadedData) -> &Recent<Self> {
+        &data.dashboards
+    }
+    fn compute(data: &LoadedData, sessions: &Sessionized, range: Option<DateRange>) -> Result<Self, AppError> {
+        compute_dashboard(data, sessions, range)
+    }
+}
+
+impl KeptView for DiscrepancyView {
+    const NAME: &'static str = "discrepancy";
+    fn kept(data: &LoadedData) -> &Recent<Self> {
+        &data.discrepancies
+    }
+    fn compute(data: &LoadedData, sessions: &Sessionized, range: Option<DateRange>) -> Result<Self, AppError> {
+        compute_discrepancy_view(data, sessions, range)
     }
 }
 
 /// The views of one kind computed last, by the rules (normalized) and days they show, newest
 /// last. They belong to the [`LoadedData`] they were computed from and go with it.
-struct Recent<V> {
+pub(crate) struct Recent<V> {
     views: Mutex<VecDeque<(RuleSet, Option<DateRange>, V)>>,
 }
 
@@ -664,11 +690,7 @@ const BREAKDOWNS: [(Dimension, &str); 5] = [
     (Dimension::DeviceCategory, "Device"),
 ];
 
-/// The dashboard under `rules` over `range` (every day with data when `None`).
-pub fn dashboard(data: &LoadedData, rules: &RuleSet, range: Option<DateRange>) -> Result<DashboardView, AppError> {
-    data.dashboards.get_or_compute(rules, range, || compute_dashboard(data, &*data.sessions(rules)?, range))
-}
-
+/// The dashboard of `sessions` over `range` (every day with data when `None`).
 fn compute_dashboard(
     data: &LoadedData,
     sessions: &Sessionized,
@@ -790,15 +812,7 @@ fn example_view(e: &Example) -> ExampleView {
     }
 }
 
-/// Ad clicks against sessions under `rules` over `range` (the ad data's days when `None`).
-pub fn discrepancy_view(
-    data: &LoadedData,
-    rules: &RuleSet,
-    range: Option<DateRange>,
-) -> Result<DiscrepancyView, AppError> {
-    data.discrepancies.get_or_compute(rules, range, || compute_discrepancy_view(data, &*data.sessions(rules)?, range))
-}
-
+/// Ad clicks against `sessions` over `range` (the ad data's days when `None`).
 fn compute_discrepancy_view(
     data: &LoadedData,
     sessions: &Sessionized,
@@ -1239,21 +1253,21 @@ mod tests {
         let (_dir, data) = demo_data();
         let (ga4, ua) = (RuleSet::preset(Preset::Ga4), RuleSet::preset(Preset::UniversalAnalytics));
         let last_rules = || data.last_sessions.lock().unwrap().as_ref().map(|s| s.rules.preset);
-        let first = dashboard(&data, &ga4, None).unwrap();
-        let first_gaps = discrepancy_view(&data, &ga4, None).unwrap();
-        let other = dashboard(&data, &ua, None).unwrap();
+        let first = data.view::<DashboardView>(&ga4, None).unwrap();
+        let first_gaps = data.view::<DiscrepancyView>(&ga4, None).unwrap();
+        let other = data.view::<DashboardView>(&ua, None).unwrap();
         assert_ne!(first.kpis.sessions, other.kpis.sessions);
         assert_eq!(last_rules(), Some(Preset::UniversalAnalytics));
 
-        let again = dashboard(&data, &ga4, None).unwrap();
-        let gaps_again = discrepancy_view(&data, &ga4, None).unwrap();
+        let again = data.view::<DashboardView>(&ga4, None).unwrap();
+        let gaps_again = data.view::<DiscrepancyView>(&ga4, None).unwrap();
         assert_eq!(last_rules(), Some(Preset::UniversalAnalytics), "GA4 was not sessionized again");
         assert_eq!((&again.kpis, &again.over_time_svg), (&first.kpis, &first.over_time_svg));
         assert_eq!((gaps_again.clicks, gaps_again.sessions), (first_gaps.clicks, first_gaps.sessions));
 
         // Other days are another view: computed, from the sessions of their rules.
         let week = DateRange::new("2026-11-08".parse().unwrap(), "2026-11-14".parse().unwrap()).unwrap();
-        let one_week = dashboard(&data, &ga4, Some(week)).unwrap();
+        let one_week = data.view::<DashboardView>(&ga4, Some(week)).unwrap();
         assert_eq!(last_rules(), Some(Preset::Ga4));
         assert!(one_week.kpis.sessions < first.kpis.sessions);
     }

@@ -12,7 +12,7 @@ use std::sync::{Mutex, PoisonError, Weak};
 use sessionlens_core::sessionize::RuleSet;
 use sessionlens_core::time::DateRange;
 
-use crate::analysis::{LoadedData, ViewKind};
+use crate::analysis::{DashboardView, DiscrepancyView, LoadedData, ViewKind};
 use crate::priority;
 
 /// Views to compute ahead: `kind` under each of `rules` over `range`, in that order.
@@ -70,7 +70,10 @@ fn work(requests: &Receiver<Prefetch>) {
                 break;
             }
             let Some(data) = request.data.upgrade() else { break };
-            let _ = pool.install(|| data.prefetch(request.kind, rules, request.range));
+            let _ = pool.install(|| match request.kind {
+                ViewKind::Dashboard => data.prefetch::<DashboardView>(rules, request.range),
+                ViewKind::Discrepancy => data.prefetch::<DiscrepancyView>(rules, request.range),
+            });
         }
         if next.is_none() {
             next = requests.recv().ok().map(newest);
@@ -87,7 +90,6 @@ mod tests {
     use sessionlens_core::Project;
 
     use super::*;
-    use crate::analysis::dashboard;
 
     #[test]
     fn the_views_asked_for_are_computed_in_the_background() {
@@ -112,14 +114,14 @@ mod tests {
         prefetcher.request(request(&data, ViewKind::Dashboard));
 
         let deadline = Instant::now() + Duration::from_secs(120);
-        while !presets.iter().all(|rules| data.is_kept(ViewKind::Dashboard, rules, None)) {
+        while !presets.iter().all(|rules| data.is_kept::<DashboardView>(rules, None)) {
             assert!(Instant::now() < deadline, "the prefetched dashboards never came");
             std::thread::sleep(Duration::from_millis(20));
         }
-        let ua = dashboard(&data, &presets[0], None).unwrap();
+        let ua = data.view::<DashboardView>(&presets[0], None).unwrap();
         assert!(Arc::ptr_eq(&sessions, &data.sessions(&shown).unwrap()), "the shown rules' sessions stay kept");
         let fresh = Arc::new(LoadedData::load(&project).unwrap());
-        let computed = dashboard(&fresh, &presets[0], None).unwrap();
+        let computed = fresh.view::<DashboardView>(&presets[0], None).unwrap();
         assert_eq!((&ua.kpis, &ua.over_time_svg), (&computed.kpis, &computed.over_time_svg));
     }
 }

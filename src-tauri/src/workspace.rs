@@ -11,8 +11,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use sessionlens_core::sessionize::RuleSet;
 use sessionlens_core::store::ads::CampaignMapping;
 use sessionlens_core::store::{CancelToken, ImportControl, Progress};
@@ -21,8 +19,8 @@ use sessionlens_core::Project;
 use sessionlens_core::{export, fidelity};
 
 use crate::analysis::{
-    self, CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, LoadedData, RuleChoices, RulesInput,
-    ViewKind,
+    self, CompareView, DashboardView, DayRange, DiscrepancyView, FidelityView, KeptView, LoadedData, RuleChoices,
+    RulesInput, ViewKind,
 };
 use crate::clients::{self, ClientsView, SettingsCopied};
 use crate::demo;
@@ -422,36 +420,29 @@ impl Workspace {
     /// sessionizes: call it off the UI thread.
     pub fn dashboard(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<DashboardView, AppError> {
         let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
-        self.shown_or_computed(ViewKind::Dashboard, &rules, range, |data| analysis::dashboard(data, &rules, range))
+        self.shown_or_computed(&rules, range)
     }
 
     /// Ad clicks against sessions of the open project under `rules` over `range`.
     pub fn discrepancy(&self, rules: &RulesInput, range: Option<&DayRange>) -> Result<DiscrepancyView, AppError> {
         let (rules, range) = (rules.rule_set()?, analysis::parse_range(range)?);
-        self.shown_or_computed(ViewKind::Discrepancy, &rules, range, |data| {
-            analysis::discrepancy_view(data, &rules, range)
-        })
+        self.shown_or_computed(&rules, range)
     }
 
-    /// The `kind` view of `rules` over `range`. Until the project's data is loaded, the view
+    /// The `V` view of `rules` over `range`. Until the project's data is loaded, the view
     /// shown last is given back from the project when it is of the same rules, days and data
     /// (and this very build): a large project opens on its dashboard before its hits are read.
-    /// Otherwise it is `compute`d from the loaded data and, while that is still the open
-    /// project's data, kept in the project as the one shown, stamped with the inputs read
-    /// before that data.
-    fn shown_or_computed<V: Serialize + DeserializeOwned>(
-        &self,
-        kind: ViewKind,
-        rules: &RuleSet,
-        range: Option<DateRange>,
-        compute: impl FnOnce(&LoadedData) -> Result<V, AppError>,
-    ) -> Result<V, AppError> {
-        let key = build_identity().map(|build| format!("{kind:?} of {} over {range:?}; {build}", rules.hash()));
+    /// Otherwise it comes from the loaded data and, while that is still the open project's
+    /// data, is kept in the project as the one shown (unless it is kept already), stamped with
+    /// the inputs read before that data.
+    fn shown_or_computed<V: KeptView>(&self, rules: &RuleSet, range: Option<DateRange>) -> Result<V, AppError> {
+        let kind = V::NAME;
+        let key = build_identity().map(|build| format!("{kind} of {} over {range:?}; {build}", rules.hash()));
         if let Some(key) = &key {
             let guard = lock(&self.open);
             let open = guard.as_ref().ok_or_else(AppError::no_project)?;
             if open.data.is_none() {
-                let kept = open.project.shown(kind.as_str(), key)?;
+                let kept = open.project.shown(kind, key)?;
                 // A kept view this build cannot read is computed again.
                 if let Some(view) = kept.and_then(|json| serde_json::from_str(&json).ok()) {
                     return Ok(view);
@@ -459,16 +450,17 @@ impl Workspace {
             }
         }
         let data = self.loaded_data()?;
-        let view = compute(&data)?;
+        let view = data.view::<V>(rules, range)?;
         // While an import writes, the project is not written to here (nor waited for).
         let importing = lock(&self.import).is_some();
         if let (Some(key), false) = (&key, importing) {
             let guard = lock(&self.open);
             // Only into the project the data is still the data of (not another one opened since).
-            if let Some(open) = guard.as_ref().filter(|o| o.data.as_ref().is_some_and(|d| Arc::ptr_eq(d, &data))) {
+            let open = guard.as_ref().filter(|o| o.data.as_ref().is_some_and(|d| Arc::ptr_eq(d, &data)));
+            if let Some(open) = open.filter(|_| data.newly_shown(kind, key)) {
                 let json = serde_json::to_string(&view).map_err(|e| AppError::new("internal", e.to_string()))?;
                 // Not keeping it costs only the next opening's head start.
-                let _ = open.project.keep_shown(kind.as_str(), key, &data.inputs, &json);
+                let _ = open.project.keep_shown(kind, key, &data.inputs, &json);
             }
         }
         Ok(view)
