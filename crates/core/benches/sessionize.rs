@@ -104,8 +104,11 @@ fn in_memory(hits: usize) {
         let result = sessionize(&table, &rules).expect("sessionize");
         let secs = seconds(started);
         let cpu = cpu_seconds() - cpu;
-        let label =
-            if toggle { format!("{} (campaign change off)", preset.as_str()) } else { preset.as_str().to_string() };
+        let label = if toggle {
+            format!("{} (campaign change off; hits grouped already)", preset.as_str())
+        } else {
+            preset.as_str().to_string()
+        };
         println!(
             "[{hits} in memory] sessionize {label}: {:.0} ms (cpu {:.0} ms) = {:.1} M hits/s; {} sessions, {} visitors",
             secs * 1e3,

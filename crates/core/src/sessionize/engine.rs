@@ -1,6 +1,7 @@
 //! The engine: hits → sessions under a [`RuleSet`]. Hit indices are put in (group, time) order
 //! by a counting sort on the group id (the table is already in time order, so one stable pass
-//! does it), then one linear pass per group applies the rules, runs of groups on threads of
+//! does it), kept by the table for the next rule sets that agree on who each hit is (see
+//! [`Grouping`]); then one linear pass per group applies the rules, runs of groups on threads of
 //! their own. Everything the rules ask of a dictionary value (bot or not, key event, the
 //! campaign value a split compares, the traffic source of a referrer or of campaign tags, the
 //! classification of an entrance) is worked out once per distinct value.
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::attribution::{self, Device, ReferrerKind, SourceMedium, Traffic};
 use super::clock::LocalDays;
-use super::identity::{Groups, SaltedVisitors, Visitor, NO_GROUP};
+use super::identity::{Grouping, GroupingKey, Groups, SaltedVisitors, Visitor};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet, SaltRotation};
 use super::table::HitTable;
 use crate::error::Result;
@@ -355,35 +356,23 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
     let days = LocalDays::new(rules.tz()?, first, last);
     let lookups = Lookups::new(table, &rules);
-    let mut groups =
-        Groups::assign(table, rules.identity, rules.salt_rotation, &lookups.is_bot, &table.keys().url_site, &days);
-    let of_hit = std::mem::take(&mut groups.of_hit);
-    let bot_hits: Vec<u32> = (0..n as u32).filter(|&i| of_hit[i as usize] == NO_GROUP).collect();
-
-    // Counting sort by group: where each group's hits start in (group, time) order.
-    let mut start = vec![0u32; groups.count + 1];
-    for &g in &of_hit {
-        if g != NO_GROUP {
-            start[g as usize + 1] += 1;
-        }
-    }
-    for g in 0..groups.count {
-        start[g + 1] += start[g];
-    }
+    let grouping = table.grouping(GroupingKey::of(&rules), &lookups.is_bot, &days);
+    let Grouping { groups, start, bot_hits } = &*grouping;
+    let of_hit = &groups.of_hit;
 
     // Runs of whole groups, each gathered and walked in turn, so that only the runs being
     // walked hold their gathered hits: twice as many runs as threads. When the visitors are
     // known before the walk, the runs are walked in parallel, each numbering its sessions and
     // traffic from 0, and put end to end afterwards as one walk in group order would; else one
     // walk goes through them all.
-    let runs = split_groups(&start, 2 * rayon::current_num_threads());
+    let runs = split_groups(start, 2 * rayon::current_num_threads());
     // Each hit's session, as numbered by the walk that met it.
     let hit_session: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(NO_SESSION)).collect();
     let walk_run = |walk: &mut Walk, run: &Range<usize>| {
         let base = start[run.start];
         let len = (start[run.end] - base) as usize;
         let (mut packed, mut session_of) = (vec![Packed::default(); len], vec![NO_SESSION; len]);
-        gather(table, &rules, &lookups, &of_hit, &start, run.clone(), &mut packed);
+        gather(table, &rules, &lookups, of_hit, start, run.clone(), &mut packed);
         for g in run.clone() {
             let hits = (start[g] - base) as usize..(start[g + 1] - base) as usize;
             walk.group(g as u32, &packed[hits.clone()], &mut session_of[hits]);
@@ -392,7 +381,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
             hit_session[hit.row as usize].store(session, Ordering::Relaxed);
         }
     };
-    let new_walk = || Walk::new(table, &rules, &lookups, &days, &groups);
+    let new_walk = || Walk::new(table, &rules, &lookups, &days, groups);
     // The walks, each with the end of the groups it went through.
     let walked: Vec<(Walked, u32)> = if groups.visitors_known() {
         runs.par_iter()
@@ -418,13 +407,13 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
             first += walk.sessions.len() as u32;
         }
         let ends: Vec<u32> = walked.iter().map(|&(_, end)| end).collect();
-        hit_session.par_iter_mut().zip(&of_hit).for_each(|(session, &g)| {
+        hit_session.par_iter_mut().zip(of_hit).for_each(|(session, &g)| {
             if *session != NO_SESSION {
                 *session += firsts[ends.partition_point(|&end| end <= g)];
             }
         });
     }
-    drop(of_hit);
+    let mut visitors = groups.visitors.clone();
     let mut traffic = TrafficList::default();
     let mut uncounted_hits = 0;
     let mut sessions_of_runs = Vec::with_capacity(walked.len());
@@ -434,7 +423,7 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
             s.traffic = traffic_ids[s.traffic as usize];
         }
         sessions_of_runs.push(walk.sessions);
-        groups.visitors.extend(walk.salted_visitors);
+        visitors.extend(walk.salted_visitors);
         uncounted_hits += walk.uncounted_hits;
     }
     // The first run's sessions stay where they are; the others are appended to them.
@@ -454,9 +443,9 @@ pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
     Ok(Sessionized {
         sessions,
         hit_session,
-        bot_hits,
+        bot_hits: bot_hits.clone(),
         uncounted_hits,
-        visitors: groups.visitors,
+        visitors,
         traffic: traffic.list,
         devices: table.agents().devices.clone(),
         by_visitor,

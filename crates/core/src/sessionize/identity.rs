@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
 
 use super::clock::LocalDays;
-use super::rules::{Identity, SaltRotation};
+use super::rules::{Identity, RuleSet, SaltRotation};
 use super::table::HitTable;
 
 /// Marks a hit that belongs to no group (filtered as a bot).
@@ -54,6 +54,58 @@ pub(crate) struct Groups {
     salt_rotation: SaltRotation,
     /// The visitors known before the walk (all of them, but under the fingerprint identity).
     pub visitors: Vec<Visitor>,
+}
+
+/// The hits grouped under one identity and their groups put in (group, time) order: all a
+/// sessionization needs to know of who each hit is. Rule sets that agree on its
+/// [`GroupingKey`] share it (see [`HitTable::grouping`]).
+pub(crate) struct Grouping {
+    pub groups: Groups,
+    /// Where each group's hits start in (group, time) order, then the end.
+    pub start: Vec<u32>,
+    /// The table rows in no group: the bot filter dropped them.
+    pub bot_hits: Vec<u32>,
+}
+
+/// What a [`Grouping`] depends on besides the table: the rules that say who a visitor is, which
+/// hits are bots', and (for the IP + user agent + day identity) the view time zone's days.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct GroupingKey {
+    identity: Identity,
+    salt_rotation: SaltRotation,
+    bot_filter: bool,
+    time_zone: String,
+}
+
+impl GroupingKey {
+    pub fn of(rules: &RuleSet) -> GroupingKey {
+        GroupingKey {
+            identity: rules.identity,
+            salt_rotation: rules.salt_rotation,
+            bot_filter: rules.bot_filter,
+            time_zone: rules.time_zone.clone(),
+        }
+    }
+}
+
+impl Grouping {
+    /// `is_bot` per user agent id and `days` of the view time zone must be those of the
+    /// rules `key` was made of.
+    pub fn new(table: &HitTable, key: &GroupingKey, is_bot: &[bool], days: &LocalDays) -> Grouping {
+        let groups = Groups::assign(table, key.identity, key.salt_rotation, is_bot, &table.keys().url_site, days);
+        let bot_hits = (0..table.len() as u32).filter(|&i| groups.of_hit[i as usize] == NO_GROUP).collect();
+        // Counting sort by group: where each group's hits start.
+        let mut start = vec![0u32; groups.count + 1];
+        for &g in &groups.of_hit {
+            if g != NO_GROUP {
+                start[g as usize + 1] += 1;
+            }
+        }
+        for g in 0..groups.count {
+            start[g + 1] += start[g];
+        }
+        Grouping { groups, start, bot_hits }
+    }
 }
 
 /// The visitors the fingerprint identity makes during the walk (the salt's period is part of

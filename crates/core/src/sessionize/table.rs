@@ -7,13 +7,16 @@
 //! not ids), so the same hits given in any order make the same table.
 
 use std::cmp::Ordering;
-
-use std::sync::OnceLock;
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::attribution::{self, Device};
+use super::clock::LocalDays;
+use super::identity::{Grouping, GroupingKey};
 use crate::url::host;
 
 use crate::model::{CampaignTags, HitRow, HitType};
@@ -102,6 +105,40 @@ pub struct HitTable {
     pub(crate) keys: OnceLock<DictionaryKeys>,
     /// ... and per user agent id: bot or not, and its device.
     pub(crate) agents: OnceLock<Agents>,
+    /// The groupings of the rule sets sessionized last, so a toggle of a rule that does not
+    /// say who a visitor is skips grouping the hits again.
+    pub(crate) groupings: Groupings,
+}
+
+/// The last few [`Grouping`]s made of a table, newest last. A clone of the table starts with
+/// none.
+#[derive(Default)]
+pub(crate) struct Groupings(Mutex<VecDeque<(GroupingKey, Arc<Grouping>)>>);
+
+impl Groupings {
+    /// How many are kept: the rules shown and one more, e.g. a preset computed ahead, at
+    /// about 8 bytes a hit each.
+    const KEPT: usize = 2;
+}
+
+impl Groupings {
+    #[cfg(test)]
+    fn keys(&self) -> Vec<GroupingKey> {
+        self.0.lock().unwrap().iter().map(|(key, _)| key.clone()).collect()
+    }
+}
+
+impl Clone for Groupings {
+    fn clone(&self) -> Self {
+        Groupings::default()
+    }
+}
+
+impl fmt::Debug for Groupings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_list().entries(kept.iter().map(|(key, _)| key)).finish()
+    }
 }
 
 /// What sessionizations ask of the campaign and url dictionaries, whatever the rules.
@@ -257,6 +294,28 @@ impl HitTable {
     /// The per-dictionary keys every sessionization of this table uses.
     pub(crate) fn keys(&self) -> &DictionaryKeys {
         self.keys.get_or_init(|| DictionaryKeys::new(&self.dict.campaigns, &self.dict.urls))
+    }
+
+    /// The hits grouped under `key`'s identity: kept from an earlier sessionization under the
+    /// same key, or made now and kept. `is_bot` and `days` are those of the rules of `key`.
+    pub(crate) fn grouping(&self, key: GroupingKey, is_bot: &[bool], days: &LocalDays) -> Arc<Grouping> {
+        let kept = || self.groupings.0.lock().unwrap_or_else(PoisonError::into_inner);
+        {
+            let mut kept = kept();
+            if let Some(at) = kept.iter().position(|(k, _)| *k == key) {
+                let newest = kept.remove(at).expect("a position in the list");
+                kept.push_back(newest.clone());
+                return newest.1;
+            }
+        }
+        // Made unlocked: another sessionization of the table meanwhile need not wait.
+        let grouping = Arc::new(Grouping::new(self, &key, is_bot, days));
+        let mut kept = kept();
+        if kept.len() == Groupings::KEPT {
+            kept.pop_front();
+        }
+        kept.push_back((key, grouping.clone()));
+        grouping
     }
 
     /// Bot verdict and device of every user agent, classified on first use.
@@ -427,6 +486,7 @@ fn intern(ids: &mut FxHashMap<String, u32>, dict: &mut Vec<String>, value: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sessionize::{sessionize, Identity, Preset, RuleSet};
 
     fn row(ts_ms: i64, url: &'static str) -> HitRow<'static> {
         HitRow { ts_ms, url, event: "page_view", client_id: "c1", interaction: true, ..Default::default() }
@@ -488,5 +548,27 @@ mod tests {
         let mut table = b.finish();
         table.url[0] = 99;
         assert!(table.seal().is_err());
+    }
+
+    #[test]
+    fn a_grouping_is_kept_for_the_rule_sets_that_agree_on_who_visitors_are() {
+        let mut b = HitTableBuilder::new();
+        b.push(&row(0, "/a")).push(&HitRow { client_id: "c2", ..row(5, "/b") });
+        let table = b.finish();
+        let ua = RuleSet::preset(Preset::UniversalAnalytics);
+        let toggled = RuleSet { inactivity_timeout_s: 600, split_at_midnight: false, ..ua.clone() };
+        let by_ip = RuleSet { identity: Identity::Ip, ..ua.clone() };
+        let by_fingerprint = RuleSet { identity: Identity::Fingerprint, ..ua.clone() };
+        let key = GroupingKey::of;
+
+        sessionize(&table, &ua).unwrap();
+        sessionize(&table, &toggled).unwrap();
+        assert_eq!(table.groupings.keys(), [key(&ua)], "the toggle reused the grouping");
+        sessionize(&table, &by_ip).unwrap();
+        sessionize(&table, &ua).unwrap();
+        assert_eq!(table.groupings.keys(), [key(&by_ip), key(&ua)], "the one used last is the newest");
+        sessionize(&table, &by_fingerprint).unwrap();
+        assert_eq!(table.groupings.keys(), [key(&ua), key(&by_fingerprint)], "the oldest made room");
+        assert!(table.clone().groupings.keys().is_empty(), "a clone groups its hits itself");
     }
 }

@@ -2,7 +2,7 @@
 //! and reused, recomputed on a changed toggle or a new import, and the same sessions whether
 //! the hits came in one file or two.
 
-use sessionlens_core::sessionize::{sessionize, Preset, RuleSet, Sessionized, StartReason};
+use sessionlens_core::sessionize::{sessionize, HitTable, Preset, RuleSet, Sessionized, StartReason};
 use sessionlens_core::synth::{write_traffic_csv, TrafficSpec};
 use sessionlens_core::Project;
 
@@ -156,26 +156,54 @@ fn the_same_hits_in_one_file_or_two_give_the_same_sessions() {
     }
 }
 
-#[test]
-fn sessions_are_the_same_however_many_threads_walk_them() {
-    let scratch = Scratch::default();
+/// The hits of `hits` synthetic page views and events, through a project.
+fn synthetic_table(scratch: &Scratch, hits: usize, seed: u64) -> HitTable {
     let mut project = scratch.project();
     let csv = scratch.path("hits.csv");
-    write_traffic_csv(&TrafficSpec::new(40_000, 11), std::fs::File::create(&csv).unwrap()).unwrap();
+    write_traffic_csv(&TrafficSpec::new(hits, seed), std::fs::File::create(&csv).unwrap()).unwrap();
     import(&mut project, &csv).unwrap();
-    let table = project.load_hits().unwrap();
+    project.load_hits().unwrap()
+}
+
+/// Asserts that `a` and `b` are the same sessions of more than a thousand, hit for hit.
+fn assert_same(a: &Sessionized, b: &Sessionized, what: &str) {
+    assert!(a.sessions.len() > 1_000, "{what}: {} sessions", a.sessions.len());
+    assert!(a.sessions == b.sessions, "{what}: the sessions differ");
+    assert!(a.hit_session == b.hit_session, "{what}: the hits' sessions differ");
+    assert_eq!((&a.traffic, &a.visitors), (&b.traffic, &b.visitors), "{what}");
+    assert_eq!((&a.bot_hits, a.uncounted_hits), (&b.bot_hits, b.uncounted_hits), "{what}");
+}
+
+#[test]
+fn sessions_are_the_same_however_many_threads_walk_them() {
+    let table = synthetic_table(&Scratch::default(), 40_000, 11);
     let on = |threads: usize, rules: &RuleSet| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| sessionize(&table, rules).unwrap())
     };
     for preset in Preset::ALL {
         let rules = berlin(preset);
-        let (one, three) = (on(1, &rules), on(3, &rules));
-        assert!(one.sessions.len() > 1_000, "{preset:?}: {} sessions", one.sessions.len());
-        assert!(one.sessions == three.sessions, "{preset:?}: the sessions differ");
-        assert!(one.hit_session == three.hit_session, "{preset:?}: the hits' sessions differ");
-        assert_eq!((&one.traffic, &one.visitors), (&three.traffic, &three.visitors), "{preset:?}");
-        assert_eq!((&one.bot_hits, one.uncounted_hits), (&three.bot_hits, three.uncounted_hits), "{preset:?}");
+        assert_same(&on(1, &rules), &on(3, &rules), &format!("{preset:?}"));
+    }
+}
+
+#[test]
+fn sessions_are_the_same_from_hits_grouped_by_an_earlier_rule_set_as_from_fresh_ones() {
+    // One table sessionized again and again, as the app's is, so that most rule sets find the
+    // hits grouped already; each against a copy that groups them itself.
+    let table = synthetic_table(&Scratch::default(), 20_000, 5);
+    for preset in Preset::ALL {
+        let rules = berlin(preset);
+        let toggled =
+            RuleSet { inactivity_timeout_s: 600, split_at_midnight: !rules.split_at_midnight, ..rules.clone() };
+        // Days (and so IP + user agent + day visitors) of another zone.
+        let elsewhere = RuleSet { time_zone: "Pacific/Auckland".into(), ..rules.clone() };
+        let bots_too = RuleSet { bot_filter: !rules.bot_filter, ..rules.clone() };
+        for rules in [&rules, &toggled, &elsewhere, &bots_too, &rules] {
+            let kept = sessionize(&table, rules).unwrap();
+            assert_eq!(kept.bot_hits.is_empty(), !rules.bot_filter, "{preset:?}: the data has bots");
+            assert_same(&kept, &sessionize(&table.clone(), rules).unwrap(), &format!("{preset:?}"));
+        }
     }
 }
 
