@@ -27,7 +27,9 @@ use sessionlens_core::metrics::{
     sessions_per_click, Dimension, MetricChanges, MetricRow, MetricValues, MetricsQuery, MetricsReport, Reports,
 };
 use sessionlens_core::model::platform;
-use sessionlens_core::sessionize::{sessionize, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES};
+use sessionlens_core::sessionize::{
+    sessionize, sessionize_ahead, HitTable, Preset, Rule, RuleKind, RuleSet, Sessionized, RULES,
+};
 use sessionlens_core::store::ads::AdData;
 use sessionlens_core::time::DateRange;
 use sessionlens_core::Project;
@@ -83,14 +85,9 @@ impl LoadedData {
         if let Some(kept) = last.as_ref().filter(|s| s.rules == wanted) {
             return Ok(kept.clone());
         }
-        let fresh = Arc::new(self.sessionize(rules)?);
+        let fresh = Arc::new(sessionize(&self.hits, rules)?);
         *last = Some(fresh.clone());
         Ok(fresh)
-    }
-
-    fn sessionize(&self, rules: &RuleSet) -> Result<Sessionized, AppError> {
-        rules.validate()?;
-        Ok(sessionize(&self.hits, rules)?)
     }
 
     /// The `V` view of `rules` over `range`: the kept one, or computed from the sessions the
@@ -100,10 +97,12 @@ impl LoadedData {
     }
 
     /// Computes and keeps the `V` view of `rules` over `range`, unless it is kept already, from
-    /// sessions of its own: the last sessionization, which the screens share, stays as it was.
-    /// See [`crate::prefetch`].
+    /// sessions of its own: the last sessionization, which the screens share, and the hits'
+    /// groupings kept for the rules in use stay as they were. See [`crate::prefetch`].
     pub(crate) fn prefetch<V: KeptView>(&self, rules: &RuleSet, range: Option<DateRange>) -> Result<(), AppError> {
-        V::kept(self).get_or_compute(rules, range, || V::compute(self, &self.sessionize(rules)?, range)).map(drop)
+        V::kept(self)
+            .get_or_compute(rules, range, || V::compute(self, &sessionize_ahead(&self.hits, rules)?, range))
+            .map(drop)
     }
 
     /// Records that the `kind` view under `key` is kept in the project from this data; false

@@ -348,15 +348,33 @@ const HEARTBEAT: u8 = 32;
 const RECORDED_ENGAGED: u8 = 64;
 const RECORDED_NOT_ENGAGED: u8 = 128;
 
-/// Sessionize `table` under `rules` (checked first).
+/// Sessionize `table` under `rules` (checked first). The table keeps the hits' grouping for
+/// the next rule sets that agree on who each hit is.
 pub fn sessionize(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
+    sessionize_keeping(table, rules, Keep::Grouping)
+}
+
+/// As [`sessionize`], for work done ahead of need: it uses a grouping the table keeps, but
+/// keeps none it makes, so that the groupings of the rules in use stay kept.
+pub fn sessionize_ahead(table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
+    sessionize_keeping(table, rules, Keep::Nothing)
+}
+
+/// Whether a sessionization keeps the grouping it makes (see [`HitTable::grouping`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    Grouping,
+    Nothing,
+}
+
+fn sessionize_keeping(table: &HitTable, rules: &RuleSet, keep: Keep) -> Result<Sessionized> {
     rules.validate()?;
     let rules = rules.normalized();
     let n = table.len();
     let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
     let days = LocalDays::new(rules.tz()?, first, last);
     let lookups = Lookups::new(table, &rules);
-    let grouping = table.grouping(GroupingKey::of(&rules), &lookups.is_bot, &days);
+    let grouping = table.grouping(GroupingKey::of(&rules), &lookups.is_bot, &days, keep);
     let Grouping { groups, start, bot_hits } = &*grouping;
     let of_hit = &groups.of_hit;
 

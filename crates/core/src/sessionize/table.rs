@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::attribution::{self, Device};
 use super::clock::LocalDays;
+use super::engine::Keep;
 use super::identity::{Grouping, GroupingKey};
 use crate::url::host;
 
@@ -297,8 +298,9 @@ impl HitTable {
     }
 
     /// The hits grouped under `key`'s identity: kept from an earlier sessionization under the
-    /// same key, or made now and kept. `is_bot` and `days` are those of the rules of `key`.
-    pub(crate) fn grouping(&self, key: GroupingKey, is_bot: &[bool], days: &LocalDays) -> Arc<Grouping> {
+    /// same key, or made now (and kept if `keep` says so). `is_bot` and `days` are those of the
+    /// rules of `key`.
+    pub(crate) fn grouping(&self, key: GroupingKey, is_bot: &[bool], days: &LocalDays, keep: Keep) -> Arc<Grouping> {
         let kept = || self.groupings.0.lock().unwrap_or_else(PoisonError::into_inner);
         {
             let mut kept = kept();
@@ -310,6 +312,9 @@ impl HitTable {
         }
         // Made unlocked: another sessionization of the table meanwhile need not wait.
         let grouping = Arc::new(Grouping::new(self, &key, is_bot, days));
+        if keep == Keep::Nothing {
+            return grouping;
+        }
         let mut kept = kept();
         if kept.len() == Groupings::KEPT {
             kept.pop_front();
@@ -486,7 +491,7 @@ fn intern(ids: &mut FxHashMap<String, u32>, dict: &mut Vec<String>, value: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sessionize::{sessionize, Identity, Preset, RuleSet};
+    use crate::sessionize::{sessionize, sessionize_ahead, Identity, Preset, RuleSet};
 
     fn row(ts_ms: i64, url: &'static str) -> HitRow<'static> {
         HitRow { ts_ms, url, event: "page_view", client_id: "c1", interaction: true, ..Default::default() }
@@ -569,6 +574,9 @@ mod tests {
         assert_eq!(table.groupings.keys(), [key(&by_ip), key(&ua)], "the one used last is the newest");
         sessionize(&table, &by_fingerprint).unwrap();
         assert_eq!(table.groupings.keys(), [key(&ua), key(&by_fingerprint)], "the oldest made room");
+        sessionize_ahead(&table, &by_ip).unwrap();
+        sessionize_ahead(&table, &ua).unwrap();
+        assert_eq!(table.groupings.keys(), [key(&by_fingerprint), key(&ua)], "work ahead uses, never adds");
         assert!(table.clone().groupings.keys().is_empty(), "a clone groups its hits itself");
     }
 }
