@@ -120,9 +120,7 @@ impl Groupings {
     /// How many are kept: the rules shown and one more, e.g. a preset computed ahead, at
     /// about 8 bytes a hit each.
     const KEPT: usize = 2;
-}
 
-impl Groupings {
     #[cfg(test)]
     fn keys(&self) -> Vec<GroupingKey> {
         self.0.lock().unwrap().iter().map(|(key, _)| key.clone()).collect()
@@ -316,10 +314,13 @@ impl HitTable {
             return grouping;
         }
         let mut kept = kept();
-        if kept.len() == Groupings::KEPT {
-            kept.pop_front();
+        // Unless another sessionization made and kept the same meanwhile.
+        if !kept.iter().any(|(k, _)| *k == key) {
+            if kept.len() == Groupings::KEPT {
+                kept.pop_front();
+            }
+            kept.push_back((key, grouping.clone()));
         }
-        kept.push_back((key, grouping.clone()));
         grouping
     }
 
