@@ -6,7 +6,7 @@
 use rusqlite::OptionalExtension;
 use serde::Serialize;
 
-use super::{chunk, Project};
+use super::{chunk, dictionary, Project};
 use crate::error::{Error, Result};
 
 /// The dictionary tables of hits and the chunk column that refers to each.
@@ -113,11 +113,16 @@ impl Project {
                     .query_map([], |r| r.get::<_, i64>(0))?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 let mut delete = conn.prepare(&format!("DELETE FROM {table} WHERE id = ?1"))?;
+                let mut removed = 0;
                 for id in ids {
                     if !usize::try_from(id).is_ok_and(|i| used.get(i) == Some(&true)) {
-                        deleted.strings_removed += delete.execute([id])? as u64;
+                        removed += delete.execute([id])? as u64;
                     }
                 }
+                if removed > 0 {
+                    dictionary::rewrite(conn, table)?;
+                }
+                deleted.strings_removed += removed;
             }
         }
         Ok(deleted)

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use rustc_hash::FxHashMap;
 
-use super::{chunk, Project};
+use super::{chunk, dictionary, Project};
 use crate::error::{Error, Result};
 use crate::model::HitType;
 use crate::sessionize::{Campaign, Dictionaries, DictionaryKeys, HitTable};
@@ -176,18 +176,15 @@ fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
     Ok(t)
 }
 
-/// A dictionary table as a vector indexed by id (index 0 and any unused id are empty).
+/// A dictionary as a vector indexed by id (index 0 and any unused id are empty).
 pub(super) fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
     let mut out = vec![String::new()];
-    let mut stmt = conn.prepare(&format!("SELECT id, value FROM {table} ORDER BY id"))?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let index = dictionary_index(row.get(0)?, table)?;
-        if out.len() <= index {
-            out.resize(index + 1, String::new());
+    dictionary::read(conn, table, |id, [value]| {
+        if out.len() <= id {
+            out.resize(id + 1, String::new());
         }
-        out[index] = row.get(1)?;
-    }
+        out[id] = std::mem::take(value);
+    })?;
     Ok(out)
 }
 
@@ -213,34 +210,14 @@ pub(super) fn strings_by_id(
 /// The `campaign` dictionary as a vector indexed by id (index 0 is no campaign).
 pub(super) fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
     let mut out = vec![Campaign::default()];
-    let mut stmt = conn.prepare(
-        "SELECT id, source, medium, name, term, content, click_id_param, click_id FROM campaign ORDER BY id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let index = dictionary_index(row.get(0)?, "campaign")?;
-        if out.len() <= index {
-            out.resize(index + 1, Campaign::default());
+    dictionary::read(conn, "campaign", |id, tags| {
+        if out.len() <= id {
+            out.resize(id + 1, Campaign::default());
         }
-        out[index] = Campaign {
-            source: row.get(1)?,
-            medium: row.get(2)?,
-            name: row.get(3)?,
-            term: row.get(4)?,
-            content: row.get(5)?,
-            click_id_param: row.get(6)?,
-            click_id: row.get(7)?,
-        };
-    }
+        let [source, medium, name, term, content, click_id_param, click_id] = tags.each_mut().map(std::mem::take);
+        out[id] = Campaign { source, medium, name, term, content, click_id_param, click_id };
+    })?;
     Ok(out)
-}
-
-/// Dictionary ids are dense from 1; one far beyond what memory could hold means a damaged file.
-fn dictionary_index(id: i64, table: &str) -> Result<usize> {
-    match u32::try_from(id) {
-        Ok(v) if v > 0 && v < u32::MAX / 2 => Ok(v as usize),
-        _ => Err(Error::InvalidInput(format!("the project's {table} table holds an id out of range ({id})"))),
-    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::chunk::ChunkWriter;
+use super::dictionary;
 use super::{CancelToken, Project};
 use crate::error::{Error, Result};
 use crate::import::text::LongLines;
@@ -215,9 +216,6 @@ const SESSION: usize = 5;
 const EVENT: usize = 6;
 const IP: usize = 7;
 
-/// The campaign tag columns, in the order of a campaign key.
-const CAMPAIGN_COLUMNS: &str = "source, medium, name, term, content, click_id_param, click_id";
-
 /// One dictionary table mirrored in memory, with the next id to hand out.
 #[derive(Default)]
 struct Dictionary {
@@ -226,15 +224,15 @@ struct Dictionary {
 }
 
 impl Dictionary {
-    fn load(conn: &Connection, sql: &str, key: impl Fn(&rusqlite::Row) -> rusqlite::Result<String>) -> Result<Self> {
+    /// The entries of dictionary `table`, each keyed by `key` of its strings.
+    fn load<const W: usize>(conn: &Connection, table: &str, key: impl Fn(&mut [String; W]) -> String) -> Result<Self> {
         let mut dict = Dictionary { next_id: 1, ..Default::default() };
-        let mut select = conn.prepare(sql)?;
-        let mut rows = select.query([])?;
-        while let Some(row) = rows.next()? {
-            let id: u32 = row.get(0)?;
-            dict.ids.insert(key(row)?.into_boxed_str(), id);
-            dict.next_id = dict.next_id.max(id + 1);
-        }
+        dictionary::read(conn, table, |id, strings| {
+            // `read` hands out ids from 1 below u32::MAX / 2.
+            let id = id as u32;
+            dict.ids.insert(key(strings).into_boxed_str(), id);
+            dict.next_id = id + 1;
+        })?;
         Ok(dict)
     }
 
@@ -261,11 +259,9 @@ impl Dictionaries {
     fn load(conn: &Connection) -> Result<Self> {
         let mut strings: [Dictionary; 8] = Default::default();
         for (dict, table) in strings.iter_mut().zip(STRING_TABLES) {
-            *dict = Dictionary::load(conn, &format!("SELECT id, value FROM {table}"), |r| r.get(1))?;
+            *dict = Dictionary::load(conn, table, |[value]| std::mem::take(value))?;
         }
-        let campaigns = Dictionary::load(conn, &format!("SELECT id, {CAMPAIGN_COLUMNS} FROM campaign"), |r| {
-            Ok((1..8).map(|i| r.get::<_, String>(i)).collect::<rusqlite::Result<Vec<_>>>()?.join("\u{1f}"))
-        })?;
+        let campaigns = Dictionary::load(conn, "campaign", |tags: &mut [String; 7]| tags.join("\u{1f}"))?;
         Ok(Dictionaries { strings, campaigns })
     }
 }
@@ -722,8 +718,13 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
         .iter()
         .map(|table| conn.prepare(&format!("INSERT INTO {table} (id, value) VALUES (?1, ?2)")))
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut insert_campaign = conn
-        .prepare(&format!("INSERT INTO campaign (id, {CAMPAIGN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"))?;
+    let mut string_chunks =
+        STRING_TABLES.iter().map(|table| dictionary::Appender::new(conn, table)).collect::<Result<Vec<_>>>()?;
+    let mut insert_campaign = conn.prepare(&format!(
+        "INSERT INTO campaign (id, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        dictionary::CAMPAIGN_COLUMNS.join(", ")
+    ))?;
+    let mut campaign_chunks = dictionary::Appender::new(conn, "campaign")?;
     let mut hits = ChunkWriter::new(conn, file_id)?;
     let mut insert_stat = conn.prepare(
         "INSERT INTO ad_stat (file_id, platform, account, campaign_id, campaign, ad_group, date, last_date, device,
@@ -745,10 +746,12 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
     for batch in batches {
         for (table, id, value) in &batch.strings {
             insert_strings[*table].execute(params![id, value])?;
+            string_chunks[*table].push(i64::from(*id), [&**value])?;
         }
         for (id, key) in &batch.campaigns {
             let tags: Vec<&str> = key.split('\u{1f}').collect();
             insert_campaign.execute(params![id, tags[0], tags[1], tags[2], tags[3], tags[4], tags[5], tags[6]])?;
+            campaign_chunks.push(i64::from(*id), tags)?;
         }
         for &(ts_ms, values) in &batch.hits {
             hits.push(ts_ms, values)?;
@@ -806,6 +809,8 @@ fn write_batches(conn: &mut Connection, file_id: i64, batches: Receiver<Batch>) 
             insert_reject.execute(params![file_id, r.line as i64, r.raw, r.reason])?;
         }
     }
+    string_chunks.into_iter().try_for_each(dictionary::Appender::finish)?;
+    campaign_chunks.finish()?;
     hits.finish()
 }
 

@@ -1,5 +1,5 @@
 //! Numbered `.sql` migrations embedded at build time, each optionally followed by a step in
-//! Rust for what SQL cannot do (encoding hit chunks). `schema_migration` records which ran;
+//! Rust for what SQL cannot do (encoding chunks). `schema_migration` records which ran;
 //! opening a file migrates it forward, and a file from a newer build is refused.
 //!
 //! Migrations run with foreign keys off, so one can rebuild a table that others refer to
@@ -8,7 +8,7 @@
 
 use rusqlite::Connection;
 
-use super::chunk;
+use super::{chunk, dictionary};
 use crate::error::{Error, Result};
 
 /// What runs after a migration's SQL, in its transaction.
@@ -26,6 +26,12 @@ const MIGRATIONS: &[(i64, &str, &str, Option<Step>)] = &[
     (8, "hit_chunks", include_str!("../../migrations/0008_hit_chunks.sql"), Some(chunk::chunk_hit_rows)),
     (9, "session_chunks", include_str!("../../migrations/0009_session_chunks.sql"), None),
     (10, "session_columns", include_str!("../../migrations/0010_session_columns.sql"), None),
+    (
+        11,
+        "dictionary_chunks",
+        include_str!("../../migrations/0011_dictionary_chunks.sql"),
+        Some(dictionary::chunk_dictionary_rows),
+    ),
 ];
 
 /// The schema version this build writes.

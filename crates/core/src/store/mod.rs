@@ -9,6 +9,7 @@
 pub mod ads;
 mod chunk;
 mod delete;
+mod dictionary;
 mod hits;
 mod loader;
 mod migrate;
