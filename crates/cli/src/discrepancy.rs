@@ -140,6 +140,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     }
+    crate::free_at_exit((table, sessions));
     Ok(())
 }
 

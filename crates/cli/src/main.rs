@@ -60,6 +60,14 @@ enum Command {
     DeleteSource(delete_source::Args),
 }
 
+/// Leave `value` to the end of the process instead of dropping it. A command's last step may
+/// hold a 10M-hit table and its sessions, and freeing them allocation by allocation takes about
+/// 0.2 s that the system spends at once when the process exits. Only for values that own
+/// nothing but memory (no files, connections or unwritten output).
+fn free_at_exit<T>(value: T) {
+    std::mem::forget(value);
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (json, result) = match cli.command {

@@ -134,6 +134,8 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         print_text(&report, [ratio, previous_ratio]);
     }
+    drop(reports);
+    crate::free_at_exit((table, sessions));
     Ok(())
 }
 

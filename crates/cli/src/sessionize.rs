@@ -1,9 +1,9 @@
 //! `sessionlens sessionize PROJECT [rules] [--json]`: sessionize a project under a rule set
-//! (or reuse its stored sessions) and print the totals.
+//! and store the sessions (or reuse the stored ones), and print the totals.
 
 use std::path::{Path, PathBuf};
 
-use sessionlens_core::sessionize::{RuleSet, Totals};
+use sessionlens_core::sessionize::{sessionize, RuleSet, Totals};
 use sessionlens_core::store::SessionRun;
 use sessionlens_core::{Error, Project, Result};
 
@@ -23,7 +23,16 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let rules = args.rules.rule_set()?;
     let mut project = open_existing(&args.project)?;
-    let run = project.sessions(&rules, None)?;
+    let run = match project.session_run(&rules)? {
+        Some(stored) => stored,
+        None => {
+            let table = project.load_hits()?;
+            let sessions = sessionize(&table, &rules)?;
+            let run = project.store_sessions(&table, &sessions)?;
+            crate::free_at_exit((table, sessions));
+            run
+        }
+    };
     if args.json {
         output::print_json(&totals_json(&run.totals, &run.rules));
     } else {
