@@ -32,6 +32,11 @@ impl LocalDays {
         self.starts.partition_point(|&s| s <= ms).saturating_sub(1) as u32
     }
 
+    /// How many days there are: their indexes are `0..count`.
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
     /// The local date of a day index.
     pub fn date(&self, index: u32) -> NaiveDate {
         self.first_day + Duration::days(index.into())

@@ -371,8 +371,7 @@ fn sessionize_keeping(table: &HitTable, rules: &RuleSet, keep: Keep) -> Result<S
     rules.validate()?;
     let rules = rules.normalized();
     let n = table.len();
-    let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
-    let days = LocalDays::new(rules.tz()?, first, last);
+    let days = view_days(table, &rules)?;
     let lookups = Lookups::new(table, &rules);
     let grouping = table.grouping(GroupingKey::of(&rules), &lookups.is_bot, &days, keep);
     let Grouping { groups, start, bot_hits } = &*grouping;
@@ -445,33 +444,40 @@ fn sessionize_keeping(table: &HitTable, rules: &RuleSet, keep: Keep) -> Result<S
         uncounted_hits += walk.uncounted_hits;
     }
     // The first run's sessions stay where they are; the others are appended to them.
-    let mut sessions = sessions_of_runs
+    let sessions = sessions_of_runs
         .into_iter()
         .reduce(|mut all, mut run| {
             all.append(&mut run);
             all
         })
         .unwrap_or_default();
-    let by_visitor = visitor_order(&sessions);
-    let start_days: Vec<NaiveDate> = sessions.par_iter().map(|s| days.date(days.day_index(s.start_ms))).collect();
-    let start_span = start_days.iter().min().copied().zip(start_days.iter().max().copied());
-    if rules.identity == Identity::SourceSession {
-        renumber_by_visitor(&mut sessions, &by_visitor);
-    }
-    Ok(Sessionized {
-        sessions,
-        hit_session,
-        bot_hits: bot_hits.clone(),
-        uncounted_hits,
-        visitors,
-        traffic: traffic.list,
-        devices: table.agents().devices.clone(),
-        by_visitor,
-        start_span,
-        start_days,
-        days,
+    let mut sessionized = Sessionized::assemble(
+        table,
         rules,
-    })
+        days,
+        Parts { sessions, hit_session, bot_hits: bot_hits.clone(), uncounted_hits, visitors, traffic: traffic.list },
+    );
+    if sessionized.rules.identity == Identity::SourceSession {
+        renumber_by_visitor(&mut sessionized.sessions, &sessionized.by_visitor);
+    }
+    Ok(sessionized)
+}
+
+/// The view days (of the rule set's time zone) the table's hits span.
+pub(crate) fn view_days(table: &HitTable, rules: &RuleSet) -> Result<LocalDays> {
+    let (first, last) = (table.ts_ms.first().copied().unwrap_or(0), table.ts_ms.last().copied().unwrap_or(0));
+    Ok(LocalDays::new(rules.tz()?, first, last))
+}
+
+/// What a sessionization is made of, fresh from the engine or read back from a project (see
+/// [`Sessionized::assemble`]).
+pub(crate) struct Parts {
+    pub sessions: Vec<Session>,
+    pub hit_session: Vec<u32>,
+    pub bot_hits: Vec<u32>,
+    pub uncounted_hits: u64,
+    pub visitors: Vec<Visitor>,
+    pub traffic: Vec<Traffic>,
 }
 
 /// Up to `parts` runs of consecutive groups with about as many hits each.
@@ -1042,6 +1048,29 @@ impl<'a> Walk<'a> {
 }
 
 impl Sessionized {
+    /// The sessionization of `table` under `rules` (normalized) made of `parts`, with what
+    /// every report asks of it worked out once: sessions by visitor and each one's start day.
+    pub(crate) fn assemble(table: &HitTable, rules: RuleSet, days: LocalDays, parts: Parts) -> Sessionized {
+        let Parts { sessions, hit_session, bot_hits, uncounted_hits, visitors, traffic } = parts;
+        let by_visitor = visitor_order(&sessions);
+        let start_days: Vec<NaiveDate> = sessions.par_iter().map(|s| days.date(days.day_index(s.start_ms))).collect();
+        let start_span = start_days.iter().min().copied().zip(start_days.iter().max().copied());
+        Sessionized {
+            sessions,
+            hit_session,
+            bot_hits,
+            uncounted_hits,
+            visitors,
+            traffic,
+            devices: table.agents().devices.clone(),
+            by_visitor,
+            start_span,
+            start_days,
+            days,
+            rules,
+        }
+    }
+
     /// The view day (of the rule set's time zone) the session of index `k` starts on.
     pub fn start_date(&self, k: usize) -> NaiveDate {
         self.start_days[k]

@@ -39,6 +39,50 @@ pub enum Visitor {
     Hit(u32),
 }
 
+impl Visitor {
+    /// The visitor as five integers, as a project stores it: the variant's position in the
+    /// enum, then its fields in order (0 where it has fewer).
+    pub(crate) fn to_fields(self) -> [i64; 5] {
+        let id = i64::from;
+        match self {
+            Visitor::Client(c) => [0, id(c), 0, 0, 0],
+            Visitor::User(u) => [1, id(u), 0, 0, 0],
+            Visitor::IpUaDay { ip, user_agent, day } => [2, id(ip), id(user_agent), id(day), 0],
+            Visitor::Ip(ip) => [3, id(ip), 0, 0, 0],
+            Visitor::Fingerprint { ip, user_agent, site_url, salt_period } => {
+                [4, id(ip), id(user_agent), id(site_url), salt_period]
+            }
+            Visitor::Hit(i) => [5, id(i), 0, 0, 0],
+        }
+    }
+
+    /// The visitor of [`Visitor::to_fields`] over `table` and its view `days`, if the fields
+    /// are one whose ids are in the table's dictionaries (a day one of `days`, `Hit` a row).
+    pub(crate) fn from_fields(fields: [i64; 5], table: &HitTable, days: &LocalDays) -> Option<Visitor> {
+        let d = &table.dict;
+        let id = |v: i64, len: usize| u32::try_from(v).ok().filter(|&v| (v as usize) < len);
+        let visitor = match fields {
+            [0, c, 0, 0, 0] => Visitor::Client(id(c, d.clients.len())?),
+            [1, u, 0, 0, 0] => Visitor::User(id(u, d.users.len())?),
+            [2, ip, ua, day, 0] => Visitor::IpUaDay {
+                ip: id(ip, d.ips.len())?,
+                user_agent: id(ua, d.user_agents.len())?,
+                day: id(day, days.count())?,
+            },
+            [3, ip, 0, 0, 0] => Visitor::Ip(id(ip, d.ips.len())?),
+            [4, ip, ua, site, salt_period] => Visitor::Fingerprint {
+                ip: id(ip, d.ips.len())?,
+                user_agent: id(ua, d.user_agents.len())?,
+                site_url: id(site, d.urls.len())?,
+                salt_period,
+            },
+            [5, i, 0, 0, 0] => Visitor::Hit(id(i, table.len())?),
+            _ => return None,
+        };
+        Some(visitor)
+    }
+}
+
 /// Groups and visitors of one table under one identity.
 pub(crate) struct Groups {
     /// Per hit: its group, or [`NO_GROUP`].

@@ -25,6 +25,7 @@ pub mod table;
 pub use attribution::{Device, Traffic};
 pub use catalogue::{Rule, RuleKind, RULES};
 pub use engine::{sessionize, sessionize_ahead, Session, Sessionized, StartReason, Totals, NO_SESSION};
+pub(crate) use engine::{view_days, Parts};
 pub use identity::Visitor;
 pub use rules::{BounceRule, BurstCut, DurationRule, EngagementRule, Identity, Preset, RuleSet, SaltRotation};
 pub(crate) use table::DictionaryKeys;

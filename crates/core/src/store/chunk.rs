@@ -9,8 +9,9 @@
 //! dictionaries' ids with 0 for "absent"; `hit_type` is 0 page view, 1 event, 2 asset;
 //! `interaction` is 0 or 1; `session_engaged` is 0 unknown, 1 no, 2 yes. Decoding refuses a
 //! blob that does not hold exactly the chunk's number of values, each in range.
-//! Stored sessions use the same encodings ([`encode_deltas`], and [`encode_strings`] for a
-//! column of strings: their byte lengths as varints, then their bytes; see `sessions.rs`).
+//! Stored sessions use the same encodings ([`encode_deltas`], [`encode_ids`] for the session of
+//! each hit, and [`encode_strings`] for a column of strings: their byte lengths as varints, then
+//! their bytes; see `sessions.rs`).
 
 use std::cell::RefCell;
 use std::io::Read;
@@ -89,7 +90,7 @@ impl Chunk {
     pub fn encode(&self) -> Vec<Vec<u8>> {
         let (times, columns) = rayon::join(
             || encode_deltas(self.ts_ms.iter().copied()),
-            || self.columns.par_iter().map(|c| encode_column(c.iter().map(|&v| u64::from(v)))).collect::<Vec<_>>(),
+            || self.columns.par_iter().map(|c| encode_ids(c.iter().copied())).collect::<Vec<_>>(),
         );
         std::iter::once(times).chain(columns).collect()
     }
@@ -123,6 +124,11 @@ pub(crate) fn decode_into(blobs: &[&[u8]], ts_ms: &mut [i64], columns: [&mut [u3
         },
     );
     times.and(ids)
+}
+
+/// A column of ids (or other unsigned values), each as it is.
+pub(crate) fn encode_ids(values: impl Iterator<Item = u32>) -> Vec<u8> {
+    encode_column(values.map(u64::from))
 }
 
 /// The values of one id column's blob, or `None` if it does not hold `rows` of them.

@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str, Option<Step>)] = &[
         include_str!("../../migrations/0011_dictionary_chunks.sql"),
         Some(dictionary::chunk_dictionary_rows),
     ),
+    (12, "whole_runs", include_str!("../../migrations/0012_whole_runs.sql"), None),
 ];
 
 /// The schema version this build writes.

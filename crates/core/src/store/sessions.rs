@@ -3,7 +3,9 @@
 //! stored run for the same rules and data and otherwise sessionizes and stores a new one; runs
 //! computed from older imports are dropped then. A run's sessions are stored as columnar chunks
 //! (`session_chunk`, see [`SESSION_COLUMNS`]), a few blobs per 32,768 sessions rather than a row
-//! each. Bot-filtered hits are stored with their run so they can be listed.
+//! each. Bot-filtered hits are stored with their run so they can be listed. A run also keeps its
+//! visitors and each hit's session, so [`Project::stored_sessions`] reads it back whole, as the
+//! engine gave it, instead of sessionizing again.
 
 use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension};
@@ -12,7 +14,10 @@ use serde::Serialize;
 
 use super::{chunk, hits, Project};
 use crate::error::{Error, Result};
-use crate::sessionize::{sessionize, Device, HitTable, RuleSet, Session, Sessionized, StartReason, Totals, Traffic};
+use crate::sessionize::{
+    sessionize, view_days, Device, HitTable, Parts, RuleSet, Session, Sessionized, StartReason, Totals, Traffic,
+    Visitor, NO_SESSION,
+};
 
 /// Sessions per `session_chunk` row.
 const SESSIONS_PER_CHUNK: usize = 32_768;
@@ -21,8 +26,10 @@ const SESSIONS_PER_CHUNK: usize = 32_768;
 /// booleans are 0 or 1, url ids 0 for none, `traffic_id` and `device_id` point into
 /// `session_traffic` and `session_device`, `campaign_id` is the entrance campaign (the
 /// `campaign` dictionary's id, 0 for none: its click id is the session's), `start_reason` is the
-/// reason's position in [`StartReason::ALL`].
-const SESSION_COLUMNS: [&str; 16] = [
+/// reason's position in [`StartReason::ALL`], `visitor_id` the position of the session's visitor
+/// in the run's `session_visitor_chunk` list, `referrer_id` the entrance referrer (the `referrer`
+/// dictionary's id, 0 for none).
+const SESSION_COLUMNS: [&str; 18] = [
     "visitor_session",
     "is_new",
     "start_ms",
@@ -39,7 +46,17 @@ const SESSION_COLUMNS: [&str; 16] = [
     "campaign_id",
     "device_id",
     "start_reason",
+    "visitor_id",
+    "referrer_id",
 ];
+
+/// The columns of `session_visitor_chunk`: the fields of [`Visitor::to_fields`].
+const VISITOR_COLUMNS: [&str; 5] = ["kind", "a", "b", "c", "d"];
+
+/// The value of `session_hit_chunk.session` for a hit in no session, and for one the bot filter
+/// dropped; a hit in session `k` has `k + 2`.
+const HIT_IN_NO_SESSION: u32 = 0;
+const HIT_OF_A_BOT: u32 = 1;
 
 /// Bumped whenever the engine or the classification it stores changes what a rule set gives,
 /// so sessions stored by an older build are computed again.
@@ -250,6 +267,22 @@ impl Project {
                     column(&table.ip)
                 ])?;
             }
+            let mut insert_visitors = conn.prepare(
+                "INSERT INTO session_visitor_chunk (run_id, seq, rows, kind, a, b, c, d)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let (visitor_chunks, hit_chunks) = rayon::join(
+                || result.visitors.par_chunks(SESSIONS_PER_CHUNK).map(encode_visitor_chunk).collect::<Vec<_>>(),
+                || encode_hit_chunks(result),
+            );
+            for (seq, (rows, [kind, a, b, c, d])) in visitor_chunks.into_iter().enumerate() {
+                insert_visitors.execute(params![run, seq as i64, rows as i64, kind, a, b, c, d])?;
+            }
+            let mut insert_hits =
+                conn.prepare("INSERT INTO session_hit_chunk (run_id, seq, rows, session) VALUES (?1, ?2, ?3, ?4)")?;
+            for (seq, (rows, sessions)) in hit_chunks.into_iter().enumerate() {
+                insert_hits.execute(params![run, seq as i64, rows as i64, sessions])?;
+            }
             Ok(run)
         })();
         match written {
@@ -264,87 +297,128 @@ impl Project {
         }
     }
 
+    /// The stored run of `rules` read back whole over `table`, as [`sessionize`] gave it: `None`
+    /// when no run of these rules is stored for the current data. `table` must be
+    /// [`Project::load_hits`] after the last import (the sessions name its rows).
+    pub fn stored_sessions(&self, table: &HitTable, rules: &RuleSet) -> Result<Option<Sessionized>> {
+        let Some(run) = self.session_run(rules)? else { return Ok(None) };
+        let conn = self.conn();
+        let hit_chunks = read_chunks(conn, "session_hit_chunk", &["session"], run.id)?;
+        if hit_chunks.iter().map(|(rows, _)| rows).sum::<usize>() != table.len() {
+            return Err(Error::InvalidInput("the stored sessions are not of these hits".into()));
+        }
+        let days = view_days(table, &run.rules)?;
+        let visitors = read_chunks(conn, "session_visitor_chunk", &VISITOR_COLUMNS, run.id)?
+            .par_iter()
+            .map(|(rows, blobs)| {
+                let fields = decode_columns(blobs, *rows)?;
+                (0..*rows)
+                    .map(|i| Visitor::from_fields(std::array::from_fn(|f| fields[f][i]), table, &days))
+                    .collect::<Option<Vec<Visitor>>>()
+                    .ok_or_else(unreadable)
+            })
+            .collect::<Result<Vec<_>>>()?
+            .concat();
+        let lookups = StoredLookups::new(self, table, visitors.len())?;
+        let session_chunks = read_chunks(conn, "session_chunk", &SESSION_COLUMNS, run.id)?;
+        let (sessions, hits) = rayon::join(
+            || {
+                session_chunks
+                    .par_iter()
+                    .map(|(rows, blobs)| lookups.sessions(blobs, *rows))
+                    .collect::<Result<Vec<_>>>()
+                    .map(|chunks| chunks.concat())
+            },
+            || decode_hit_chunks(&hit_chunks, table.len()),
+        );
+        let (mut sessions, (hit_session, bot_hits)) = (sessions?, hits?);
+        if hit_session.iter().any(|&k| k != NO_SESSION && k as usize >= sessions.len()) {
+            return Err(unreadable());
+        }
+        let traffic = lookups.run_traffic(&mut sessions)?;
+        let parts =
+            Parts { sessions, hit_session, bot_hits, uncounted_hits: run.totals.uncounted_hits, visitors, traffic };
+        Ok(Some(Sessionized::assemble(table, run.rules, days, parts)))
+    }
+
+    /// The stored run of `rules` read back, or, if there is none, `table` sessionized now (and
+    /// not stored): for reports that need every session.
+    pub fn sessionized(&self, table: &HitTable, rules: &RuleSet) -> Result<Sessionized> {
+        match self.stored_sessions(table, rules)? {
+            Some(sessions) => Ok(sessions),
+            None => sessionize(table, rules),
+        }
+    }
+
+    /// Every stored attribution by id.
+    fn stored_traffic(&self) -> Result<FxHashMap<i64, Traffic>> {
+        let mut stmt =
+            self.conn().prepare("SELECT id, source, medium, campaign, term, content, channel FROM session_traffic")?;
+        let rows = stmt.query_map([], |r| {
+            let traffic = Traffic {
+                source: r.get(1)?,
+                medium: r.get(2)?,
+                campaign: r.get(3)?,
+                term: r.get(4)?,
+                content: r.get(5)?,
+                channel: r.get(6)?,
+            };
+            Ok((r.get(0)?, traffic))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every stored device by id.
+    fn stored_devices(&self) -> Result<FxHashMap<i64, Device>> {
+        let mut stmt = self.conn().prepare("SELECT id, device, browser, os FROM session_device")?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get(0)?, Device { device: r.get(1)?, browser: r.get(2)?, os: r.get(3)? })))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every session of a run, in order of start time.
     pub fn for_each_session(&self, run_id: i64, mut f: impl FnMut(&StoredSession) -> Result<()>) -> Result<()> {
         let conn = self.conn();
-        let traffic: FxHashMap<i64, Traffic> = conn
-            .prepare("SELECT id, source, medium, campaign, term, content, channel FROM session_traffic")?
-            .query_map([], |r| {
-                let traffic = Traffic {
-                    source: r.get(1)?,
-                    medium: r.get(2)?,
-                    campaign: r.get(3)?,
-                    term: r.get(4)?,
-                    content: r.get(5)?,
-                    channel: r.get(6)?,
-                };
-                Ok((r.get(0)?, traffic))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let traffic = self.stored_traffic()?;
         let campaigns = hits::campaigns(conn)?;
-        let devices: FxHashMap<i64, Device> = conn
-            .prepare("SELECT id, device, browser, os FROM session_device")?
-            .query_map([], |r| Ok((r.get(0)?, Device { device: r.get(1)?, browser: r.get(2)?, os: r.get(3)? })))?
-            .collect::<rusqlite::Result<_>>()?;
+        let devices = self.stored_devices()?;
         let urls = hits::strings(conn, "url")?;
-        let mut visitors = Vec::new();
-        let mut columns: [Vec<i64>; SESSION_COLUMNS.len()] = Default::default();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT rows, visitor, {} FROM session_chunk WHERE run_id = ?1 ORDER BY seq",
-            SESSION_COLUMNS.join(", ")
-        ))?;
-        let mut rows = stmt.query([run_id])?;
-        while let Some(row) = rows.next()? {
-            let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
-            let blob = |i| chunk::blob(row, i).map_err(|_| unreadable());
-            let (labels, blobs) = (blob(1)?, (2..2 + SESSION_COLUMNS.len()).map(blob).collect::<Result<Vec<_>>>()?);
-            let (labels, decoded) = rayon::join(
-                || chunk::decode_strings(labels, n).ok_or_else(unreadable),
-                || {
-                    blobs
-                        .par_iter()
-                        .map(|b| chunk::decode_deltas(b, n).ok_or_else(unreadable))
-                        .collect::<Result<Vec<_>>>()
-                },
+        let (mut labels, mut sessions) = (Vec::new(), Vec::new());
+        for (rows, blobs) in read_chunks(conn, "session_chunk", &[&["visitor"], &SESSION_COLUMNS[..]].concat(), run_id)?
+        {
+            let (chunk_labels, chunk_sessions) = rayon::join(
+                || chunk::decode_strings(&blobs[0], rows).ok_or_else(unreadable),
+                || decode_sessions(&blobs[1..], rows),
             );
-            visitors.extend(labels?);
-            for (column, values) in columns.iter_mut().zip(decoded?) {
-                column.extend(values);
-            }
+            labels.extend(chunk_labels?);
+            sessions.extend(chunk_sessions?);
         }
-        let [number, is_new, start, end, duration, hits, interaction_hits, pageviews, landing, exit, bounce, engaged, traffic_id, campaign_id, device_id, reason] =
-            &columns;
-        let count = |v: i64| u32::try_from(v).map_err(|_| unreadable());
-        let url = |id: i64| usize::try_from(id).ok().and_then(|id| urls.get(id)).cloned().ok_or_else(unreadable);
+        let url = |id: u32| urls.get(id as usize).cloned().ok_or_else(unreadable);
         // Stable: sessions starting at the same time stay in the order they were stored.
-        let mut order: Vec<usize> = (0..visitors.len()).collect();
-        order.sort_by_key(|&i| start[i]);
+        let mut order: Vec<usize> = (0..sessions.len()).collect();
+        order.sort_by_key(|&i| sessions[i].start_ms);
         for i in order {
-            let traffic = traffic.get(&traffic_id[i]).ok_or_else(unreadable)?;
-            let campaign =
-                usize::try_from(campaign_id[i]).ok().and_then(|id| campaigns.get(id)).ok_or_else(unreadable)?;
+            let s = &sessions[i];
+            let campaign = campaigns.get(s.entrance_campaign as usize).ok_or_else(unreadable)?;
             let session = StoredSession {
-                visitor: visitors[i].clone(),
-                visitor_session_number: count(number[i])?,
-                is_new: is_new[i] != 0,
-                start_ms: start[i],
-                end_ms: end[i],
-                duration_ms: duration[i],
-                hits: count(hits[i])?,
-                interaction_hits: count(interaction_hits[i])?,
-                pageviews: count(pageviews[i])?,
-                landing_page: url(landing[i])?,
-                exit_page: url(exit[i])?,
-                bounce: bounce[i] != 0,
-                engaged: engaged[i] != 0,
-                traffic: traffic.clone(),
+                visitor: labels[i].clone(),
+                visitor_session_number: s.visitor_session_number,
+                is_new: s.is_new,
+                start_ms: s.start_ms,
+                end_ms: s.end_ms,
+                duration_ms: s.duration_ms,
+                hits: s.hits,
+                interaction_hits: s.interaction_hits,
+                pageviews: s.pageviews,
+                landing_page: url(s.landing_url)?,
+                exit_page: url(s.exit_url)?,
+                bounce: s.bounce,
+                engaged: s.engaged,
+                traffic: traffic.get(&i64::from(s.traffic)).cloned().ok_or_else(unreadable)?,
                 click_id_param: campaign.click_id_param.clone(),
                 click_id: campaign.click_id.clone(),
-                device: devices.get(&device_id[i]).cloned().ok_or_else(unreadable)?,
-                start_reason: usize::try_from(reason[i])
-                    .ok()
-                    .and_then(|r| StartReason::ALL.get(r).copied())
-                    .ok_or_else(unreadable)?,
+                device: devices.get(&i64::from(s.device)).cloned().ok_or_else(unreadable)?,
+                start_reason: s.start_reason,
             };
             f(&session)?;
         }
@@ -354,16 +428,11 @@ impl Project {
     /// The hits a run's bot filter dropped, in time order.
     pub fn bot_hits(&self, run_id: i64) -> Result<Vec<StoredBotHit>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
-            "SELECT rows, ts_ms, url_id, user_agent_id, ip_id FROM session_bot_chunk WHERE run_id = ?1 ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([run_id])?;
         let mut columns: [Vec<i64>; 4] = Default::default();
-        while let Some(row) = rows.next()? {
-            let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
-            for (i, column) in columns.iter_mut().enumerate() {
-                let blob = chunk::blob(row, 1 + i).map_err(|_| unreadable())?;
-                column.extend(chunk::decode_deltas(blob, n).ok_or_else(unreadable)?);
+        let names = ["ts_ms", "url_id", "user_agent_id", "ip_id"];
+        for (rows, blobs) in read_chunks(conn, "session_bot_chunk", &names, run_id)? {
+            for (column, values) in columns.iter_mut().zip(decode_columns(&blobs, rows)?) {
+                column.extend(values);
             }
         }
         // Only the entries the bot hits name, not whole dictionaries.
@@ -383,6 +452,197 @@ impl Project {
             })
             .collect()
     }
+}
+
+/// Every chunk of run `run_id` in `table`, in order: its row count and the blobs of `columns`.
+fn read_chunks(
+    conn: &rusqlite::Connection,
+    table: &str,
+    columns: &[&str],
+    run_id: i64,
+) -> Result<Vec<(usize, Vec<Vec<u8>>)>> {
+    let mut stmt =
+        conn.prepare(&format!("SELECT rows, {} FROM {table} WHERE run_id = ?1 ORDER BY seq", columns.join(", ")))?;
+    let mut rows = stmt.query([run_id])?;
+    let mut chunks = Vec::new();
+    while let Some(row) = rows.next()? {
+        let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
+        let blobs = (1..=columns.len())
+            .map(|i| chunk::blob(row, i).map(<[u8]>::to_vec).map_err(|_| unreadable()))
+            .collect::<Result<Vec<_>>>()?;
+        chunks.push((n, blobs));
+    }
+    Ok(chunks)
+}
+
+/// The [`chunk::encode_deltas`] columns of a chunk of `rows`, decoded on any core.
+fn decode_columns(blobs: &[Vec<u8>], rows: usize) -> Result<Vec<Vec<i64>>> {
+    blobs.par_iter().map(|b| chunk::decode_deltas(b, rows).ok_or_else(unreadable)).collect()
+}
+
+/// The sessions of a chunk of `rows` from the blobs of [`SESSION_COLUMNS`], as stored:
+/// `traffic` and `device` the ids of their stored rows, `visitor` a position in the run's
+/// visitors, other ids the dictionaries' (none checked against a table here).
+fn decode_sessions(blobs: &[Vec<u8>], rows: usize) -> Result<Vec<Session>> {
+    let columns = decode_columns(blobs, rows)?;
+    let [number, is_new, start, end, duration, hits, interaction_hits, pageviews, landing, exit, bounce, engaged, traffic_id, campaign_id, device_id, reason, visitor_id, referrer_id] =
+        &columns[..]
+    else {
+        return Err(unreadable());
+    };
+    let id = |v: i64| u32::try_from(v).map_err(|_| unreadable());
+    let flag = |v: i64| match v {
+        0 | 1 => Ok(v == 1),
+        _ => Err(unreadable()),
+    };
+    (0..rows)
+        .map(|i| {
+            Ok(Session {
+                visitor: id(visitor_id[i])?,
+                visitor_session_number: id(number[i])?,
+                is_new: flag(is_new[i])?,
+                start_ms: start[i],
+                end_ms: end[i],
+                duration_ms: duration[i],
+                hits: id(hits[i])?,
+                interaction_hits: id(interaction_hits[i])?,
+                pageviews: id(pageviews[i])?,
+                landing_url: id(landing[i])?,
+                exit_url: id(exit[i])?,
+                bounce: flag(bounce[i])?,
+                engaged: flag(engaged[i])?,
+                entrance_campaign: id(campaign_id[i])?,
+                entrance_referrer: id(referrer_id[i])?,
+                traffic: id(traffic_id[i])?,
+                device: id(device_id[i])?,
+                start_reason: start_reason(reason[i])?,
+            })
+        })
+        .collect()
+}
+
+/// The start reason stored as its position in [`StartReason::ALL`].
+fn start_reason(position: i64) -> Result<StartReason> {
+    usize::try_from(position).ok().and_then(|r| StartReason::ALL.get(r).copied()).ok_or_else(unreadable)
+}
+
+/// What reading a run's sessions back over a table looks up: stored attributions and devices,
+/// and the sizes every id must stay under.
+struct StoredLookups<'t> {
+    table: &'t HitTable,
+    traffic: FxHashMap<i64, Traffic>,
+    /// Stored device id to the table's device index.
+    device: FxHashMap<i64, u32>,
+    visitors: usize,
+}
+
+impl<'t> StoredLookups<'t> {
+    fn new(project: &Project, table: &'t HitTable, visitors: usize) -> Result<Self> {
+        let index: FxHashMap<&Device, u32> =
+            table.agents().devices.iter().enumerate().map(|(i, d)| (d, i as u32)).collect();
+        let device =
+            project.stored_devices()?.into_iter().filter_map(|(id, d)| index.get(&d).map(|&i| (id, i))).collect();
+        Ok(StoredLookups { table, traffic: project.stored_traffic()?, device, visitors })
+    }
+
+    /// The sessions of one `session_chunk` of `rows`, checked against the table, their
+    /// `traffic` still the stored id (see [`StoredLookups::run_traffic`]).
+    fn sessions(&self, blobs: &[Vec<u8>], rows: usize) -> Result<Vec<Session>> {
+        let d = &self.table.dict;
+        let fits = |id: u32, len: usize| if (id as usize) < len { Ok(id) } else { Err(unreadable()) };
+        let mut sessions = decode_sessions(blobs, rows)?;
+        for s in &mut sessions {
+            fits(s.visitor, self.visitors)?;
+            fits(s.landing_url, d.urls.len())?;
+            fits(s.exit_url, d.urls.len())?;
+            fits(s.entrance_campaign, d.campaigns.len())?;
+            fits(s.entrance_referrer, d.referrers.len())?;
+            s.device = *self.device.get(&i64::from(s.device)).ok_or_else(unreadable)?;
+        }
+        Ok(sessions)
+    }
+
+    /// The run's attributions in order of first use, as the engine lists them, with each
+    /// session's stored id turned into its position there.
+    fn run_traffic(&self, sessions: &mut [Session]) -> Result<Vec<Traffic>> {
+        let mut position: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut list = Vec::new();
+        for s in sessions {
+            s.traffic = match position.get(&s.traffic) {
+                Some(&p) => p,
+                None => {
+                    let traffic = self.traffic.get(&i64::from(s.traffic)).ok_or_else(unreadable)?;
+                    let p = list.len() as u32;
+                    position.insert(s.traffic, p);
+                    list.push(traffic.clone());
+                    p
+                }
+            };
+        }
+        Ok(list)
+    }
+}
+
+/// One `session_visitor_chunk`: its row count and the blobs of [`VISITOR_COLUMNS`].
+fn encode_visitor_chunk(visitors: &[Visitor]) -> (usize, [Vec<u8>; 5]) {
+    let fields: Vec<[i64; 5]> = visitors.iter().map(|v| v.to_fields()).collect();
+    (visitors.len(), std::array::from_fn(|f| chunk::encode_deltas(fields.iter().map(|v| v[f]))))
+}
+
+/// Each hit's session (see [`HIT_OF_A_BOT`]) as `session_hit_chunk`s: row count and blob.
+fn encode_hit_chunks(result: &Sessionized) -> Vec<(usize, Vec<u8>)> {
+    let bots = &result.bot_hits;
+    result
+        .hit_session
+        .par_chunks(chunk::CHUNK_ROWS)
+        .enumerate()
+        .map(|(c, sessions)| {
+            let first = c * chunk::CHUNK_ROWS;
+            let from = bots.partition_point(|&b| (b as usize) < first);
+            let mut bots = bots[from..].iter().peekable();
+            let values = sessions.iter().enumerate().map(|(i, &k)| {
+                if k != NO_SESSION {
+                    k + 2
+                } else if bots.next_if(|&&b| b as usize == first + i).is_some() {
+                    HIT_OF_A_BOT
+                } else {
+                    HIT_IN_NO_SESSION
+                }
+            });
+            (sessions.len(), chunk::encode_ids(values))
+        })
+        .collect()
+}
+
+/// Each hit's session ([`NO_SESSION`] for none) and the rows of the bot filter's hits, from the
+/// `session_hit_chunk`s of a table of `hits`.
+fn decode_hit_chunks(chunks: &[(usize, Vec<Vec<u8>>)], hits: usize) -> Result<(Vec<u32>, Vec<u32>)> {
+    let mut hit_session = vec![NO_SESSION; hits];
+    let mut slices = Vec::with_capacity(chunks.len());
+    let mut rest = &mut hit_session[..];
+    for (rows, _) in chunks {
+        let (slice, after) = rest.split_at_mut(*rows);
+        slices.push(slice);
+        rest = after;
+    }
+    let firsts = chunks.iter().scan(0, |first, (rows, _)| Some(std::mem::replace(first, *first + rows)));
+    let bots = slices
+        .into_par_iter()
+        .zip(chunks.par_iter().zip(firsts.collect::<Vec<_>>()))
+        .map(|(out, ((_, blobs), first))| {
+            let values = chunk::decode_ids(&blobs[0], out.len()).ok_or_else(unreadable)?;
+            let mut bots = Vec::new();
+            for (i, (slot, v)) in out.iter_mut().zip(values).enumerate() {
+                match v {
+                    HIT_IN_NO_SESSION => {}
+                    HIT_OF_A_BOT => bots.push((first + i) as u32),
+                    k => *slot = k - 2,
+                }
+            }
+            Ok(bots)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((hit_session, bots.concat()))
 }
 
 /// The error of stored sessions that do not read back.
@@ -429,6 +689,8 @@ fn encode_session_chunk(
             i64::from(s.entrance_campaign),
             device_ids[s.device as usize],
             reason.expect("every start reason is listed") as i64,
+            i64::from(s.visitor),
+            i64::from(s.entrance_referrer),
         ];
         for (column, value) in columns.iter_mut().zip(values) {
             column.push(value);

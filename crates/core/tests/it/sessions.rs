@@ -246,6 +246,71 @@ fn stored_sessions_read_back_as_computed_over_several_chunks() {
     assert!(stored == expected, "the stored sessions differ from the computed ones");
 }
 
+#[test]
+fn a_stored_run_reads_back_whole_as_the_engine_gave_it() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let csv = scratch.path("hits.csv");
+    // Over three chunks of hits, and of sessions under the rules that split the most.
+    write_traffic_csv(&TrafficSpec::new(110_000, 8), std::fs::File::create(&csv).unwrap()).unwrap();
+    import(&mut project, &csv).unwrap();
+    let table = project.load_hits().unwrap();
+    for preset in Preset::ALL {
+        let rules = berlin(preset);
+        let bots_too = RuleSet { bot_filter: !rules.bot_filter, ..rules.clone() };
+        for rules in [rules, bots_too] {
+            let what = format!("{preset:?}, bot filter {}", rules.bot_filter);
+            assert!(project.stored_sessions(&table, &rules).unwrap().is_none(), "{what}: nothing is stored yet");
+            let computed = sessionize(&table, &rules).unwrap();
+            project.store_sessions(&table, &computed).unwrap();
+            let stored = project.stored_sessions(&table, &rules).unwrap().expect("the run is stored");
+            assert_same(&computed, &stored, &what);
+            assert_eq!(stored.rules, computed.rules, "{what}");
+            assert!(stored.by_visitor == computed.by_visitor, "{what}: the sessions by visitor differ");
+            assert_eq!(stored.devices, computed.devices, "{what}");
+            assert_eq!(stored.start_dates(), computed.start_dates(), "{what}");
+            assert_eq!(stored.totals(), computed.totals(), "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_stored_run_is_not_read_back_over_other_hits_or_once_damaged() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let first = scratch.path("first.csv");
+    std::fs::write(&first, [HEADER.to_string(), hits().concat()].concat()).unwrap();
+    import(&mut project, &first).unwrap();
+    let table = project.load_hits().unwrap();
+    let ua = berlin(Preset::UniversalAnalytics);
+    project.sessions(&ua, Some(&table)).unwrap();
+    assert_eq!(project.stored_sessions(&table, &ua).unwrap().unwrap().sessions.len(), 3);
+
+    // A table that is not the project's hits is refused, not misread.
+    let fewer = HitTable::default();
+    let refused = project.stored_sessions(&fewer, &ua).err().expect("other hits are refused");
+    assert!(refused.to_string().contains("not of these hits"), "{refused}");
+
+    // A hit whose session is past the run's sessions is damage.
+    let path = project.path().unwrap().to_path_buf();
+    drop(project);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE session_hit_chunk SET session = x'000709090909'", []).unwrap();
+    drop(conn);
+    let mut project = Project::open(&path).unwrap();
+    let damaged = project.stored_sessions(&table, &ua).err().expect("damage is refused");
+    assert!(damaged.to_string().contains("damaged"), "{damaged}");
+
+    // Another import: the stored run is of older data, so there is none to read back.
+    let second = scratch.path("second.csv");
+    std::fs::write(&second, [HEADER, &line("2024-03-06T09:00:00Z", "555.666", "https://shop.example/", "")].concat())
+        .unwrap();
+    import(&mut project, &second).unwrap();
+    let table = project.load_hits().unwrap();
+    assert!(project.stored_sessions(&table, &ua).unwrap().is_none());
+    assert_eq!(project.sessionized(&table, &ua).unwrap().sessions.len(), 4, "sessionized now instead");
+}
+
 /// A copy of the project fixture `vN.sessionlens` holding a UA run as that build stored it:
 /// `rows` are its session rows, inserted beside the run. Returns the project opened (so
 /// migrated) and the UA rules.
