@@ -7,7 +7,8 @@
 #     functions (a visitor's hits more than 30 minutes apart start a new session) and writing the
 #     sessions as Parquet;
 #   - a new rule set (`sessionize --preset ga4`) on the same project, from a cold process;
-#   - `metrics --by channel` and `discrepancy` (after a small ad report is imported), cold;
+#   - `metrics --by channel` and `discrepancy` (after a small ad report is imported), cold, on
+#     the UA rules, whose run `sessionize` stored; then `metrics` on rules that never ran;
 # and prints a table of the figures with the project file's size and the ratio of our
 # import + sessionize to DuckDB's. A benchmark, not a test: it asserts nothing. The machine's
 # other work stretches wall times, so compare figures of the same run only.
@@ -122,6 +123,7 @@ for hits in "${counts[@]}"; do
   timed rules "$cli" sessionize "$project" --preset ga4
   timed metrics "$cli" metrics "$project" --preset ua --by channel
   timed discrepancy "$cli" discrepancy "$project" --preset ua
+  timed metrics_unrun "$cli" metrics "$project" --preset matomo --by channel
 
   ours=$(awk "BEGIN { printf \"%.2f\", ${seconds[import]} + ${seconds[sessionize]} }")
   row() { printf '%-46s %9s %9s\n' "$@"; }
@@ -133,8 +135,9 @@ for hits in "${counts[@]}"; do
   row "DuckDB load + sessionize + Parquet" "${seconds[duckdb]}" "${peak_mb[duckdb]}"
   row "  ratio ours / DuckDB" "$(awk "BEGIN { printf \"%.2f\", $ours / ${seconds[duckdb]} }")" ""
   row "new rule set (sessionize --preset ga4), cold" "${seconds[rules]}" "${peak_mb[rules]}"
-  row "metrics --by channel, cold" "${seconds[metrics]}" "${peak_mb[metrics]}"
-  row "discrepancy, cold" "${seconds[discrepancy]}" "${peak_mb[discrepancy]}"
+  row "metrics --by channel, cold (run stored)" "${seconds[metrics]}" "${peak_mb[metrics]}"
+  row "discrepancy, cold (run stored)" "${seconds[discrepancy]}" "${peak_mb[discrepancy]}"
+  row "metrics, cold, rules not run before" "${seconds[metrics_unrun]}" "${peak_mb[metrics_unrun]}"
   row "project file after import + sessionize, MB" "$project_mb" ""
   row "project file after the second rule set, MB" "$(megabytes "$project")" ""
   echo

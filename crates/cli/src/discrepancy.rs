@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use sessionlens_core::discrepancy::{
     discrepancy, what_if, Band, Breakdown, DiscrepancyOptions, DiscrepancyReport, Step,
 };
-use sessionlens_core::sessionize::{sessionize, Preset};
+use sessionlens_core::sessionize::Preset;
 use sessionlens_core::store::ads::CampaignMapping;
 use sessionlens_core::{Error, Result};
 
@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Result<()> {
     let versus = match args.versus {
         Some(preset) => {
             let other = args.rules.rule_set_for(preset)?;
-            let sessions = sessionize(&table, &other)?;
+            let sessions = project.sessionized(&table, &other)?;
             Some(discrepancy(&table, &sessions, &ads, &options)?)
         }
         None => None,

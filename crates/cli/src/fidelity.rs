@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use sessionlens_core::fidelity::{compare, platform_name, ReasonCount, NOT_AVAILABLE};
-use sessionlens_core::sessionize::sessionize;
 use sessionlens_core::Result;
 
 use crate::metrics::{date_range, parse_date};
@@ -38,7 +37,7 @@ pub fn run(args: Args) -> Result<()> {
     let project = open_existing(&args.project)?;
     let info = project.info()?;
     let table = project.load_hits()?;
-    let ours = sessionize(&table, &rules)?;
+    let ours = project.sessionized(&table, &rules)?;
     let platform = platform_name(info.files.iter().map(|f| f.format.as_str()));
     let Some(fidelity) = compare(&table, &ours, platform, range)? else {
         if args.json {
