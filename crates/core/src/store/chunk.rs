@@ -450,6 +450,27 @@ mod tests {
     }
 
     #[test]
+    fn varints_of_every_length_decode_wherever_they_end() {
+        // Every length from 1 to 10 bytes, each followed by short ones, so that some are read
+        // with eight bytes ahead and the last ones near the end of the column.
+        let mut values: Vec<u64> = (0..64).map(|bits| (1u64 << bits) - 1).collect();
+        values.extend((0..64).map(|bits| 1u64 << bits));
+        values.extend([u64::MAX, 0x80, 0x3fff, 0x4000, 1, 0, 127, 128]);
+        let mut plain = Vec::new();
+        values.iter().for_each(|&v| push_varint(&mut plain, v));
+        let mut decoded = Vec::new();
+        decode_column(&[&[PLAIN][..], &plain].concat(), values.len(), |v| {
+            decoded.push(v);
+            true
+        })
+        .unwrap();
+        assert_eq!(decoded, values);
+        // A varint cut short at the end of a column is damage, whatever bytes stood before it.
+        let cut = [&[PLAIN][..], &[1, 2, 3, 4, 5, 6, 7, 8, 0x80, 0x80]].concat();
+        assert_eq!(decode_column(&cut, 9, |_| true), None);
+    }
+
+    #[test]
     fn repetitive_columns_are_compressed_and_varied_ones_stay_plain() {
         let blobs = sample(CHUNK_ROWS, 5).encode();
         assert_eq!(blobs[1 + EVENT][0], ZSTD);
