@@ -95,9 +95,11 @@ impl<'a> Story<'a> {
     /// use, which is cheaper than [`Story::hits`]).
     pub fn first_hit(&self, s: u32) -> u32 {
         let firsts = self.first_hits.get_or_init(|| {
+            // From the last hit back, so each session's earliest hit is written last: a store
+            // per hit, without reading what is there.
             let mut firsts = vec![NO_SESSION; self.sessions.sessions.len()];
-            for (i, &s) in self.sessions.hit_session.iter().enumerate() {
-                if s != NO_SESSION && firsts[s as usize] == NO_SESSION {
+            for (i, &s) in self.sessions.hit_session.iter().enumerate().rev() {
+                if s != NO_SESSION {
                     firsts[s as usize] = i as u32;
                 }
             }

@@ -180,8 +180,9 @@ struct Sorter<'a> {
     folded_landings: FxHashMap<(u32, u32), Vec<u32>>,
     started_by_group: Vec<Vec<u32>>,
     started_tagged: FxHashMap<Cell, i64>,
-    /// Sessions per (utm_campaign, source, medium) that no ad campaign matches.
-    unmatched_utm: FxHashMap<(&'a str, &'a str, &'a str), i64>,
+    /// Sessions of the period per campaign value that no ad campaign matches (named by their
+    /// utm_campaign, source and medium once counted: see [`Sorter::into_analysis`]).
+    unmatched_sessions: Vec<i64>,
     /// Tagged sessions per ad platform, by landing url id (paths are taken once per url).
     ad_pages: Vec<(&'a str, Vec<i64>)>,
     /// Is a (referrer, url) pair of ids a move inside the site? Each pair is classified once.
@@ -348,11 +349,8 @@ impl<'a> Sorter<'a> {
             let k = k as u32;
             let value = s.entrance_campaign;
             let a = if value == 0 { NONE } else { index.campaign_of[value as usize] };
-            if a == NONE || campaigns[a as usize].stand_in {
-                let c = &table.dict.campaigns[value as usize];
-                if !c.name.is_empty() && self.in_period(sessions.start_date(k as usize)) {
-                    *self.unmatched_utm.entry((&c.name, &c.source, &c.medium)).or_default() += 1;
-                }
+            if (a == NONE || campaigns[a as usize].stand_in) && self.in_period(sessions.start_date(k as usize)) {
+                self.unmatched_sessions[value as usize] += 1;
             }
             if a == NONE {
                 continue;
@@ -660,7 +658,7 @@ impl<'a> Sorter<'a> {
             folded_landings: FxHashMap::default(),
             started_by_group: vec![Vec::new(); groups],
             started_tagged: FxHashMap::default(),
-            unmatched_utm: FxHashMap::default(),
+            unmatched_sessions: vec![0; table.dict.campaigns.len()],
             ad_pages: Vec::new(),
             internal: FxHashMap::default(),
         }
@@ -683,7 +681,7 @@ impl<'a> Sorter<'a> {
             overall,
             overall_tally,
             matched: matched_names(self.table, index),
-            unmatched_utm: unmatched_utm(self.unmatched_utm),
+            unmatched_utm: unmatched_utm(self.table, &self.unmatched_sessions),
             notes,
             bot_filter,
         }
@@ -713,9 +711,14 @@ fn stand_in_notes(campaigns: &[AdCampaign], tallies: &[Tally]) -> Vec<String> {
         .collect()
 }
 
-/// The utm_campaign values that matched no ad campaign, most sessions first.
-fn unmatched_utm(sessions_by_value: FxHashMap<(&str, &str, &str), i64>) -> Vec<UnmatchedUtm> {
-    let mut unmatched: Vec<UnmatchedUtm> = sessions_by_value
+/// The utm_campaign values that matched no ad campaign, most sessions first, from the sessions
+/// of each campaign value of `table` that matched none (values without a utm_campaign left out).
+fn unmatched_utm(table: &HitTable, sessions_by_value: &[i64]) -> Vec<UnmatchedUtm> {
+    let mut by_tags: FxHashMap<(&str, &str, &str), i64> = FxHashMap::default();
+    for (c, &n) in table.dict.campaigns.iter().zip(sessions_by_value).filter(|(c, &n)| n > 0 && !c.name.is_empty()) {
+        *by_tags.entry((&c.name, &c.source, &c.medium)).or_default() += n;
+    }
+    let mut unmatched: Vec<UnmatchedUtm> = by_tags
         .into_iter()
         .map(|((utm_campaign, source, medium), sessions)| UnmatchedUtm {
             utm_campaign: utm_campaign.into(),
