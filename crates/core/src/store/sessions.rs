@@ -19,8 +19,9 @@ use crate::sessionize::{
     Visitor, NO_SESSION,
 };
 
-/// Sessions per `session_chunk` row.
-const SESSIONS_PER_CHUNK: usize = 32_768;
+/// Rows per chunk of a stored run: sessions per `session_chunk` row, and likewise bot hits,
+/// visitors and hits per row of theirs. Every chunk but a table's last is full.
+const RUN_CHUNK_ROWS: usize = 32_768;
 
 /// The columns of `session_chunk` after `visitor`, each a blob of [`chunk::encode_deltas`]:
 /// booleans are 0 or 1, url ids 0 for none, `traffic_id` and `device_id` point into
@@ -227,9 +228,9 @@ impl Project {
             let (traffic_ids, device_ids) = (&traffic_ids, &device_ids);
             std::thread::scope(|scope| -> Result<()> {
                 scope.spawn(move || {
-                    for sessions in result.sessions.chunks(SESSIONS_PER_CHUNK * threads) {
+                    for sessions in result.sessions.chunks(RUN_CHUNK_ROWS * threads) {
                         let chunks: Vec<EncodedChunk> = sessions
-                            .par_chunks(SESSIONS_PER_CHUNK)
+                            .par_chunks(RUN_CHUNK_ROWS)
                             .map(|sessions| encode_session_chunk(table, result, sessions, traffic_ids, device_ids))
                             .collect();
                         // The writer stopped (an error): nothing more is wanted.
@@ -254,7 +255,7 @@ impl Project {
                 "INSERT INTO session_bot_chunk (run_id, seq, rows, ts_ms, url_id, user_agent_id, ip_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            for (seq, rows) in result.bot_hits.chunks(SESSIONS_PER_CHUNK).enumerate() {
+            for (seq, rows) in result.bot_hits.chunks(RUN_CHUNK_ROWS).enumerate() {
                 let column = |values: &[u32]| chunk::encode_deltas(rows.iter().map(|&i| i64::from(values[i as usize])));
                 let times = chunk::encode_deltas(rows.iter().map(|&i| table.ts_ms[i as usize]));
                 insert_bots.execute(params![
@@ -272,7 +273,7 @@ impl Project {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let (visitor_chunks, hit_chunks) = rayon::join(
-                || result.visitors.par_chunks(SESSIONS_PER_CHUNK).map(encode_visitor_chunk).collect::<Vec<_>>(),
+                || result.visitors.par_chunks(RUN_CHUNK_ROWS).map(encode_visitor_chunk).collect::<Vec<_>>(),
                 || encode_hit_chunks(result),
             );
             for (seq, (rows, [kind, a, b, c, d])) in visitor_chunks.into_iter().enumerate() {
@@ -321,6 +322,7 @@ impl Project {
             .concat();
         let lookups = StoredLookups::new(self, table, visitors.len())?;
         let session_chunks = read_chunks(conn, "session_chunk", &SESSION_COLUMNS, run.id)?;
+        let session_count = session_chunks.iter().map(|(rows, _)| rows).sum();
         let (sessions, hits) = rayon::join(
             || {
                 session_chunks
@@ -329,12 +331,9 @@ impl Project {
                     .collect::<Result<Vec<_>>>()
                     .map(|chunks| chunks.concat())
             },
-            || decode_hit_chunks(&hit_chunks, table.len()),
+            || decode_hit_chunks(&hit_chunks, table.len(), session_count),
         );
         let (mut sessions, (hit_session, bot_hits)) = (sessions?, hits?);
-        if hit_session.iter().any(|&k| k != NO_SESSION && k as usize >= sessions.len()) {
-            return Err(unreadable());
-        }
         let traffic = lookups.run_traffic(&mut sessions)?;
         let parts =
             Parts { sessions, hit_session, bot_hits, uncounted_hits: run.totals.uncounted_hits, visitors, traffic };
@@ -466,7 +465,7 @@ fn read_chunks(
     let mut rows = stmt.query([run_id])?;
     let mut chunks = Vec::new();
     while let Some(row) = rows.next()? {
-        let n = usize::try_from(row.get::<_, i64>(0)?).map_err(|_| unreadable())?;
+        let n = usize::try_from(row.get::<_, i64>(0)?).ok().filter(|&n| n <= RUN_CHUNK_ROWS).ok_or_else(unreadable)?;
         let blobs = (1..=columns.len())
             .map(|i| chunk::blob(row, i).map(<[u8]>::to_vec).map_err(|_| unreadable()))
             .collect::<Result<Vec<_>>>()?;
@@ -594,10 +593,10 @@ fn encode_hit_chunks(result: &Sessionized) -> Vec<(usize, Vec<u8>)> {
     let bots = &result.bot_hits;
     result
         .hit_session
-        .par_chunks(chunk::CHUNK_ROWS)
+        .par_chunks(RUN_CHUNK_ROWS)
         .enumerate()
         .map(|(c, sessions)| {
-            let first = c * chunk::CHUNK_ROWS;
+            let first = c * RUN_CHUNK_ROWS;
             let from = bots.partition_point(|&b| (b as usize) < first);
             let mut bots = bots[from..].iter().peekable();
             let values = sessions.iter().enumerate().map(|(i, &k)| {
@@ -615,27 +614,26 @@ fn encode_hit_chunks(result: &Sessionized) -> Vec<(usize, Vec<u8>)> {
 }
 
 /// Each hit's session ([`NO_SESSION`] for none) and the rows of the bot filter's hits, from the
-/// `session_hit_chunk`s of a table of `hits`.
-fn decode_hit_chunks(chunks: &[(usize, Vec<Vec<u8>>)], hits: usize) -> Result<(Vec<u32>, Vec<u32>)> {
+/// `session_hit_chunk`s of a table of `hits` (as many, in full chunks but the last) and a run of
+/// `sessions`.
+fn decode_hit_chunks(chunks: &[(usize, Vec<Vec<u8>>)], hits: usize, sessions: usize) -> Result<(Vec<u32>, Vec<u32>)> {
     let mut hit_session = vec![NO_SESSION; hits];
-    let mut slices = Vec::with_capacity(chunks.len());
-    let mut rest = &mut hit_session[..];
-    for (rows, _) in chunks {
-        let (slice, after) = rest.split_at_mut(*rows);
-        slices.push(slice);
-        rest = after;
+    let out = hit_session.par_chunks_mut(RUN_CHUNK_ROWS);
+    if out.len() != chunks.len() {
+        return Err(unreadable());
     }
-    let firsts = chunks.iter().scan(0, |first, (rows, _)| Some(std::mem::replace(first, *first + rows)));
-    let bots = slices
-        .into_par_iter()
-        .zip(chunks.par_iter().zip(firsts.collect::<Vec<_>>()))
-        .map(|(out, ((_, blobs), first))| {
-            let values = chunk::decode_ids(&blobs[0], out.len()).ok_or_else(unreadable)?;
+    let bots = out
+        .zip(chunks)
+        .enumerate()
+        .map(|(c, (out, (rows, blobs)))| {
+            let values = chunk::decode_ids(&blobs[0], *rows).filter(|_| *rows == out.len()).ok_or_else(unreadable)?;
+            let first = c * RUN_CHUNK_ROWS;
             let mut bots = Vec::new();
             for (i, (slot, v)) in out.iter_mut().zip(values).enumerate() {
                 match v {
                     HIT_IN_NO_SESSION => {}
                     HIT_OF_A_BOT => bots.push((first + i) as u32),
+                    k if (k - 2) as usize >= sessions => return Err(unreadable()),
                     k => *slot = k - 2,
                 }
             }

@@ -300,6 +300,12 @@ fn a_stored_run_is_not_read_back_over_other_hits_or_once_damaged() {
     let mut project = Project::open(&path).unwrap();
     let damaged = project.stored_sessions(&table, &ua).err().expect("damage is refused");
     assert!(damaged.to_string().contains("damaged"), "{damaged}");
+    // So is a chunk that claims more rows than a chunk holds, before anything is allocated for
+    // them.
+    let run = project.session_run(&ua).unwrap().expect("the run is still stored").id;
+    rusqlite::Connection::open(&path).unwrap().execute("UPDATE session_chunk SET rows = 1 << 40", []).unwrap();
+    let damaged = project.for_each_session(run, |_| Ok(())).expect_err("damage is refused");
+    assert!(damaged.to_string().contains("damaged"), "{damaged}");
 
     // Another import: the stored run is of older data, so there is none to read back.
     let second = scratch.path("second.csv");
