@@ -154,31 +154,73 @@ pub(crate) struct DictionaryKeys {
 
 impl DictionaryKeys {
     pub(crate) fn new(campaigns: &[Campaign], urls: &[String]) -> DictionaryKeys {
-        let mut utm: FxHashMap<[&str; 5], u32> = FxHashMap::default();
-        let mut attribution: FxHashMap<([&str; 5], &str), u32> = FxHashMap::default();
-        let (mut campaign_utm_key, mut campaign_attribution_key) = (Vec::new(), Vec::new());
-        for c in campaigns {
-            let tags = [c.source.as_str(), &c.medium, &c.name, &c.term, &c.content];
-            let next = utm.len() as u32;
-            campaign_utm_key.push(*utm.entry(tags).or_insert(next));
-            let next = attribution.len() as u32;
-            campaign_attribution_key.push(*attribution.entry((tags, c.click_id_param.as_str())).or_insert(next));
+        let mut keys = KeysBuilder::default();
+        campaigns.iter().for_each(|c| keys.campaign(c));
+        urls.iter().for_each(|url| keys.url(url));
+        keys.finish()
+    }
+}
+
+/// Works the [`DictionaryKeys`] out entry by entry, campaigns and urls each in id order from
+/// 0, so a loader can key an entry while its strings are fresh in the cache.
+#[derive(Default)]
+pub(crate) struct KeysBuilder {
+    /// Every tag and click-id parameter name seen, by an id of its own ...
+    tags: FxHashMap<String, u32>,
+    /// ... so the keys are by the ids of the utm tags, and of the utm key and parameter.
+    utm: FxHashMap<[u32; 5], u32>,
+    attribution: FxHashMap<(u32, u32), u32>,
+    /// The first url id with each lowercased host.
+    first_with_host: FxHashMap<String, u32>,
+    keys: DictionaryKeys,
+}
+
+impl KeysBuilder {
+    /// Key the next campaign.
+    pub(crate) fn campaign(&mut self, c: &Campaign) {
+        let tags = [&c.source, &c.medium, &c.name, &c.term, &c.content].map(|tag| interned(&mut self.tags, tag));
+        let next = self.utm.len() as u32;
+        let utm = *self.utm.entry(tags).or_insert(next);
+        let param = interned(&mut self.tags, &c.click_id_param);
+        let next = self.attribution.len() as u32;
+        let attribution = *self.attribution.entry((utm, param)).or_insert(next);
+        self.keys.campaign_utm_key.push(utm);
+        self.keys.campaign_attribution_key.push(attribution);
+    }
+
+    /// Key the next url.
+    pub(crate) fn url(&mut self, url: &str) {
+        let id = self.keys.url_site.len() as u32;
+        let h = host(url);
+        let site = if h.is_empty() {
+            0
+        } else if h.bytes().any(|b| b.is_ascii_uppercase()) {
+            interned_as(&mut self.first_with_host, &h.to_ascii_lowercase(), id)
+        } else {
+            interned_as(&mut self.first_with_host, h, id)
+        };
+        self.keys.url_site.push(site);
+    }
+
+    pub(crate) fn finish(self) -> DictionaryKeys {
+        self.keys
+    }
+}
+
+/// The id of `value` in `ids`, the next one if it is new.
+fn interned(ids: &mut FxHashMap<String, u32>, value: &str) -> u32 {
+    let next = ids.len() as u32;
+    interned_as(ids, value, next)
+}
+
+/// The id of `value` in `ids`, `id` if it is new.
+fn interned_as(ids: &mut FxHashMap<String, u32>, value: &str, id: u32) -> u32 {
+    match ids.get(value) {
+        Some(&known) => known,
+        None => {
+            ids.insert(value.to_owned(), id);
+            id
         }
-        let mut first_with_host: FxHashMap<std::borrow::Cow<'_, str>, u32> = FxHashMap::default();
-        let url_site = urls
-            .iter()
-            .enumerate()
-            .map(|(id, url)| {
-                let h = host(url);
-                if h.is_empty() {
-                    return 0;
-                }
-                let key =
-                    if h.bytes().any(|b| b.is_ascii_uppercase()) { h.to_ascii_lowercase().into() } else { h.into() };
-                *first_with_host.entry(key).or_insert(id as u32)
-            })
-            .collect();
-        DictionaryKeys { campaign_utm_key, campaign_attribution_key, url_site }
     }
 }
 
@@ -545,6 +587,34 @@ mod tests {
         let mut by_time = rows.clone();
         by_time.sort_by_key(|r| r.ts_ms);
         assert_eq!(order(&by_time), canonical);
+    }
+
+    #[test]
+    fn dictionary_keys_tell_campaigns_by_their_tags_and_urls_by_their_host() {
+        let tagged = |source: &str, param: &str, click_id: &str| Campaign {
+            source: source.into(),
+            medium: "cpc".into(),
+            name: "spring".into(),
+            click_id_param: param.into(),
+            click_id: click_id.into(),
+            ..Campaign::default()
+        };
+        let campaigns = [
+            Campaign::default(),
+            tagged("google", "gclid", "a"),
+            tagged("google", "gclid", "b"),
+            tagged("google", "", ""),
+            tagged("gclid", "google", ""),
+            tagged("bing", "msclkid", "c"),
+        ];
+        let urls = ["", "https://Shop.Example/a", "/relative", "https://shop.example/b?x=1", "https://blog.example/"]
+            .map(String::from);
+        let keys = DictionaryKeys::new(&campaigns, &urls);
+        // Click ids do not matter; the parameter's name only to attribution; tags by position.
+        assert_eq!(keys.campaign_utm_key, [0, 1, 1, 1, 2, 3]);
+        assert_eq!(keys.campaign_attribution_key, [0, 1, 1, 2, 3, 4]);
+        // The site is the first url of the host in any case; no host, no site.
+        assert_eq!(keys.url_site, [0, 1, 0, 1, 4]);
     }
 
     #[test]

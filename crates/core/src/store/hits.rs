@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use super::{chunk, dictionary, Project};
 use crate::error::{Error, Result};
 use crate::model::HitType;
-use crate::sessionize::{Campaign, Dictionaries, DictionaryKeys, HitTable};
+use crate::sessionize::{Campaign, Dictionaries, DictionaryKeys, HitTable, KeysBuilder};
 
 impl Project {
     /// Every hit with its dictionaries, in time order. The app keeps the table so a changed
@@ -79,9 +79,10 @@ struct Landings {
 }
 
 fn landings(conn: &Connection) -> Result<Landings> {
-    let (urls, campaigns) = (strings(conn, "url")?, campaigns(conn)?);
-    let keys = DictionaryKeys::new(&campaigns, &urls);
-    Ok(Landings { urls, campaigns, keys })
+    let mut keys = KeysBuilder::default();
+    let urls = indexed(conn, "url", |[value]| std::mem::take(value), |url| keys.url(url))?;
+    let campaigns = indexed(conn, "campaign", campaign, |c| keys.campaign(c))?;
+    Ok(Landings { urls, campaigns, keys: keys.finish() })
 }
 
 impl Landings {
@@ -178,13 +179,27 @@ fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
 
 /// A dictionary as a vector indexed by id (index 0 and any unused id are empty).
 pub(super) fn strings(conn: &Connection, table: &str) -> Result<Vec<String>> {
-    let mut out = vec![String::new()];
-    dictionary::read(conn, table, |id, [value]| {
+    indexed(conn, table, |[value]| std::mem::take(value), |_| ())
+}
+
+/// Dictionary `table` as a vector indexed by id, each entry `make` of its strings (index 0 and
+/// any unused id the default), every index shown to `seen` in order as soon as it is made.
+fn indexed<T: Clone + Default, const W: usize>(
+    conn: &Connection,
+    table: &str,
+    mut make: impl FnMut(&mut [String; W]) -> T,
+    mut seen: impl FnMut(&T),
+) -> Result<Vec<T>> {
+    let (mut out, mut shown) = (vec![T::default()], 0);
+    dictionary::read(conn, table, |id, strings| {
         if out.len() <= id {
-            out.resize(id + 1, String::new());
+            out.resize(id + 1, T::default());
         }
-        out[id] = std::mem::take(value);
+        out[id] = make(strings);
+        out[shown..].iter().for_each(&mut seen);
+        shown = out.len();
     })?;
+    out[shown..].iter().for_each(seen);
     Ok(out)
 }
 
@@ -209,15 +224,13 @@ pub(super) fn strings_by_id(
 
 /// The `campaign` dictionary as a vector indexed by id (index 0 is no campaign).
 pub(super) fn campaigns(conn: &Connection) -> Result<Vec<Campaign>> {
-    let mut out = vec![Campaign::default()];
-    dictionary::read(conn, "campaign", |id, tags| {
-        if out.len() <= id {
-            out.resize(id + 1, Campaign::default());
-        }
-        let [source, medium, name, term, content, click_id_param, click_id] = tags.each_mut().map(std::mem::take);
-        out[id] = Campaign { source, medium, name, term, content, click_id_param, click_id };
-    })?;
-    Ok(out)
+    indexed(conn, "campaign", campaign, |_| ())
+}
+
+/// A campaign of its tags as the `campaign` dictionary stores them.
+fn campaign(tags: &mut [String; dictionary::CAMPAIGN_COLUMNS.len()]) -> Campaign {
+    let [source, medium, name, term, content, click_id_param, click_id] = tags.each_mut().map(std::mem::take);
+    Campaign { source, medium, name, term, content, click_id_param, click_id }
 }
 
 #[cfg(test)]
