@@ -2,7 +2,7 @@
 //! and session starts involved ("3 clicks, 1 session: clicks at 10:01, 10:07 and 10:20 carried
 //! the same manual tags").
 
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use super::{Example, TimelineEntry, TimelineKind};
 use crate::ad_index::{AdIndex, ClickGroup};
@@ -20,11 +20,11 @@ pub(crate) struct Story<'a> {
     pub index: &'a AdIndex<'a>,
     pub clock: ViewClock,
     /// Each session's hits (built on first use: only examples need them).
-    members: OnceCell<Members>,
+    members: OnceLock<Members>,
     /// Each session's first hit (built on first use).
-    first_hits: OnceCell<Vec<u32>>,
+    first_hits: OnceLock<Vec<u32>>,
     /// Per session, the same visitor's session before it (built on first use).
-    previous: OnceCell<Vec<u32>>,
+    previous: OnceLock<Vec<u32>>,
 }
 
 /// Hits of session `s`: `hits[offsets[s]..offsets[s + 1]]`, in time order.
@@ -80,9 +80,9 @@ impl<'a> Story<'a> {
             sessions,
             index,
             clock,
-            members: OnceCell::new(),
-            first_hits: OnceCell::new(),
-            previous: OnceCell::new(),
+            members: OnceLock::new(),
+            first_hits: OnceLock::new(),
+            previous: OnceLock::new(),
         }
     }
 
@@ -91,10 +91,21 @@ impl<'a> Story<'a> {
         self.members.get_or_init(|| Members::new(self.sessions)).of(s)
     }
 
+    /// Find now, rather than on first use, what sorting sessions asks of the story: each
+    /// session's first hit and the same visitor's session before it (so another thread can).
+    pub fn index_sessions(&self) {
+        self.first_hits();
+        self.previous();
+    }
+
     /// The first hit of session `s` (the sessions' first hits are found in one pass on first
     /// use, which is cheaper than [`Story::hits`]).
     pub fn first_hit(&self, s: u32) -> u32 {
-        let firsts = self.first_hits.get_or_init(|| {
+        self.first_hits()[s as usize]
+    }
+
+    fn first_hits(&self) -> &[u32] {
+        self.first_hits.get_or_init(|| {
             // From the last hit back, so each session's earliest hit is written last: a store
             // per hit, without reading what is there.
             let mut firsts = vec![NO_SESSION; self.sessions.sessions.len()];
@@ -104,8 +115,7 @@ impl<'a> Story<'a> {
                 }
             }
             firsts
-        });
-        firsts[s as usize]
+        })
     }
 
     fn session(&self, s: u32) -> &Session {
@@ -118,7 +128,12 @@ impl<'a> Story<'a> {
 
     /// The visitor's session before `s`, if any.
     pub fn previous_session(&self, s: u32) -> Option<u32> {
-        let previous = self.previous.get_or_init(|| {
+        self.previous().get(s as usize).copied().filter(|&p| p != u32::MAX)
+    }
+
+    /// Per session, the same visitor's session before it, or `u32::MAX`.
+    fn previous(&self) -> &[u32] {
+        self.previous.get_or_init(|| {
             let all = &self.sessions.sessions;
             let mut previous = vec![u32::MAX; all.len()];
             for w in self.sessions.by_visitor.windows(2) {
@@ -127,8 +142,7 @@ impl<'a> Story<'a> {
                 }
             }
             previous
-        });
-        previous.get(s as usize).copied().filter(|&p| p != u32::MAX)
+        })
     }
 
     /// The campaign tags of a campaign value, as `utm_campaign=spring, gclid=Cj0KCQ…`.

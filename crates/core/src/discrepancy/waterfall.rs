@@ -162,7 +162,7 @@ struct Sorter<'a> {
     table: &'a HitTable,
     sessions: &'a Sessionized,
     index: &'a AdIndex<'a>,
-    story: Story<'a>,
+    story: &'a Story<'a>,
     period: Option<DateRange>,
     limit: usize,
     cells: BTreeMap<Cell, Tally>,
@@ -256,7 +256,7 @@ impl<'a> Sorter<'a> {
     /// Landings: page views with a campaign value (and entrance hits of any type), per click
     /// group, or per cell for campaigns with daily totals.
     fn count_landings(&mut self) {
-        let (table, index, limit) = (self.table, self.index, self.limit);
+        let (table, index, story, limit) = (self.table, self.index, self.story, self.limit);
         for (i, &value) in table.campaign.iter().enumerate() {
             if value == 0 {
                 continue;
@@ -287,8 +287,7 @@ impl<'a> Sorter<'a> {
                 }
                 if bot {
                     let cell = self.group_cell[g as usize].unwrap_or((a, None));
-                    let example = self.story.bot_landing(a, i as u32);
-                    self.cell(cell).example(BOT_LANDINGS, limit, || example);
+                    self.cell(cell).example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
                 }
                 continue;
             }
@@ -299,8 +298,7 @@ impl<'a> Sorter<'a> {
             let l = self.tagged_landings.entry(cell).or_default();
             if bot {
                 l.bot += 1;
-                let example = self.story.bot_landing(a, i as u32);
-                self.cell(cell).example(BOT_LANDINGS, limit, || example);
+                self.cell(cell).example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
             } else {
                 l.human += 1;
                 if !is_entrance {
@@ -389,7 +387,7 @@ impl<'a> Sorter<'a> {
                 self.ad_pages[slot].1[s.landing_url as usize] += 1;
             }
             let shifted = campaign.own_zone && day != view_day;
-            let story = &self.story;
+            let story = self.story;
             let tally = self.cells.entry(cell).or_default();
             tally.sessions += 1;
             tally.shifted += i64::from(shifted);
@@ -427,7 +425,7 @@ impl<'a> Sorter<'a> {
             let kept = human_landed.min(started.len() as i64);
             let folded = human_landed - kept;
             let extra = started.len() as i64 - kept;
-            let story = &self.story;
+            let story = self.story;
             let arrivals = &self.group_arrivals[g];
             let tally = self.cells.entry(cell).or_default();
             tally.steps[NO_LANDING] -= missing;
@@ -466,7 +464,7 @@ impl<'a> Sorter<'a> {
         folded.sort_by_key(|((a, s), hits)| (*a, std::cmp::Reverse(hits.len()), *s));
         for ((a, s), hits) in folded {
             let Some(cell) = self.cell_at(*a, self.table.ts_ms[hits[0] as usize]) else { continue };
-            let story = &self.story;
+            let story = self.story;
             self.cells.entry(cell).or_default().example(FOLDED, self.limit, || story.tagged_folded(*a, *s, hits));
         }
     }
@@ -586,7 +584,7 @@ impl<'a> Sorter<'a> {
             if n == 0 {
                 continue;
             }
-            let story = &self.story;
+            let story = self.story;
             let tally = self.cells.get_mut(&cell).expect("the cell exists");
             tally.steps[TAGS_LOST] -= n;
             if campaign.click_level {
@@ -618,10 +616,18 @@ pub(crate) fn analyse(
     period: Option<DateRange>,
     limit: usize,
 ) -> Analysis {
-    let mut sorter = Sorter::new(table, sessions, index, clock, period, limit);
-    sorter.count_clicks();
-    sorter.find_entrances_and_bots();
-    sorter.count_landings();
+    let story = Story::new(table, sessions, index, clock);
+    // What sorting sessions asks of the story is found on another core meanwhile.
+    let ((), mut sorter) = rayon::join(
+        || story.index_sessions(),
+        || {
+            let mut sorter = Sorter::new(table, sessions, index, &story, period, limit);
+            sorter.count_clicks();
+            sorter.find_entrances_and_bots();
+            sorter.count_landings();
+            sorter
+        },
+    );
     sorter.sort_sessions();
     sorter.settle_click_groups();
     sorter.settle_daily_totals();
@@ -634,7 +640,7 @@ impl<'a> Sorter<'a> {
         table: &'a HitTable,
         sessions: &'a Sessionized,
         index: &'a AdIndex<'a>,
-        clock: ViewClock,
+        story: &'a Story<'a>,
         period: Option<DateRange>,
         limit: usize,
     ) -> Sorter<'a> {
@@ -643,7 +649,7 @@ impl<'a> Sorter<'a> {
             table,
             sessions,
             index,
-            story: Story::new(table, sessions, index, clock),
+            story,
             period,
             limit,
             cells: BTreeMap::new(),
