@@ -30,10 +30,11 @@ const UNSET: u32 = u32::MAX;
 const MS_PER_HOUR: i64 = 3_600_000;
 
 /// Why a session started.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StartReason {
     /// The visitor's first counted hit (in the data, or in the recorded session).
+    #[default]
     FirstHit,
     Timeout,
     Midnight,
@@ -82,7 +83,7 @@ impl StartReason {
 
 /// One counted session. Ids index the table's dictionaries; `traffic`, `device` and `visitor`
 /// index [`Sessionized`]'s lists.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Session {
     pub visitor: u32,
     /// 1 for the visitor's first counted session in the data, then 2, 3, ...

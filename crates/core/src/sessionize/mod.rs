@@ -28,8 +28,8 @@ pub use engine::{sessionize, sessionize_ahead, Session, Sessionized, StartReason
 pub(crate) use engine::{view_days, Parts};
 pub use identity::Visitor;
 pub use rules::{BounceRule, BurstCut, DurationRule, EngagementRule, Identity, Preset, RuleSet, SaltRotation};
-pub(crate) use table::{DictionaryKeys, KeysBuilder};
 pub use table::{Campaign, Dictionaries, HitTable, HitTableBuilder, HitView};
+pub(crate) use table::{DictionaryKeys, KeysBuilder};
 
 #[cfg(test)]
 mod properties;

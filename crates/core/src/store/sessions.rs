@@ -323,17 +323,19 @@ impl Project {
         let lookups = StoredLookups::new(self, table, visitors.len())?;
         let session_chunks = read_chunks(conn, "session_chunk", &SESSION_COLUMNS, run.id)?;
         let session_count = session_chunks.iter().map(|(rows, _)| rows).sum();
-        let (sessions, hits) = rayon::join(
+        // Each chunk decoded straight into its place among all the sessions.
+        let mut sessions = vec![Session::default(); session_count];
+        let (decoded, hits) = rayon::join(
             || {
-                session_chunks
-                    .par_iter()
-                    .map(|(rows, blobs)| lookups.sessions(blobs, *rows))
-                    .collect::<Result<Vec<_>>>()
-                    .map(|chunks| chunks.concat())
+                let out = sessions.par_chunks_mut(RUN_CHUNK_ROWS);
+                if out.len() != session_chunks.len() {
+                    return Err(unreadable());
+                }
+                out.zip(&session_chunks).try_for_each(|(out, (rows, blobs))| lookups.sessions(blobs, *rows, out))
             },
             || decode_hit_chunks(&hit_chunks, table.len(), session_count),
         );
-        let (mut sessions, (hit_session, bot_hits)) = (sessions?, hits?);
+        let (hit_session, bot_hits) = decoded.and(hits)?;
         let traffic = lookups.run_traffic(&mut sessions)?;
         let parts =
             Parts { sessions, hit_session, bot_hits, uncounted_hits: run.totals.uncounted_hits, visitors, traffic };
@@ -385,12 +387,14 @@ impl Project {
         let (mut labels, mut sessions) = (Vec::new(), Vec::new());
         for (rows, blobs) in read_chunks(conn, "session_chunk", &[&["visitor"], &SESSION_COLUMNS[..]].concat(), run_id)?
         {
-            let (chunk_labels, chunk_sessions) = rayon::join(
+            let first = sessions.len();
+            sessions.resize(first + rows, Session::default());
+            let (chunk_labels, decoded) = rayon::join(
                 || chunk::decode_strings(&blobs[0], rows).ok_or_else(unreadable),
-                || decode_sessions(&blobs[1..], rows),
+                || decode_sessions(&blobs[1..], &mut sessions[first..]),
             );
             labels.extend(chunk_labels?);
-            sessions.extend(chunk_sessions?);
+            decoded?;
         }
         let url = |id: u32| urls.get(id as usize).cloned().ok_or_else(unreadable);
         // Stable: sessions starting at the same time stay in the order they were stored.
@@ -479,11 +483,12 @@ fn decode_columns(blobs: &[Vec<u8>], rows: usize) -> Result<Vec<Vec<i64>>> {
     blobs.par_iter().map(|b| chunk::decode_deltas(b, rows).ok_or_else(unreadable)).collect()
 }
 
-/// The sessions of a chunk of `rows` from the blobs of [`SESSION_COLUMNS`], as stored:
-/// `traffic` and `device` the ids of their stored rows, `visitor` a position in the run's
-/// visitors, other ids the dictionaries' (none checked against a table here).
-fn decode_sessions(blobs: &[Vec<u8>], rows: usize) -> Result<Vec<Session>> {
-    let columns = decode_columns(blobs, rows)?;
+/// The sessions of a chunk from the blobs of [`SESSION_COLUMNS`] into `out`, one per row of
+/// the chunk, as stored: `traffic` and `device` the ids of their stored rows, `visitor` a
+/// position in the run's visitors, other ids the dictionaries' (none checked against a table
+/// here).
+fn decode_sessions(blobs: &[Vec<u8>], out: &mut [Session]) -> Result<()> {
+    let columns = decode_columns(blobs, out.len())?;
     let [number, is_new, start, end, duration, hits, interaction_hits, pageviews, landing, exit, bounce, engaged, traffic_id, campaign_id, device_id, reason, visitor_id, referrer_id] =
         &columns[..]
     else {
@@ -494,30 +499,29 @@ fn decode_sessions(blobs: &[Vec<u8>], rows: usize) -> Result<Vec<Session>> {
         0 | 1 => Ok(v == 1),
         _ => Err(unreadable()),
     };
-    (0..rows)
-        .map(|i| {
-            Ok(Session {
-                visitor: id(visitor_id[i])?,
-                visitor_session_number: id(number[i])?,
-                is_new: flag(is_new[i])?,
-                start_ms: start[i],
-                end_ms: end[i],
-                duration_ms: duration[i],
-                hits: id(hits[i])?,
-                interaction_hits: id(interaction_hits[i])?,
-                pageviews: id(pageviews[i])?,
-                landing_url: id(landing[i])?,
-                exit_url: id(exit[i])?,
-                bounce: flag(bounce[i])?,
-                engaged: flag(engaged[i])?,
-                entrance_campaign: id(campaign_id[i])?,
-                entrance_referrer: id(referrer_id[i])?,
-                traffic: id(traffic_id[i])?,
-                device: id(device_id[i])?,
-                start_reason: start_reason(reason[i])?,
-            })
-        })
-        .collect()
+    for (i, slot) in out.iter_mut().enumerate() {
+        *slot = Session {
+            visitor: id(visitor_id[i])?,
+            visitor_session_number: id(number[i])?,
+            is_new: flag(is_new[i])?,
+            start_ms: start[i],
+            end_ms: end[i],
+            duration_ms: duration[i],
+            hits: id(hits[i])?,
+            interaction_hits: id(interaction_hits[i])?,
+            pageviews: id(pageviews[i])?,
+            landing_url: id(landing[i])?,
+            exit_url: id(exit[i])?,
+            bounce: flag(bounce[i])?,
+            engaged: flag(engaged[i])?,
+            entrance_campaign: id(campaign_id[i])?,
+            entrance_referrer: id(referrer_id[i])?,
+            traffic: id(traffic_id[i])?,
+            device: id(device_id[i])?,
+            start_reason: start_reason(reason[i])?,
+        };
+    }
+    Ok(())
 }
 
 /// The start reason stored as its position in [`StartReason::ALL`].
@@ -544,13 +548,16 @@ impl<'t> StoredLookups<'t> {
         Ok(StoredLookups { table, traffic: project.stored_traffic()?, device, visitors })
     }
 
-    /// The sessions of one `session_chunk` of `rows`, checked against the table, their
-    /// `traffic` still the stored id (see [`StoredLookups::run_traffic`]).
-    fn sessions(&self, blobs: &[Vec<u8>], rows: usize) -> Result<Vec<Session>> {
+    /// The sessions of one `session_chunk` of `rows` into `out` (as long), checked against the
+    /// table, their `traffic` still the stored id (see [`StoredLookups::run_traffic`]).
+    fn sessions(&self, blobs: &[Vec<u8>], rows: usize, out: &mut [Session]) -> Result<()> {
         let d = &self.table.dict;
         let fits = |id: u32, len: usize| if (id as usize) < len { Ok(id) } else { Err(unreadable()) };
-        let mut sessions = decode_sessions(blobs, rows)?;
-        for s in &mut sessions {
+        if rows != out.len() {
+            return Err(unreadable());
+        }
+        decode_sessions(blobs, out)?;
+        for s in out {
             fits(s.visitor, self.visitors)?;
             fits(s.landing_url, d.urls.len())?;
             fits(s.exit_url, d.urls.len())?;
@@ -558,7 +565,7 @@ impl<'t> StoredLookups<'t> {
             fits(s.entrance_referrer, d.referrers.len())?;
             s.device = *self.device.get(&i64::from(s.device)).ok_or_else(unreadable)?;
         }
-        Ok(sessions)
+        Ok(())
     }
 
     /// The run's attributions in order of first use, as the engine lists them, with each
