@@ -326,13 +326,7 @@ impl Project {
         // Each chunk decoded straight into its place among all the sessions.
         let mut sessions = vec![Session::default(); session_count];
         let (decoded, hits) = rayon::join(
-            || {
-                let out = sessions.par_chunks_mut(RUN_CHUNK_ROWS);
-                if out.len() != session_chunks.len() {
-                    return Err(unreadable());
-                }
-                out.zip(&session_chunks).try_for_each(|(out, (rows, blobs))| lookups.sessions(blobs, *rows, out))
-            },
+            || chunk_slices(&mut sessions, &session_chunks)?.try_for_each(|(out, blobs)| lookups.sessions(blobs, out)),
             || decode_hit_chunks(&hit_chunks, table.len(), session_count),
         );
         let (hit_session, bot_hits) = decoded.and(hits)?;
@@ -548,14 +542,11 @@ impl<'t> StoredLookups<'t> {
         Ok(StoredLookups { table, traffic: project.stored_traffic()?, device, visitors })
     }
 
-    /// The sessions of one `session_chunk` of `rows` into `out` (as long), checked against the
+    /// The sessions of one `session_chunk` into `out` (one per row), checked against the
     /// table, their `traffic` still the stored id (see [`StoredLookups::run_traffic`]).
-    fn sessions(&self, blobs: &[Vec<u8>], rows: usize, out: &mut [Session]) -> Result<()> {
+    fn sessions(&self, blobs: &[Vec<u8>], out: &mut [Session]) -> Result<()> {
         let d = &self.table.dict;
         let fits = |id: u32, len: usize| if (id as usize) < len { Ok(id) } else { Err(unreadable()) };
-        if rows != out.len() {
-            return Err(unreadable());
-        }
         decode_sessions(blobs, out)?;
         for s in out {
             fits(s.visitor, self.visitors)?;
@@ -625,15 +616,10 @@ fn encode_hit_chunks(result: &Sessionized) -> Vec<(usize, Vec<u8>)> {
 /// `sessions`.
 fn decode_hit_chunks(chunks: &[(usize, Vec<Vec<u8>>)], hits: usize, sessions: usize) -> Result<(Vec<u32>, Vec<u32>)> {
     let mut hit_session = vec![NO_SESSION; hits];
-    let out = hit_session.par_chunks_mut(RUN_CHUNK_ROWS);
-    if out.len() != chunks.len() {
-        return Err(unreadable());
-    }
-    let bots = out
-        .zip(chunks)
+    let bots = chunk_slices(&mut hit_session, chunks)?
         .enumerate()
-        .map(|(c, (out, (rows, blobs)))| {
-            let values = chunk::decode_ids(&blobs[0], *rows).filter(|_| *rows == out.len()).ok_or_else(unreadable)?;
+        .map(|(c, (out, blobs))| {
+            let values = chunk::decode_ids(&blobs[0], out.len()).ok_or_else(unreadable)?;
             let first = c * RUN_CHUNK_ROWS;
             let mut bots = Vec::new();
             for (i, (slot, v)) in out.iter_mut().zip(values).enumerate() {
@@ -648,6 +634,19 @@ fn decode_hit_chunks(chunks: &[(usize, Vec<Vec<u8>>)], hits: usize, sessions: us
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((hit_session, bots.concat()))
+}
+
+/// `out` in the slices that the `chunks` of a stored run fill, each with its chunk's blobs,
+/// for any core; refused unless the chunks are laid out as written: every one but the last
+/// holds [`RUN_CHUNK_ROWS`] rows, and together as many as `out`.
+fn chunk_slices<'o, 'c, T: Send>(
+    out: &'o mut [T],
+    chunks: &'c [(usize, Vec<Vec<u8>>)],
+) -> Result<impl IndexedParallelIterator<Item = (&'o mut [T], &'c Vec<Vec<u8>>)>> {
+    if !out.chunks(RUN_CHUNK_ROWS).map(<[T]>::len).eq(chunks.iter().map(|&(rows, _)| rows)) {
+        return Err(unreadable());
+    }
+    Ok(out.par_chunks_mut(RUN_CHUNK_ROWS).zip(chunks.par_iter().map(|(_, blobs)| blobs)))
 }
 
 /// The error of stored sessions that do not read back.

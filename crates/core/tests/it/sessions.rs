@@ -291,10 +291,18 @@ fn a_stored_run_is_not_read_back_over_other_hits_or_once_damaged() {
     let refused = project.stored_sessions(&fewer, &ua).err().expect("other hits are refused");
     assert!(refused.to_string().contains("not of these hits"), "{refused}");
 
-    // A hit whose session is past the run's sessions is damage.
+    // Chunks not laid out as a run writes them (here an empty one after the last) are damage.
     let path = project.path().unwrap().to_path_buf();
     drop(project);
     let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("INSERT INTO session_hit_chunk SELECT run_id, seq + 1, 0, x'00' FROM session_hit_chunk", []).unwrap();
+    let project = Project::open(&path).unwrap();
+    let damaged = project.stored_sessions(&table, &ua).err().expect("a chunk too many is refused");
+    assert!(damaged.to_string().contains("damaged"), "{damaged}");
+    drop(project);
+
+    // A hit whose session is past the run's sessions is damage.
+    conn.execute("DELETE FROM session_hit_chunk WHERE rows = 0", []).unwrap();
     conn.execute("UPDATE session_hit_chunk SET session = x'000709090909'", []).unwrap();
     drop(conn);
     let mut project = Project::open(&path).unwrap();
