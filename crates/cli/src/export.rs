@@ -135,7 +135,7 @@ pub fn run(args: Args) -> Result<()> {
             let rules = rules.rule_set()?;
             let project = open_existing(&output.project)?;
             let (query, goals) = (m.query.query()?, m.query.goals(project.conversion_goals()?, &rules));
-            let (table, sessions) = load(&project, &rules)?;
+            let (table, sessions) = project.hits_for_reports(&rules)?;
             let ads = project.load_ads()?;
             let report = Reports::new(&table, &sessions, &ads, goals)?.report(&query)?;
             let rows = save(&output.out, output.bom, |csv| write_metrics(csv, &report))?;

@@ -113,7 +113,7 @@ pub fn run(args: Args) -> Result<()> {
         project.set_conversion_goals(&goals.clone().merged(&given))?;
     }
     let query = args.query.query()?;
-    let (table, sessions) = load(&project, &rules)?;
+    let (table, sessions) = project.hits_for_reports(&rules)?;
     let ads = project.load_ads()?;
     let reports = Reports::new(&table, &sessions, &ads, args.query.goals(goals, &rules))?;
     // The report and the click-to-session ratios of its days, side by side.

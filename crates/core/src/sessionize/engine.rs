@@ -20,7 +20,7 @@ use super::clock::LocalDays;
 use super::identity::{Grouping, GroupingKey, Groups, SaltedVisitors, Visitor};
 use super::rules::{BounceRule, DurationRule, Identity, RuleSet, SaltRotation};
 use super::table::HitTable;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::HitType;
 use crate::url::host;
 
@@ -370,6 +370,11 @@ pub(crate) enum Keep {
 
 fn sessionize_keeping(table: &HitTable, rules: &RuleSet, keep: Keep) -> Result<Sessionized> {
     rules.validate()?;
+    if table.without_visitors {
+        return Err(Error::InvalidInput(
+            "these hits were read without who made them, so they cannot be sessionized".into(),
+        ));
+    }
     let rules = rules.normalized();
     let n = table.len();
     let days = view_days(table, &rules)?;
@@ -1112,6 +1117,10 @@ impl Sessionized {
     /// which SQL engines compute too: see [`crate::sql`]); fingerprints as 16 hex digits of the
     /// salted hash.
     pub fn visitor_label(&self, table: &HitTable, visitor: u32) -> String {
+        if table.without_visitors {
+            // Who made the hits was not read: the visitor's number in the run stands in.
+            return format!("visitor #{visitor}");
+        }
         let d = &table.dict;
         let Some(v) = self.visitors.get(visitor as usize) else { return String::new() };
         match *v {

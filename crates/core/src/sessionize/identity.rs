@@ -61,17 +61,19 @@ impl Visitor {
     pub(crate) fn from_fields(fields: [i64; 5], table: &HitTable, days: &LocalDays) -> Option<Visitor> {
         let d = &table.dict;
         let id = |v: i64, len: usize| u32::try_from(v).ok().filter(|&v| (v as usize) < len);
+        // Ids of who made a hit are checked only where the table holds them.
+        let who = |v: i64, len: usize| if table.without_visitors { u32::try_from(v).ok() } else { id(v, len) };
         let visitor = match fields {
-            [0, c, 0, 0, 0] => Visitor::Client(id(c, d.clients.len())?),
-            [1, u, 0, 0, 0] => Visitor::User(id(u, d.users.len())?),
+            [0, c, 0, 0, 0] => Visitor::Client(who(c, d.clients.len())?),
+            [1, u, 0, 0, 0] => Visitor::User(who(u, d.users.len())?),
             [2, ip, ua, day, 0] => Visitor::IpUaDay {
-                ip: id(ip, d.ips.len())?,
+                ip: who(ip, d.ips.len())?,
                 user_agent: id(ua, d.user_agents.len())?,
                 day: id(day, days.count())?,
             },
-            [3, ip, 0, 0, 0] => Visitor::Ip(id(ip, d.ips.len())?),
+            [3, ip, 0, 0, 0] => Visitor::Ip(who(ip, d.ips.len())?),
             [4, ip, ua, site, salt_period] => Visitor::Fingerprint {
-                ip: id(ip, d.ips.len())?,
+                ip: who(ip, d.ips.len())?,
                 user_agent: id(ua, d.user_agents.len())?,
                 site_url: id(site, d.urls.len())?,
                 salt_period,

@@ -4,7 +4,7 @@
 //! [`HitRow`]s, for tests and benchmarks.
 //!
 //! Rows are kept in a canonical order: by timestamp, ties broken by the hit's values (strings,
-//! not ids), so the same hits given in any order make the same table.
+//! not ids), who made it last, so the same hits given in any order make the same table.
 
 use std::cmp::Ordering;
 use std::collections::VecDeque;
@@ -109,6 +109,10 @@ pub struct HitTable {
     /// The groupings of the rule sets sessionized last, so a toggle of a rule that does not
     /// say who a visitor is skips grouping the hits again.
     pub(crate) groupings: Groupings,
+    /// Read without who made each hit: the client, user, source-session and IP columns are
+    /// empty and their dictionaries hold only the absent entry. Such a table carries reports
+    /// over a stored run, whose sessions say who; it cannot be sessionized.
+    pub(crate) without_visitors: bool,
 }
 
 /// The last few [`Grouping`]s made of a table, newest last. A clone of the table starts with
@@ -263,21 +267,25 @@ impl HitTable {
         &self.dict
     }
 
-    /// Hit `i` (0-based, in time order) with its strings. Panics if `i >= len()`.
+    /// Hit `i` (0-based, in time order) with its strings (who made it empty if the table was
+    /// read without). Panics if `i >= len()`.
     pub fn hit(&self, i: usize) -> HitView<'_> {
         let d = &self.dict;
+        fn who<'t>(column: &[u32], dict: &'t [String], i: usize) -> &'t str {
+            column.get(i).map_or("", |&id| &dict[id as usize])
+        }
         HitView {
             ts_ms: self.ts_ms[i],
             hit_type: self.hit_type[i],
             interaction: self.interaction[i],
             event: &d.events[self.event[i] as usize],
-            client_id: &d.clients[self.client[i] as usize],
-            user_id: &d.users[self.user[i] as usize],
-            source_session_id: &d.source_sessions[self.source_session[i] as usize],
+            client_id: who(&self.client, &d.clients, i),
+            user_id: who(&self.user, &d.users, i),
+            source_session_id: who(&self.source_session, &d.source_sessions, i),
             url: &d.urls[self.url[i] as usize],
             referrer: &d.referrers[self.referrer[i] as usize],
             user_agent: &d.user_agents[self.user_agent[i] as usize],
-            ip: &d.ips[self.ip[i] as usize],
+            ip: who(&self.ip, &d.ips, i),
             campaign: &d.campaigns[self.campaign[i] as usize],
             session_engaged: self.session_engaged[i],
         }
@@ -306,17 +314,21 @@ impl HitTable {
     pub(crate) fn seal(mut self) -> crate::Result<HitTable> {
         let n = self.ts_ms.len();
         let d = &self.dict;
-        let checks: [(&[u32], usize, &str); 9] = [
+        let mut checks: Vec<(&[u32], usize, &str)> = vec![
             (&self.event, d.events.len(), "event_name"),
-            (&self.client, d.clients.len(), "client"),
-            (&self.user, d.users.len(), "app_user"),
-            (&self.source_session, d.source_sessions.len(), "source_session"),
             (&self.url, d.urls.len(), "url"),
             (&self.referrer, d.referrers.len(), "referrer"),
             (&self.user_agent, d.user_agents.len(), "user_agent"),
-            (&self.ip, d.ips.len(), "ip_address"),
             (&self.campaign, d.campaigns.len(), "campaign"),
         ];
+        if !self.without_visitors {
+            checks.extend([
+                (&self.client[..], d.clients.len(), "client"),
+                (&self.user, d.users.len(), "app_user"),
+                (&self.source_session, d.source_sessions.len(), "source_session"),
+                (&self.ip, d.ips.len(), "ip_address"),
+            ]);
+        }
         let outside = |&&(column, size, _): &&(&[u32], usize, &str)| {
             column.len() != n || column.iter().copied().max().is_some_and(|id| id as usize >= size)
         };
@@ -385,23 +397,30 @@ impl HitTable {
         })
     }
 
+    /// The canonical order of rows `a` and `b`: by what a hit is, then by who made it, so rows
+    /// that differ only in who made them sit side by side. A table read without its visitor
+    /// columns (see `without_visitors`) thus holds the same hit in each row as the whole table
+    /// does, or one that differs only in who made it.
     fn compare_rows(&self, a: usize, b: usize) -> Ordering {
         let d = &self.dict;
         let text = |col: &[u32], dict: &[String]| dict[col[a] as usize].cmp(&dict[col[b] as usize]);
-        self.ts_ms[a]
+        let what = self.ts_ms[a]
             .cmp(&self.ts_ms[b])
             .then_with(|| (self.hit_type[a] as u8).cmp(&(self.hit_type[b] as u8)))
             .then_with(|| self.interaction[a].cmp(&self.interaction[b]))
-            .then_with(|| text(&self.client, &d.clients))
-            .then_with(|| text(&self.user, &d.users))
             .then_with(|| text(&self.url, &d.urls))
             .then_with(|| text(&self.event, &d.events))
-            .then_with(|| text(&self.source_session, &d.source_sessions))
             .then_with(|| text(&self.referrer, &d.referrers))
             .then_with(|| text(&self.user_agent, &d.user_agents))
-            .then_with(|| text(&self.ip, &d.ips))
             .then_with(|| d.campaigns[self.campaign[a] as usize].cmp(&d.campaigns[self.campaign[b] as usize]))
-            .then_with(|| self.session_engaged[a].cmp(&self.session_engaged[b]))
+            .then_with(|| self.session_engaged[a].cmp(&self.session_engaged[b]));
+        if self.without_visitors {
+            return what;
+        }
+        what.then_with(|| text(&self.client, &d.clients))
+            .then_with(|| text(&self.user, &d.users))
+            .then_with(|| text(&self.source_session, &d.source_sessions))
+            .then_with(|| text(&self.ip, &d.ips))
     }
 
     /// Put rows in canonical order: by time, and where times are equal by [`Self::compare_rows`].
@@ -433,6 +452,10 @@ impl HitTable {
             return;
         }
         fn apply<T: Copy>(column: &mut [T], moves: &[(usize, u32)]) {
+            if column.is_empty() {
+                // A visitor column of a table read without them.
+                return;
+            }
             let values: Vec<T> = moves.iter().map(|&(_, from)| column[from as usize]).collect();
             for (&(to, _), value) in moves.iter().zip(values) {
                 column[to] = value;
@@ -575,11 +598,11 @@ mod tests {
             });
             let t = builder.finish();
             (0..t.len())
-                .map(|i| (t.hit(i).ts_ms, t.hit(i).client_id.to_string(), t.hit(i).url.to_string()))
+                .map(|i| (t.hit(i).ts_ms, t.hit(i).url.to_string(), t.hit(i).client_id.to_string()))
                 .collect::<Vec<_>>()
         };
         let canonical = order(&rows);
-        assert!(canonical.is_sorted(), "by time, then client, then url");
+        assert!(canonical.is_sorted(), "by time, then url, then who made the hit");
         let mut shuffled = rows.clone();
         rng.shuffle(&mut shuffled);
         assert_eq!(order(&shuffled), canonical);

@@ -41,14 +41,10 @@ pub(super) const WHITE_SPACE: &str =
 /// The contract's text columns (absent as `''`) with the names the script gives them, in the
 /// order the engine breaks ties of time, hit type and interaction (see `sessionize::table`).
 const TEXT_COLUMNS: [(&str, &str); 15] = [
-    ("visitor_id", "client"),
-    ("user_id", "app_user"),
     ("url", "url"),
     ("event_name", "event_name"),
-    ("source_session_id", "source_session"),
     ("referrer", "referrer"),
     ("user_agent", "user_agent"),
-    ("ip", "ip"),
     ("utm_source", "utm_source"),
     ("utm_medium", "utm_medium"),
     ("utm_campaign", "utm_campaign"),
@@ -56,6 +52,10 @@ const TEXT_COLUMNS: [(&str, &str); 15] = [
     ("utm_content", "utm_content"),
     ("click_id_param", "click_id_param"),
     ("click_id", "click_id"),
+    ("visitor_id", "client"),
+    ("user_id", "app_user"),
+    ("source_session_id", "source_session"),
+    ("ip", "ip"),
 ];
 
 /// The entrance's campaign columns of `sessions`, from the session's first hit.

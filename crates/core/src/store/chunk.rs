@@ -107,10 +107,11 @@ impl Chunk {
 
 /// Decode the blobs of a chunk (as [`Chunk::encode`] gives them) into `ts_ms` and `columns`
 /// (in the order of [`COLUMNS`]), every column on any core, so a caller can decode straight
-/// into its own columns. `None` if the blobs do not hold exactly one value for each slot.
+/// into its own columns; a column given no slots is skipped (not read, so not checked).
+/// `None` if the blobs do not hold exactly one value for each slot.
 pub(crate) fn decode_into(blobs: &[&[u8]], ts_ms: &mut [i64], columns: [&mut [u32]; COLUMNS.len()]) -> Option<()> {
     let [times, blobs @ ..] = blobs else { return None };
-    if blobs.len() != COLUMNS.len() || columns.iter().any(|c| c.len() != ts_ms.len()) {
+    if blobs.len() != COLUMNS.len() || columns.iter().any(|c| !c.is_empty() && c.len() != ts_ms.len()) {
         return None;
     }
     let (times, ids) = rayon::join(
@@ -119,6 +120,7 @@ pub(crate) fn decode_into(blobs: &[&[u8]], ts_ms: &mut [i64], columns: [&mut [u3
             columns
                 .into_par_iter()
                 .zip(blobs)
+                .filter(|(column, _)| !column.is_empty())
                 .map(|(column, blob)| decode_ids_into(blob, column))
                 .collect::<Option<()>>()
         },

@@ -18,11 +18,22 @@ impl Project {
     /// Every hit with its dictionaries, in time order. The app keeps the table so a changed
     /// rule re-sessionizes without reading the project again.
     pub fn load_hits(&self) -> Result<HitTable> {
+        self.read_mapped(HitTable::default())
+    }
+
+    /// Every hit but who made it (see `HitTable::without_visitors`), in the rows
+    /// [`Project::load_hits`] gives: what reports over a stored run read, a third quicker.
+    pub(super) fn load_hits_without_visitors(&self) -> Result<HitTable> {
+        self.read_mapped(HitTable { without_visitors: true, ..HitTable::default() })
+    }
+
+    /// The hits into `table` (empty but for what it says to read), the project file mapped
+    /// rather than copied page by page (a tenth off loading 10M hits), and only while loading:
+    /// mapped pages count towards the process's memory.
+    fn read_mapped(&self, table: HitTable) -> Result<HitTable> {
         let conn = self.conn();
-        // Read the file mapped rather than copied page by page (a tenth off loading 10M hits),
-        // and only while loading: mapped pages count towards the process's memory.
         conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-        let table = self.read_hits();
+        let table = self.read_hits(HitTable { salt: self.meta("ip_salt")?, ..table });
         conn.pragma_update(None, "mmap_size", 0)?;
         table
     }
@@ -30,12 +41,12 @@ impl Project {
     /// The hit columns and the dictionaries, read at once on three connections where the
     /// project is a file and no transaction of this connection is open (so the others see
     /// what this one does), else one after the other.
-    fn read_hits(&self) -> Result<HitTable> {
+    fn read_hits(&self, table: HitTable) -> Result<HitTable> {
         let conn = self.conn();
-        let table = HitTable { salt: self.meta("ip_salt")?, ..HitTable::default() };
+        let who = !table.without_visitors;
         let Some(path) = self.path().filter(|_| conn.is_autocommit()) else {
             let n = hit_count(conn)?;
-            let (others, landings) = (other_dictionaries(conn)?, landings(conn)?);
+            let (others, landings) = (other_dictionaries(conn, who)?, landings(conn)?);
             return landings.into_table(columns(conn, table, n)?, others).seal();
         };
         conn.execute_batch("BEGIN")?;
@@ -53,7 +64,7 @@ impl Project {
             };
             std::thread::scope(|scope| {
                 let landings = scope.spawn(|| landings(&reader()?));
-                let others = scope.spawn(|| other_dictionaries(&reader()?));
+                let others = scope.spawn(|| other_dictionaries(&reader()?, who));
                 let table = columns(conn, table, n);
                 fn joined<T>(reader: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
                     reader.join().unwrap_or_else(|_| Err(Error::InvalidInput("reading the dictionaries failed".into())))
@@ -94,16 +105,17 @@ impl Landings {
 }
 
 /// Every dictionary of the hits but the urls and campaigns (see [`Landings`]), which it leaves
-/// at the absent entry.
-fn other_dictionaries(conn: &Connection) -> Result<Dictionaries> {
+/// at the absent entry, as are those of who made the hits unless `who`.
+fn other_dictionaries(conn: &Connection, who: bool) -> Result<Dictionaries> {
+    let visitors = |table: &str| if who { strings(conn, table) } else { Ok(vec![String::new()]) };
     Ok(Dictionaries {
         events: strings(conn, "event_name")?,
-        clients: strings(conn, "client")?,
-        users: strings(conn, "app_user")?,
-        source_sessions: strings(conn, "source_session")?,
+        clients: visitors("client")?,
+        users: visitors("app_user")?,
+        source_sessions: visitors("source_session")?,
         referrers: strings(conn, "referrer")?,
         user_agents: strings(conn, "user_agent")?,
-        ips: strings(conn, "ip_address")?,
+        ips: visitors("ip_address")?,
         ..Dictionaries::default()
     })
 }
@@ -115,21 +127,16 @@ fn hit_count(conn: &Connection) -> Result<usize> {
 }
 
 /// `t` with the hit columns of every chunk, in import order (`n` hits in all), each chunk
-/// decoded on every core straight into the table's columns.
+/// decoded on every core straight into the table's columns; those of who made the hits left
+/// empty, and not decoded, if `t` is read without them.
 fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
     t.ts_ms = vec![0; n];
-    for column in [
-        &mut t.event,
-        &mut t.client,
-        &mut t.user,
-        &mut t.source_session,
-        &mut t.url,
-        &mut t.referrer,
-        &mut t.user_agent,
-        &mut t.ip,
-        &mut t.campaign,
-    ] {
+    let visitors = if t.without_visitors { 0 } else { n };
+    for column in [&mut t.event, &mut t.url, &mut t.referrer, &mut t.user_agent, &mut t.campaign] {
         *column = vec![0; n];
+    }
+    for column in [&mut t.client, &mut t.user, &mut t.source_session, &mut t.ip] {
+        *column = vec![0; visitors];
     }
     t.hit_type.reserve_exact(n);
     t.interaction.reserve_exact(n);
@@ -153,13 +160,14 @@ fn columns(conn: &Connection, mut t: HitTable, n: usize) -> Result<HitTable> {
         columns[chunk::INTERACTION] = &mut interaction;
         columns[chunk::SESSION_ENGAGED] = &mut engaged;
         columns[chunk::EVENT] = &mut t.event[at.clone()];
-        columns[chunk::CLIENT] = &mut t.client[at.clone()];
-        columns[chunk::USER] = &mut t.user[at.clone()];
-        columns[chunk::SESSION] = &mut t.source_session[at.clone()];
+        let who = if t.without_visitors { 0..0 } else { at.clone() };
+        columns[chunk::CLIENT] = &mut t.client[who.clone()];
+        columns[chunk::USER] = &mut t.user[who.clone()];
+        columns[chunk::SESSION] = &mut t.source_session[who.clone()];
         columns[chunk::URL] = &mut t.url[at.clone()];
         columns[chunk::REFERRER] = &mut t.referrer[at.clone()];
         columns[chunk::USER_AGENT] = &mut t.user_agent[at.clone()];
-        columns[chunk::IP] = &mut t.ip[at.clone()];
+        columns[chunk::IP] = &mut t.ip[who];
         columns[chunk::CAMPAIGN] = &mut t.campaign[at.clone()];
         chunk::decode_into(&blobs, &mut t.ts_ms[at.clone()], columns).ok_or_else(chunk::damaged)?;
         t.hit_type.extend(hit_type.iter().map(|&v| match v {
@@ -271,5 +279,46 @@ mod tests {
         assert_eq!(from_file.keys(), &fresh);
         assert_eq!(from_memory.keys(), &fresh);
         assert!(fresh.url_site.iter().filter(|&&site| site != 0).count() > 1, "urls of more than one site");
+    }
+
+    #[test]
+    fn hits_read_without_who_made_them_hold_the_same_hit_in_every_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("hits.csv");
+        // Many visitors in each second, on pages whose order is not their visitors' order, so
+        // only an order that ranks who made a hit last keeps each row's page without them.
+        let mut text = String::from("timestamp,client_id,url,ip\n");
+        for i in 0..600 {
+            let client = format!("{}.1682380031", 1_443_685_000 + (i * 7) % 50);
+            text += &format!(
+                "2024-03-01T10:00:{:02}Z,{client},https://shop.example/p{},10.0.0.{}\n",
+                i / 100,
+                i % 13,
+                i % 9
+            );
+        }
+        std::fs::write(&csv, text).unwrap();
+        let mut file = Project::open(dir.path().join("p.sessionlens")).unwrap();
+        let mut memory = Project::open_in_memory().unwrap();
+        for project in [&mut file, &mut memory] {
+            project.import(&csv, &ImportOptions::default(), ImportControl::default()).unwrap();
+            let (whole, without) = (project.load_hits().unwrap(), project.load_hits_without_visitors().unwrap());
+            let what = |t: &HitTable| {
+                (0..t.len())
+                    .map(|i| {
+                        let h = t.hit(i);
+                        let what = (h.ts_ms, h.hit_type, h.interaction, h.event, h.url, h.referrer, h.user_agent);
+                        format!("{what:?} {:?} {:?}", h.campaign, h.session_engaged)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(without.len(), 600);
+            assert_eq!(what(&without), what(&whole));
+            assert!((0..whole.len()).all(|i| !whole.hit(i).client_id.is_empty() && !whole.hit(i).ip.is_empty()));
+            let who = |t: &HitTable| [&t.client, &t.user, &t.source_session, &t.ip].map(Vec::len);
+            assert_eq!(who(&without), [0; 4], "who made the hits is not read");
+            assert_eq!(without.dict.clients.len() + without.dict.ips.len(), 2, "only the absent entries");
+            assert!((0..without.len()).all(|i| without.hit(i).client_id.is_empty()));
+        }
     }
 }

@@ -60,8 +60,9 @@ const HIT_IN_NO_SESSION: u32 = 0;
 const HIT_OF_A_BOT: u32 = 1;
 
 /// Bumped whenever the engine or the classification it stores changes what a rule set gives,
-/// so sessions stored by an older build are computed again.
-const ENGINE_VERSION: u32 = 2;
+/// or the canonical order of the hits (whose rows a run names) changes, so sessions stored by
+/// an older build are computed again.
+const ENGINE_VERSION: u32 = 3;
 
 /// A stored sessionization.
 #[derive(Clone, Debug, Serialize)]
@@ -334,6 +335,22 @@ impl Project {
         let parts =
             Parts { sessions, hit_session, bot_hits, uncounted_hits: run.totals.uncounted_hits, visitors, traffic };
         Ok(Some(Sessionized::assemble(table, run.rules, days, parts)))
+    }
+
+    /// The hits and the sessions of `rules`, for reports that count visitors rather than name
+    /// them: the stored run read back over the hits read without who made them (a third
+    /// quicker to read) when these rules ran on this data before, else every hit sessionized
+    /// now (and not stored).
+    pub fn hits_for_reports(&self, rules: &RuleSet) -> Result<(HitTable, Sessionized)> {
+        if self.session_run(rules)?.is_some() {
+            let table = self.load_hits_without_visitors()?;
+            if let Some(sessions) = self.stored_sessions(&table, rules)? {
+                return Ok((table, sessions));
+            }
+        }
+        let table = self.load_hits()?;
+        let sessions = sessionize(&table, rules)?;
+        Ok((table, sessions))
     }
 
     /// The stored run of `rules` read back, or, if there is none, `table` sessionized now (and

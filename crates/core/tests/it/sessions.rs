@@ -2,6 +2,7 @@
 //! and reused, recomputed on a changed toggle or a new import, and the same sessions whether
 //! the hits came in one file or two.
 
+use sessionlens_core::metrics::{Dimension, MetricsQuery, Reports};
 use sessionlens_core::sessionize::{sessionize, HitTable, Preset, RuleSet, Sessionized, StartReason};
 use sessionlens_core::synth::{write_traffic_csv, TrafficSpec};
 use sessionlens_core::Project;
@@ -271,6 +272,41 @@ fn a_stored_run_reads_back_whole_as_the_engine_gave_it() {
             assert_eq!(stored.start_dates(), computed.start_dates(), "{what}");
             assert_eq!(stored.totals(), computed.totals(), "{what}");
         }
+    }
+}
+
+#[test]
+fn reports_over_a_stored_run_read_the_hits_without_who_made_them_and_come_out_the_same() {
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let csv = scratch.path("hits.csv");
+    write_traffic_csv(&TrafficSpec::new(40_000, 13), std::fs::File::create(&csv).unwrap()).unwrap();
+    import(&mut project, &csv).unwrap();
+    let table = project.load_hits().unwrap();
+    let (ads, goals) = (project.load_ads().unwrap(), project.conversion_goals().unwrap());
+    let query = MetricsQuery { dimensions: vec![Dimension::Channel, Dimension::LandingPage], ..Default::default() };
+    let report =
+        |t: &HitTable, s: &Sessionized| Reports::new(t, s, &ads, goals.clone()).unwrap().report(&query).unwrap();
+    let what = |t: &HitTable| {
+        (0..t.len()).map(|i| format!("{} {} {}", t.hit(i).ts_ms, t.hit(i).url, t.hit(i).referrer)).collect::<Vec<_>>()
+    };
+    for preset in Preset::ALL {
+        let rules = berlin(preset);
+        let computed = sessionize(&table, &rules).unwrap();
+        // Nothing stored: every hit is read and sessionized now, and nothing is stored.
+        let (whole, now) = project.hits_for_reports(&rules).unwrap();
+        assert!(!whole.hit(0).client_id.is_empty(), "{preset:?}: the whole hits");
+        assert_same(&computed, &now, &format!("{preset:?}, not stored"));
+        assert!(project.session_run(&rules).unwrap().is_none(), "{preset:?}");
+
+        project.store_sessions(&table, &computed).unwrap();
+        let (without, stored) = project.hits_for_reports(&rules).unwrap();
+        assert!((0..without.len()).all(|i| without.hit(i).client_id.is_empty()), "{preset:?}: read without who");
+        assert!(what(&without) == what(&table), "{preset:?}: every row holds the same hit");
+        assert_same(&computed, &stored, &format!("{preset:?}, stored"));
+        assert_eq!(report(&without, &stored), report(&table, &computed), "{preset:?}");
+        let refused = sessionize(&without, &rules).err().expect("hits without who made them are not sessionized");
+        assert!(refused.to_string().contains("without who made them"), "{refused}");
     }
 }
 
