@@ -16,7 +16,7 @@ use sessionlens_core::sessionize::Preset;
 use sessionlens_core::store::ads::CampaignMapping;
 use sessionlens_core::{Error, Result};
 
-use crate::metrics::{clip, date_range, load, parse_date};
+use crate::metrics::{clip, date_range, parse_date};
 use crate::output;
 use crate::rules::RuleArgs;
 use crate::sessionize::open_existing;
@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<()> {
     }
     let options = args.question.options(args.examples)?;
     let ads = project.load_ads()?;
-    let (table, sessions) = load(&project, &rules)?;
+    let (table, sessions) = project.hits_for_reports(&rules)?;
     let report = discrepancy(&table, &sessions, &ads, &options)?;
     let versus = match args.versus {
         Some(preset) => {

@@ -20,7 +20,7 @@ use sessionlens_core::metrics::Reports;
 use sessionlens_core::{Error, Result};
 
 use crate::discrepancy::QuestionArgs;
-use crate::metrics::{load, QueryArgs};
+use crate::metrics::QueryArgs;
 use crate::rules::RuleArgs;
 use crate::sessionize::open_existing;
 
@@ -146,7 +146,7 @@ pub fn run(args: Args) -> Result<()> {
             let rules = rules.rule_set()?;
             let project = open_existing(&output.project)?;
             let options = d.question.options(1)?;
-            let (table, sessions) = load(&project, &rules)?;
+            let (table, sessions) = project.hits_for_reports(&rules)?;
             let report = discrepancy(&table, &sessions, &project.load_ads()?, &options)?;
             let rows = save(&output.out, output.bom, |csv| write_discrepancy(csv, &report, d.table))?;
             ("discrepancy rows", (output.out, rows))

@@ -13,9 +13,9 @@ use clap::ValueEnum;
 use sessionlens_core::conversion::ConversionGoals;
 use sessionlens_core::discrepancy::click_to_session;
 use sessionlens_core::metrics::{sessions_per_click, Dimension, MetricValues, MetricsQuery, MetricsReport, Reports};
-use sessionlens_core::sessionize::{HitTable, RuleSet, Sessionized};
+use sessionlens_core::sessionize::RuleSet;
 use sessionlens_core::time::DateRange;
-use sessionlens_core::{Error, Project, Result};
+use sessionlens_core::{Error, Result};
 
 use crate::output;
 use crate::rules::RuleArgs;
@@ -93,14 +93,6 @@ pub fn date_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Opti
         (Some(from), Some(to)) => DateRange::new(from, to).map(Some),
         _ => Ok(None),
     }
-}
-
-/// The project's hits and their sessions under `rules`, every one of them (not only stored
-/// totals): the stored run read back if `rules` ran on this data before, else sessionized now.
-pub fn load(project: &Project, rules: &RuleSet) -> Result<(HitTable, Sessionized)> {
-    let table = project.load_hits()?;
-    let sessions = project.sessionized(&table, rules)?;
-    Ok((table, sessions))
 }
 
 pub fn run(args: Args) -> Result<()> {

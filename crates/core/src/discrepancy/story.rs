@@ -123,7 +123,7 @@ impl<'a> Story<'a> {
     }
 
     fn visitor(&self, s: u32) -> String {
-        self.sessions.visitor_label(self.table, self.session(s).visitor)
+        self.sessions.session_visitor_label(self.table, s)
     }
 
     /// The visitor's session before `s`, if any.

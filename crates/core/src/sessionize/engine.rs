@@ -155,7 +155,13 @@ pub struct Sessionized {
     /// Each session's start day (view time zone), looked up once for every report's pass.
     start_days: Vec<NaiveDate>,
     days: LocalDays,
+    /// Each session's visitor as a stored run names it, for a run read back over hits read
+    /// without who made them (see [`Sessionized::session_visitor_label`]).
+    stored_label: Option<StoredLabel>,
 }
+
+/// The label of a session's visitor as a stored run keeps it, by session index.
+pub(crate) type StoredLabel = Box<dyn Fn(u32) -> Option<String> + Send + Sync>;
 
 /// What a hit brings: the value campaign changes compare, or the traffic source of a referral.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1074,6 +1080,22 @@ impl Sessionized {
             start_days,
             days,
             rules,
+            stored_label: None,
+        }
+    }
+
+    /// These sessions naming their visitors by `label` (see [`StoredLabel`]).
+    pub(crate) fn with_stored_labels(self, label: StoredLabel) -> Sessionized {
+        Sessionized { stored_label: Some(label), ..self }
+    }
+
+    /// The visitor of session `s` as text: [`Sessionized::visitor_label`], or where `table` was
+    /// read without who made the hits, the label the stored run keeps.
+    pub fn session_visitor_label(&self, table: &HitTable, s: u32) -> String {
+        let stored = self.stored_label.as_ref().filter(|_| table.without_visitors);
+        match stored.and_then(|label| label(s)) {
+            Some(label) => label,
+            None => self.visitor_label(table, self.sessions[s as usize].visitor),
         }
     }
 

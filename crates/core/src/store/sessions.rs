@@ -7,6 +7,8 @@
 //! visitors and each hit's session, so [`Project::stored_sessions`] reads it back whole, as the
 //! engine gave it, instead of sessionizing again.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use rusqlite::{params, OptionalExtension};
 use rustc_hash::FxHashMap;
@@ -334,13 +336,27 @@ impl Project {
         let traffic = lookups.run_traffic(&mut sessions)?;
         let parts =
             Parts { sessions, hit_session, bot_hits, uncounted_hits: run.totals.uncounted_hits, visitors, traffic };
-        Ok(Some(Sessionized::assemble(table, run.rules, days, parts)))
+        let sessions = Sessionized::assemble(table, run.rules, days, parts);
+        if !table.without_visitors {
+            return Ok(Some(sessions));
+        }
+        // Who made the hits was not read: visitors are named as the run stored them, each chunk
+        // of labels decoded when a session of it is first asked for (an example in a report).
+        let chunks = read_chunks(conn, "session_chunk", &["visitor"], run.id)?;
+        let decoded: Vec<OnceLock<Option<Vec<String>>>> = chunks.iter().map(|_| OnceLock::new()).collect();
+        let label = move |s: u32| {
+            let c = s as usize / RUN_CHUNK_ROWS;
+            let (rows, blobs) = chunks.get(c)?;
+            let labels = decoded[c].get_or_init(|| chunk::decode_strings(&blobs[0], *rows)).as_ref()?;
+            labels.get(s as usize % RUN_CHUNK_ROWS).cloned()
+        };
+        Ok(Some(sessions.with_stored_labels(Box::new(label))))
     }
 
-    /// The hits and the sessions of `rules`, for reports that count visitors rather than name
-    /// them: the stored run read back over the hits read without who made them (a third
-    /// quicker to read) when these rules ran on this data before, else every hit sessionized
-    /// now (and not stored).
+    /// The hits and the sessions of `rules`, for reports: the stored run read back over the
+    /// hits read without who made them (a third quicker to read; the run's sessions say who,
+    /// and name them as it stored them) when these rules ran on this data before, else every
+    /// hit sessionized now (and not stored).
     pub fn hits_for_reports(&self, rules: &RuleSet) -> Result<(HitTable, Sessionized)> {
         if self.session_run(rules)?.is_some() {
             let table = self.load_hits_without_visitors()?;

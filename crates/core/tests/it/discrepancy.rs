@@ -215,6 +215,37 @@ fn the_demo_shop_shows_lost_tags_repeat_clicks_and_the_day_shift() {
     assert_eq!(brand_days, 30);
 }
 
+#[test]
+fn a_stored_run_gives_the_same_report_over_hits_read_without_who_made_them() {
+    use sessionlens_core::synth::demo_shop::{demo_shop, ACCOUNT_TIME_ZONE};
+
+    let scratch = Scratch::default();
+    let mut project = scratch.project();
+    let shop = demo_shop();
+    import(&mut project, &scratch.write("traffic.csv", &shop.traffic_csv)).unwrap();
+    import_in(&mut project, scratch.write("google-ads.csv", &shop.ads_csv).to_str().unwrap(), ACCOUNT_TIME_ZONE);
+    let ads = project.load_ads().unwrap();
+    let options = DiscrepancyOptions { by: Breakdown::CampaignDay, ..Default::default() };
+    for preset in [Preset::Ga4, Preset::UniversalAnalytics] {
+        let rules = london(preset);
+        let table = project.load_hits().unwrap();
+        let whole = discrepancy(&table, &sessionize(&table, &rules).unwrap(), &ads, &options).unwrap();
+        project.sessions(&rules, Some(&table)).unwrap();
+        let (without, stored) = project.hits_for_reports(&rules).unwrap();
+        assert!(without.hit(0).client_id.is_empty(), "{preset:?}: read without who made the hits");
+        let report = discrepancy(&without, &stored, &ads, &options).unwrap();
+        // Examples name their visitors as the stored run does, which is as the engine does.
+        let w = &report.waterfall;
+        let visitors: Vec<&String> = [&w.tags_lost, &w.folded_into_open_session, &w.extra_sessions_from_one_click]
+            .iter()
+            .flat_map(|step| &step.examples)
+            .filter_map(|e| e.visitor.as_ref())
+            .collect();
+        assert!(!visitors.is_empty() && visitors.iter().all(|v| v.contains('.')), "{preset:?}: {visitors:?}");
+        assert_eq!(report, whole, "{preset:?}");
+    }
+}
+
 /// A Google Ads report without a Day column (the default download) against traffic: compared
 /// per campaign over the report's period.
 #[test]
