@@ -247,10 +247,22 @@ mod tests {
     use crate::import::ImportOptions;
     use crate::store::ImportControl;
 
-    #[test]
-    fn a_project_file_loads_as_an_in_memory_project_does_with_the_same_keys() {
+    /// A project file and an in-memory project, each with the CSV `text` imported: the loader
+    /// reads the one on three connections and the other on one. The folder holds the file.
+    fn file_and_memory(text: &str) -> (tempfile::TempDir, [Project; 2]) {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("hits.csv");
+        std::fs::write(&csv, text).unwrap();
+        let mut projects =
+            [Project::open(dir.path().join("p.sessionlens")).unwrap(), Project::open_in_memory().unwrap()];
+        for project in &mut projects {
+            project.import(&csv, &ImportOptions::default(), ImportControl::default()).unwrap();
+        }
+        (dir, projects)
+    }
+
+    #[test]
+    fn a_project_file_loads_as_an_in_memory_project_does_with_the_same_keys() {
         let mut text = String::from("timestamp,client_id,url,referrer\n");
         for i in 0..2000 {
             let host = ["shop.example", "Shop.Example", "blog.example", "www.example.org"][i % 4];
@@ -263,12 +275,7 @@ mod tests {
                 i % 11
             );
         }
-        std::fs::write(&csv, text).unwrap();
-        let mut file = Project::open(dir.path().join("p.sessionlens")).unwrap();
-        let mut memory = Project::open_in_memory().unwrap();
-        for project in [&mut file, &mut memory] {
-            project.import(&csv, &ImportOptions::default(), ImportControl::default()).unwrap();
-        }
+        let (_dir, [file, memory]) = file_and_memory(&text);
         let (from_file, from_memory) = (file.load_hits().unwrap(), memory.load_hits().unwrap());
         assert_eq!(from_file.len(), 2000);
         let hits = |t: &HitTable| (0..t.len()).map(|i| format!("{:?}", t.hit(i))).collect::<Vec<_>>();
@@ -283,8 +290,6 @@ mod tests {
 
     #[test]
     fn hits_read_without_who_made_them_hold_the_same_hit_in_every_row() {
-        let dir = tempfile::tempdir().unwrap();
-        let csv = dir.path().join("hits.csv");
         // Many visitors in each second, on pages whose order is not their visitors' order, so
         // only an order that ranks who made a hit last keeps each row's page without them.
         let mut text = String::from("timestamp,client_id,url,ip\n");
@@ -297,11 +302,8 @@ mod tests {
                 i % 9
             );
         }
-        std::fs::write(&csv, text).unwrap();
-        let mut file = Project::open(dir.path().join("p.sessionlens")).unwrap();
-        let mut memory = Project::open_in_memory().unwrap();
-        for project in [&mut file, &mut memory] {
-            project.import(&csv, &ImportOptions::default(), ImportControl::default()).unwrap();
+        let (_dir, projects) = file_and_memory(&text);
+        for project in projects {
             let (whole, without) = (project.load_hits().unwrap(), project.load_hits_without_visitors().unwrap());
             let what = |t: &HitTable| {
                 (0..t.len())

@@ -157,13 +157,18 @@ fn the_same_hits_in_one_file_or_two_give_the_same_sessions() {
     }
 }
 
-/// The hits of `hits` synthetic page views and events, through a project.
-fn synthetic_table(scratch: &Scratch, hits: usize, seed: u64) -> HitTable {
+/// A project of `hits` synthetic page views and events.
+fn synthetic_project(scratch: &Scratch, hits: usize, seed: u64) -> Project {
     let mut project = scratch.project();
     let csv = scratch.path("hits.csv");
     write_traffic_csv(&TrafficSpec::new(hits, seed), std::fs::File::create(&csv).unwrap()).unwrap();
     import(&mut project, &csv).unwrap();
-    project.load_hits().unwrap()
+    project
+}
+
+/// The hits of `hits` synthetic page views and events, through a project.
+fn synthetic_table(scratch: &Scratch, hits: usize, seed: u64) -> HitTable {
+    synthetic_project(scratch, hits, seed).load_hits().unwrap()
 }
 
 /// Asserts that `a` and `b` are the same sessions of more than a thousand, hit for hit.
@@ -211,10 +216,7 @@ fn sessions_are_the_same_from_hits_grouped_by_an_earlier_rule_set_as_from_fresh_
 #[test]
 fn stored_sessions_read_back_as_computed_over_several_chunks() {
     let scratch = Scratch::default();
-    let mut project = scratch.project();
-    let csv = scratch.path("hits.csv");
-    write_traffic_csv(&TrafficSpec::new(150_000, 3), std::fs::File::create(&csv).unwrap()).unwrap();
-    import(&mut project, &csv).unwrap();
+    let mut project = synthetic_project(&scratch, 150_000, 3);
     let table = project.load_hits().unwrap();
     let rules = berlin(Preset::UniversalAnalytics);
     let computed = sessionize(&table, &rules).unwrap();
@@ -249,12 +251,9 @@ fn stored_sessions_read_back_as_computed_over_several_chunks() {
 
 #[test]
 fn a_stored_run_reads_back_whole_as_the_engine_gave_it() {
-    let scratch = Scratch::default();
-    let mut project = scratch.project();
-    let csv = scratch.path("hits.csv");
     // Over three chunks of hits, and of sessions under the rules that split the most.
-    write_traffic_csv(&TrafficSpec::new(110_000, 8), std::fs::File::create(&csv).unwrap()).unwrap();
-    import(&mut project, &csv).unwrap();
+    let scratch = Scratch::default();
+    let mut project = synthetic_project(&scratch, 110_000, 8);
     let table = project.load_hits().unwrap();
     for preset in Preset::ALL {
         let rules = berlin(preset);
@@ -278,10 +277,7 @@ fn a_stored_run_reads_back_whole_as_the_engine_gave_it() {
 #[test]
 fn reports_over_a_stored_run_read_the_hits_without_who_made_them_and_come_out_the_same() {
     let scratch = Scratch::default();
-    let mut project = scratch.project();
-    let csv = scratch.path("hits.csv");
-    write_traffic_csv(&TrafficSpec::new(40_000, 13), std::fs::File::create(&csv).unwrap()).unwrap();
-    import(&mut project, &csv).unwrap();
+    let mut project = synthetic_project(&scratch, 40_000, 13);
     let table = project.load_hits().unwrap();
     let (ads, goals) = (project.load_ads().unwrap(), project.conversion_goals().unwrap());
     let query = MetricsQuery { dimensions: vec![Dimension::Channel, Dimension::LandingPage], ..Default::default() };
