@@ -169,25 +169,38 @@ impl DictionaryKeys {
 /// 0, so a loader can key an entry while its strings are fresh in the cache.
 #[derive(Default)]
 pub(crate) struct KeysBuilder {
-    /// Every tag and click-id parameter name seen, by an id of its own ...
-    tags: FxHashMap<String, u32>,
-    /// ... so the keys are by the ids of the utm tags, and of the utm key and parameter.
-    utm: FxHashMap<[u32; 5], u32>,
-    attribution: FxHashMap<(u32, u32), u32>,
+    /// The keys of the utm tags alone, and of the utm tags with the click-id parameter's
+    /// name, by those strings (see [`KeysBuilder::campaign`]): one lookup per campaign.
+    utm: FxHashMap<Vec<u8>, u32>,
+    attribution: FxHashMap<Vec<u8>, (u32, u32)>,
+    /// The strings of the campaign being keyed, reused from one campaign to the next.
+    tags: Vec<u8>,
     /// The first url id with each lowercased host.
     first_with_host: FxHashMap<String, u32>,
     keys: DictionaryKeys,
 }
 
 impl KeysBuilder {
-    /// Key the next campaign.
+    /// Key the next campaign. Its strings are looked up as one (each after its length, so no
+    /// two lists of strings read alike), as campaigns mostly repeat the tags of others.
     pub(crate) fn campaign(&mut self, c: &Campaign) {
-        let tags = [&c.source, &c.medium, &c.name, &c.term, &c.content].map(|tag| interned(&mut self.tags, tag));
-        let next = self.utm.len() as u32;
-        let utm = *self.utm.entry(tags).or_insert(next);
-        let param = interned(&mut self.tags, &c.click_id_param);
-        let next = self.attribution.len() as u32;
-        let attribution = *self.attribution.entry((utm, param)).or_insert(next);
+        let tags = &mut self.tags;
+        tags.clear();
+        for tag in [&c.source, &c.medium, &c.name, &c.term, &c.content] {
+            push_tag(tags, tag);
+        }
+        let utm_tags = tags.len();
+        push_tag(tags, &c.click_id_param);
+        let (utm, attribution) = match self.attribution.get(tags) {
+            Some(&keys) => keys,
+            None => {
+                let next = self.utm.len() as u32;
+                let utm = *self.utm.entry(tags[..utm_tags].to_vec()).or_insert(next);
+                let keys = (utm, self.attribution.len() as u32);
+                self.attribution.insert(tags.clone(), keys);
+                keys
+            }
+        };
         self.keys.campaign_utm_key.push(utm);
         self.keys.campaign_attribution_key.push(attribution);
     }
@@ -211,10 +224,10 @@ impl KeysBuilder {
     }
 }
 
-/// The id of `value` in `ids`, the next one if it is new.
-fn interned(ids: &mut FxHashMap<String, u32>, value: &str) -> u32 {
-    let next = ids.len() as u32;
-    interned_as(ids, value, next)
+/// `tag` onto `key`, after its length.
+fn push_tag(key: &mut Vec<u8>, tag: &str) {
+    key.extend_from_slice(&tag.len().to_le_bytes());
+    key.extend_from_slice(tag.as_bytes());
 }
 
 /// The id of `value` in `ids`, `id` if it is new.
@@ -629,13 +642,15 @@ mod tests {
             tagged("google", "", ""),
             tagged("gclid", "google", ""),
             tagged("bing", "msclkid", "c"),
+            // The strings of google / cpc / spring, run together.
+            Campaign { source: "googlecpc".into(), name: "spring".into(), ..Campaign::default() },
         ];
         let urls = ["", "https://Shop.Example/a", "/relative", "https://shop.example/b?x=1", "https://blog.example/"]
             .map(String::from);
         let keys = DictionaryKeys::new(&campaigns, &urls);
         // Click ids do not matter; the parameter's name only to attribution; tags by position.
-        assert_eq!(keys.campaign_utm_key, [0, 1, 1, 1, 2, 3]);
-        assert_eq!(keys.campaign_attribution_key, [0, 1, 1, 2, 3, 4]);
+        assert_eq!(keys.campaign_utm_key, [0, 1, 1, 1, 2, 3, 4]);
+        assert_eq!(keys.campaign_attribution_key, [0, 1, 1, 2, 3, 4, 5]);
         // The site is the first url of the host in any case; no host, no site.
         assert_eq!(keys.url_site, [0, 1, 0, 1, 4]);
     }
