@@ -165,7 +165,9 @@ struct Sorter<'a> {
     story: &'a Story<'a>,
     period: Option<DateRange>,
     limit: usize,
-    cells: BTreeMap<Cell, Tally>,
+    /// The tallies by cell, hashed while sorting (a lookup per session); ordered by
+    /// [`Sorter::cell_order`] wherever the order shows.
+    cells: FxHashMap<Cell, Tally>,
     /// Per click group: its clicks in the period and the cell they are on.
     group_clicks: Vec<i64>,
     group_cell: Vec<Option<Cell>>,
@@ -203,6 +205,13 @@ impl<'a> Sorter<'a> {
 
     fn cell(&mut self, cell: Cell) -> &mut Tally {
         self.cells.entry(cell).or_default()
+    }
+
+    /// The cells so far, by campaign then day.
+    fn cell_order(&self) -> Vec<Cell> {
+        let mut cells: Vec<Cell> = self.cells.keys().copied().collect();
+        cells.sort_unstable();
+        cells
     }
 
     /// Clicks of the period, per cell and per click group.
@@ -447,6 +456,7 @@ impl<'a> Sorter<'a> {
     /// Daily totals: tagged landings stand in for clicks, cell by cell.
     fn settle_daily_totals(&mut self) {
         let campaigns = &self.index.campaigns;
+        // Each cell on its own: in any order.
         for (cell, tally) in self.cells.iter_mut() {
             if campaigns[cell.0 as usize].click_level {
                 continue;
@@ -556,8 +566,7 @@ impl<'a> Sorter<'a> {
             list.sort_unstable_by_key(|a| (a.0, a.1));
         }
         let mut used: FxHashSet<u32> = FxHashSet::default();
-        let cells: Vec<Cell> = self.cells.keys().copied().collect();
-        for cell in cells {
+        for cell in self.cell_order() {
             let campaign = &index.campaigns[cell.0 as usize];
             let Some(list) = arrivals.get(platform_key(&campaign.platform)) else { continue };
             let short = self.short_of_landings(cell, &self.cells[&cell]);
@@ -652,7 +661,7 @@ impl<'a> Sorter<'a> {
             story,
             period,
             limit,
-            cells: BTreeMap::new(),
+            cells: FxHashMap::default(),
             group_clicks: vec![0; groups],
             group_cell: vec![None; groups],
             entrance: vec![NONE; sessions.sessions.len()],
@@ -675,14 +684,15 @@ impl<'a> Sorter<'a> {
     fn into_analysis(self) -> Analysis {
         let (index, limit) = (self.index, self.limit);
         let campaigns = &index.campaigns;
-        let tallies = campaign_tallies(&self.cells, campaigns.len(), limit);
+        let cells: BTreeMap<Cell, Tally> = self.cells.into_iter().collect();
+        let tallies = campaign_tallies(&cells, campaigns.len(), limit);
         let notes = stand_in_notes(campaigns, &tallies);
         let bot_filter = self.sessions.rules.bot_filter;
         let overall_tally = Tally::sum(&tallies, limit);
         let all_click_level = campaigns.iter().zip(&tallies).all(|(c, t)| c.click_level || t.clicks + t.sessions == 0);
         let overall = waterfall(&overall_tally, all_click_level, bot_filter);
         Analysis {
-            cells: self.cells,
+            cells,
             tallies,
             overall,
             overall_tally,
