@@ -903,13 +903,7 @@ impl Analysis {
     /// Ad campaigns with clicks in the period that no utm_campaign or click id matched, each
     /// with the closest of `names` (the campaign names the sessions carry) to map it to.
     pub fn unmatched<'n>(&self, index: &AdIndex<'_>, names: impl Iterator<Item = &'n str>) -> Vec<UnmatchedCampaign> {
-        let utm_names: Vec<&str> = {
-            let mut v: Vec<&str> = names.filter(|n| !n.is_empty()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        let mut out: Vec<UnmatchedCampaign> = index
+        let unmatched: Vec<(usize, &AdCampaign)> = index
             .campaigns
             .iter()
             .enumerate()
@@ -918,6 +912,15 @@ impl Analysis {
                     && self.tallies[*a].clicks > 0
                     && self.matched[*a].iter().all(|m| m.matched_by == MatchedBy::PlatformOnly)
             })
+            .collect();
+        if unmatched.is_empty() {
+            return Vec::new();
+        }
+        // Each name once: one campaign name is carried by many campaign values.
+        let mut utm_names: Vec<&str> = names.filter(|n| !n.is_empty()).collect::<FxHashSet<_>>().into_iter().collect();
+        utm_names.sort_unstable();
+        let mut out: Vec<UnmatchedCampaign> = unmatched
+            .into_iter()
             .map(|(a, c)| UnmatchedCampaign {
                 platform: c.platform.clone(),
                 campaign: c.name.clone(),
