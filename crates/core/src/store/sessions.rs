@@ -305,7 +305,11 @@ impl Project {
     /// when no run of these rules is stored for the current data. `table` must be
     /// [`Project::load_hits`] after the last import (the sessions name its rows).
     pub fn stored_sessions(&self, table: &HitTable, rules: &RuleSet) -> Result<Option<Sessionized>> {
-        let Some(run) = self.session_run(rules)? else { return Ok(None) };
+        self.session_run(rules)?.map(|run| self.restore(table, run)).transpose()
+    }
+
+    /// The stored `run` read back whole over `table` (see [`Project::stored_sessions`]).
+    fn restore(&self, table: &HitTable, run: SessionRun) -> Result<Sessionized> {
         let conn = self.conn();
         let hit_chunks = read_chunks(conn, "session_hit_chunk", &["session"], run.id)?;
         if hit_chunks.iter().map(|(rows, _)| rows).sum::<usize>() != table.len() {
@@ -338,7 +342,7 @@ impl Project {
             Parts { sessions, hit_session, bot_hits, uncounted_hits: run.totals.uncounted_hits, visitors, traffic };
         let sessions = Sessionized::assemble(table, run.rules, days, parts);
         if !table.without_visitors {
-            return Ok(Some(sessions));
+            return Ok(sessions);
         }
         // Who made the hits was not read: visitors are named as the run stored them, each chunk
         // of labels decoded when a session of it is first asked for (an example in a report).
@@ -350,7 +354,7 @@ impl Project {
             let labels = decoded[c].get_or_init(|| chunk::decode_strings(&blobs[0], *rows)).as_ref()?;
             labels.get(s as usize % RUN_CHUNK_ROWS).cloned()
         };
-        Ok(Some(sessions.with_stored_labels(Box::new(label))))
+        Ok(sessions.with_stored_labels(Box::new(label)))
     }
 
     /// The hits and the sessions of `rules`, for reports: the stored run read back over the
@@ -358,11 +362,10 @@ impl Project {
     /// and name them as it stored them) when these rules ran on this data before, else every
     /// hit sessionized now (and not stored).
     pub fn hits_for_reports(&self, rules: &RuleSet) -> Result<(HitTable, Sessionized)> {
-        if self.session_run(rules)?.is_some() {
+        if let Some(run) = self.session_run(rules)? {
             let table = self.load_hits_without_visitors()?;
-            if let Some(sessions) = self.stored_sessions(&table, rules)? {
-                return Ok((table, sessions));
-            }
+            let sessions = self.restore(&table, run)?;
+            return Ok((table, sessions));
         }
         let table = self.load_hits()?;
         let sessions = sessionize(&table, rules)?;
