@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use hashbrown::HashTable;
 use rusqlite::{params, Connection};
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+use rustc_hash::FxBuildHasher;
 use serde::Serialize;
 
 use super::chunk::ChunkWriter;
@@ -218,21 +218,51 @@ const SESSION: usize = 5;
 const EVENT: usize = 6;
 const IP: usize = 7;
 
-/// One dictionary table mirrored in memory, with the next id to hand out. Its values lie end
-/// to end in one buffer, found by hash: millions of new values cost no allocation each, and
-/// none to free when the import ends.
-#[derive(Default)]
-struct Dictionary {
+/// Strings mapped to values, the strings end to end in one buffer and found by hash: millions
+/// of new strings cost no allocation each, and none to free when the import ends.
+struct StringMap<V> {
     text: String,
-    entries: HashTable<Entry>,
-    next_id: u32,
+    entries: HashTable<Entry<V>>,
 }
 
-/// A value of a [`Dictionary`]: where it lies in the text, and its id.
-struct Entry {
+/// A string of a [`StringMap`]: where it lies in the text, and its value.
+struct Entry<V> {
     start: usize,
     end: usize,
-    id: u32,
+    value: V,
+}
+
+impl<V> Default for StringMap<V> {
+    fn default() -> Self {
+        StringMap { text: String::new(), entries: HashTable::new() }
+    }
+}
+
+impl<V: Copy> StringMap<V> {
+    fn get(&self, key: &str) -> Option<V> {
+        let text = &self.text;
+        self.entries.find(fx_hash(key), |e| &text[e.start..e.end] == key).map(|e| e.value)
+    }
+
+    /// Maps `key`, which must not be mapped yet, to `value`.
+    fn insert(&mut self, key: &str, value: V) {
+        let StringMap { text, entries } = self;
+        let start = text.len();
+        text.push_str(key);
+        let entry = Entry { start, end: text.len(), value };
+        entries.insert_unique(fx_hash(key), entry, |e| fx_hash(&text[e.start..e.end]));
+    }
+}
+
+fn fx_hash(value: &str) -> u64 {
+    FxBuildHasher.hash_one(value)
+}
+
+/// One dictionary table mirrored in memory, with the next id to hand out.
+#[derive(Default)]
+struct Dictionary {
+    ids: StringMap<u32>,
+    next_id: u32,
 }
 
 impl Dictionary {
@@ -242,8 +272,7 @@ impl Dictionary {
         dictionary::read(conn, table, |id, strings| {
             // `read` hands out ids from 1 below u32::MAX / 2.
             let id = id as u32;
-            let key = key(strings);
-            dict.insert(fx_hash(&key), &key, id);
+            dict.ids.insert(&key(strings), id);
             dict.next_id = id + 1;
         })?;
         Ok(dict)
@@ -251,28 +280,14 @@ impl Dictionary {
 
     /// The id of `value`, and whether it is new (and must be written).
     fn id(&mut self, value: &str) -> (u32, bool) {
-        let (text, hash) = (&self.text, fx_hash(value));
-        if let Some(entry) = self.entries.find(hash, |e| &text[e.start..e.end] == value) {
-            return (entry.id, false);
+        if let Some(id) = self.ids.get(value) {
+            return (id, false);
         }
         let id = self.next_id;
         self.next_id += 1;
-        self.insert(hash, value, id);
+        self.ids.insert(value, id);
         (id, true)
     }
-
-    /// Adds `value`, not yet present, whose hash is `hash`.
-    fn insert(&mut self, hash: u64, value: &str, id: u32) {
-        let Dictionary { text, entries, .. } = self;
-        let start = text.len();
-        text.push_str(value);
-        let entry = Entry { start, end: text.len(), id };
-        entries.insert_unique(hash, entry, |e| fx_hash(&text[e.start..e.end]));
-    }
-}
-
-fn fx_hash(value: &str) -> u64 {
-    FxBuildHasher.hash_one(value)
 }
 
 /// Every dictionary of the project, loaded before an import.
@@ -620,11 +635,11 @@ struct HitEncoder {
     dicts: Dictionaries,
     /// New dictionary entries and encoded hits go here.
     batch: Batch,
-    seen_event_ids: FxHashSet<Box<str>>,
+    seen_event_ids: StringMap<()>,
     ip_policy: IpPolicy,
     ip_key: [u8; 32],
     /// Raw address to stored id, so each distinct address is truncated or hashed once.
-    ip_ids: FxHashMap<Box<str>, u32>,
+    ip_ids: StringMap<u32>,
     campaign_key: String,
     totals: HitTotals,
 }
@@ -634,10 +649,10 @@ impl HitEncoder {
         HitEncoder {
             dicts,
             batch: Batch::default(),
-            seen_event_ids: FxHashSet::default(),
+            seen_event_ids: StringMap::default(),
             ip_policy,
             ip_key: *blake3::hash(salt.as_bytes()).as_bytes(),
-            ip_ids: FxHashMap::default(),
+            ip_ids: StringMap::default(),
             campaign_key: String::new(),
             totals: HitTotals::default(),
         }
@@ -656,9 +671,12 @@ impl HitEncoder {
     }
 
     fn hit(&mut self, row: &HitRow<'_>) {
-        if !row.event_id.is_empty() && !self.seen_event_ids.insert(row.event_id.into()) {
-            self.totals.duplicates += 1;
-            return;
+        if !row.event_id.is_empty() {
+            if self.seen_event_ids.get(row.event_id).is_some() {
+                self.totals.duplicates += 1;
+                return;
+            }
+            self.seen_event_ids.insert(row.event_id, ());
         }
         let hit_type = match row.hit_type {
             HitType::PageView => 0,
@@ -708,7 +726,7 @@ impl HitEncoder {
         if ip.is_empty() || ip == "-" {
             return 0;
         }
-        if let Some(&id) = self.ip_ids.get(ip) {
+        if let Some(id) = self.ip_ids.get(ip) {
             return id;
         }
         let stored = match (self.ip_policy, ip.parse::<IpAddr>()) {
@@ -720,7 +738,7 @@ impl HitEncoder {
             }
         };
         let id = self.string_id(IP, &stored);
-        self.ip_ids.insert(ip.into(), id);
+        self.ip_ids.insert(ip, id);
         id
     }
 
