@@ -83,23 +83,36 @@ impl Tally {
         }
     }
 
+    /// `t`'s counts added to these (not its examples).
+    fn add_counts(&mut self, t: &Tally) {
+        self.clicks += t.clicks;
+        self.sessions += t.sessions;
+        self.residual_short += t.residual_short;
+        self.residual_over += t.residual_over;
+        self.shifted += t.shifted;
+        self.from_reports |= t.from_reports;
+        for step in 0..STEPS {
+            self.steps[step] += t.steps[step];
+        }
+        for (page, n) in &t.lost_on {
+            *self.lost_on.entry(page.clone()).or_default() += n;
+        }
+    }
+
+    /// `t` added to this tally, its examples after these (as many as `limit` leaves room for).
+    fn absorb(&mut self, t: Tally, limit: usize) {
+        self.add_counts(&t);
+        for (mine, theirs) in self.examples.iter_mut().zip(t.examples) {
+            mine.extend(theirs.into_iter().take(limit.saturating_sub(mine.len())));
+        }
+    }
+
     /// The sum of `parts`, with examples taken round-robin so one busy part does not fill the list.
     pub fn sum<'t>(parts: impl IntoIterator<Item = &'t Tally>, limit: usize) -> Tally {
         let parts: Vec<&Tally> = parts.into_iter().collect();
         let mut sum = Tally::default();
         for t in &parts {
-            sum.clicks += t.clicks;
-            sum.sessions += t.sessions;
-            sum.residual_short += t.residual_short;
-            sum.residual_over += t.residual_over;
-            sum.shifted += t.shifted;
-            sum.from_reports |= t.from_reports;
-            for step in 0..STEPS {
-                sum.steps[step] += t.steps[step];
-            }
-            for (page, n) in &t.lost_on {
-                *sum.lost_on.entry(page.clone()).or_default() += n;
-            }
+            sum.add_counts(t);
         }
         for step in 0..STEPS {
             for round in 0.. {
@@ -175,11 +188,27 @@ struct Sorter<'a> {
     entrance: Vec<u32>,
     bot_hit: Vec<bool>,
     bot_session: Vec<bool>,
+    landed: Landed,
+    sorted: Sorted<'a>,
+}
+
+/// What [`Sorter::count_landings`] finds.
+#[derive(Default)]
+struct Landed {
     group_landings: Vec<Landings>,
     group_arrivals: Vec<Vec<u32>>,
     tagged_landings: FxHashMap<Cell, Landings>,
     /// Tagged landings (daily totals) that did not start their session, by campaign and session.
     folded_landings: FxHashMap<(u32, u32), Vec<u32>>,
+    /// The cells of bot landings, with examples of them.
+    bot_cells: FxHashMap<Cell, Tally>,
+}
+
+/// What [`Sorter::sort_sessions`] finds.
+#[derive(Default)]
+struct Sorted<'a> {
+    /// The sessions' counts and examples, by cell.
+    cells: FxHashMap<Cell, Tally>,
     started_by_group: Vec<Vec<u32>>,
     started_tagged: FxHashMap<Cell, i64>,
     /// Sessions of the period per campaign value that no ad campaign matches (named by their
@@ -187,8 +216,6 @@ struct Sorter<'a> {
     unmatched_sessions: Vec<i64>,
     /// Tagged sessions per ad platform, by landing url id (paths are taken once per url).
     ad_pages: Vec<(&'a str, Vec<i64>)>,
-    /// Is a (referrer, url) pair of ids a move inside the site? Each pair is classified once.
-    internal: FxHashMap<(u32, u32), bool>,
 }
 
 impl<'a> Sorter<'a> {
@@ -264,8 +291,14 @@ impl<'a> Sorter<'a> {
 
     /// Landings: page views with a campaign value (and entrance hits of any type), per click
     /// group, or per cell for campaigns with daily totals.
-    fn count_landings(&mut self) {
+    fn count_landings(&self) -> Landed {
         let (table, index, story, limit) = (self.table, self.index, self.story, self.limit);
+        let groups = index.groups.len();
+        let mut landed = Landed {
+            group_landings: vec![Landings::default(); groups],
+            group_arrivals: vec![Vec::new(); groups],
+            ..Landed::default()
+        };
         for (i, &value) in table.campaign.iter().enumerate() {
             if value == 0 {
                 continue;
@@ -285,18 +318,19 @@ impl<'a> Sorter<'a> {
                 if !self.group_in_scope(g) {
                     continue;
                 }
-                let l = &mut self.group_landings[g as usize];
+                let l = &mut landed.group_landings[g as usize];
                 if bot {
                     l.bot += 1;
                 } else {
                     l.human += 1;
                 }
-                if self.group_arrivals[g as usize].len() < 10 {
-                    self.group_arrivals[g as usize].push(i as u32);
+                if landed.group_arrivals[g as usize].len() < 10 {
+                    landed.group_arrivals[g as usize].push(i as u32);
                 }
                 if bot {
                     let cell = self.group_cell[g as usize].unwrap_or((a, None));
-                    self.cell(cell).example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
+                    let tally = landed.bot_cells.entry(cell).or_default();
+                    tally.example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
                 }
                 continue;
             }
@@ -304,22 +338,26 @@ impl<'a> Sorter<'a> {
                 continue;
             }
             let Some(cell) = self.cell_at(a, table.ts_ms[i]) else { continue };
-            let l = self.tagged_landings.entry(cell).or_default();
+            let l = landed.tagged_landings.entry(cell).or_default();
             if bot {
                 l.bot += 1;
-                self.cell(cell).example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
+                let tally = landed.bot_cells.entry(cell).or_default();
+                tally.example(BOT_LANDINGS, limit, || story.bot_landing(a, i as u32));
             } else {
                 l.human += 1;
                 if !is_entrance {
-                    self.folded_landings.entry((a, session)).or_default().push(i as u32);
+                    landed.folded_landings.entry((a, session)).or_default().push(i as u32);
                 }
             }
         }
+        landed
     }
 
     /// Did session `k` go on from an earlier visit (split by a rule, or starting on an internal
     /// page or with an event) rather than arrive?
-    fn went_on(&mut self, k: u32, s: &Session) -> bool {
+    /// `internal` says whether a (referrer, url) pair of ids is a move inside the site, each
+    /// pair classified once.
+    fn went_on(&self, k: u32, s: &Session, internal: &mut FxHashMap<(u32, u32), bool>) -> bool {
         let (table, rules) = (self.table, &self.sessions.rules);
         let first = self.story.first_hit(k) as usize;
         match s.start_reason {
@@ -332,7 +370,7 @@ impl<'a> Sorter<'a> {
             _ => {
                 let (referrer, url) = (table.referrer[first], table.url[first]);
                 table.hit_type[first] != HitType::PageView
-                    || *self.internal.entry((referrer, url)).or_insert_with(|| {
+                    || *internal.entry((referrer, url)).or_insert_with(|| {
                         matches!(
                             Classifier::shared().referrer(
                                 &table.dict.referrers[referrer as usize],
@@ -347,17 +385,23 @@ impl<'a> Sorter<'a> {
     }
 
     /// Every session of an ad campaign into its cell and step.
-    fn sort_sessions(&mut self) {
+    fn sort_sessions(&self) -> Sorted<'a> {
         let (table, index, sessions, limit) = (self.table, self.index, self.sessions, self.limit);
         let campaigns = &index.campaigns;
         let timeout_s = sessions.rules.inactivity_timeout_s;
+        let mut sorted = Sorted {
+            started_by_group: vec![Vec::new(); index.groups.len()],
+            unmatched_sessions: vec![0; table.dict.campaigns.len()],
+            ..Sorted::default()
+        };
+        let mut internal = FxHashMap::default();
         let mut scope = vec![false; sessions.sessions.len()];
         for (k, s) in sessions.sessions.iter().enumerate() {
             let k = k as u32;
             let value = s.entrance_campaign;
             let a = if value == 0 { NONE } else { index.campaign_of[value as usize] };
             if (a == NONE || campaigns[a as usize].stand_in) && self.in_period(sessions.start_date(k as usize)) {
-                self.unmatched_sessions[value as usize] += 1;
+                sorted.unmatched_sessions[value as usize] += 1;
             }
             if a == NONE {
                 continue;
@@ -365,7 +409,7 @@ impl<'a> Sorter<'a> {
             let h = self.entrance[k as usize];
             let g = if h == NONE { NONE } else { index.group_of[value as usize] };
             let bot = self.bot_session[k as usize];
-            let went_on = h == NONE && !bot && self.went_on(k, s);
+            let went_on = h == NONE && !bot && self.went_on(k, s, &mut internal);
             // A click's session counts with the click; a visit that went on counts on its own
             // day when the session it continues counts (a midnight split may start the day
             // after the period).
@@ -389,24 +433,25 @@ impl<'a> Sorter<'a> {
             scope[k as usize] = true;
             if h != NONE && !bot {
                 let platform = campaign.platform.as_str();
-                let slot = self.ad_pages.iter().position(|(p, _)| *p == platform).unwrap_or_else(|| {
-                    self.ad_pages.push((platform, vec![0; table.dict.urls.len()]));
-                    self.ad_pages.len() - 1
+                let ad_pages = &mut sorted.ad_pages;
+                let slot = ad_pages.iter().position(|(p, _)| *p == platform).unwrap_or_else(|| {
+                    ad_pages.push((platform, vec![0; table.dict.urls.len()]));
+                    ad_pages.len() - 1
                 });
-                self.ad_pages[slot].1[s.landing_url as usize] += 1;
+                ad_pages[slot].1[s.landing_url as usize] += 1;
             }
             let shifted = campaign.own_zone && day != view_day;
             let story = self.story;
-            let tally = self.cells.entry(cell).or_default();
+            let tally = sorted.cells.entry(cell).or_default();
             tally.sessions += 1;
             tally.shifted += i64::from(shifted);
             if bot {
                 tally.steps[BOT_SESSIONS] += 1;
                 tally.example(BOT_SESSIONS, limit, || story.bot_session(a, k));
             } else if g != NONE {
-                self.started_by_group[g as usize].push(k);
+                sorted.started_by_group[g as usize].push(k);
             } else if h != NONE && !campaign.click_level {
-                *self.started_tagged.entry(cell).or_default() += 1;
+                *sorted.started_tagged.entry(cell).or_default() += 1;
             } else if h != NONE {
                 tally.steps[WITHOUT_CLICK] += 1;
                 tally.example(WITHOUT_CLICK, limit, || story.without_click(a, k, false));
@@ -418,6 +463,17 @@ impl<'a> Sorter<'a> {
                 tally.example(WITHOUT_CLICK, limit, || story.without_click(a, k, true));
             }
         }
+        sorted
+    }
+
+    /// What counting landings and sorting sessions found, the cells of both joined to those of
+    /// the clicks. Each fills its own examples' steps, so the order they ran in does not show.
+    fn absorb(&mut self, mut landed: Landed, mut sorted: Sorted<'a>) {
+        let limit = self.limit;
+        for (cell, tally) in landed.bot_cells.drain().chain(sorted.cells.drain()) {
+            self.cell(cell).absorb(tally, limit);
+        }
+        (self.landed, self.sorted) = (landed, sorted);
     }
 
     /// Click ids: landed, folded, extra, no landing.
@@ -426,8 +482,8 @@ impl<'a> Sorter<'a> {
         for g in 0..self.index.groups.len() {
             let k = self.group_clicks[g];
             let Some(cell) = self.group_cell[g].filter(|_| k > 0) else { continue };
-            let l = self.group_landings[g];
-            let started = &self.started_by_group[g];
+            let l = self.landed.group_landings[g];
+            let started = &self.sorted.started_by_group[g];
             let human_landed = k.min(l.human);
             let bot_landed = (k - human_landed).min(l.bot);
             let missing = k - human_landed - bot_landed;
@@ -435,7 +491,7 @@ impl<'a> Sorter<'a> {
             let folded = human_landed - kept;
             let extra = started.len() as i64 - kept;
             let story = self.story;
-            let arrivals = &self.group_arrivals[g];
+            let arrivals = &self.landed.group_arrivals[g];
             let tally = self.cells.entry(cell).or_default();
             tally.steps[NO_LANDING] -= missing;
             tally.steps[BOT_LANDINGS] -= bot_landed;
@@ -461,8 +517,8 @@ impl<'a> Sorter<'a> {
             if campaigns[cell.0 as usize].click_level {
                 continue;
             }
-            let l = self.tagged_landings.get(cell).copied().unwrap_or_default();
-            let started = self.started_tagged.get(cell).copied().unwrap_or(0);
+            let l = self.landed.tagged_landings.get(cell).copied().unwrap_or_default();
+            let started = self.sorted.started_tagged.get(cell).copied().unwrap_or(0);
             let residual = l.human + l.bot - tally.clicks;
             tally.steps[RESIDUAL] += residual;
             tally.residual_short += (-residual).max(0);
@@ -470,7 +526,7 @@ impl<'a> Sorter<'a> {
             tally.steps[BOT_LANDINGS] -= l.bot;
             tally.steps[FOLDED] -= l.human - started;
         }
-        let mut folded: Vec<(&(u32, u32), &Vec<u32>)> = self.folded_landings.iter().collect();
+        let mut folded: Vec<(&(u32, u32), &Vec<u32>)> = self.landed.folded_landings.iter().collect();
         folded.sort_by_key(|((a, s), hits)| (*a, std::cmp::Reverse(hits.len()), *s));
         for ((a, s), hits) in folded {
             let Some(cell) = self.cell_at(*a, self.table.ts_ms[hits[0] as usize]) else { continue };
@@ -496,7 +552,7 @@ impl<'a> Sorter<'a> {
             *entrances.entry(path(&table.dict.urls[url])).or_default() += n;
         }
         let mut tagged: FxHashMap<(&'a str, &'a str), i64> = FxHashMap::default();
-        for (platform, by_url) in &self.ad_pages {
+        for (platform, by_url) in &self.sorted.ad_pages {
             for (url, &n) in by_url.iter().enumerate().filter(|(_, &n)| n > 0) {
                 *tagged.entry((platform, path(&table.dict.urls[url]))).or_default() += n;
             }
@@ -626,18 +682,19 @@ pub(crate) fn analyse(
     limit: usize,
 ) -> Analysis {
     let story = Story::new(table, sessions, index, clock);
-    // What sorting sessions asks of the story is found on another core meanwhile.
+    // What sorting sessions asks of the story is found on another core meanwhile, and landings
+    // are counted on one core while sessions are sorted on the other.
     let ((), mut sorter) = rayon::join(
         || story.index_sessions(),
         || {
             let mut sorter = Sorter::new(table, sessions, index, &story, period, limit);
             sorter.count_clicks();
             sorter.find_entrances_and_bots();
-            sorter.count_landings();
             sorter
         },
     );
-    sorter.sort_sessions();
+    let (landed, sorted) = rayon::join(|| sorter.count_landings(), || sorter.sort_sessions());
+    sorter.absorb(landed, sorted);
     sorter.settle_click_groups();
     sorter.settle_daily_totals();
     sorter.find_lost_tags();
@@ -667,15 +724,8 @@ impl<'a> Sorter<'a> {
             entrance: vec![NONE; sessions.sessions.len()],
             bot_hit: vec![false; table.len()],
             bot_session: Vec::new(),
-            group_landings: vec![Landings::default(); groups],
-            group_arrivals: vec![Vec::new(); groups],
-            tagged_landings: FxHashMap::default(),
-            folded_landings: FxHashMap::default(),
-            started_by_group: vec![Vec::new(); groups],
-            started_tagged: FxHashMap::default(),
-            unmatched_sessions: vec![0; table.dict.campaigns.len()],
-            ad_pages: Vec::new(),
-            internal: FxHashMap::default(),
+            landed: Landed::default(),
+            sorted: Sorted::default(),
         }
     }
 
@@ -697,7 +747,7 @@ impl<'a> Sorter<'a> {
             overall,
             overall_tally,
             matched: matched_names(self.table, index),
-            unmatched_utm: unmatched_utm(self.table, &self.unmatched_sessions),
+            unmatched_utm: unmatched_utm(self.table, &self.sorted.unmatched_sessions),
             notes,
             bot_filter,
         }
