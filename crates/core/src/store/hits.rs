@@ -27,15 +27,20 @@ impl Project {
         self.read_mapped(HitTable { without_visitors: true, ..HitTable::default() })
     }
 
-    /// The hits into `table` (empty but for what it says to read), the project file mapped
-    /// rather than copied page by page (a tenth off loading 10M hits), and only while loading:
-    /// mapped pages count towards the process's memory.
+    /// The hits into `table` (empty but for what it says to read), the project file mapped.
     fn read_mapped(&self, table: HitTable) -> Result<HitTable> {
+        self.mapped(|| self.read_hits(HitTable { salt: self.meta("ip_salt")?, ..table }))
+    }
+
+    /// `read`, with the project file mapped rather than copied page by page (a tenth off
+    /// loading 10M hits, about 4 % off reading their stored sessions back), and only
+    /// meanwhile: mapped pages count towards the process's memory.
+    pub(super) fn mapped<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
         let conn = self.conn();
         conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-        let table = self.read_hits(HitTable { salt: self.meta("ip_salt")?, ..table });
+        let result = read();
         conn.pragma_update(None, "mmap_size", 0)?;
-        table
+        result
     }
 
     /// The hit columns and the dictionaries, read at once on three connections where the

@@ -308,8 +308,14 @@ impl Project {
         self.session_run(rules)?.map(|run| self.restore(table, run)).transpose()
     }
 
-    /// The stored `run` read back whole over `table` (see [`Project::stored_sessions`]).
+    /// The stored `run` read back whole over `table` (see [`Project::stored_sessions`]), the
+    /// project file mapped.
     fn restore(&self, table: &HitTable, run: SessionRun) -> Result<Sessionized> {
+        self.mapped(|| self.read_run(table, run))
+    }
+
+    /// [`Project::restore`], however the project file is read.
+    fn read_run(&self, table: &HitTable, run: SessionRun) -> Result<Sessionized> {
         let conn = self.conn();
         let hit_chunks = read_chunks(conn, "session_hit_chunk", &["session"], run.id)?;
         if hit_chunks.iter().map(|(rows, _)| rows).sum::<usize>() != table.len() {
