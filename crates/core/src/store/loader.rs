@@ -246,11 +246,27 @@ impl<V: Copy> StringMap<V> {
 
     /// Maps `key`, which must not be mapped yet, to `value`.
     fn insert(&mut self, key: &str, value: V) {
+        self.insert_hashed(fx_hash(key), key, value);
+    }
+
+    /// The value of `key`, mapped to `value()` first if it is not yet; and whether it was new.
+    /// The key is hashed once either way.
+    fn get_or_insert_with(&mut self, key: &str, value: impl FnOnce() -> V) -> (V, bool) {
+        let (text, hash) = (&self.text, fx_hash(key));
+        if let Some(e) = self.entries.find(hash, |e| &text[e.start..e.end] == key) {
+            return (e.value, false);
+        }
+        let value = value();
+        self.insert_hashed(hash, key, value);
+        (value, true)
+    }
+
+    fn insert_hashed(&mut self, hash: u64, key: &str, value: V) {
         let StringMap { text, entries } = self;
         let start = text.len();
         text.push_str(key);
         let entry = Entry { start, end: text.len(), value };
-        entries.insert_unique(fx_hash(key), entry, |e| fx_hash(&text[e.start..e.end]));
+        entries.insert_unique(hash, entry, |e| fx_hash(&text[e.start..e.end]));
     }
 }
 
@@ -280,13 +296,12 @@ impl Dictionary {
 
     /// The id of `value`, and whether it is new (and must be written).
     fn id(&mut self, value: &str) -> (u32, bool) {
-        if let Some(id) = self.ids.get(value) {
-            return (id, false);
-        }
-        let id = self.next_id;
-        self.next_id += 1;
-        self.ids.insert(value, id);
-        (id, true)
+        let next_id = &mut self.next_id;
+        self.ids.get_or_insert_with(value, || {
+            let id = *next_id;
+            *next_id += 1;
+            id
+        })
     }
 }
 
@@ -671,12 +686,9 @@ impl HitEncoder {
     }
 
     fn hit(&mut self, row: &HitRow<'_>) {
-        if !row.event_id.is_empty() {
-            if self.seen_event_ids.get(row.event_id).is_some() {
-                self.totals.duplicates += 1;
-                return;
-            }
-            self.seen_event_ids.insert(row.event_id, ());
+        if !row.event_id.is_empty() && !self.seen_event_ids.get_or_insert_with(row.event_id, || ()).1 {
+            self.totals.duplicates += 1;
+            return;
         }
         let hit_type = match row.hit_type {
             HitType::PageView => 0,
