@@ -68,6 +68,9 @@ fn free_at_exit<T>(value: T) {
     std::mem::forget(value);
 }
 
+#[global_allocator]
+static ALLOCATOR: sessionlens_core::huge_pages::HugePages = sessionlens_core::huge_pages::HugePages;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (json, result) = match cli.command {

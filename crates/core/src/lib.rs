@@ -42,6 +42,7 @@
 //! - [`sql`]: a rule set as one SQL script (DuckDB, Spark, BigQuery, Snowflake, PostgreSQL)
 //!   that sessionizes the exported hits the way the engine does, or refuses the rules it can't.
 //! - [`synth`]: seeded synthetic traffic for benchmarks and tests.
+//! - [`huge_pages`]: the binaries' allocator, which backs large columns with huge pages.
 
 pub(crate) mod ad_index;
 pub mod classify;
@@ -50,6 +51,7 @@ pub mod discrepancy;
 pub mod error;
 pub mod export;
 pub mod fidelity;
+pub mod huge_pages;
 pub mod import;
 pub mod metrics;
 pub mod model;
