@@ -455,14 +455,11 @@ fn sessionize_keeping(table: &HitTable, rules: &RuleSet, keep: Keep) -> Result<S
         visitors.extend(walk.salted_visitors);
         uncounted_hits += walk.uncounted_hits;
     }
-    // The first run's sessions stay where they are; the others are appended to them.
-    let sessions = sessions_of_runs
-        .into_iter()
-        .reduce(|mut all, mut run| {
-            all.append(&mut run);
-            all
-        })
-        .unwrap_or_default();
+    // The runs' sessions end to end, in memory sized once (and so backed by huge pages).
+    let mut sessions = Vec::with_capacity(sessions_of_runs.iter().map(Vec::len).sum());
+    for run in sessions_of_runs {
+        sessions.extend(run);
+    }
     let mut sessionized = Sessionized::assemble(
         table,
         rules,

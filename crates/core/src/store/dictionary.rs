@@ -60,11 +60,16 @@ pub(super) fn read<const W: usize>(
             entry(id as usize, strings);
         }
     }
-    let last_row: i64 = conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?;
-    if last_row != last {
+    if last_id(conn, table)? != last as usize {
         return Err(damaged());
     }
     Ok(())
+}
+
+/// The largest id of dictionary `table`'s entries, 0 when it has none.
+pub(super) fn last_id(conn: &Connection, table: &str) -> Result<usize> {
+    let last: i64 = conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?;
+    Ok(usize::try_from(last).unwrap_or(0))
 }
 
 /// Writes chunks of entries of one dictionary after those it has, in the caller's transaction.

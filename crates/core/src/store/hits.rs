@@ -203,7 +203,10 @@ fn indexed<T: Clone + Default, const W: usize>(
     mut make: impl FnMut(&mut [String; W]) -> T,
     mut seen: impl FnMut(&T),
 ) -> Result<Vec<T>> {
-    let (mut out, mut shown) = (vec![T::default()], 0);
+    // Sized up front: grown as ids come, a large dictionary would be copied on every doubling.
+    let mut out = Vec::with_capacity(dictionary::last_id(conn, table)? + 1);
+    out.push(T::default());
+    let mut shown = 0;
     dictionary::read(conn, table, |id, strings| {
         if out.len() <= id {
             out.resize(id + 1, T::default());
