@@ -60,16 +60,16 @@ pub(super) fn read<const W: usize>(
             entry(id as usize, strings);
         }
     }
-    if last_id(conn, table)? != last as usize {
+    if last_id(conn, table)? != last {
         return Err(damaged());
     }
     Ok(())
 }
 
-/// The largest id of dictionary `table`'s entries, 0 when it has none.
-pub(super) fn last_id(conn: &Connection, table: &str) -> Result<usize> {
-    let last: i64 = conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?;
-    Ok(usize::try_from(last).unwrap_or(0))
+/// The largest id of dictionary `table`'s rows, 0 when it has none. A damaged file may say
+/// anything here; [`read`] checks it against the chunks.
+pub(super) fn last_id(conn: &Connection, table: &str) -> Result<i64> {
+    Ok(conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?)
 }
 
 /// Writes chunks of entries of one dictionary after those it has, in the caller's transaction.
@@ -243,5 +243,15 @@ mod tests {
         project.conn().execute("INSERT INTO client (id, value) VALUES (3, 'c')", []).unwrap();
         let err = project.load_hits().unwrap_err();
         assert!(err.to_string().contains("client dictionary is damaged"), "{err}");
+        project.conn().execute("DELETE FROM client WHERE id = 3", []).unwrap();
+        assert_eq!(project.load_hits().unwrap().len(), 2);
+        // A last id no memory could index is refused too, not allocated for.
+        for (table, id) in [("url", i64::MAX - 1), ("campaign", 1 << 40)] {
+            let values = if table == "url" { "?1, 'x'" } else { "?1, '', '', '', '', '', '', ''" };
+            project.conn().execute(&format!("INSERT INTO {table} VALUES ({values})"), [id]).unwrap();
+            let err = project.load_hits().unwrap_err();
+            assert!(err.to_string().contains(&format!("{table} dictionary is damaged")), "{err}");
+            project.conn().execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id]).unwrap();
+        }
     }
 }

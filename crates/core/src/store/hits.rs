@@ -204,7 +204,9 @@ fn indexed<T: Clone + Default, const W: usize>(
     mut seen: impl FnMut(&T),
 ) -> Result<Vec<T>> {
     // Sized up front: grown as ids come, a large dictionary would be copied on every doubling.
-    let mut out = Vec::with_capacity(dictionary::last_id(conn, table)? + 1);
+    // Only tried: the last id of a damaged file may be absurd, and `read` refuses the file.
+    let mut out = Vec::new();
+    let _ = out.try_reserve_exact(usize::try_from(dictionary::last_id(conn, table)?).unwrap_or(0) + 1);
     out.push(T::default());
     let mut shown = 0;
     dictionary::read(conn, table, |id, strings| {
