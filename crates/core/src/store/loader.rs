@@ -240,8 +240,13 @@ impl<V> Default for StringMap<V> {
 
 impl<V: Copy> StringMap<V> {
     fn get(&self, key: &str) -> Option<V> {
+        self.find(fx_hash(key), key)
+    }
+
+    /// The value of `key`, whose hash is `hash`.
+    fn find(&self, hash: u64, key: &str) -> Option<V> {
         let text = &self.text;
-        self.entries.find(fx_hash(key), |e| &text[e.start..e.end] == key).map(|e| e.value)
+        self.entries.find(hash, |e| &text[e.start..e.end] == key).map(|e| e.value)
     }
 
     /// Maps `key`, which must not be mapped yet, to `value`.
@@ -252,9 +257,9 @@ impl<V: Copy> StringMap<V> {
     /// The value of `key`, mapped to `value()` first if it is not yet; and whether it was new.
     /// The key is hashed once either way.
     fn get_or_insert_with(&mut self, key: &str, value: impl FnOnce() -> V) -> (V, bool) {
-        let (text, hash) = (&self.text, fx_hash(key));
-        if let Some(e) = self.entries.find(hash, |e| &text[e.start..e.end] == key) {
-            return (e.value, false);
+        let hash = fx_hash(key);
+        if let Some(value) = self.find(hash, key) {
+            return (value, false);
         }
         let value = value();
         self.insert_hashed(hash, key, value);
